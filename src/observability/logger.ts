@@ -1,0 +1,93 @@
+import winston from 'winston';
+
+/**
+ * closer's structured logger: winston, JSON lines, scoped child loggers
+ * (`logger.child({ conversationId, ruleId })`). Secrets are removed in one formatter so no call site
+ * has to remember: keys that look like credentials are replaced, and any registered secret value is
+ * masked wherever it appears in a string.
+ */
+export type Logger = winston.Logger;
+
+const SECRET_KEY = /(secret|password|passwd|token|authorization|api[-_]?key|signature|cookie)/i;
+const REDACTED = '[redacted]';
+
+const registeredSecrets = new Set<string>();
+
+/**
+ * Registers a secret value (client secret, API token, webhook key) so that it is masked in every
+ * log line, whatever key or message it appears in. Values shorter than 4 characters are ignored.
+ */
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 4) {
+    registeredSecrets.add(value);
+  }
+}
+
+/** Masks registered secret values inside a string. */
+export function maskSecrets(text: string): string {
+  let out = text;
+  for (const secret of registeredSecrets) {
+    if (out.includes(secret)) {
+      out = out.split(secret).join(REDACTED);
+    }
+  }
+  return out;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') {
+    return maskSecrets(value);
+  }
+  if (depth > 6 || value === null || typeof value !== 'object') {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => redactValue(item, depth + 1));
+  }
+  if (value instanceof Error) {
+    return { name: value.name, message: maskSecrets(value.message) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) && inner !== undefined ? REDACTED : redactValue(inner, depth + 1);
+  }
+  return out;
+}
+
+const redact = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    const value = info[key];
+    info[key] = SECRET_KEY.test(key) && value !== undefined ? REDACTED : redactValue(value, 0);
+  }
+  if (typeof info.message === 'string') {
+    info.message = maskSecrets(info.message);
+  }
+  return info;
+});
+
+/** Options for {@link createLogger}. */
+export interface LoggerOptions {
+  /** Minimum level (default `info`, or `CLOSER_LOG_LEVEL`). */
+  level?: string;
+  /** Where lines go; default stdout. Tests pass a stream to assert on what was logged. */
+  stream?: NodeJS.WritableStream;
+  /** Silence everything (tests that do not inspect logs). */
+  silent?: boolean;
+}
+
+/** Builds a JSON logger with secret redaction. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const transport =
+    options.stream === undefined
+      ? new winston.transports.Console()
+      : new winston.transports.Stream({ stream: options.stream });
+  return winston.createLogger({
+    level: options.level ?? process.env.CLOSER_LOG_LEVEL ?? 'info',
+    silent: options.silent ?? false,
+    format: winston.format.combine(winston.format.timestamp(), redact(), winston.format.json()),
+    transports: [transport],
+  });
+}
+
+/** A logger that drops everything; the default where none is injected. */
+export const silentLogger: Logger = createLogger({ silent: true });
