@@ -1,0 +1,129 @@
+import type { ConversationState } from '../tracking/conversation-state';
+
+/**
+ * The durable state closer keeps. SQLite (embedded default) and PostgreSQL implement it; nothing
+ * outside `src/store/` sees SQL. Every method is async so both back ends fit.
+ *
+ * Terminology:
+ * - inbox event: an accepted intake request's event, stored before the request is acknowledged,
+ *   processed later by the pipeline; `(source, eventId)` is unique, which is the dedupe.
+ * - timer: one per (conversation, rule): when it is due the scheduler re-checks the conversation.
+ * - outcome: the record of a decision taken (terminated, already-ended, skipped, failed, warned…).
+ */
+export interface InboxEventInput {
+  /** Intake source: `eventbridge`, `notifications`, or a webhook source name from the rules file. */
+  source: string;
+  /** Dedupe id within the source (EventBridge `id`, webhook id, or a hash of the body). */
+  eventId: string;
+  /** What the event is, e.g. the Genesys topic name or `webhook`. */
+  kind: string;
+  /** The JSON payload to process (already validated by intake). */
+  payload: unknown;
+  /** Epoch ms when intake accepted it. */
+  receivedAt: number;
+}
+
+export interface InboxEvent extends InboxEventInput {
+  /** Store-assigned sequence number (ascending in insertion order). */
+  seq: number;
+}
+
+export interface InsertEventsResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/** Which step of an inactivity timer is next. */
+export type TimerPhase = 'warn' | 'close' | 'event';
+
+export interface TimerInput {
+  conversationId: string;
+  ruleId: string;
+  phase: TimerPhase;
+  /** Epoch ms at which the timer is due. */
+  dueAt: number;
+  /** Small JSON data the firing needs (e.g. the triggering webhook id). */
+  data?: Record<string, unknown>;
+}
+
+export interface Timer extends TimerInput {
+  /** Epoch ms when first armed for this (conversation, rule). */
+  armedAt: number;
+  /** How many times it has been attempted (failures retried with backoff). */
+  attempts: number;
+}
+
+export type OutcomeKind =
+  | 'terminated'
+  | 'already-ended'
+  | 'not-found'
+  | 'warned'
+  | 'skipped'
+  | 'failed'
+  | 'dry-run';
+
+export interface OutcomeInput {
+  conversationId: string;
+  ruleId: string;
+  kind: OutcomeKind;
+  /** Why, in plain words (skipped, failed, dry-run), or what was sent. */
+  reason?: string;
+  /** Structured facts: messages sent, participant ids, error code… */
+  details?: Record<string, unknown>;
+  /** Epoch ms of the decision. */
+  at: number;
+}
+
+export interface Outcome extends OutcomeInput {
+  id: number;
+}
+
+export interface OutcomeQuery {
+  /** Only outcomes at or after this epoch ms. */
+  since?: number;
+  conversationId?: string;
+  /** Default 100, max 1000. */
+  limit?: number;
+}
+
+export interface Store {
+  /** Creates tables / runs pending migrations. Idempotent. */
+  migrate(): Promise<void>;
+
+  /** Durably stores events; an existing `(source, eventId)` is counted as a duplicate, not stored. */
+  insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult>;
+  /** Oldest unprocessed inbox events, at most `limit`. */
+  pendingEvents(limit: number): Promise<InboxEvent[]>;
+  /** Marks inbox events processed (they stay for dedupe until pruned). */
+  markEventsProcessed(seqs: number[]): Promise<void>;
+  /** Deletes processed events received before `before` (epoch ms); returns how many. */
+  pruneEvents(before: number): Promise<number>;
+
+  getConversation(conversationId: string): Promise<ConversationState | undefined>;
+  putConversation(state: ConversationState): Promise<void>;
+
+  /** Arms or re-arms the timer of (conversationId, ruleId), replacing its phase, due time and data. */
+  upsertTimer(timer: TimerInput, now: number): Promise<void>;
+  /** Cancels timers of a conversation (all rules, or one). Returns how many were removed. */
+  cancelTimers(conversationId: string, ruleId?: string): Promise<number>;
+  /**
+   * Claims up to `limit` timers due at `now`, leasing them for `leaseMs` so a crash mid-firing
+   * makes them due again after the lease instead of losing them.
+   */
+  claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]>;
+  /** Removes a fired timer if it is still the version that was claimed (same due time and phase). */
+  completeTimer(timer: Timer): Promise<void>;
+  /** Puts a claimed timer back for another attempt at `dueAt` (attempts + 1). */
+  retryTimer(timer: Timer, dueAt: number): Promise<void>;
+  listTimers(conversationId: string): Promise<Timer[]>;
+  countTimers(): Promise<number>;
+
+  recordOutcome(outcome: OutcomeInput): Promise<Outcome>;
+  listOutcomes(query: OutcomeQuery): Promise<Outcome[]>;
+  /** Whether (conversation, rule) already has a terminal outcome (terminated / already-ended). */
+  hasEnded(conversationId: string, ruleId: string): Promise<boolean>;
+
+  /** Cheap liveness check for `/readyz`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
