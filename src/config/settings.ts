@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { CloserError } from '../errors';
+
+/**
+ * Service settings, read once from the environment at start-up and validated here. This schema is
+ * the single source of the settings type and of their defaults; README's configuration table
+ * mirrors it.
+ */
+
+/** Default SQLite database file, relative to the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:data/closer.db';
+/** Default rules file, relative to the working directory. */
+export const DEFAULT_RULES_FILE = 'config/rules.yaml';
+/** Rules used when closer runs against its built-in simulator and no rules file is named. */
+export const DEMO_RULES_FILE = 'config/demo.rules.yaml';
+/** Default HTTP port. */
+export const DEFAULT_PORT = 8080;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const optionalUrl = optionalText.refine(
+  (value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value),
+  'must be an http(s) URL such as http://127.0.0.1:9000',
+);
+
+export const settingsSchema = z
+  .object({
+    GENESYS_REGION: optionalText,
+    GENESYS_CLIENT_ID: optionalText,
+    GENESYS_CLIENT_SECRET: optionalText,
+    GENESYS_API_URL: optionalUrl,
+    GENESYS_LOGIN_URL: optionalUrl,
+    CLOSER_API_TOKEN: optionalText.refine(
+      (value) => value === undefined || value.length >= 16,
+      'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
+    ),
+    PORT: optionalText
+      .transform((value) => (value === undefined ? DEFAULT_PORT : Number(value)))
+      .refine(
+        (value) => Number.isInteger(value) && value >= 0 && value <= 65535,
+        'must be a port number from 0 to 65535',
+      ),
+    HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+    CLOSER_DATABASE_URL: optionalText
+      .transform((value) => value ?? DEFAULT_DATABASE_URL)
+      .refine(
+        (value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(value),
+        'must start with sqlite: (e.g. sqlite:data/closer.db) or postgres://',
+      ),
+    CLOSER_RULES_FILE: optionalText,
+    CLOSER_LOG_LEVEL: z
+      .enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'])
+      .optional()
+      .default('info'),
+    CLOSER_AUDIT_EVENT_BUS: optionalText,
+    CLOSER_AUDIT_ENDPOINT: optionalUrl,
+    AWS_REGION: optionalText,
+    CLOSER_SIMULATOR_PORT: optionalText
+      .transform((value) => (value === undefined ? 0 : Number(value)))
+      .refine(
+        (value) => Number.isInteger(value) && value >= 0 && value <= 65535,
+        'must be a port number from 0 to 65535',
+      ),
+  })
+  .superRefine((env, ctx) => {
+    const hasId = env.GENESYS_CLIENT_ID !== undefined;
+    const hasSecret = env.GENESYS_CLIENT_SECRET !== undefined;
+    if (hasId !== hasSecret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [hasId ? 'GENESYS_CLIENT_SECRET' : 'GENESYS_CLIENT_ID'],
+        message:
+          'is required when the other Genesys credential is set (set both, or neither to use the built-in simulator)',
+      });
+    }
+    if (env.GENESYS_LOGIN_URL !== undefined && env.GENESYS_API_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GENESYS_API_URL'],
+        message: 'is required when GENESYS_LOGIN_URL is set',
+      });
+    }
+  });
+
+/** Validated settings; `genesys` is undefined when no credentials are set (simulator mode). */
+export interface Settings {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Explicit rules file, or undefined to use the default for the mode. */
+  rulesFile: string | undefined;
+  logLevel: string;
+  apiToken: string | undefined;
+  genesys:
+    | {
+        region: string;
+        clientId: string;
+        clientSecret: string;
+        apiUrl: string | undefined;
+        loginUrl: string | undefined;
+      }
+    | undefined;
+  audit: { eventBus: string; endpoint: string | undefined; region: string | undefined } | undefined;
+  simulatorPort: number;
+}
+
+/** Thrown by {@link parseSettings}: one readable line per problem in `problems`. */
+export class SettingsError extends CloserError {
+  constructor(readonly problems: string[]) {
+    super('CONFIG_INVALID', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      details: { problems },
+    });
+  }
+}
+
+/** Reads and validates settings from an environment (default `process.env`). */
+export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    // Values are never echoed: some of these variables are secrets.
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.map(String).join('.') || '(environment)'}: ${issue.message}`,
+    );
+    throw new SettingsError(problems);
+  }
+  const e = parsed.data;
+  const genesys =
+    e.GENESYS_CLIENT_ID !== undefined && e.GENESYS_CLIENT_SECRET !== undefined
+      ? {
+          region: e.GENESYS_REGION ?? 'us_east_1',
+          clientId: e.GENESYS_CLIENT_ID,
+          clientSecret: e.GENESYS_CLIENT_SECRET,
+          apiUrl: e.GENESYS_API_URL,
+          loginUrl: e.GENESYS_LOGIN_URL ?? e.GENESYS_API_URL,
+        }
+      : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.CLOSER_DATABASE_URL,
+    rulesFile: e.CLOSER_RULES_FILE,
+    logLevel: e.CLOSER_LOG_LEVEL,
+    apiToken: e.CLOSER_API_TOKEN,
+    genesys,
+    audit:
+      e.CLOSER_AUDIT_EVENT_BUS === undefined
+        ? undefined
+        : {
+            eventBus: e.CLOSER_AUDIT_EVENT_BUS,
+            endpoint: e.CLOSER_AUDIT_ENDPOINT,
+            region: e.AWS_REGION,
+          },
+    simulatorPort: e.CLOSER_SIMULATOR_PORT,
+  };
+}
