@@ -54,13 +54,7 @@ export interface Timer extends TimerInput {
 }
 
 export type OutcomeKind =
-  | 'terminated'
-  | 'already-ended'
-  | 'not-found'
-  | 'warned'
-  | 'skipped'
-  | 'failed'
-  | 'dry-run';
+  'terminated' | 'already-ended' | 'not-found' | 'warned' | 'skipped' | 'failed' | 'dry-run';
 
 export interface OutcomeInput {
   conversationId: string;

@@ -1,0 +1,84 @@
+import type { InboxEvent, Outcome, OutcomeKind, Timer, TimerPhase } from '../store';
+
+/** Column shapes as SQLite returns them, and their mapping to the domain types. */
+export interface EventRow {
+  seq: number;
+  source: string;
+  event_id: string;
+  kind: string;
+  payload: string;
+  received_at: number;
+}
+
+export interface TimerRow {
+  conversation_id: string;
+  rule_id: string;
+  phase: string;
+  due_at: number;
+  armed_at: number;
+  attempts: number;
+  data: string | null;
+}
+
+export interface OutcomeRow {
+  id: number;
+  conversation_id: string;
+  rule_id: string;
+  kind: string;
+  reason: string | null;
+  details: string | null;
+  at: number;
+}
+
+/** JSON text of an optional object column (NULL when absent). */
+export function jsonOrNull(value: Record<string, unknown> | undefined): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+export function eventFromRow(row: EventRow): InboxEvent {
+  return {
+    seq: row.seq,
+    source: row.source,
+    eventId: row.event_id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as unknown,
+    receivedAt: row.received_at,
+  };
+}
+
+export function timerFromRow(row: TimerRow): Timer {
+  const timer: Timer = {
+    conversationId: row.conversation_id,
+    ruleId: row.rule_id,
+    // The CHECK constraint on the column keeps it to the TimerPhase values.
+    phase: row.phase as TimerPhase,
+    dueAt: row.due_at,
+    armedAt: row.armed_at,
+    attempts: row.attempts,
+  };
+  if (row.data !== null) {
+    timer.data = parseObject(row.data);
+  }
+  return timer;
+}
+
+export function outcomeFromRow(row: OutcomeRow): Outcome {
+  const outcome: Outcome = {
+    id: row.id,
+    conversationId: row.conversation_id,
+    ruleId: row.rule_id,
+    kind: row.kind as OutcomeKind,
+    at: row.at,
+  };
+  if (row.reason !== null) {
+    outcome.reason = row.reason;
+  }
+  if (row.details !== null) {
+    outcome.details = parseObject(row.details);
+  }
+  return outcome;
+}

@@ -1,0 +1,338 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from '../../observability/logger';
+import { silentLogger } from '../../observability/logger';
+import type { ConversationState } from '../../tracking/conversation-state';
+import type { Clock } from '../../timers/clock';
+import { systemClock } from '../../timers/clock';
+import type { MigrationReport } from '../migrate';
+import { runMigrations } from '../migrate';
+import type {
+  InboxEvent,
+  InboxEventInput,
+  InsertEventsResult,
+  Outcome,
+  OutcomeInput,
+  OutcomeQuery,
+  Store,
+  Timer,
+  TimerInput,
+} from '../store';
+import { StoreAlreadyEndedError } from '../store-already-ended-error';
+import { StoreError } from '../store-error';
+import { sqliteMigrations } from './migrations';
+import type { SqliteDatabaseOptions } from './open-database';
+import { openSqliteDatabase } from './open-database';
+import { eventFromRow, jsonOrNull, outcomeFromRow, timerFromRow } from './rows';
+import type { SqliteStatements } from './statements';
+import { prepareStatements } from './statements';
+import { settle } from './settle';
+import { sqliteMigrationDriver as sqliteMigrationDriverFor } from './sqlite-migration-driver';
+
+/** Default and maximum page size of `listOutcomes`. */
+export const DEFAULT_OUTCOME_LIMIT = 100;
+export const MAX_OUTCOME_LIMIT = 1000;
+
+/** Options for {@link SqliteStore.open}. */
+export interface SqliteStoreOptions extends SqliteDatabaseOptions {
+  /** Source of `processed_at` and migration times. Default: the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/**
+ * The embedded `Store`: one better-sqlite3 connection (synchronous; each call is a short indexed
+ * statement) behind the async interface. Armed timers live in the file, not in process memory,
+ * and nothing at open scans a table, so a million timers cost disk, not RAM or startup time.
+ *
+ * One process should own the file (SQLite allows one writer at a time; a second process would
+ * wait up to `busy_timeout` per write).
+ */
+export class SqliteStore implements Store {
+  private readonly statements: SqliteStatements;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly insertEventsTx: (events: InboxEventInput[]) => InsertEventsResult;
+  private readonly markProcessedTx: (seqs: number[], at: number) => void;
+
+  private constructor(
+    private readonly db: Database.Database,
+    options: SqliteStoreOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.statements = prepareStatements(db);
+    this.insertEventsTx = db.transaction((events: InboxEventInput[]) => {
+      let inserted = 0;
+      for (const event of events) {
+        inserted += this.statements.insertEvent.run(
+          event.source,
+          event.eventId,
+          event.kind,
+          event.payload === undefined ? 'null' : JSON.stringify(event.payload),
+          event.receivedAt,
+        ).changes;
+      }
+      return { inserted, duplicates: events.length - inserted };
+    });
+    this.markProcessedTx = db.transaction((seqs: number[], at: number) => {
+      for (const seq of seqs) {
+        this.statements.markEventProcessed.run(at, seq);
+      }
+    });
+  }
+
+  /**
+   * Opens the database file (creating it and its folder), runs pending migrations and returns a
+   * ready store.
+   *
+   * @param filename path relative to the working directory, absolute, or `:memory:`.
+   * @throws StoreError `STORE_OPEN_FAILED`, `STORE_SCHEMA_TOO_NEW`, `STORE_MIGRATION_FAILED`.
+   */
+  static async open(filename: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const db = openSqliteDatabase(filename, options);
+    try {
+      const logger = options.logger ?? silentLogger;
+      const clock = options.clock ?? systemClock;
+      const report = await runMigrations(sqliteMigrationDriverFor(db), sqliteMigrations, {
+        now: () => clock.now(),
+        logger,
+        backend: 'SQLite',
+      });
+      const store = new SqliteStore(db, options);
+      store.lastMigration = report;
+      return store;
+    } catch (e: unknown) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** What the migration run at open did (extra to `Store`; for logs and tests). */
+  lastMigration: MigrationReport = { from: 0, to: 0, applied: [] };
+
+  /** Runs pending migrations (done already by `open`; idempotent). */
+  async migrate(): Promise<void> {
+    this.assertOpen();
+    this.lastMigration = await runMigrations(sqliteMigrationDriverFor(this.db), sqliteMigrations, {
+      now: () => this.clock.now(),
+      logger: this.logger,
+      backend: 'SQLite',
+    });
+  }
+
+  insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult> {
+    return this.run('insertEvents', () => this.insertEventsTx(events));
+  }
+
+  pendingEvents(limit: number): Promise<InboxEvent[]> {
+    return this.run('pendingEvents', () =>
+      this.statements.pendingEvents.all(nonNegativeInt(limit)).map(eventFromRow),
+    );
+  }
+
+  markEventsProcessed(seqs: number[]): Promise<void> {
+    return this.run('markEventsProcessed', () => {
+      this.markProcessedTx(seqs, this.clock.now());
+    });
+  }
+
+  pruneEvents(before: number): Promise<number> {
+    return this.run('pruneEvents', () => this.statements.pruneEvents.run(before).changes);
+  }
+
+  getConversation(conversationId: string): Promise<ConversationState | undefined> {
+    return this.run('getConversation', () => {
+      const text = this.statements.getConversation.get(conversationId);
+      return text === undefined ? undefined : (JSON.parse(text) as ConversationState);
+    });
+  }
+
+  putConversation(state: ConversationState): Promise<void> {
+    return this.run('putConversation', () => {
+      this.statements.putConversation.run(
+        state.conversationId,
+        JSON.stringify(state),
+        state.updatedAt,
+      );
+    });
+  }
+
+  upsertTimer(timer: TimerInput, now: number): Promise<void> {
+    return this.run('upsertTimer', () => {
+      this.statements.upsertTimer.run(
+        timer.conversationId,
+        timer.ruleId,
+        timer.phase,
+        timer.dueAt,
+        now,
+        jsonOrNull(timer.data),
+      );
+    });
+  }
+
+  cancelTimers(conversationId: string, ruleId?: string): Promise<number> {
+    return this.run('cancelTimers', () =>
+      ruleId === undefined
+        ? this.statements.cancelConversationTimers.run(conversationId).changes
+        : this.statements.cancelRuleTimer.run(conversationId, ruleId).changes,
+    );
+  }
+
+  /** Claims due timers, oldest due first (see `Store`); the lease ends at `now + leaseMs`. */
+  claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]> {
+    return this.run('claimDueTimers', () =>
+      this.statements.claimDueTimers
+        .all({ now, limit: nonNegativeInt(limit), leaseUntil: now + leaseMs })
+        .map(timerFromRow)
+        // RETURNING does not promise an order.
+        .sort((a, b) => a.dueAt - b.dueAt || compareKeys(a, b)),
+    );
+  }
+
+  completeTimer(timer: Timer): Promise<void> {
+    return this.run('completeTimer', () => {
+      this.statements.completeTimer.run(
+        timer.conversationId,
+        timer.ruleId,
+        timer.dueAt,
+        timer.phase,
+      );
+    });
+  }
+
+  /** See `Store`; does nothing when the timer was re-armed or cancelled since it was claimed. */
+  retryTimer(timer: Timer, dueAt: number): Promise<void> {
+    return this.run('retryTimer', () => {
+      this.statements.retryTimer.run(
+        dueAt,
+        timer.conversationId,
+        timer.ruleId,
+        timer.dueAt,
+        timer.phase,
+      );
+    });
+  }
+
+  listTimers(conversationId: string): Promise<Timer[]> {
+    return this.run('listTimers', () =>
+      this.statements.listTimers.all(conversationId).map(timerFromRow),
+    );
+  }
+
+  /** Counts every armed timer (reads the whole due_at index: fine for /metrics, not per event). */
+  countTimers(): Promise<number> {
+    return this.run('countTimers', () => this.statements.countTimers.get() ?? 0);
+  }
+
+  /**
+   * Records a decision. @throws StoreAlreadyEndedError (`STORE_ALREADY_ENDED`) when the outcome is
+   * terminal and (conversation, rule) already has a terminal outcome; nothing is written then.
+   */
+  recordOutcome(outcome: OutcomeInput): Promise<Outcome> {
+    return this.run('recordOutcome', () => {
+      const id = this.statements.insertOutcome.get(
+        outcome.conversationId,
+        outcome.ruleId,
+        outcome.kind,
+        outcome.reason ?? null,
+        jsonOrNull(outcome.details),
+        outcome.at,
+      );
+      if (id === undefined) {
+        const existing = this.statements.terminalOutcome.get(
+          outcome.conversationId,
+          outcome.ruleId,
+        );
+        if (existing === undefined) {
+          throw new StoreError('STORE_QUERY_FAILED', 'Outcome insert was ignored without a reason');
+        }
+        throw new StoreAlreadyEndedError(outcomeFromRow(existing));
+      }
+      return { ...outcome, id };
+    });
+  }
+
+  /** Outcomes oldest first (`at`, then `id`), so `since` pages forward; limit default 100, max 1000. */
+  listOutcomes(query: OutcomeQuery): Promise<Outcome[]> {
+    return this.run('listOutcomes', () => {
+      const limit = Math.min(
+        nonNegativeInt(query.limit ?? DEFAULT_OUTCOME_LIMIT),
+        MAX_OUTCOME_LIMIT,
+      );
+      const s = this.statements;
+      const { since, conversationId } = query;
+      const rows =
+        conversationId === undefined
+          ? since === undefined
+            ? s.listOutcomes.all({ limit })
+            : s.listOutcomesSince.all({ limit, since })
+          : since === undefined
+            ? s.listConversationOutcomes.all({ limit, conversationId })
+            : s.listConversationOutcomesSince.all({ limit, conversationId, since });
+      return rows.map(outcomeFromRow);
+    });
+  }
+
+  hasEnded(conversationId: string, ruleId: string): Promise<boolean> {
+    return this.run(
+      'hasEnded',
+      () => this.statements.terminalOutcome.get(conversationId, ruleId) !== undefined,
+    );
+  }
+
+  ping(): Promise<void> {
+    return this.run('ping', () => {
+      this.statements.ping.get();
+    });
+  }
+
+  /** Closes the connection (checkpointing the WAL). Idempotent. */
+  close(): Promise<void> {
+    if (this.db.open) {
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+
+  private assertOpen(): void {
+    if (!this.db.open) {
+      throw new StoreError('STORE_CLOSED', 'The SQLite store was used after close()');
+    }
+  }
+
+  /** Runs one synchronous operation; driver errors become `STORE_QUERY_FAILED` with the op name. */
+  private run<T>(operation: string, work: () => T): Promise<T> {
+    return settle(
+      () => {
+        this.assertOpen();
+        return work();
+      },
+      (e) =>
+        e instanceof StoreError
+          ? e
+          : new StoreError('STORE_QUERY_FAILED', `SQLite ${operation} failed`, {
+              cause: e,
+              details: { operation, sqliteCode: sqliteCode(e) },
+            }),
+    );
+  }
+}
+
+function compareKeys(a: Timer, b: Timer): number {
+  return a.conversationId.localeCompare(b.conversationId) || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** A limit as a whole number >= 0 (NaN → 0, +Infinity → no practical limit). */
+function nonNegativeInt(value: number): number {
+  if (Number.isNaN(value)) {
+    return 0;
+  }
+  return Math.max(0, Math.floor(Math.min(value, Number.MAX_SAFE_INTEGER)));
+}
+
+function sqliteCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') {
+    return e.code;
+  }
+  return undefined;
+}

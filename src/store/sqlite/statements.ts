@@ -1,0 +1,96 @@
+import type Database from 'better-sqlite3';
+import type { EventRow, OutcomeRow, TimerRow } from './rows';
+
+const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data';
+const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at';
+const TERMINAL_KINDS = "('terminated', 'already-ended')";
+
+/** Every statement the SQLite store runs, prepared once per connection. */
+export function prepareStatements(db: Database.Database) {
+  const listOutcomes = (where: string) =>
+    db.prepare<Record<string, string | number>, OutcomeRow>(
+      `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where} ORDER BY at, id LIMIT @limit`,
+    );
+  return {
+    insertEvent: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO inbox_events (source, event_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (source, event_id) DO NOTHING`,
+    ),
+    pendingEvents: db.prepare<[number], EventRow>(
+      `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
+       WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
+    ),
+    markEventProcessed: db.prepare<[number, number]>(
+      'UPDATE inbox_events SET processed_at = ? WHERE seq = ? AND processed_at IS NULL',
+    ),
+    pruneEvents: db.prepare<[number]>(
+      'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
+    ),
+
+    getConversation: db
+      .prepare<[string], string>('SELECT state FROM conversations WHERE id = ?')
+      .pluck(),
+    putConversation: db.prepare<[string, string, number]>(
+      `INSERT INTO conversations (id, state, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    ),
+
+    // Re-arm keeps armed_at (first arming) and clears attempts and any lease.
+    upsertTimer: db.prepare<[string, string, string, number, number, string | null]>(
+      `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data)
+       VALUES (?, ?, ?, ?, ?, 0, NULL, ?)
+       ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
+         phase = excluded.phase, due_at = excluded.due_at, data = excluded.data,
+         attempts = 0, lease_until = NULL`,
+    ),
+    cancelConversationTimers: db.prepare<[string]>('DELETE FROM timers WHERE conversation_id = ?'),
+    cancelRuleTimer: db.prepare<[string, string]>(
+      'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ?',
+    ),
+    // One statement, so select-and-lease is atomic; walks the due_at index from the oldest.
+    claimDueTimers: db.prepare<{ now: number; limit: number; leaseUntil: number }, TimerRow>(
+      `UPDATE timers SET lease_until = @leaseUntil
+       WHERE rowid IN (
+         SELECT rowid FROM timers
+         WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY due_at LIMIT @limit)
+       RETURNING ${TIMER_COLUMNS}`,
+    ),
+    // Only the claimed version: a re-arm during firing changed due_at/phase and must survive.
+    completeTimer: db.prepare<[string, string, number, string]>(
+      'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?',
+    ),
+    retryTimer: db.prepare<[number, string, string, number, string]>(
+      `UPDATE timers SET due_at = ?, attempts = attempts + 1, lease_until = NULL
+       WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?`,
+    ),
+    listTimers: db.prepare<[string], TimerRow>(
+      `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
+    ),
+    countTimers: db.prepare<[], number>('SELECT count(*) FROM timers').pluck(),
+
+    insertOutcome: db
+      .prepare<[string, string, string, string | null, string | null, number], number>(
+        `INSERT INTO outcomes (conversation_id, rule_id, kind, reason, details, at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (conversation_id, rule_id) WHERE kind IN ${TERMINAL_KINDS} DO NOTHING
+         RETURNING id`,
+      )
+      .pluck(),
+    terminalOutcome: db.prepare<[string, string], OutcomeRow>(
+      `SELECT ${OUTCOME_COLUMNS} FROM outcomes
+       WHERE conversation_id = ? AND rule_id = ? AND kind IN ${TERMINAL_KINDS}`,
+    ),
+    listOutcomes: listOutcomes(''),
+    listOutcomesSince: listOutcomes('WHERE at >= @since'),
+    listConversationOutcomes: listOutcomes('WHERE conversation_id = @conversationId'),
+    listConversationOutcomesSince: listOutcomes(
+      'WHERE conversation_id = @conversationId AND at >= @since',
+    ),
+
+    ping: db.prepare<[], number>('SELECT 1').pluck(),
+  };
+}
+
+/** The prepared statements of one connection. */
+export type SqliteStatements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,37 @@
+import { CloserError } from '../errors';
+
+/**
+ * Stable codes of {@link StoreError}:
+ * - `STORE_BAD_URL`: the database URL is not one of the accepted forms.
+ * - `STORE_UNSUPPORTED`: a recognised back end that this build cannot use yet (PostgreSQL).
+ * - `STORE_OPEN_FAILED`: the database file or its folder could not be created or opened.
+ * - `STORE_SCHEMA_TOO_NEW`: the database was migrated by a newer closer; refusing to run on it.
+ * - `STORE_MIGRATION_FAILED`: a migration failed and was rolled back.
+ * - `STORE_ALREADY_ENDED`: a second terminal outcome for a (conversation, rule); see
+ *   {@link StoreAlreadyEndedError}.
+ * - `STORE_CLOSED`: the store was used after `close()`.
+ * - `STORE_QUERY_FAILED`: the database refused a statement (disk full, busy past the timeout…);
+ *   `details.sqliteCode` names the driver's code when there is one.
+ */
+export type StoreErrorCode =
+  | 'STORE_BAD_URL'
+  | 'STORE_UNSUPPORTED'
+  | 'STORE_OPEN_FAILED'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'STORE_MIGRATION_FAILED'
+  | 'STORE_ALREADY_ENDED'
+  | 'STORE_CLOSED'
+  | 'STORE_QUERY_FAILED';
+
+/** Any failure of the durable store; branch on `code`. */
+export class StoreError extends CloserError {
+  declare readonly code: StoreErrorCode;
+
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,428 @@
+import type { Clock } from '../../../src/timers/clock';
+import { ManualClock } from '../../../src/timers/clock';
+import type { InboxEventInput, OutcomeInput, Store, Timer } from '../../../src/store';
+import { StoreAlreadyEndedError, StoreError } from '../../../src/store';
+import type { ConversationState } from '../../../src/tracking/conversation-state';
+
+/** What a back end provides so the same contract runs against it (SQLite now, PostgreSQL later). */
+export interface StoreContractHarness {
+  /** Opens (or re-opens) a migrated store on this harness's own database. */
+  open(options?: { clock?: Clock }): Promise<Store>;
+  /** The `schema_migrations` ledger, read directly (not through the store). */
+  ledger(): Promise<{ version: number; appliedAt: number }[]>;
+  /** Adds a ledger row for a version newer than the code knows: a database "from the future". */
+  addFutureMigration(version: number): Promise<void>;
+  /** Deletes the database. The suite has closed every store it opened before calling this. */
+  destroy(): Promise<void>;
+}
+
+/** Starts a fresh, empty database per test. */
+export type StoreContractFactory = () => Promise<StoreContractHarness>;
+
+const T0 = Date.UTC(2026, 0, 1);
+const MINUTE = 60_000;
+
+let unique = 0;
+/** A unique id per call, so no two tests (or cases) share keys. */
+function uid(prefix: string): string {
+  unique += 1;
+  return `${prefix}-${unique}`;
+}
+
+function event(overrides: Partial<InboxEventInput> = {}): InboxEventInput {
+  return {
+    source: 'eventbridge',
+    eventId: uid('evt'),
+    kind: 'v2.detail.events.conversation.{id}.customer.start',
+    payload: { n: unique, nested: { ok: true } },
+    receivedAt: T0,
+    ...overrides,
+  };
+}
+
+function outcome(overrides: Partial<OutcomeInput> = {}): OutcomeInput {
+  return { conversationId: uid('conv'), ruleId: 'idle', kind: 'warned', at: T0, ...overrides };
+}
+
+/**
+ * The behaviour every `Store` must have. Call inside a test file:
+ * `describeStoreContract('SqliteStore', async () => harness)`.
+ */
+export function describeStoreContract(name: string, factory: StoreContractFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let harness: StoreContractHarness;
+    let opened: Store[];
+    let store: Store;
+
+    const open = async (options?: { clock?: Clock }): Promise<Store> => {
+      const s = await harness.open(options);
+      opened.push(s);
+      return s;
+    };
+    const reopen = async (options?: { clock?: Clock }): Promise<Store> => {
+      await store.close();
+      store = await open(options);
+      return store;
+    };
+
+    beforeEach(async () => {
+      harness = await factory();
+      opened = [];
+      store = await open({ clock: new ManualClock(T0) });
+    });
+
+    afterEach(async () => {
+      for (const s of opened) {
+        await s.close();
+      }
+      await harness.destroy();
+    });
+
+    describe('insertEvents', () => {
+      it('stores new events and counts repeats of (source, eventId) as duplicates', async () => {
+        const a = event();
+        const b = event();
+        expect(await store.insertEvents([a, b, { ...a, payload: 'other' }])).toEqual({
+          inserted: 2,
+          duplicates: 1,
+        });
+        expect(await store.insertEvents([b, event()])).toEqual({ inserted: 1, duplicates: 1 });
+        const pending = await store.pendingEvents(10);
+        expect(pending.map((e) => e.eventId)).toHaveLength(3);
+        expect(pending[0]!.payload).toEqual(a.payload);
+      });
+
+      it('treats the same eventId from another source as a different event', async () => {
+        const a = event({ source: 'notifications' });
+        expect(await store.insertEvents([a, { ...a, source: 'crm' }])).toEqual({
+          inserted: 2,
+          duplicates: 0,
+        });
+      });
+
+      it('accepts an empty batch', async () => {
+        expect(await store.insertEvents([])).toEqual({ inserted: 0, duplicates: 0 });
+      });
+    });
+
+    describe('pendingEvents / markEventsProcessed / pruneEvents', () => {
+      it('returns unprocessed events oldest first with ascending seq, up to the limit', async () => {
+        const events = [event(), event(), event()];
+        await store.insertEvents(events);
+        const pending = await store.pendingEvents(2);
+        expect(pending.map((e) => e.eventId)).toEqual([events[0]!.eventId, events[1]!.eventId]);
+        expect(pending[1]!.seq).toBeGreaterThan(pending[0]!.seq);
+        expect(pending[0]).toMatchObject({
+          source: 'eventbridge',
+          kind: events[0]!.kind,
+          receivedAt: T0,
+        });
+      });
+
+      it('hides processed events from pending but still dedupes them', async () => {
+        const [a, b] = [event(), event()];
+        await store.insertEvents([a, b]);
+        const [first] = await store.pendingEvents(1);
+        await store.markEventsProcessed([first!.seq]);
+        expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([b.eventId]);
+        expect(await store.insertEvents([a])).toEqual({ inserted: 0, duplicates: 1 });
+      });
+
+      it('prunes only processed events received before the cutoff', async () => {
+        const old = event({ receivedAt: T0 });
+        const oldPending = event({ receivedAt: T0 });
+        const recent = event({ receivedAt: T0 + 10 * MINUTE });
+        await store.insertEvents([old, oldPending, recent]);
+        const seqs = (await store.pendingEvents(10)).map((e) => e.seq);
+        await store.markEventsProcessed([seqs[0]!, seqs[2]!]);
+        expect(await store.pruneEvents(T0 + MINUTE)).toBe(1);
+        expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([oldPending.eventId]);
+        // Pruned: the dedupe window for it has ended, so it is new again.
+        expect(await store.insertEvents([old, recent])).toEqual({ inserted: 1, duplicates: 1 });
+      });
+    });
+
+    describe('conversations', () => {
+      it('round-trips a conversation state and overwrites it on put', async () => {
+        const state: ConversationState = {
+          conversationId: uid('conv'),
+          queueId: 'q1',
+          messageType: 'webmessaging',
+          participants: [{ id: 'p1', purpose: 'customer', state: 'connected' }],
+          lastCustomerMessageAt: T0,
+          updatedAt: T0,
+        };
+        expect(await store.getConversation(state.conversationId)).toBeUndefined();
+        await store.putConversation(state);
+        expect(await store.getConversation(state.conversationId)).toEqual(state);
+        const ended = { ...state, endedAt: T0 + MINUTE, updatedAt: T0 + MINUTE };
+        await store.putConversation(ended);
+        expect(await store.getConversation(state.conversationId)).toEqual(ended);
+      });
+    });
+
+    describe('timers', () => {
+      const arm = async (
+        conversationId: string,
+        dueAt: number,
+        extra: Partial<Timer> = {},
+        now = T0,
+      ): Promise<void> => {
+        await store.upsertTimer(
+          { conversationId, ruleId: 'idle', phase: 'warn', dueAt, ...extra },
+          now,
+        );
+      };
+
+      it('arms a timer with armedAt = now and zero attempts', async () => {
+        const c = uid('conv');
+        await arm(c, T0 + MINUTE, { data: { webhookId: 'w1' } });
+        expect(await store.listTimers(c)).toEqual([
+          {
+            conversationId: c,
+            ruleId: 'idle',
+            phase: 'warn',
+            dueAt: T0 + MINUTE,
+            armedAt: T0,
+            attempts: 0,
+            data: { webhookId: 'w1' },
+          },
+        ]);
+        expect(await store.countTimers()).toBe(1);
+      });
+
+      it('re-arms in place: new phase, due time and data; armedAt kept; attempts and lease reset', async () => {
+        const c = uid('conv');
+        await arm(c, T0, { data: { a: 1 } });
+        const [claimed] = await store.claimDueTimers(T0, 10, MINUTE);
+        await store.retryTimer(claimed!, T0 + 1);
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 + 2 },
+          T0 + 2,
+        );
+        const [timer] = await store.listTimers(c);
+        expect(timer).toEqual({
+          conversationId: c,
+          ruleId: 'idle',
+          phase: 'close',
+          dueAt: T0 + 2,
+          armedAt: T0,
+          attempts: 0,
+        });
+        // The lease was cleared: claimable at once, well inside the old lease.
+        expect(await store.claimDueTimers(T0 + 2, 10, MINUTE)).toHaveLength(1);
+      });
+
+      it('cancels one rule or all timers of a conversation and says how many', async () => {
+        const c = uid('conv');
+        await arm(c, T0 + MINUTE);
+        await arm(c, T0 + MINUTE, { ruleId: 'other' });
+        await arm(uid('conv'), T0 + MINUTE);
+        expect(await store.cancelTimers(c, 'other')).toBe(1);
+        expect(await store.cancelTimers(c, 'missing')).toBe(0);
+        expect(await store.cancelTimers(c)).toBe(1);
+        expect(await store.listTimers(c)).toEqual([]);
+        expect(await store.countTimers()).toBe(1);
+      });
+
+      it('claims only due timers, oldest first, up to the limit', async () => {
+        const [a, b, c, d] = [uid('conv'), uid('conv'), uid('conv'), uid('conv')];
+        await arm(a, T0 + 3);
+        await arm(b, T0 + 1);
+        await arm(c, T0 + 2);
+        await arm(d, T0 + 100);
+        expect(await store.claimDueTimers(T0, 10, MINUTE)).toEqual([]);
+        const claimed = await store.claimDueTimers(T0 + 3, 2, MINUTE);
+        expect(claimed.map((t) => t.conversationId)).toEqual([b, c]);
+        const rest = await store.claimDueTimers(T0 + 3, 10, MINUTE);
+        expect(rest.map((t) => t.conversationId)).toEqual([a]);
+      });
+
+      it('leases a claimed timer: not claimable again until the lease ends', async () => {
+        const c = uid('conv');
+        await arm(c, T0);
+        expect(await store.claimDueTimers(T0, 10, MINUTE)).toHaveLength(1);
+        expect(await store.claimDueTimers(T0 + MINUTE - 1, 10, MINUTE)).toEqual([]);
+        const again = await store.claimDueTimers(T0 + MINUTE, 10, MINUTE);
+        expect(again.map((t) => t.conversationId)).toEqual([c]);
+      });
+
+      it('completes the claimed version, removing it', async () => {
+        const c = uid('conv');
+        await arm(c, T0);
+        const [claimed] = await store.claimDueTimers(T0, 10, MINUTE);
+        await store.completeTimer(claimed!);
+        expect(await store.listTimers(c)).toEqual([]);
+      });
+
+      it('does not complete a timer re-armed while it was firing (new due time or phase)', async () => {
+        const c = uid('conv');
+        await arm(c, T0);
+        await arm(c, T0, { ruleId: 'r2' });
+        const claimed = await store.claimDueTimers(T0, 10, MINUTE);
+        expect(claimed).toHaveLength(2);
+        await arm(c, T0 + MINUTE); // idle: new due time
+        await arm(c, T0, { ruleId: 'r2', phase: 'close' }); // r2: same due time, new phase
+        for (const timer of claimed) {
+          await store.completeTimer(timer);
+        }
+        const left = await store.listTimers(c);
+        expect(left.map((t) => [t.ruleId, t.phase, t.dueAt])).toEqual([
+          ['idle', 'warn', T0 + MINUTE],
+          ['r2', 'close', T0],
+        ]);
+      });
+
+      it('retries a claimed timer at a later time with attempts + 1 and no lease', async () => {
+        const c = uid('conv');
+        await arm(c, T0);
+        const [claimed] = await store.claimDueTimers(T0, 10, MINUTE);
+        await store.retryTimer(claimed!, T0 + 5);
+        expect(await store.claimDueTimers(T0 + 4, 10, MINUTE)).toEqual([]);
+        const [second] = await store.claimDueTimers(T0 + 5, 10, MINUTE);
+        expect(second).toMatchObject({ dueAt: T0 + 5, attempts: 1, armedAt: T0 });
+        await store.retryTimer(second!, T0 + 6);
+        expect((await store.listTimers(c))[0]).toMatchObject({ dueAt: T0 + 6, attempts: 2 });
+      });
+
+      it('ignores a retry of a timer re-armed or cancelled since it was claimed', async () => {
+        const c = uid('conv');
+        await arm(c, T0);
+        const [claimed] = await store.claimDueTimers(T0, 10, MINUTE);
+        await arm(c, T0 + MINUTE, { phase: 'close' });
+        await store.retryTimer(claimed!, T0 + 5);
+        expect(await store.listTimers(c)).toEqual([
+          expect.objectContaining({ phase: 'close', dueAt: T0 + MINUTE, attempts: 0 }),
+        ]);
+        await store.cancelTimers(c);
+        await store.retryTimer(claimed!, T0 + 5);
+        expect(await store.listTimers(c)).toEqual([]);
+      });
+    });
+
+    describe('outcomes', () => {
+      it('records outcomes with ids and lists them oldest first by since / conversation / limit', async () => {
+        const c = uid('conv');
+        const first = await store.recordOutcome(
+          outcome({ conversationId: c, at: T0, reason: 'idle 20m', details: { sent: 1 } }),
+        );
+        expect(first).toMatchObject({
+          conversationId: c,
+          reason: 'idle 20m',
+          details: { sent: 1 },
+        });
+        expect(typeof first.id).toBe('number');
+        await store.recordOutcome(outcome({ at: T0 + 1 }));
+        await store.recordOutcome(outcome({ conversationId: c, at: T0 + 2, kind: 'skipped' }));
+        await store.recordOutcome(outcome({ conversationId: c, at: T0 + 3, kind: 'failed' }));
+
+        const all = await store.listOutcomes({});
+        expect(all.map((o) => o.at)).toEqual([T0, T0 + 1, T0 + 2, T0 + 3]);
+        expect(all[0]).toEqual(first);
+        expect((await store.listOutcomes({ since: T0 + 1 })).map((o) => o.at)).toEqual([
+          T0 + 1,
+          T0 + 2,
+          T0 + 3,
+        ]);
+        expect((await store.listOutcomes({ conversationId: c })).map((o) => o.kind)).toEqual([
+          'warned',
+          'skipped',
+          'failed',
+        ]);
+        expect(
+          (await store.listOutcomes({ conversationId: c, since: T0 + 2 })).map((o) => o.kind),
+        ).toEqual(['skipped', 'failed']);
+        expect((await store.listOutcomes({ limit: 2 })).map((o) => o.at)).toEqual([T0, T0 + 1]);
+      });
+
+      it('returns at most 100 by default and 1000 at most', async () => {
+        for (let i = 0; i < 1005; i += 1) {
+          await store.recordOutcome(outcome({ at: T0 + i }));
+        }
+        expect(await store.listOutcomes({})).toHaveLength(100);
+        expect(await store.listOutcomes({ limit: 5000 })).toHaveLength(1000);
+      });
+
+      it('keeps one terminal outcome per (conversation, rule) and refuses a second', async () => {
+        const c = uid('conv');
+        expect(await store.hasEnded(c, 'idle')).toBe(false);
+        await store.recordOutcome(outcome({ conversationId: c, kind: 'warned' }));
+        expect(await store.hasEnded(c, 'idle')).toBe(false);
+        const first = await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated' }));
+        expect(await store.hasEnded(c, 'idle')).toBe(true);
+
+        for (const kind of ['terminated', 'already-ended'] as const) {
+          const second = store.recordOutcome(outcome({ conversationId: c, kind, at: T0 + 9 }));
+          await expect(second).rejects.toBeInstanceOf(StoreAlreadyEndedError);
+          await expect(second).rejects.toMatchObject({
+            code: 'STORE_ALREADY_ENDED',
+            existing: first,
+          });
+        }
+        // Non-terminal outcomes and other rules are not limited.
+        await store.recordOutcome(outcome({ conversationId: c, kind: 'failed' }));
+        await store.recordOutcome(
+          outcome({ conversationId: c, ruleId: 'crm', kind: 'terminated' }),
+        );
+        const kinds = (await store.listOutcomes({ conversationId: c })).map(
+          (o) => `${o.ruleId}:${o.kind}`,
+        );
+        expect(kinds).toEqual(['idle:warned', 'idle:terminated', 'idle:failed', 'crm:terminated']);
+        expect(await store.hasEnded(c, 'crm')).toBe(true);
+      });
+    });
+
+    describe('durability', () => {
+      it('keeps events, conversations, timers and outcomes across close and reopen', async () => {
+        const c = uid('conv');
+        const e = event();
+        await store.insertEvents([e]);
+        await store.putConversation({ conversationId: c, participants: [], updatedAt: T0 });
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 },
+          T0,
+        );
+        await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated' }));
+
+        const reopened = await reopen();
+        expect((await reopened.pendingEvents(10)).map((x) => x.eventId)).toEqual([e.eventId]);
+        expect(await reopened.insertEvents([e])).toEqual({ inserted: 0, duplicates: 1 });
+        expect(await reopened.getConversation(c)).toEqual({
+          conversationId: c,
+          participants: [],
+          updatedAt: T0,
+        });
+        expect(await reopened.listTimers(c)).toHaveLength(1);
+        expect(await reopened.hasEnded(c, 'idle')).toBe(true);
+      });
+
+      it('rejects use after close with STORE_CLOSED; close twice is fine', async () => {
+        await store.ping();
+        await store.close();
+        await store.close();
+        await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+        await expect(store.countTimers()).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe('migrations', () => {
+      it('records versions 1..n in the ledger and applies nothing on reopen', async () => {
+        const ledger = await harness.ledger();
+        expect(ledger.length).toBeGreaterThan(0);
+        expect(ledger.map((row) => row.version)).toEqual(ledger.map((_, i) => i + 1));
+        expect(ledger.every((row) => row.appliedAt === T0)).toBe(true);
+        await reopen({ clock: new ManualClock(T0 + 3_600_000) });
+        await store.migrate();
+        expect(await harness.ledger()).toEqual(ledger);
+      });
+
+      it('refuses a database migrated by a newer closer, saying what it found', async () => {
+        await store.close();
+        await harness.addFutureMigration(9999);
+        const opening = harness.open();
+        await expect(opening).rejects.toMatchObject({ code: 'STORE_SCHEMA_TOO_NEW' });
+        await expect(opening).rejects.toThrow(/9999/);
+      });
+    });
+  });
+}
