@@ -1,0 +1,57 @@
+/**
+ * Genesys Cloud domain: the only code that talks to Genesys. Other domains import from here only.
+ */
+export { GenesysClient, GENESYS_CLIENT_DEFAULTS, type GenesysClientOptions } from './client';
+export type { GenesysRequest, GenesysResponse, GenesysSender } from './send';
+export { REQUEST_ID_HEADER } from './send';
+export {
+  GenesysApiError,
+  GenesysConfigError,
+  GenesysInputError,
+  isGenesysApiError,
+  type GenesysApiErrorInit,
+  type GenesysErrorCode,
+} from './errors';
+export {
+  resolveRegion,
+  REGION_HOSTS,
+  DEFAULT_REGION,
+  type RegionKey,
+  type ResolvedRegion,
+} from './regions';
+export {
+  GENESYS_OPERATIONS,
+  CLOSER_PERMISSIONS,
+  buildPath,
+  explainForbidden,
+  missingPermissionsFrom,
+  requiredPermissionsFor,
+  type GenesysOperation,
+  type OperationSpec,
+  type RequiredPermissions,
+} from './permissions';
+export {
+  endConversation,
+  MAX_MESSAGE_LENGTH,
+  MAX_SMS_MESSAGE_LENGTH,
+  type EndConversationOptions,
+  type TerminationOutcome,
+} from './terminate';
+export { isLiveParticipant, liveParticipants, PLUMBING_PURPOSES } from './participants';
+export type {
+  Communication,
+  Conversation,
+  MessageConversation,
+  MessageData,
+  MessageMediaParticipant,
+  Participant,
+  TokenInfo,
+  WrapupInput,
+} from './models';
+export {
+  backoffDelay,
+  decideRetry,
+  parseRateLimitReset,
+  parseRetryAfter,
+  type RetryDecision,
+} from './retry';

@@ -1,0 +1,203 @@
+/**
+ * Which Genesys permissions each operation closer performs needs, and the words that explain a
+ * 403. Permissions come from the SDK docs quoted in FACTS §1–§4 ("Requires ANY permissions" /
+ * "Requires ALL permissions"); the 2018 OpenAPI subset is too old for them.
+ *
+ * Terminology: a *permission* (`conversation:communication:disconnect`) is granted by a *role*;
+ * a client-credentials OAuth client is authorized by the roles assigned to it, never by OAuth
+ * scopes (FACTS §4, GO-SDK `oauthclient.go`).
+ */
+
+/** `any`: one of the listed permissions is enough; `all`: every one is needed. */
+export type RequiredPermissions = { any: string[] } | { all: string[] };
+
+/** One API operation closer uses: method, path template (Genesys's own placeholder names), permissions. */
+export interface OperationSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  /** Path template as in the Genesys docs, e.g. `/api/v2/conversations/{conversationId}`. */
+  path: string;
+  permissions: RequiredPermissions;
+  /** Where the permission list comes from. */
+  source: string;
+}
+
+const NONE: RequiredPermissions = { all: [] };
+
+/** Every operation closer's client performs. The key is the operation name used in logs and errors. */
+export const GENESYS_OPERATIONS = {
+  getTokenInfo: {
+    method: 'GET',
+    path: '/api/v2/tokens/me',
+    permissions: NONE,
+    source: 'FACTS §4 (JS-SDK TokensApi.md)',
+  },
+  getMessageConversation: {
+    method: 'GET',
+    path: '/api/v2/conversations/messages/{conversationId}',
+    permissions: NONE,
+    source: 'FACTS §2 (JS-SDK ConversationsApi.md: "Requires NO permissions")',
+  },
+  getConversation: {
+    method: 'GET',
+    path: '/api/v2/conversations/{conversationId}',
+    permissions: { any: ['conversation:communication:view'] },
+    source: 'FACTS §2',
+  },
+  disconnectMessageConversation: {
+    method: 'PATCH',
+    path: '/api/v2/conversations/messages/{conversationId}',
+    permissions: { any: ['conversation:communication:disconnect', 'conversation:message:park'] },
+    source: 'FACTS §1',
+  },
+  disconnectMessageParticipant: {
+    method: 'PATCH',
+    path: '/api/v2/conversations/messages/{conversationId}/participants/{participantId}',
+    permissions: {
+      any: [
+        'conversation:participant:wrapup',
+        'conversation:call:record',
+        'conversation:communication:disconnect',
+      ],
+    },
+    source: 'FACTS §1',
+  },
+  sendMessage: {
+    method: 'POST',
+    path: '/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages',
+    permissions: { any: ['conversation:message:create', 'conversation:webmessaging:create'] },
+    source: 'FACTS §3',
+  },
+  applyWrapup: {
+    method: 'POST',
+    path: '/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup',
+    permissions: { any: ['conversation:participant:wrapup'] },
+    source: 'FACTS §3',
+  },
+} as const satisfies Record<string, OperationSpec>;
+
+/**
+ * A minimal permission set for the role of closer's OAuth client: it satisfies every operation in
+ * {@link GENESYS_OPERATIONS} (a unit test checks this).
+ */
+export const CLOSER_PERMISSIONS: readonly string[] = [
+  'conversation:communication:view',
+  'conversation:communication:disconnect',
+  'conversation:message:create',
+  'conversation:participant:wrapup',
+];
+
+/** The name of an operation in {@link GENESYS_OPERATIONS}. */
+export type GenesysOperation = keyof typeof GENESYS_OPERATIONS;
+
+/** The permissions an operation needs; unknown operations need none that closer knows of. */
+export function requiredPermissionsFor(operation: string): RequiredPermissions {
+  const spec: OperationSpec | undefined = (GENESYS_OPERATIONS as Record<string, OperationSpec>)[
+    operation
+  ];
+  return spec === undefined ? NONE : spec.permissions;
+}
+
+/** Fills a path template's `{placeholders}`, URL-encoding each value. */
+export function buildPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) {
+      throw new Error(`Missing path parameter ${name} for ${template}`);
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+const PERMISSION_PATTERN = /[A-Za-z][\w-]*:[\w*-]+:[\w*-]+/g;
+
+/**
+ * Extracts the permissions a Genesys 403 body names: `messageParams` values first, then the
+ * `message` text ("You are missing the following permission(s): …"). Deduplicated, in order.
+ */
+export function missingPermissionsFrom(errorBody: {
+  message?: string | undefined;
+  messageParams?: Record<string, unknown> | undefined;
+}): string[] {
+  const found: string[] = [];
+  const texts: string[] = [];
+  for (const value of Object.values(errorBody.messageParams ?? {})) {
+    if (typeof value === 'string') {
+      texts.push(value);
+    }
+  }
+  if (errorBody.message !== undefined) {
+    texts.push(errorBody.message);
+  }
+  for (const text of texts) {
+    for (const match of text.match(PERMISSION_PATTERN) ?? []) {
+      if (!found.includes(match)) {
+        found.push(match);
+      }
+    }
+  }
+  return found;
+}
+
+/** Describes required permissions in words: "one of a, b" / "all of a, b" / "no permission". */
+export function describePermissions(required: RequiredPermissions): string {
+  const list = 'any' in required ? required.any : required.all;
+  if (list.length === 0) {
+    return 'no documented permission';
+  }
+  if (list.length === 1) {
+    return `the permission ${list[0] ?? ''}`;
+  }
+  return `${'any' in required ? 'one of' : 'all of'} ${list.join(', ')}`;
+}
+
+/** What a 403 means for closer, in plain words, and how to fix it. */
+export interface ForbiddenExplanation {
+  message: string;
+  fix: string;
+  missingPermissions: string[];
+  requiredPermissions: RequiredPermissions;
+}
+
+/**
+ * Explains a 403: the permission(s) Genesys says are missing, what the operation needs according
+ * to the docs, and the fix (a role on the OAuth client, not an OAuth scope).
+ */
+export function explainForbidden(input: {
+  operation: string;
+  clientId: string;
+  errorBody: {
+    code?: string | undefined;
+    message?: string | undefined;
+    messageParams?: Record<string, unknown> | undefined;
+  };
+}): ForbiddenExplanation {
+  const requiredPermissions = requiredPermissionsFor(input.operation);
+  const missingPermissions = missingPermissionsFrom(input.errorBody);
+  const named = missingPermissions.length > 0;
+  const toGrant = named
+    ? missingPermissions
+    : 'any' in requiredPermissions
+      ? requiredPermissions.any
+      : requiredPermissions.all;
+  // Genesys says "missing.any.permissions" when one of the listed is enough.
+  const allNeeded = named
+    ? input.errorBody.code === 'missing.permissions'
+    : 'all' in requiredPermissions;
+  const holding =
+    toGrant.length === 1
+      ? `this permission: ${toGrant.join('')}`
+      : `${allNeeded ? 'all' : 'one'} of these permissions: ${toGrant.join(', ')}`;
+  const fix =
+    toGrant.length === 0
+      ? `check the roles and divisions assigned to OAuth client ${input.clientId}; OAuth scopes do not apply to client-credentials tokens`
+      : `add a role holding ${holding} to OAuth client ${input.clientId} (Admin > OAuth > Roles); OAuth scopes do not apply to client-credentials tokens`;
+  const missingText = named
+    ? `Genesys reports missing permission(s): ${missingPermissions.join(', ')}`
+    : `Genesys did not name the missing permission${input.errorBody.message === undefined ? '' : ` ("${input.errorBody.message}")`}`;
+  return {
+    message: `Genesys refused ${input.operation} (403). ${missingText}; ${input.operation} needs ${describePermissions(requiredPermissions)}. Fix: ${fix}.`,
+    fix,
+    missingPermissions,
+    requiredPermissions,
+  };
+}

@@ -1,0 +1,150 @@
+import type { Clock } from '../timers/clock';
+import { parseRateLimitReset } from './retry';
+
+/** Fraction of Genesys's rate-limit window used after which closer starts pacing itself. */
+export const PACING_THRESHOLD = 0.9;
+
+/** Options for {@link RateBudget}. */
+export interface RateBudgetOptions {
+  /** Requests in flight at once, shared by every caller of one client. */
+  maxConcurrency: number;
+  /** Sustained request rate (token bucket, burst of one second's worth). `Infinity` disables. */
+  requestsPerSecond: number;
+  clock: Clock;
+}
+
+/**
+ * The concurrency and request-rate budget shared by every caller of one GenesysClient.
+ *
+ * Three brakes, all sleeping on the injected Clock (with a ManualClock, a caller that exceeds the
+ * burst waits until the test advances time):
+ * 1. a FIFO semaphore of `maxConcurrency` slots;
+ * 2. a token bucket of `requestsPerSecond` (capacity: one second's worth);
+ * 3. pacing from Genesys's `inin-ratelimit-count/allowed/reset` headers: once the window is 90 %
+ *    used, the remaining requests are spread over the rest of the window, and when it is used up
+ *    nothing is sent until it resets — cheaper than collecting 429s.
+ */
+export class RateBudget {
+  private readonly options: RateBudgetOptions;
+  private inFlight = 0;
+  private readonly waiters: (() => void)[] = [];
+  private tokens: number;
+  private refilledAt: number;
+  /** Pacing from headers: earliest start of the next request, and the spacing until `windowEndsAt`. */
+  private nextStartAt = 0;
+  private pacingIntervalMs = 0;
+  private windowEndsAt = 0;
+
+  constructor(options: RateBudgetOptions) {
+    this.options = options;
+    this.tokens = this.capacity();
+    this.refilledAt = options.clock.now();
+  }
+
+  /** Waits for a slot and a token; returns the function that frees the slot (call exactly once). */
+  async acquire(): Promise<() => void> {
+    await this.takeSlot();
+    try {
+      await this.takeToken();
+      await this.waitForPacing();
+    } catch (e: unknown) {
+      this.releaseSlot();
+      throw e;
+    }
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.releaseSlot();
+      }
+    };
+  }
+
+  /** Reads Genesys's rate-limit headers from any response and adjusts pacing. */
+  observe(headers: Record<string, string>): void {
+    const count = Number(headers['inin-ratelimit-count']);
+    const allowed = Number(headers['inin-ratelimit-allowed']);
+    const resetMs = parseRateLimitReset(headers['inin-ratelimit-reset']);
+    if (
+      !Number.isFinite(count) ||
+      !Number.isFinite(allowed) ||
+      allowed <= 0 ||
+      resetMs === undefined
+    ) {
+      return;
+    }
+    const now = this.options.clock.now();
+    if (count / allowed < PACING_THRESHOLD) {
+      this.pacingIntervalMs = 0;
+      this.windowEndsAt = 0;
+      return;
+    }
+    const remaining = allowed - count;
+    this.windowEndsAt = now + resetMs;
+    if (remaining <= 0) {
+      this.nextStartAt = Math.max(this.nextStartAt, this.windowEndsAt);
+      this.pacingIntervalMs = 0;
+    } else {
+      this.pacingIntervalMs = resetMs / remaining;
+    }
+  }
+
+  /** Requests currently holding a slot (for metrics and tests). */
+  get active(): number {
+    return this.inFlight;
+  }
+
+  private capacity(): number {
+    return Math.max(1, this.options.requestsPerSecond);
+  }
+
+  private takeSlot(): Promise<void> {
+    if (this.inFlight < this.options.maxConcurrency) {
+      this.inFlight += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      // The slot is handed over directly by releaseSlot, so inFlight stays counted.
+      this.waiters.push(resolve);
+    });
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiters.shift();
+    if (next === undefined) {
+      this.inFlight -= 1;
+    } else {
+      next();
+    }
+  }
+
+  private async takeToken(): Promise<void> {
+    const rate = this.options.requestsPerSecond;
+    if (!Number.isFinite(rate)) {
+      return;
+    }
+    // Bounded: each pass either takes a token or sleeps until one is due.
+    for (;;) {
+      const now = this.options.clock.now();
+      const elapsed = Math.max(0, now - this.refilledAt);
+      this.tokens = Math.min(this.capacity(), this.tokens + (elapsed * rate) / 1000);
+      this.refilledAt = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.options.clock.sleep(Math.ceil(((1 - this.tokens) * 1000) / rate));
+    }
+  }
+
+  private async waitForPacing(): Promise<void> {
+    const now = this.options.clock.now();
+    const startAt = Math.max(now, this.nextStartAt);
+    if (this.pacingIntervalMs > 0 && now < this.windowEndsAt) {
+      this.nextStartAt = startAt + this.pacingIntervalMs;
+    }
+    if (startAt > now) {
+      await this.options.clock.sleep(startAt - now);
+    }
+  }
+}

@@ -1,0 +1,335 @@
+import type { Logger } from '../observability/logger';
+import type { GenesysClient } from './client';
+import { GenesysApiError, GenesysInputError, isGenesysApiError } from './errors';
+import type { Conversation, MessageConversation, MessageMediaParticipant } from './models';
+import {
+  PLUMBING_PURPOSES,
+  connectedCommunicationId,
+  findParticipant,
+  latestCommunicationId,
+  liveParticipants,
+} from './participants';
+
+/** Longest closing message for non-SMS channels (AdditionalMessage.textBody, FACTS §3). */
+export const MAX_MESSAGE_LENGTH = 2000;
+/** Longest closing message on SMS. */
+export const MAX_SMS_MESSAGE_LENGTH = 765;
+
+/** What {@link endConversation} should do besides disconnecting. */
+export interface EndConversationOptions {
+  /** Closing message sent before the disconnect (≤ 2000 chars; ≤ 765 on SMS). */
+  message?: string;
+  /** Disconnect only this leg (the connected participant(s) with purpose `customer`/`agent`). Default: the whole conversation. */
+  leg?: 'customer' | 'agent';
+  /** Wrap-up code id applied to the agent's communication after the disconnect. */
+  wrapupCode?: string;
+  /** Read only: report what would be sent and disconnected. */
+  dryRun?: boolean;
+  /** Scope logger; default the client's. */
+  logger?: Logger;
+}
+
+/** What {@link endConversation} did. `requests` counts Genesys operations (not retries or token requests). */
+export type TerminationOutcome =
+  | {
+      outcome: 'terminated';
+      conversationId: string;
+      scope: 'conversation' | 'customer' | 'agent';
+      messageSent: boolean;
+      messageSkippedReason?: string;
+      wrapupApplied: boolean;
+      wrapupSkippedReason?: string;
+      disconnectedParticipantIds: string[];
+      requests: number;
+    }
+  | {
+      outcome: 'already-ended';
+      conversationId: string;
+      /** Set when a leg was asked for and that leg (not the whole conversation) was already gone. */
+      scope?: 'customer' | 'agent';
+    }
+  | { outcome: 'not-found'; conversationId: string }
+  | {
+      outcome: 'dry-run';
+      conversationId: string;
+      wouldSendMessage: boolean;
+      wouldDisconnect: string[];
+    };
+
+interface MessageChannel {
+  participantId: string;
+  communicationId: string;
+}
+
+function validateMessage(message: string | undefined): void {
+  if (message === undefined) {
+    return;
+  }
+  if (message.trim() === '') {
+    throw new GenesysInputError('The closing message is empty');
+  }
+  if (message.length > MAX_MESSAGE_LENGTH) {
+    throw new GenesysInputError(
+      `The closing message has ${message.length} characters; Genesys accepts at most ${MAX_MESSAGE_LENGTH}`,
+      { length: message.length, max: MAX_MESSAGE_LENGTH },
+    );
+  }
+}
+
+function validateSmsLength(message: string | undefined, conversation: MessageConversation): void {
+  const sms = conversation.participants.some((p) => p.purpose === 'customer' && p.type === 'sms');
+  if (message !== undefined && sms && message.length > MAX_SMS_MESSAGE_LENGTH) {
+    throw new GenesysInputError(
+      `The closing message has ${message.length} characters; SMS accepts at most ${MAX_SMS_MESSAGE_LENGTH}`,
+      { length: message.length, max: MAX_SMS_MESSAGE_LENGTH },
+    );
+  }
+}
+
+/**
+ * The communication to send the closing message on: the connected agent's; else (bot or flow
+ * session) any other connected non-customer party's, routing plumbing (acd, ivr) excluded.
+ * A participant counts as connected when a communication says so, or — when communications carry
+ * no state — when the message model says it is live.
+ */
+function chooseMessageChannel(
+  generic: Conversation,
+  live: MessageMediaParticipant[],
+): MessageChannel | undefined {
+  const liveIds = new Set(live.map((p) => p.id));
+  const candidates = generic.participants
+    .filter((p) => p.purpose !== 'customer' && !PLUMBING_PURPOSES.has(p.purpose ?? ''))
+    .map((p) => ({
+      participant: p,
+      communicationId:
+        connectedCommunicationId(p) ??
+        (liveIds.has(p.id) && p.messages.every((m) => m.state === undefined)
+          ? latestCommunicationId(p)
+          : undefined),
+    }))
+    .filter((c) => c.communicationId !== undefined);
+  const chosen = candidates.find((c) => c.participant.purpose === 'agent') ?? candidates[0];
+  if (chosen?.communicationId === undefined) {
+    return undefined;
+  }
+  return { participantId: chosen.participant.id, communicationId: chosen.communicationId };
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof GenesysApiError) {
+    return `${error.code}: ${error.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Ends a Genesys messaging conversation correctly (FACTS §1–§3):
+ * 1. reads it (`GET …/messages/{id}`): 404 → `not-found`; nobody live (see `liveParticipants`:
+ *    no connected party other than acd/ivr) → `already-ended`, nothing sent;
+ * 2. sends the closing message, if any, on the agent's (else the bot/flow's) communication —
+ *    best effort: a failure is reported in `messageSkippedReason` and the disconnect still happens;
+ * 3. disconnects the whole conversation (`PATCH …/messages/{id}`), or with `leg` the connected
+ *    participant(s) of that purpose (`PATCH …/participants/{pid}`); a 4xx saying it is already
+ *    disconnected is confirmed by re-reading and reported as `already-ended`;
+ * 4. applies the wrap-up code, if any, to the agent's communication — best effort like the message.
+ * A second call finds nobody live in step 1 and sends no second disconnect.
+ *
+ * @throws GenesysInputError for an empty or too long message; GenesysApiError for read or
+ *   disconnect failures (403 explained, 5xx after retries, …).
+ */
+export async function endConversation(
+  client: GenesysClient,
+  conversationId: string,
+  options: EndConversationOptions = {},
+): Promise<TerminationOutcome> {
+  validateMessage(options.message);
+  const log = (options.logger ?? client.logger).child({ conversationId });
+  let requests = 0;
+  const counted = <T>(call: () => Promise<T>): Promise<T> => {
+    requests += 1;
+    return call();
+  };
+
+  let conversation: MessageConversation;
+  try {
+    conversation = await counted(() => client.getMessageConversation(conversationId));
+  } catch (e: unknown) {
+    if (isGenesysApiError(e, 'GENESYS_NOT_FOUND')) {
+      return { outcome: 'not-found', conversationId };
+    }
+    throw e;
+  }
+  const live = liveParticipants(conversation);
+  if (live.length === 0) {
+    return { outcome: 'already-ended', conversationId };
+  }
+  validateSmsLength(options.message, conversation);
+  const leg = options.leg;
+  const targets = leg === undefined ? live : live.filter((p) => p.purpose === leg);
+  if (leg !== undefined && targets.length === 0) {
+    return { outcome: 'already-ended', conversationId, scope: leg };
+  }
+
+  const needsGeneric =
+    options.message !== undefined || (options.wrapupCode !== undefined && options.dryRun !== true);
+  const generic = needsGeneric
+    ? await counted(() => client.getConversation(conversationId))
+    : undefined;
+  const channel =
+    options.message !== undefined && generic !== undefined
+      ? chooseMessageChannel(generic, live)
+      : undefined;
+
+  if (options.dryRun === true) {
+    return {
+      outcome: 'dry-run',
+      conversationId,
+      wouldSendMessage: channel !== undefined,
+      wouldDisconnect: targets.map((p) => p.id),
+    };
+  }
+
+  let messageSent = false;
+  let messageSkippedReason: string | undefined;
+  if (options.message !== undefined) {
+    const text = options.message;
+    if (channel === undefined) {
+      messageSkippedReason = 'no connected agent or bot/flow communication to send from';
+    } else {
+      try {
+        await counted(() => client.sendMessage(conversationId, channel.communicationId, text));
+        messageSent = true;
+      } catch (e: unknown) {
+        if (!(e instanceof GenesysApiError)) {
+          throw e;
+        }
+        messageSkippedReason = `send failed: ${describeFailure(e)}`;
+        log.warn('closing message not sent; disconnecting anyway', { error: describeFailure(e) });
+      }
+    }
+    if (messageSkippedReason !== undefined && !messageSent) {
+      log.info('closing message skipped', { reason: messageSkippedReason });
+    }
+  }
+
+  const disconnected: string[] = [];
+  if (leg === undefined) {
+    try {
+      await counted(() => client.disconnectMessageConversation(conversationId));
+      disconnected.push(...targets.map((p) => p.id));
+    } catch (e: unknown) {
+      const confirmed = await confirmAlreadyDisconnected(
+        client,
+        conversationId,
+        undefined,
+        e,
+        () => {
+          requests += 1;
+        },
+      );
+      return confirmed;
+    }
+  } else {
+    for (const target of targets) {
+      try {
+        await counted(() => client.disconnectMessageParticipant(conversationId, target.id));
+        disconnected.push(target.id);
+      } catch (e: unknown) {
+        const confirmed = await confirmAlreadyDisconnected(
+          client,
+          conversationId,
+          target.id,
+          e,
+          () => {
+            requests += 1;
+          },
+        );
+        if (confirmed.outcome === 'not-found') {
+          return confirmed;
+        }
+      }
+    }
+    if (disconnected.length === 0) {
+      return { outcome: 'already-ended', conversationId, scope: leg };
+    }
+  }
+
+  let wrapupApplied = false;
+  let wrapupSkippedReason: string | undefined;
+  if (options.wrapupCode !== undefined && generic !== undefined) {
+    const code = options.wrapupCode;
+    const agent = live.find((p) => p.purpose === 'agent');
+    const agentGeneric = agent === undefined ? undefined : findParticipant(generic, agent.id);
+    const communicationId =
+      agentGeneric === undefined ? undefined : latestCommunicationId(agentGeneric);
+    if (agent === undefined || communicationId === undefined) {
+      wrapupSkippedReason = 'no agent participant with a communication to wrap up';
+    } else {
+      try {
+        await counted(() =>
+          client.applyWrapup(conversationId, agent.id, communicationId, { code }),
+        );
+        wrapupApplied = true;
+      } catch (e: unknown) {
+        if (!(e instanceof GenesysApiError)) {
+          throw e;
+        }
+        wrapupSkippedReason = `wrap-up failed: ${describeFailure(e)}`;
+        log.warn('wrap-up not applied after disconnect', { error: describeFailure(e) });
+      }
+    }
+  }
+
+  log.info('conversation terminated', {
+    scope: leg ?? 'conversation',
+    messageSent,
+    wrapupApplied,
+    disconnectedParticipantIds: disconnected,
+    requests,
+  });
+  return {
+    outcome: 'terminated',
+    conversationId,
+    scope: leg ?? 'conversation',
+    messageSent,
+    ...(messageSkippedReason === undefined ? {} : { messageSkippedReason }),
+    wrapupApplied,
+    ...(wrapupSkippedReason === undefined ? {} : { wrapupSkippedReason }),
+    disconnectedParticipantIds: disconnected,
+    requests,
+  };
+}
+
+/**
+ * After a disconnect answered 4xx (400/404/409: "already disconnected" in some form), re-reads the
+ * conversation. If the conversation (or the one participant) is no longer connected, that is the
+ * outcome; otherwise the original error stands.
+ */
+async function confirmAlreadyDisconnected(
+  client: GenesysClient,
+  conversationId: string,
+  participantId: string | undefined,
+  error: unknown,
+  countRequest: () => void,
+): Promise<Extract<TerminationOutcome, { outcome: 'already-ended' | 'not-found' }>> {
+  if (!isGenesysApiError(error, 'GENESYS_BAD_REQUEST', 'GENESYS_NOT_FOUND')) {
+    throw error;
+  }
+  let conversation: MessageConversation;
+  try {
+    countRequest();
+    conversation = await client.getMessageConversation(conversationId);
+  } catch (e: unknown) {
+    if (isGenesysApiError(e, 'GENESYS_NOT_FOUND')) {
+      return { outcome: 'not-found', conversationId };
+    }
+    throw error;
+  }
+  const stillLive = liveParticipants(conversation).filter(
+    (p) => participantId === undefined || p.id === participantId,
+  );
+  if (stillLive.length > 0) {
+    throw error;
+  }
+  return { outcome: 'already-ended', conversationId };
+}
