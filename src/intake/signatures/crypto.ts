@@ -1,0 +1,90 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+import { WebhookVerificationError } from './verification-error';
+
+/** Default allowed skew of signed timestamps (seconds), as Standard Webhooks and Stripe use. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** HMAC-SHA256 of the concatenated parts. */
+export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) {
+    mac.update(part);
+  }
+  return mac.digest();
+}
+
+/** Constant-time equality of two buffers; different lengths are simply unequal. */
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Decodes a 64-digit hex SHA-256 signature, or `undefined` if it is not one. */
+export function decodeHexDigest(value: string): Buffer | undefined {
+  return HEX_SHA256.test(value) ? Buffer.from(value, 'hex') : undefined;
+}
+
+/** The first value of a header (lower-case name), trimmed; `undefined` when absent or empty. */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const raw = headers[name.toLowerCase()];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+/** A header the scheme requires; throws `INTAKE_BAD_SIGNATURE` naming it when missing. */
+export function requireHeader(headers: IncomingHttpHeaders, name: string): string {
+  const value = headerValue(headers, name);
+  if (value === undefined) {
+    throw new WebhookVerificationError('INTAKE_BAD_SIGNATURE', `missing ${name} header`, {
+      header: name,
+    });
+  }
+  return value;
+}
+
+/**
+ * Checks a signed Unix timestamp (seconds) against now ± tolerance. Throws
+ * `INTAKE_STALE_TIMESTAMP` saying how far off it is, or `INTAKE_BAD_SIGNATURE` if it is not an
+ * integer.
+ */
+export function checkTimestamp(raw: string, nowMs: number, toleranceSeconds: number): number {
+  if (!/^\d{1,12}$/.test(raw)) {
+    throw new WebhookVerificationError(
+      'INTAKE_BAD_SIGNATURE',
+      'signature timestamp is not an integer number of seconds',
+    );
+  }
+  const timestamp = Number(raw);
+  const skewSeconds = Math.round(nowMs / 1000 - timestamp);
+  if (Math.abs(skewSeconds) > toleranceSeconds) {
+    const direction = skewSeconds > 0 ? 'in the past' : 'in the future';
+    throw new WebhookVerificationError(
+      'INTAKE_STALE_TIMESTAMP',
+      `signature timestamp is ${Math.abs(skewSeconds)} s ${direction}; tolerance is ±${toleranceSeconds} s`,
+      { skewSeconds, toleranceSeconds },
+    );
+  }
+  return timestamp;
+}
+
+/** Throws the generic "no signature matched" error (same message whatever the reason). */
+export function noMatch(): never {
+  throw new WebhookVerificationError(
+    'INTAKE_BAD_SIGNATURE',
+    'no signature matches any configured secret',
+  );
+}
+
+/** Throws when a source has no usable secret (our configuration problem). */
+export function requireSecrets(secrets: readonly string[]): void {
+  if (secrets.length === 0) {
+    throw new WebhookVerificationError(
+      'INTAKE_SOURCE_MISCONFIGURED',
+      'no webhook secret is configured for this source',
+    );
+  }
+}

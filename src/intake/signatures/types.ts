@@ -1,0 +1,35 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What a signature scheme needs from the request: lower-cased headers and the raw body bytes. */
+export interface SignedRequest {
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+}
+
+/** Per-source verification settings, resolved from the rules file and the environment. */
+export interface VerifyContext {
+  /** Candidate secrets (key rotation): the request is accepted if any of them matches. */
+  secrets: readonly string[];
+  /** Current time in epoch ms (from the injected Clock). */
+  nowMs: number;
+  /** Allowed clock skew of timestamped schemes, in seconds. */
+  toleranceSeconds: number;
+  /** `hmac-sha256`: the header carrying the signature. */
+  header?: string | undefined;
+  /** `hmac-sha256`: the header carrying the delivery id. */
+  idHeader?: string | undefined;
+}
+
+/** One webhook signature scheme. */
+export interface SignatureVerifier {
+  /**
+   * Verifies the request or throws a `WebhookVerificationError` (`INTAKE_BAD_SIGNATURE`,
+   * `INTAKE_STALE_TIMESTAMP`, or `INTAKE_SOURCE_MISCONFIGURED` when the context lacks a setting).
+   */
+  verify(request: SignedRequest, context: VerifyContext): void;
+  /**
+   * The sender's delivery id used for dedupe, if the scheme has one (header or body field);
+   * `undefined` means "use a hash of the body". Called only after `verify` succeeded.
+   */
+  deliveryId(request: SignedRequest, body: unknown, context: VerifyContext): string | undefined;
+}

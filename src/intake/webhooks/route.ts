@@ -1,0 +1,114 @@
+import type { Request, RequestHandler, Response } from 'express';
+
+import { registerSecret, silentLogger } from '../../observability/logger';
+import type { SourcesConfig } from '../../rules/sources-schema';
+import { contentHashId } from '../dedupe';
+import { IntakeError } from '../errors';
+import { assertJsonContentType, parseJsonBody } from '../http/body';
+import { invalidPayload } from '../http/invalid-payload';
+import type { RawBodyReader } from '../http/raw-body-reader';
+import type { IntakeOptions } from '../options';
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_VERIFIERS } from '../signatures';
+import type { SignedRequest, VerifyContext } from '../signatures';
+import { notifyAccepted, storeEvents } from '../store-events';
+
+/** `kind` of stored webhook events. */
+export const WEBHOOK_EVENT_KIND = 'webhook';
+
+/** Delivery ids longer than this are hashed (keeps the dedupe key bounded). */
+const MAX_EVENT_ID_LENGTH = 256;
+
+type WebhookSource = NonNullable<SourcesConfig[string]>;
+
+/** The webhook source named `name`, ignoring `eventbridge` and inherited object keys. */
+export function findWebhookSource(sources: SourcesConfig, name: string): WebhookSource | undefined {
+  if (name === 'eventbridge' || !Object.hasOwn(sources, name)) {
+    return undefined;
+  }
+  return sources[name];
+}
+
+/** The comma-separated secrets in `env[name]` (several during rotation). */
+export function readSecrets(env: NodeJS.ProcessEnv, name: string): string[] {
+  const secrets = (env[name] ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '');
+  for (const secret of secrets) {
+    registerSecret(secret);
+  }
+  return secrets;
+}
+
+function sourceName(req: Request): string {
+  const { source } = req.params;
+  return typeof source === 'string' ? source : '';
+}
+
+/**
+ * `POST /webhooks/:source`: the source must be a configured webhook source; the signature is
+ * verified on the raw bytes before the JSON is parsed; the body (a JSON object or array) is
+ * stored with the sender's delivery id (or a body hash) as dedupe id. Answers `202 {accepted: 1}`,
+ * or `200 {accepted: 0, duplicate: true}` for a replay (stored once, so acted on once).
+ */
+export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReader): RequestHandler {
+  const logger = options.logger ?? silentLogger;
+  return async (req: Request, res: Response): Promise<void> => {
+    const name = sourceName(req);
+    const source = findWebhookSource(options.sources(), name);
+    if (source === undefined) {
+      throw new IntakeError(
+        'INTAKE_UNKNOWN_SOURCE',
+        `no webhook source named '${name.slice(0, 64)}' is configured`,
+        {
+          details: { source: name.slice(0, 64) },
+        },
+      );
+    }
+    const { verify } = source;
+    const secrets = readSecrets(options.env ?? process.env, verify.secretEnv);
+    if (secrets.length === 0) {
+      throw new IntakeError(
+        'INTAKE_SOURCE_MISCONFIGURED',
+        `webhook source '${name}' is configured but environment variable ${verify.secretEnv} is not set`,
+        { details: { source: name, env: verify.secretEnv } },
+      );
+    }
+    assertJsonContentType(req.headers);
+    const request: SignedRequest = { headers: req.headers, rawBody: await readRawBody(req, res) };
+    const receivedAt = options.clock.now();
+    const context: VerifyContext = {
+      secrets,
+      nowMs: receivedAt,
+      toleranceSeconds: verify.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      header: verify.header,
+      idHeader: verify.idHeader,
+    };
+    const verifier = SIGNATURE_VERIFIERS[verify.scheme];
+    verifier.verify(request, context);
+
+    const body = parseJsonBody(request.rawBody);
+    if (typeof body !== 'object' || body === null) {
+      throw invalidPayload([{ path: '(root)', message: 'expected a JSON object or array' }]);
+    }
+    const deliveryId = verifier.deliveryId(request, body, context);
+    const eventId =
+      deliveryId === undefined
+        ? contentHashId(body)
+        : deliveryId.length > MAX_EVENT_ID_LENGTH
+          ? contentHashId(deliveryId)
+          : deliveryId;
+    const { inserted } = await storeEvents(
+      options.store,
+      [{ source: name, eventId, kind: WEBHOOK_EVENT_KIND, payload: body, receivedAt }],
+      logger,
+    );
+    logger.debug('webhook accepted', { source: name, eventId, duplicate: inserted === 0 });
+    if (inserted > 0) {
+      res.status(202).json({ accepted: 1 });
+    } else {
+      res.status(200).json({ accepted: 0, duplicate: true });
+    }
+    notifyAccepted(options.onAccepted, inserted, logger);
+  };
+}
