@@ -14,6 +14,12 @@ export interface TrackedParticipant {
   queueId?: string;
   /** The id of this participant's messaging communication (`messages[].id` on the generic model). */
   communicationId?: string;
+  /**
+   * Event time (epoch ms) of the observation this entry reflects. Added by the tracking fold so that
+   * each participant is last-writer-wins by event time: a late snapshot or detail event cannot move
+   * a participant back to an older state (e.g. `connected` after its `customer.end`).
+   */
+  observedAt?: number;
 }
 
 /** Which side of a conversation a participant speaks for, for inactivity rules. */
@@ -37,6 +43,12 @@ export interface ConversationState {
   startedAt?: number;
   /** Set once an end event or a snapshot with nobody connected is seen. */
   endedAt?: number;
+  /**
+   * Set when a snapshot newer than `endedAt` carried a new message and live participants (Genesys
+   * threads new messages into a disconnected conversation): the time of that message. End events
+   * not newer than it are stale and ignored. Added by the tracking fold.
+   */
+  reopenedAt?: number;
   /** Event time of the newest snapshot applied; older snapshots do not overwrite participants. */
   snapshotAt?: number;
   /** Event time of the newest event of any kind applied. */

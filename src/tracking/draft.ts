@@ -1,0 +1,56 @@
+import type { ConversationState } from './conversation-state';
+
+/** A `ConversationState` under construction: optional fields may be explicitly `undefined`. */
+export type StateDraft = { [K in keyof ConversationState]-?: ConversationState[K] | undefined } & {
+  conversationId: string;
+  participants: ConversationState['participants'];
+  updatedAt: number;
+};
+
+/** A draft from the previous state (or an empty one for a new conversation). */
+export function draftFrom(
+  previous: ConversationState | undefined,
+  conversationId: string,
+): StateDraft {
+  return {
+    conversationId,
+    queueId: previous?.queueId,
+    messageType: previous?.messageType,
+    mediaType: previous?.mediaType,
+    divisionId: previous?.divisionId,
+    participants: previous?.participants.map((p) => ({ ...p })) ?? [],
+    lastCustomerMessageAt: previous?.lastCustomerMessageAt,
+    lastAgentMessageAt: previous?.lastAgentMessageAt,
+    startedAt: previous?.startedAt,
+    endedAt: previous?.endedAt,
+    reopenedAt: previous?.reopenedAt,
+    snapshotAt: previous?.snapshotAt,
+    updatedAt: previous?.updatedAt ?? 0,
+  };
+}
+
+/**
+ * Drops `undefined` fields so the result satisfies `exactOptionalPropertyTypes` and two equal
+ * states compare equal however they were built (idempotence tests rely on that).
+ */
+export function finishDraft(draft: StateDraft): ConversationState {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(draft)) {
+    if (value !== undefined) {
+      out[key] = value;
+    }
+  }
+  // Every required key is set on a draft by construction (see `StateDraft`).
+  return out as unknown as ConversationState;
+}
+
+/**
+ * Ends the conversation at `at` unless that end is stale (not newer than a reopen). An end is
+ * sticky: a second end keeps the earliest time.
+ */
+export function endConversation(draft: StateDraft, at: number): void {
+  if (draft.reopenedAt !== undefined && at <= draft.reopenedAt) {
+    return;
+  }
+  draft.endedAt = draft.endedAt === undefined ? at : Math.min(draft.endedAt, at);
+}

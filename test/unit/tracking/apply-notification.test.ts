@@ -1,0 +1,372 @@
+import {
+  applyNotification,
+  conversationIdOf,
+  TrackingError,
+  type ConversationState,
+  type GenesysNotification,
+} from '../../../src/tracking';
+import { CONV, QUEUE, T0, detail, routed, snapshot } from './builders';
+
+const S = 1_000;
+
+function fold(
+  notifications: GenesysNotification[],
+  options: { ignoreMessageIds?: ReadonlySet<string> } = {},
+): ConversationState | undefined {
+  let state: ConversationState | undefined;
+  for (const n of notifications) {
+    state = applyNotification(state, n, options) ?? state;
+  }
+  return state;
+}
+
+describe('applyNotification: snapshots', () => {
+  test('a snapshot builds the state', () => {
+    const state = applyNotification(
+      undefined,
+      snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }])),
+    );
+    expect(state).toEqual({
+      conversationId: CONV,
+      queueId: QUEUE,
+      messageType: 'webmessaging',
+      mediaType: 'message',
+      divisionId: 'div-1',
+      participants: [
+        { id: 'p-cust', purpose: 'customer', state: 'connected', observedAt: T0 + 20 * S },
+        {
+          id: 'p-acd',
+          purpose: 'acd',
+          state: 'disconnected',
+          queueId: QUEUE,
+          observedAt: T0 + 20 * S,
+        },
+        {
+          id: 'p-agent',
+          purpose: 'agent',
+          state: 'connected',
+          userId: 'u-1',
+          queueId: QUEUE,
+          observedAt: T0 + 20 * S,
+        },
+      ],
+      lastCustomerMessageAt: T0 + 10 * S,
+      lastAgentMessageAt: T0 + 20 * S,
+      startedAt: T0,
+      snapshotAt: T0 + 20 * S,
+      updatedAt: T0 + 20 * S,
+    });
+  });
+
+  test('the envelope time, when given, is the snapshot time', () => {
+    const state = applyNotification(
+      undefined,
+      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 99 * S }),
+    );
+    expect(state?.snapshotAt).toBe(T0 + 99 * S);
+    expect(state?.updatedAt).toBe(T0 + 99 * S);
+  });
+
+  test('later messages advance the message times', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }])),
+      snapshot(routed([{ at: T0 + 10 * S }, { at: T0 + 30 * S }], [{ at: T0 + 20 * S }])),
+      snapshot(
+        routed(
+          [{ at: T0 + 10 * S }, { at: T0 + 30 * S }],
+          [{ at: T0 + 20 * S }, { at: T0 + 40 * S }],
+        ),
+      ),
+    ]);
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 30 * S);
+    expect(state?.lastAgentMessageAt).toBe(T0 + 40 * S);
+    expect(state?.snapshotAt).toBe(T0 + 40 * S);
+  });
+
+  test('agent messages do not change lastCustomerMessageAt', () => {
+    const first = applyNotification(undefined, snapshot(routed([{ at: T0 + 10 * S }], [])));
+    const second = applyNotification(
+      first,
+      snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 50 * S }, { at: T0 + 60 * S }])),
+    );
+    expect(second?.lastCustomerMessageAt).toBe(T0 + 10 * S);
+    expect(second?.lastAgentMessageAt).toBe(T0 + 60 * S);
+  });
+
+  test('an out-of-order (older) snapshot does not overwrite participants', () => {
+    const newer = snapshot(routed([{ at: T0 + 30 * S }], [], { agent: 'disconnected' }), {
+      time: T0 + 60 * S,
+    });
+    const older = snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }]), {
+      time: T0 + 40 * S,
+      queueId: 'q-old',
+    });
+    const state = fold([newer, older]);
+    expect(state?.participants.find((p) => p.id === 'p-agent')?.state).toBe('disconnected');
+    expect(state?.snapshotAt).toBe(T0 + 60 * S);
+    expect(state?.queueId).toBe(QUEUE);
+    // Message times still only move forward: the older snapshot's agent message counts.
+    expect(state?.lastAgentMessageAt).toBe(T0 + 20 * S);
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 30 * S);
+    expect(state?.updatedAt).toBe(T0 + 60 * S);
+  });
+
+  test('message times never move backwards', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 30 * S }], [{ at: T0 + 40 * S }])),
+      snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }]), { time: T0 + 90 * S }),
+    ]);
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 30 * S);
+    expect(state?.lastAgentMessageAt).toBe(T0 + 40 * S);
+  });
+
+  test('a duplicate snapshot is idempotent', () => {
+    const n = snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }]));
+    const once = applyNotification(undefined, n);
+    const twice = applyNotification(once, n);
+    expect(twice).toEqual(once);
+  });
+
+  test('does not mutate the previous state', () => {
+    const first = applyNotification(undefined, snapshot(routed([{ at: T0 + 10 * S }], [])));
+    const frozen = structuredClone(first);
+    applyNotification(
+      first,
+      snapshot(
+        routed([{ at: T0 + 50 * S }], [], { customer: 'disconnected', agent: 'disconnected' }),
+      ),
+    );
+    expect(first).toEqual(frozen);
+  });
+
+  test('ignored message ids (closer warnings) do not count as agent activity', () => {
+    const state = applyNotification(
+      undefined,
+      snapshot(
+        routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }, { at: T0 + 50 * S, id: 'warn-1' }]),
+      ),
+      { ignoreMessageIds: new Set(['warn-1']) },
+    );
+    expect(state?.lastAgentMessageAt).toBe(T0 + 20 * S);
+  });
+
+  test('outbound messages listed under the customer participant count as agent messages', () => {
+    const state = applyNotification(
+      undefined,
+      snapshot([
+        {
+          id: 'p-cust',
+          purpose: 'customer',
+          messages: [
+            { at: T0 + 10 * S, status: 'received' },
+            { at: T0 + 20 * S, status: 'delivery-success' },
+          ],
+        },
+      ]),
+    );
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 10 * S);
+    expect(state?.lastAgentMessageAt).toBe(T0 + 20 * S);
+  });
+
+  test('bot (workflow) outbound messages count for neither side', () => {
+    const state = applyNotification(
+      undefined,
+      snapshot([
+        { id: 'p-cust', purpose: 'customer', messages: [{ at: T0 + 10 * S }] },
+        { id: 'p-bot', purpose: 'workflow', messages: [{ at: T0 + 20 * S, status: 'sent' }] },
+      ]),
+    );
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 10 * S);
+    expect(state?.lastAgentMessageAt).toBeUndefined();
+  });
+
+  test('a snapshot with no connected customer ends the conversation at the leg end time', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [])),
+      snapshot(
+        routed([{ at: T0 + 10 * S }], [], { customer: 'disconnected', customerEndAt: T0 + 70 * S }),
+        { time: T0 + 80 * S },
+      ),
+    ]);
+    expect(state?.endedAt).toBe(T0 + 70 * S);
+  });
+
+  test('a customer still connected keeps the conversation open even with no agent', () => {
+    const state = applyNotification(
+      undefined,
+      snapshot(routed([{ at: T0 + 10 * S }], [], { agent: 'disconnected' })),
+    );
+    expect(state?.endedAt).toBeUndefined();
+  });
+
+  test('the user topic is tracked too (queue from the participants)', () => {
+    const n = snapshot(routed([{ at: T0 + 10 * S }], []));
+    n.topicName = 'v2.users.u-1.conversations.messages';
+    const state = applyNotification(undefined, n);
+    expect(state?.conversationId).toBe(CONV);
+    expect(state?.queueId).toBe(QUEUE);
+  });
+});
+
+describe('applyNotification: detail events', () => {
+  test('customer.end ends the conversation', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [])),
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust', disconnectType: 'client' }),
+    ]);
+    expect(state?.endedAt).toBe(T0 + 100 * S);
+    expect(state?.participants.find((p) => p.id === 'p-cust')?.state).toBe('disconnected');
+  });
+
+  test('an end is sticky: a late snapshot with everyone connected does not un-end', () => {
+    const state = fold([
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
+      snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }]), { time: T0 + 90 * S }),
+    ]);
+    expect(state?.endedAt).toBe(T0 + 100 * S);
+    expect(state?.participants.find((p) => p.id === 'p-cust')?.state).toBe('disconnected');
+    expect(state?.lastAgentMessageAt).toBe(T0 + 20 * S);
+  });
+
+  test('a newer snapshot without new messages does not reopen', () => {
+    const state = fold([
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-other' }),
+      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 200 * S }),
+    ]);
+    expect(state?.endedAt).toBe(T0 + 100 * S);
+  });
+
+  test('a new message threaded after the end reopens; the stale end then stays ignored', () => {
+    const end = detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' });
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [])),
+      end,
+      snapshot(routed([{ at: T0 + 10 * S }, { at: T0 + 150 * S }], []), { time: T0 + 160 * S }),
+      end,
+    ]);
+    expect(state?.endedAt).toBeUndefined();
+    expect(state?.reopenedAt).toBe(T0 + 150 * S);
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 150 * S);
+    const endedAgain = applyNotification(state, detail('customer.end', T0 + 300 * S));
+    expect(endedAgain?.endedAt).toBe(T0 + 300 * S);
+  });
+
+  test('customer.start sets startedAt to the earliest time and adds the customer leg', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [])),
+      detail('customer.start', T0 - 5 * S, { participantId: 'p-cust', divisionId: 'div-9' }),
+    ]);
+    expect(state?.startedAt).toBe(T0 - 5 * S);
+    // Older than the snapshot: the participant keeps the snapshot's view.
+    expect(state?.participants.find((p) => p.id === 'p-cust')?.observedAt).toBe(T0 + 10 * S);
+    expect(state?.divisionId).toBe('div-1');
+  });
+
+  test('detail events alone build a state with metadata and participants', () => {
+    const state = fold([
+      detail('customer.start', T0, { participantId: 'p-cust', divisionId: 'div-9' }),
+      detail('acd.start', T0 + S, { participantId: 'p-acd', queueId: 'q-9' }),
+      detail('user.start', T0 + 5 * S, { participantId: 'p-agent', userId: 'u-9', queueId: 'q-9' }),
+    ]);
+    expect(state).toMatchObject({
+      conversationId: CONV,
+      queueId: 'q-9',
+      divisionId: 'div-9',
+      mediaType: 'message',
+      messageType: 'webmessaging',
+      startedAt: T0,
+      updatedAt: T0 + 5 * S,
+    });
+    expect(state?.participants.map((p) => [p.id, p.purpose, p.state])).toEqual([
+      ['p-cust', 'customer', 'connected'],
+      ['p-acd', 'acd', 'connected'],
+      ['p-agent', 'agent', 'connected'],
+    ]);
+    expect(state?.endedAt).toBeUndefined();
+  });
+
+  test('user.end disconnects the agent leg but does not end the conversation', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [])),
+      detail('user.end', T0 + 50 * S, { participantId: 'p-agent', userId: 'u-1' }),
+    ]);
+    expect(state?.participants.find((p) => p.id === 'p-agent')?.state).toBe('disconnected');
+    expect(state?.endedAt).toBeUndefined();
+  });
+
+  test('a late connected snapshot does not revive a leg ended by a newer detail event', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 20 * S }),
+      detail('user.end', T0 + 50 * S, { participantId: 'p-agent' }),
+      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 40 * S }),
+    ]);
+    expect(state?.participants.find((p) => p.id === 'p-agent')?.state).toBe('disconnected');
+  });
+
+  test('a duplicate end event is idempotent', () => {
+    const end = detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' });
+    const once = fold([snapshot(routed([{ at: T0 + 10 * S }], [])), end]);
+    expect(applyNotification(once, end)).toEqual(once);
+  });
+
+  test('an earlier end arriving later keeps the earliest end time', () => {
+    const state = fold([
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
+      detail('customer.end', T0 + 90 * S, { participantId: 'p-cust2' }),
+    ]);
+    expect(state?.endedAt).toBe(T0 + 90 * S);
+  });
+
+  test('the conversation id falls back to the topic name', () => {
+    const n: GenesysNotification = {
+      topicName: `v2.detail.events.conversation.${CONV}.acw`,
+      eventBody: { eventTime: T0, queueId: 'q-2' },
+    };
+    expect(conversationIdOf(n)).toBe(CONV);
+    expect(applyNotification(undefined, n)?.queueId).toBe('q-2');
+  });
+});
+
+describe('applyNotification: what is not tracked', () => {
+  test.each([
+    'v2.users.u-1.presence',
+    'v2.detail.events.conversation.abc.flow.outcome',
+    'v2.detail.events.conversation.abc.attributes',
+    'v2.routing.queues.q-1.conversations.calls',
+    'channel.metadata',
+  ])('unknown topic %s → undefined', (topicName) => {
+    const n: GenesysNotification = { topicName, eventBody: { id: CONV, conversationId: CONV } };
+    expect(applyNotification(undefined, n)).toBeUndefined();
+    expect(conversationIdOf(n)).toBeUndefined();
+  });
+
+  test('a snapshot body without an id → undefined', () => {
+    const n: GenesysNotification = {
+      topicName: `v2.routing.queues.${QUEUE}.conversations.messages`,
+      eventBody: { participants: [] },
+    };
+    expect(applyNotification(undefined, n)).toBeUndefined();
+  });
+
+  test('a non-object body → undefined', () => {
+    expect(
+      applyNotification(undefined, {
+        topicName: `v2.routing.queues.${QUEUE}.conversations.messages`,
+        eventBody: 'x',
+      }),
+    ).toBeUndefined();
+  });
+
+  test('an event for another conversation than the state throws TRACKING_CONVERSATION_MISMATCH', () => {
+    const state = applyNotification(undefined, snapshot(routed([{ at: T0 }], [])));
+    const other = snapshot(routed([{ at: T0 }], []), { conversationId: 'other' });
+    let thrown: unknown;
+    try {
+      applyNotification(state, other);
+    } catch (e: unknown) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(TrackingError);
+    expect((thrown as TrackingError).code).toBe('TRACKING_CONVERSATION_MISMATCH');
+  });
+});
