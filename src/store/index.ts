@@ -8,7 +8,7 @@ export type { DatabaseLocation } from './database-url';
 export { openStore } from './open-store';
 export type { OpenStoreOptions } from './open-store';
 export { SqliteStore, DEFAULT_OUTCOME_LIMIT, MAX_OUTCOME_LIMIT } from './sqlite/sqlite-store';
-export type { SqliteStoreOptions } from './sqlite/sqlite-store';
+export type { SqliteConnectionSettings, SqliteStoreOptions } from './sqlite/sqlite-store';
 export type { SqliteDurability } from './sqlite/open-database';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite/open-database';
 export { runMigrations, assertMigrationList } from './migrate';

@@ -32,6 +32,14 @@ import { sqliteMigrationDriver as sqliteMigrationDriverFor } from './sqlite-migr
 export const DEFAULT_OUTCOME_LIMIT = 100;
 export const MAX_OUTCOME_LIMIT = 1000;
 
+/** See {@link SqliteStore.connectionSettings}. */
+export interface SqliteConnectionSettings {
+  journalMode: string;
+  synchronous: number;
+  busyTimeoutMs: number;
+  foreignKeys: boolean;
+}
+
 /** Options for {@link SqliteStore.open}. */
 export interface SqliteStoreOptions extends SqliteDatabaseOptions {
   /** Source of `processed_at` and migration times. Default: the system clock. */
@@ -284,6 +292,20 @@ export class SqliteStore implements Store {
     return this.run('ping', () => {
       this.statements.ping.get();
     });
+  }
+
+  /**
+   * The connection's effective pragmas (extra to `Store`; for startup logs and tests):
+   * `journalMode` (`wal`, or `memory` for `:memory:`), `synchronous` (1 NORMAL, 2 FULL),
+   * `busyTimeoutMs`, `foreignKeys`.
+   */
+  connectionSettings(): Promise<SqliteConnectionSettings> {
+    return this.run('connectionSettings', () => ({
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+      foreignKeys: Number(this.db.pragma('foreign_keys', { simple: true })) === 1,
+    }));
   }
 
   /** Closes the connection (checkpointing the WAL). Idempotent. */

@@ -5,6 +5,26 @@ const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attemp
 const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at';
 const TERMINAL_KINDS = "('terminated', 'already-ended')";
 
+/**
+ * The hot-path queries, exported so tests can check their plans use an index (no table scan):
+ * these run constantly and must stay cheap with a million rows.
+ */
+export const HOT_SQL = {
+  // One statement, so select-and-lease is atomic; walks the due_at index from the oldest.
+  claimDueTimers: `UPDATE timers SET lease_until = @leaseUntil
+    WHERE rowid IN (
+      SELECT rowid FROM timers
+      WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+      ORDER BY due_at LIMIT @limit)
+    RETURNING ${TIMER_COLUMNS}`,
+  pendingEvents: `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
+    WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
+  pruneEvents: 'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
+  hasEnded: `SELECT ${OUTCOME_COLUMNS} FROM outcomes
+    WHERE conversation_id = ? AND rule_id = ? AND kind IN ${TERMINAL_KINDS}`,
+  listConversationTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
+} as const;
+
 /** Every statement the SQLite store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   const listOutcomes = (where: string) =>
@@ -16,16 +36,11 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO inbox_events (source, event_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (source, event_id) DO NOTHING`,
     ),
-    pendingEvents: db.prepare<[number], EventRow>(
-      `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
-       WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
-    ),
+    pendingEvents: db.prepare<[number], EventRow>(HOT_SQL.pendingEvents),
     markEventProcessed: db.prepare<[number, number]>(
       'UPDATE inbox_events SET processed_at = ? WHERE seq = ? AND processed_at IS NULL',
     ),
-    pruneEvents: db.prepare<[number]>(
-      'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
-    ),
+    pruneEvents: db.prepare<[number]>(HOT_SQL.pruneEvents),
 
     getConversation: db
       .prepare<[string], string>('SELECT state FROM conversations WHERE id = ?')
@@ -47,14 +62,8 @@ export function prepareStatements(db: Database.Database) {
     cancelRuleTimer: db.prepare<[string, string]>(
       'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ?',
     ),
-    // One statement, so select-and-lease is atomic; walks the due_at index from the oldest.
     claimDueTimers: db.prepare<{ now: number; limit: number; leaseUntil: number }, TimerRow>(
-      `UPDATE timers SET lease_until = @leaseUntil
-       WHERE rowid IN (
-         SELECT rowid FROM timers
-         WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-         ORDER BY due_at LIMIT @limit)
-       RETURNING ${TIMER_COLUMNS}`,
+      HOT_SQL.claimDueTimers,
     ),
     // Only the claimed version: a re-arm during firing changed due_at/phase and must survive.
     completeTimer: db.prepare<[string, string, number, string]>(
@@ -64,9 +73,7 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE timers SET due_at = ?, attempts = attempts + 1, lease_until = NULL
        WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?`,
     ),
-    listTimers: db.prepare<[string], TimerRow>(
-      `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
-    ),
+    listTimers: db.prepare<[string], TimerRow>(HOT_SQL.listConversationTimers),
     countTimers: db.prepare<[], number>('SELECT count(*) FROM timers').pluck(),
 
     insertOutcome: db
@@ -77,10 +84,7 @@ export function prepareStatements(db: Database.Database) {
          RETURNING id`,
       )
       .pluck(),
-    terminalOutcome: db.prepare<[string, string], OutcomeRow>(
-      `SELECT ${OUTCOME_COLUMNS} FROM outcomes
-       WHERE conversation_id = ? AND rule_id = ? AND kind IN ${TERMINAL_KINDS}`,
-    ),
+    terminalOutcome: db.prepare<[string, string], OutcomeRow>(HOT_SQL.hasEnded),
     listOutcomes: listOutcomes(''),
     listOutcomesSince: listOutcomes('WHERE at >= @since'),
     listConversationOutcomes: listOutcomes('WHERE conversation_id = @conversationId'),

@@ -1,0 +1,118 @@
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore, openStore } from '../../../src/store';
+import { HOT_SQL } from '../../../src/store/sqlite/statements';
+import type { TempDatabase } from '../../helpers/sqlite';
+import { tempDatabaseUrl, withSqliteStore } from '../../helpers/sqlite';
+
+describe('SqliteStore (SQLite specifics)', () => {
+  let database: TempDatabase;
+  beforeEach(async () => {
+    database = await tempDatabaseUrl();
+  });
+  afterEach(async () => {
+    await database.remove();
+  });
+
+  describe('open', () => {
+    it('uses WAL, synchronous=NORMAL, a busy timeout and foreign keys by default', async () => {
+      const store = await SqliteStore.open(database.path);
+      try {
+        expect(await store.connectionSettings()).toEqual({
+          journalMode: 'wal',
+          synchronous: 1,
+          busyTimeoutMs: 5000,
+          foreignKeys: true,
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("uses synchronous=FULL with durability 'full' and the given busy timeout", async () => {
+      const store = await SqliteStore.open(database.path, {
+        durability: 'full',
+        busyTimeoutMs: 250,
+      });
+      try {
+        expect(await store.connectionSettings()).toMatchObject({
+          synchronous: 2,
+          busyTimeoutMs: 250,
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('creates missing parent folders for a path relative to the working directory', async () => {
+      const nested = join(database.path, '..', 'a', 'b', 'closer.db');
+      const store = await openStore(`sqlite:${relative(process.cwd(), nested)}`);
+      try {
+        await store.ping();
+        const raw = new Database(nested, { fileMustExist: true });
+        raw.close();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('fails with STORE_OPEN_FAILED on a file that is not a SQLite database', async () => {
+      await writeFile(database.path, 'this is not a database, just some text '.repeat(200));
+      await expect(openStore(database.url)).rejects.toMatchObject({ code: 'STORE_OPEN_FAILED' });
+    });
+  });
+
+  describe('query plans', () => {
+    const plan = (sql: string): string => {
+      const raw = new Database(database.path);
+      try {
+        const rows = raw
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(
+            ...(sql.includes('@')
+              ? [{ now: 1, limit: 1, leaseUntil: 2 }]
+              : sql.split('?').slice(1)),
+          ) as { detail: string }[];
+        return rows.map((row) => row.detail).join('\n');
+      } finally {
+        raw.close();
+      }
+    };
+
+    beforeEach(async () => {
+      await (await SqliteStore.open(database.path)).close();
+    });
+
+    it.each(Object.entries(HOT_SQL))('%s reads through an index, never a table scan', (_, sql) => {
+      const detail = plan(sql);
+      expect(detail).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/);
+      expect(detail).not.toMatch(/SCAN (inbox_events|timers|outcomes)(?! USING)/);
+    });
+  });
+
+  describe('sqlite::memory:', () => {
+    it('is a working private database', async () => {
+      const store = await openStore('sqlite::memory:');
+      try {
+        await store.upsertTimer({ conversationId: 'c', ruleId: 'r', phase: 'warn', dueAt: 1 }, 0);
+        expect(await store.countTimers()).toBe(1);
+        expect(store).toBeInstanceOf(SqliteStore);
+        const settings =
+          store instanceof SqliteStore ? await store.connectionSettings() : undefined;
+        expect(settings?.journalMode).toBe('memory');
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe('withSqliteStore', () => {
+    it('gives a migrated store on a temp file', async () => {
+      await withSqliteStore(async (store, db) => {
+        expect(db.url).toBe(`sqlite:${db.path}`);
+        expect(await store.insertEvents([])).toEqual({ inserted: 0, duplicates: 0 });
+      });
+    });
+  });
+});
