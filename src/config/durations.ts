@@ -107,7 +107,7 @@ export const durationSchema = z
         ? 'is required'
         : typeof issue.input === 'number'
           ? `${String(issue.input)} is not a duration: add a unit (${DURATION_HINT})`
-          : `${JSON.stringify(issue.input) ?? String(issue.input)} is not a duration (${DURATION_HINT})`,
+          : `${show(issue.input)} is not a duration (${DURATION_HINT})`,
   })
   .transform((value, ctx): number => {
     let ms: number;
@@ -133,3 +133,12 @@ export const durationSchema = z
     }
     return ms;
   });
+
+function show(value: unknown): string {
+  try {
+    // JSON.stringify returns undefined for functions and symbols despite its declared type.
+    return JSON.stringify(value) || typeof value;
+  } catch {
+    return typeof value;
+  }
+}
