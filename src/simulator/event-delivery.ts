@@ -1,0 +1,159 @@
+/**
+ * Delivers topic messages to an HTTP receiver as Amazon EventBridge envelopes (FACTS §7), one
+ * envelope per POST, as an EventBridge API destination does. Deliveries run in the background in
+ * one queue (so per-conversation order holds), retry a bounded number of times, and never block
+ * the API answer that caused them.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'undici';
+import type { Clock } from '../timers/clock';
+import type { TopicMessage } from './notifications';
+import type { SimEventTarget } from './types';
+
+/** Attempts per envelope (first try + retries). */
+export const DELIVERY_ATTEMPTS = 4;
+/** Real-time backoff before retry n (ms): 50, 100, 200. */
+export const DELIVERY_BACKOFF_MS = 50;
+/** 4xx answers an API destination retries (others 4xx are final); 5xx are always retried. */
+const RETRIED_STATUSES = new Set([401, 407, 409, 429]);
+/** Defaults for the envelope fields the target does not set. */
+export const DEFAULT_ORG_ID = '00000000-0000-4000-8000-00000000a1a1';
+export const DEFAULT_SOURCE_SUFFIX = 'closer-sim';
+export const SIM_AWS_ACCOUNT = '123456789012';
+export const SIM_AWS_REGION = 'us-east-1';
+
+/** The EventBridge envelope posted for each topic message. */
+export interface EventBridgeEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    topicName: string;
+    version: '2';
+    eventBody: unknown;
+    metadata: { CorrelationId: string };
+    timestamp: string;
+  };
+}
+
+/** Outcome of one envelope, kept for tests (`deliveryLog`). */
+export interface DeliveryRecord {
+  envelope: EventBridgeEnvelope;
+  attempts: number;
+  /** Last HTTP status, or undefined when the connection failed. */
+  status?: number;
+  delivered: boolean;
+}
+
+export function buildEnvelope(
+  target: SimEventTarget,
+  message: TopicMessage,
+  now: number,
+): EventBridgeEnvelope {
+  const orgId = target.orgId ?? DEFAULT_ORG_ID;
+  const suffix = target.sourceSuffix ?? DEFAULT_SOURCE_SUFFIX;
+  const at = new Date(now).toISOString();
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': message.topicPattern,
+    source: `aws.partner/genesys.com/cloud/${orgId}/${suffix}`,
+    account: SIM_AWS_ACCOUNT,
+    // EventBridge `time` has second precision; `detail.timestamp` keeps milliseconds.
+    time: `${at.slice(0, 19)}Z`,
+    region: SIM_AWS_REGION,
+    resources: [],
+    detail: {
+      topicName: message.topicName,
+      version: '2',
+      eventBody: message.eventBody,
+      metadata: { CorrelationId: randomUUID() },
+      timestamp: at,
+    },
+  };
+}
+
+export class EventDelivery {
+  private target: SimEventTarget | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly agent = new Agent({ keepAliveTimeout: 1000 });
+  /** Every envelope handled so far, in order. */
+  readonly log: DeliveryRecord[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    target: SimEventTarget | undefined,
+  ) {
+    this.target = target;
+  }
+
+  setTarget(target: SimEventTarget | undefined): void {
+    this.target = target === undefined ? undefined : { ...target };
+  }
+
+  /** Queues `messages` for delivery to the current target (no-op without one). */
+  enqueue(messages: TopicMessage[]): void {
+    const target = this.target;
+    if (target === undefined || this.closed) {
+      return;
+    }
+    const envelopes = messages.map((m) => buildEnvelope(target, m, this.clock.now()));
+    this.tail = this.tail.then(async () => {
+      for (const envelope of envelopes) {
+        await this.deliver(target, envelope);
+      }
+    });
+  }
+
+  /** Resolves once everything queued so far was delivered or given up. */
+  flush(): Promise<void> {
+    return this.tail;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.tail;
+    await this.agent.close();
+  }
+
+  private async deliver(target: SimEventTarget, envelope: EventBridgeEnvelope): Promise<void> {
+    const record: DeliveryRecord = { envelope, attempts: 0, delivered: false };
+    this.log.push(record);
+    const body = JSON.stringify(envelope);
+    while (record.attempts < DELIVERY_ATTEMPTS && !this.closed) {
+      if (record.attempts > 0) {
+        await new Promise((resolve) =>
+          setTimeout(resolve, DELIVERY_BACKOFF_MS * 2 ** (record.attempts - 1)),
+        );
+      }
+      record.attempts += 1;
+      try {
+        const response = await request(target.url, {
+          method: 'POST',
+          dispatcher: this.agent,
+          headers: { ...target.headers, 'content-type': 'application/json' },
+          body,
+          headersTimeout: 5000,
+          bodyTimeout: 5000,
+        });
+        await response.body.dump();
+        record.status = response.statusCode;
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          record.delivered = true;
+          return;
+        }
+        if (!RETRIED_STATUSES.has(response.statusCode) && response.statusCode < 500) {
+          return;
+        }
+      } catch {
+        delete record.status;
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The Genesys Cloud simulator: a loopback HTTP server that answers as Genesys Cloud does (OAuth,
+ * conversations, errors, permissions, rate limits, notifications, EventBridge delivery), for
+ * closer's tests and the `closer simulator` demo. See README.md in this folder.
+ */
+export { startSimulator, DEFAULT_TOKEN_TTL_SECONDS } from './server';
+export type {
+  CreateConversationSpec,
+  RunningSimulator,
+  SeenRequest,
+  SimClientSpec,
+  SimConversationSummary,
+  SimEventTarget,
+  SimEventTarget as EventTarget,
+  SimLegState,
+  SimParticipantSummary,
+  SimPurpose,
+  SimRateLimit,
+  SimSide,
+  SimulatorOptions,
+} from './types';
+export { ALL_KNOWN_PERMISSIONS, OPERATIONS } from './operations';
+export type { OperationSpec } from './operations';
+export { ALREADY_DISCONNECTED_MESSAGE, ERROR_TEMPLATES } from './errors';
+export type { SimErrorCode } from './errors';
+export { buildEnvelope } from './event-delivery';
+export type { EventBridgeEnvelope } from './event-delivery';
+export { MAX_TEXT_BODY, MAX_SMS_TEXT_BODY } from './routes-conversations';
+export { SIM_WRAPUP_CODES } from './models';
+export { SIM_ORGANIZATION } from './routes-platform';
+export { DEFAULT_AGENT_USER_ID, DEFAULT_QUEUE_ID } from './world';
+export { CONTROL_PREFIX } from './control-api';
