@@ -59,14 +59,16 @@ describe.each(ALL)('%s', (scheme) => {
     context({ secrets: [secretFor(scheme)], ...overrides });
 
   test('accepts a valid signature', () => {
-    expect(() =>
-      verify(scheme, signedWebhook(scheme, secretFor(scheme), BODY), ctx()),
-    ).not.toThrow();
+    expect(() => {
+      verify(scheme, signedWebhook(scheme, secretFor(scheme), BODY), ctx());
+    }).not.toThrow();
   });
 
   test('rejects a signature made with another secret', () => {
     const request = signedWebhook(scheme, oldSecretFor(scheme), BODY);
-    const error = failure(() => verify(scheme, request, ctx()));
+    const error = failure(() => {
+      verify(scheme, request, ctx());
+    });
     expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
     expect(error.status).toBe(401);
   });
@@ -74,40 +76,54 @@ describe.each(ALL)('%s', (scheme) => {
   test('rejects a tampered body', () => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY);
     const tampered = { ...request, body: request.body.replace('T-1', 'T-2') };
-    expect(failure(() => verify(scheme, tampered, ctx())).code).toBe('INTAKE_BAD_SIGNATURE');
+    expect(
+      failure(() => {
+        verify(scheme, tampered, ctx());
+      }).code,
+    ).toBe('INTAKE_BAD_SIGNATURE');
   });
 
   test('rejects a body that differs by whitespace only (raw bytes are signed)', () => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY);
     const reformatted = { ...request, body: JSON.stringify(BODY, null, 2) };
-    expect(failure(() => verify(scheme, reformatted, ctx())).code).toBe('INTAKE_BAD_SIGNATURE');
+    expect(
+      failure(() => {
+        verify(scheme, reformatted, ctx());
+      }).code,
+    ).toBe('INTAKE_BAD_SIGNATURE');
   });
 
   test('accepts during rotation when the second configured secret matches', () => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY);
-    expect(() =>
-      verify(scheme, request, ctx({ secrets: [oldSecretFor(scheme), secretFor(scheme)] })),
-    ).not.toThrow();
+    expect(() => {
+      verify(scheme, request, ctx({ secrets: [oldSecretFor(scheme), secretFor(scheme)] }));
+    }).not.toThrow();
   });
 
   test('rejects a request without any signature header', () => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY);
     const headers = { 'content-type': 'application/json' };
-    const error = failure(() => verify(scheme, { headers, body: request.body }, ctx()));
+    const error = failure(() => {
+      verify(scheme, { headers, body: request.body }, ctx());
+    });
     expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
     expect(error.message).toMatch(/missing .* header/);
   });
 
   test('reports a missing secret as a configuration problem', () => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY);
-    const error = failure(() => verify(scheme, request, ctx({ secrets: [] })));
+    const error = failure(() => {
+      verify(scheme, request, ctx({ secrets: [] }));
+    });
     expect(error.code).toBe('INTAKE_SOURCE_MISCONFIGURED');
     expect(error.status).toBe(503);
   });
 
   test('never puts the secret or the signature in the error message', () => {
     const request = signedWebhook(scheme, oldSecretFor(scheme), BODY);
-    const error = failure(() => verify(scheme, request, ctx()));
+    const error = failure(() => {
+      verify(scheme, request, ctx());
+    });
     const text = JSON.stringify({ message: error.message, details: error.details });
     for (const value of Object.values(request.headers)) {
       if (value.length > 20) {
@@ -127,7 +143,9 @@ describe.each(TIMESTAMPED)('%s timestamps', (scheme) => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY, {
       timestampSeconds: nowSeconds - 301,
     });
-    const error = failure(() => verify(scheme, request, ctx));
+    const error = failure(() => {
+      verify(scheme, request, ctx);
+    });
     expect(error.code).toBe('INTAKE_STALE_TIMESTAMP');
     expect(error.message).toContain('301 s in the past');
     expect(error.details).toMatchObject({ skewSeconds: 301, toleranceSeconds: 300 });
@@ -137,7 +155,9 @@ describe.each(TIMESTAMPED)('%s timestamps', (scheme) => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY, {
       timestampSeconds: nowSeconds + 400,
     });
-    const error = failure(() => verify(scheme, request, ctx));
+    const error = failure(() => {
+      verify(scheme, request, ctx);
+    });
     expect(error.code).toBe('INTAKE_STALE_TIMESTAMP');
     expect(error.message).toContain('400 s in the future');
   });
@@ -146,45 +166,53 @@ describe.each(TIMESTAMPED)('%s timestamps', (scheme) => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY, {
       timestampSeconds: nowSeconds - 299,
     });
-    expect(() => verify(scheme, request, ctx)).not.toThrow();
+    expect(() => {
+      verify(scheme, request, ctx);
+    }).not.toThrow();
   });
 
   test('honours a configured tolerance', () => {
     const request = signedWebhook(scheme, secretFor(scheme), BODY, {
       timestampSeconds: nowSeconds - 60,
     });
-    const error = failure(() => verify(scheme, request, { ...ctx, toleranceSeconds: 30 }));
+    const error = failure(() => {
+      verify(scheme, request, { ...ctx, toleranceSeconds: 30 });
+    });
     expect(error.code).toBe('INTAKE_STALE_TIMESTAMP');
   });
 
   test('accepts several signatures when one of them is valid', () => {
     const request = signedWebhook(scheme, [oldSecretFor(scheme), secretFor(scheme)], BODY);
-    expect(() => verify(scheme, request, ctx)).not.toThrow();
+    expect(() => {
+      verify(scheme, request, ctx);
+    }).not.toThrow();
   });
 
   test('accepts when a garbage signature precedes the valid one', () => {
     const garbage =
       scheme === 'stripe' ? `v1=${'0'.repeat(64)}` : `v1,${Buffer.alloc(32).toString('base64')}`;
     const request = signedWebhook(scheme, secretFor(scheme), BODY, { extraSignatures: [garbage] });
-    expect(() => verify(scheme, request, ctx)).not.toThrow();
+    expect(() => {
+      verify(scheme, request, ctx);
+    }).not.toThrow();
   });
 });
 
 test('standard-webhooks: a timestamp that is not an integer is a bad signature', () => {
   const request = signedWebhook('standard-webhooks', SW_SECRET, BODY);
   request.headers['webhook-timestamp'] = '2026-01-01T00:00:00Z';
-  const error = failure(() =>
-    verify('standard-webhooks', request, context({ secrets: [SW_SECRET] })),
-  );
+  const error = failure(() => {
+    verify('standard-webhooks', request, context({ secrets: [SW_SECRET] }));
+  });
   expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
 });
 
 test('standard-webhooks: a header with only v1a (asymmetric) signatures is malformed for us', () => {
   const request = signedWebhook('standard-webhooks', SW_SECRET, BODY);
   request.headers['webhook-signature'] = 'v1a,aGVsbG8=';
-  const error = failure(() =>
-    verify('standard-webhooks', request, context({ secrets: [SW_SECRET] })),
-  );
+  const error = failure(() => {
+    verify('standard-webhooks', request, context({ secrets: [SW_SECRET] }));
+  });
   expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
   expect(error.message).toContain('no v1');
 });
@@ -192,9 +220,9 @@ test('standard-webhooks: a header with only v1a (asymmetric) signatures is malfo
 test('standard-webhooks: the signed content includes the webhook-id', () => {
   const request = signedWebhook('standard-webhooks', SW_SECRET, BODY, { id: 'msg_a' });
   request.headers['webhook-id'] = 'msg_b';
-  const error = failure(() =>
-    verify('standard-webhooks', request, context({ secrets: [SW_SECRET] })),
-  );
+  const error = failure(() => {
+    verify('standard-webhooks', request, context({ secrets: [SW_SECRET] }));
+  });
   expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
 });
 
@@ -217,7 +245,9 @@ test('standard-webhooks: the spec example signature verifies', () => {
     'webhook-timestamp': timestamp,
     'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
   };
-  expect(() => verify('standard-webhooks', { headers, body }, ctx)).not.toThrow();
+  expect(() => {
+    verify('standard-webhooks', { headers, body }, ctx);
+  }).not.toThrow();
 });
 
 test('github: a signature without the sha256= prefix is malformed', () => {
@@ -226,7 +256,9 @@ test('github: a signature without the sha256= prefix is malformed', () => {
     'sha256=',
     '',
   );
-  const error = failure(() => verify('github', request, context()));
+  const error = failure(() => {
+    verify('github', request, context());
+  });
   expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
   expect(error.message).toContain('sha256=');
 });
@@ -243,7 +275,9 @@ test('stripe: a header without t= is malformed', () => {
     /^t=\d+,/,
     '',
   );
-  const error = failure(() => verify('stripe', request, context()));
+  const error = failure(() => {
+    verify('stripe', request, context());
+  });
   expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
 });
 
@@ -253,7 +287,11 @@ test('stripe: v0 signatures are ignored', () => {
     'v1=',
     'v0=',
   );
-  expect(failure(() => verify('stripe', request, context())).code).toBe('INTAKE_BAD_SIGNATURE');
+  expect(
+    failure(() => {
+      verify('stripe', request, context());
+    }).code,
+  ).toBe('INTAKE_BAD_SIGNATURE');
 });
 
 test('stripe: the delivery id is the event id in the body', () => {
@@ -265,27 +303,33 @@ test('stripe: the delivery id is the event id in the body', () => {
 
 test('hmac-sha256: accepts a sha256=-prefixed signature', () => {
   const request = signedWebhook('hmac-sha256', PLAIN_SECRET, BODY, { prefixed: true });
-  expect(() => verify('hmac-sha256', request, context())).not.toThrow();
+  expect(() => {
+    verify('hmac-sha256', request, context());
+  }).not.toThrow();
 });
 
 test('hmac-sha256: a non-hex signature is malformed', () => {
   const request = signedWebhook('hmac-sha256', PLAIN_SECRET, BODY);
   request.headers['x-signature'] = 'not-a-signature';
-  const error = failure(() => verify('hmac-sha256', request, context()));
+  const error = failure(() => {
+    verify('hmac-sha256', request, context());
+  });
   expect(error.code).toBe('INTAKE_BAD_SIGNATURE');
   expect(error.message).toContain('64 hex digits');
 });
 
 test('hmac-sha256: reads the configured header, case-insensitively', () => {
   const request = signedWebhook('hmac-sha256', PLAIN_SECRET, BODY, { header: 'x-crm-signature' });
-  expect(() =>
-    verify('hmac-sha256', request, context({ header: 'X-CRM-Signature' })),
-  ).not.toThrow();
+  expect(() => {
+    verify('hmac-sha256', request, context({ header: 'X-CRM-Signature' }));
+  }).not.toThrow();
 });
 
 test('hmac-sha256: a source without `header` is misconfigured', () => {
   const request = signedWebhook('hmac-sha256', PLAIN_SECRET, BODY);
-  const error = failure(() => verify('hmac-sha256', request, context({ header: undefined })));
+  const error = failure(() => {
+    verify('hmac-sha256', request, context({ header: undefined }));
+  });
   expect(error.code).toBe('INTAKE_SOURCE_MISCONFIGURED');
 });
 
