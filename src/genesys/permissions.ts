@@ -184,13 +184,11 @@ export function explainForbidden(input: {
     ? input.errorBody.code === 'missing.permissions'
     : 'all' in requiredPermissions;
   const holding =
-    toGrant.length === 1
-      ? `this permission: ${toGrant.join('')}`
-      : `${allNeeded ? 'all' : 'one'} of these permissions: ${toGrant.join(', ')}`;
+    toGrant.length === 1 ? 'this permission' : `${allNeeded ? 'all' : 'one'} of these permissions`;
   const fix =
     toGrant.length === 0
       ? `check the roles and divisions assigned to OAuth client ${input.clientId}; OAuth scopes do not apply to client-credentials tokens`
-      : `add a role holding ${holding} to OAuth client ${input.clientId} (Admin > OAuth > Roles); OAuth scopes do not apply to client-credentials tokens`;
+      : `add a role holding ${holding} to OAuth client ${input.clientId}: ${toGrant.join(', ')}; OAuth scopes do not apply to client-credentials tokens`;
   const missingText = named
     ? `Genesys reports missing permission(s): ${missingPermissions.join(', ')}`
     : `Genesys did not name the missing permission${input.errorBody.message === undefined ? '' : ` ("${input.errorBody.message}")`}`;

@@ -83,7 +83,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (/^\d+(\.\d+)?$/.test(text)) {
     return Math.ceil(Number(text) * 1000);
   }
-  const date = Date.parse(text);
+  // An HTTP date always has a weekday or month name; this keeps "-5" from parsing as a year.
+  const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(date)) {
     return undefined;
   }

@@ -1,0 +1,97 @@
+import { RateBudget } from '../../../src/genesys/rate-budget';
+import { RecordingClock } from './support/test-clock';
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i += 1) {
+    await Promise.resolve();
+  }
+}
+
+describe('RateBudget', () => {
+  it('lets at most maxConcurrency callers in, handing slots over in FIFO order', async () => {
+    const clock = new RecordingClock();
+    const budget = new RateBudget({ maxConcurrency: 2, requestsPerSecond: Infinity, clock });
+    const order: number[] = [];
+    const releases: (() => void)[] = [];
+    const callers = [1, 2, 3, 4].map((n) =>
+      budget.acquire().then((release) => {
+        order.push(n);
+        releases.push(release);
+      }),
+    );
+    await flush();
+    expect(order).toEqual([1, 2]);
+    expect(budget.active).toBe(2);
+    releases[0]?.();
+    releases[0]?.(); // releasing twice frees one slot only
+    await flush();
+    expect(order).toEqual([1, 2, 3]);
+    releases[1]?.();
+    await Promise.all(callers);
+    expect(order).toEqual([1, 2, 3, 4]);
+    expect(budget.active).toBe(2);
+  });
+
+  it('spaces requests beyond the burst by the token rate on the injected clock', async () => {
+    const clock = new RecordingClock();
+    const budget = new RateBudget({ maxConcurrency: 10, requestsPerSecond: 2, clock });
+    (await budget.acquire())();
+    (await budget.acquire())();
+    let third = false;
+    const pending = budget.acquire().then((release) => {
+      third = true;
+      release();
+    });
+    await flush();
+    expect(third).toBe(false);
+    expect(clock.slept).toEqual([500]);
+    clock.advance(500);
+    await pending;
+    expect(third).toBe(true);
+  });
+
+  it('waits for the window reset when inin-ratelimit says it is used up', async () => {
+    const clock = new RecordingClock();
+    const budget = new RateBudget({ maxConcurrency: 10, requestsPerSecond: Infinity, clock });
+    budget.observe({
+      'inin-ratelimit-count': '180',
+      'inin-ratelimit-allowed': '180',
+      'inin-ratelimit-reset': '7',
+    });
+    let started = false;
+    const pending = budget.acquire().then((release) => {
+      started = true;
+      release();
+    });
+    await flush();
+    expect(started).toBe(false);
+    expect(clock.slept).toEqual([7000]);
+    clock.advance(7000);
+    await pending;
+    expect(started).toBe(true);
+  });
+
+  it('spreads the last 10 % of the window and ignores a window far from full', async () => {
+    const clock = new RecordingClock();
+    const budget = new RateBudget({ maxConcurrency: 10, requestsPerSecond: Infinity, clock });
+    budget.observe({
+      'inin-ratelimit-count': '50',
+      'inin-ratelimit-allowed': '180',
+      'inin-ratelimit-reset': '30',
+    });
+    (await budget.acquire())();
+    (await budget.acquire())();
+    expect(clock.slept).toEqual([]);
+    budget.observe({
+      'inin-ratelimit-count': '95',
+      'inin-ratelimit-allowed': '100',
+      'inin-ratelimit-reset': '10',
+    });
+    (await budget.acquire())(); // first one goes now, the next is 2 s later
+    const second = budget.acquire();
+    await flush();
+    expect(clock.slept).toEqual([2000]);
+    clock.advance(2000);
+    (await second)();
+  });
+});
