@@ -1,0 +1,77 @@
+import type { Logger } from '../observability/logger';
+import type { Store, Timer } from '../store';
+import type { Clock } from './clock';
+
+/** What a timer handler reports back. */
+export type TimerHandlerResult =
+  | { status: 'done' }
+  /**
+   * Try again later (counts as an attempt). `retryAt` (epoch ms) is used when it is in the
+   * future, e.g. from a `Retry-After`; otherwise the backoff schedule decides.
+   */
+  | { status: 'retry'; reason: string; retryAt?: number };
+
+/** Options for {@link TimerScheduler}. */
+export interface TimerSchedulerOptions {
+  store: Store;
+  /** Source of "now" and of the poll sleep: the system clock in production, `ManualClock` in tests. */
+  clock: Clock;
+  logger?: Logger;
+  /**
+   * Fires one due timer: re-check the conversation and act. Throwing counts as a failed attempt
+   * (retried with backoff). Handlers must bound their own time (the Genesys client has timeouts):
+   * the scheduler waits for every handler of a batch before claiming the next one.
+   */
+  handle: (timer: Timer) => Promise<TimerHandlerResult>;
+  /** Timers claimed per store round trip. Default 50. */
+  batchSize?: number;
+  /**
+   * How long a claimed timer stays invisible to other claims, in ms. If the process dies while
+   * firing, the timer is due again when the lease ends. Keep it above the slowest handler.
+   * Default 60_000.
+   */
+  leaseMs?: number;
+  /** Sleep between polls when nothing is due, in ms (`poke()` ends it early). Default 1000. */
+  pollIntervalMs?: number;
+  /**
+   * Attempts (first firing included) before giving up: then `onGiveUp` runs and the timer is
+   * removed. Default 8.
+   */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled per failed attempt. Default 5_000. */
+  retryBackoffMs?: number;
+  /** Ceiling of the retry delay in ms. Default 600_000 (10 minutes). */
+  maxRetryBackoffMs?: number;
+  /**
+   * Called once when a timer has failed `maxAttempts` times, before it is removed. Default: log an
+   * error and record a `failed` outcome for (conversation, rule) in the store. If it throws, the
+   * error is logged and the timer is removed anyway (so a broken hook cannot loop forever).
+   */
+  onGiveUp?: (timer: Timer, reason: string) => Promise<void>;
+  /** Handlers running at once within a batch. Default 4. */
+  concurrency?: number;
+  /**
+   * Timers handled by one `runDue()` call at most, so one call (and `stop()`) is never stuck
+   * behind a backlog, and a handler that keeps re-arming its timer as already due cannot spin
+   * forever. The `start()` loop continues at once when the cap was hit. Default 10_000.
+   */
+  maxPerRun?: number;
+  /**
+   * How long `stop()` waits for in-flight handlers, in real ms (a shutdown bound, not domain time).
+   * Handlers still running after it keep their lease and fire again after restart. Default 30_000.
+   */
+  stopTimeoutMs?: number;
+}
+
+/** Defaults of {@link TimerSchedulerOptions}, in one place. */
+export const TIMER_SCHEDULER_DEFAULTS = {
+  batchSize: 50,
+  leaseMs: 60_000,
+  pollIntervalMs: 1_000,
+  maxAttempts: 8,
+  retryBackoffMs: 5_000,
+  maxRetryBackoffMs: 600_000,
+  concurrency: 4,
+  maxPerRun: 10_000,
+  stopTimeoutMs: 30_000,
+} as const satisfies Partial<TimerSchedulerOptions>;

@@ -1,0 +1,248 @@
+import { coerceError } from '../errors';
+import type { Logger } from '../observability/logger';
+import { silentLogger } from '../observability/logger';
+import type { Store, Timer } from '../store';
+import type { Clock } from './clock';
+import { retryBackoffMs } from './retry-backoff';
+import { runPool } from './run-pool';
+import type { TimerHandlerResult, TimerSchedulerOptions } from './scheduler-options';
+import { TIMER_SCHEDULER_DEFAULTS } from './scheduler-options';
+
+type Settings = Required<Omit<TimerSchedulerOptions, 'logger' | 'onGiveUp'>> & {
+  logger: Logger;
+  onGiveUp: (timer: Timer, reason: string) => Promise<void>;
+};
+
+/**
+ * Fires due timers from the store. Timers live in the database, not in memory: each round claims
+ * the oldest due ones with a lease, runs the handler, then completes, retries or gives up on each.
+ * A crash mid-firing loses nothing (the lease ends and the timer is due again); timers that fell due
+ * while the process was down fire on the first round after `start()`.
+ *
+ * One scheduler per store (SQLite has a single writer anyway); `runDue()` calls never overlap.
+ */
+export class TimerScheduler {
+  private readonly settings: Settings;
+  private running: Promise<unknown> = Promise.resolve();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private poked = false;
+  private wake: (() => void) | undefined;
+  private inFlight = 0;
+
+  constructor(options: TimerSchedulerOptions) {
+    const logger = options.logger ?? silentLogger;
+    this.settings = {
+      ...TIMER_SCHEDULER_DEFAULTS,
+      ...stripUndefined(options),
+      logger,
+      onGiveUp: options.onGiveUp ?? defaultGiveUp(options.store, options.clock, logger),
+    };
+  }
+
+  /**
+   * Claims and handles every timer due at `clock.now()` (re-read per batch) until none is left or
+   * `maxPerRun` were handled; returns how many were handled. Calls are serialised. After `stop()`
+   * it handles nothing until `start()`.
+   *
+   * @throws StoreError when claiming fails (the `start()` loop logs it and polls again).
+   */
+  runDue(): Promise<number> {
+    const run = this.running.then(() => this.runBatches());
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the poll loop: `runDue`, then sleep `pollIntervalMs` (or until `poke()`). Idempotent. */
+  start(): void {
+    if (this.loop !== undefined) {
+      return;
+    }
+    this.stopping = false;
+    this.loop = this.runLoop();
+  }
+
+  /** Asks the loop to run soon (a timer was armed that may be due before the next poll). */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  /**
+   * Stops the loop and waits for in-flight handlers, at most `stopTimeoutMs`; handlers still
+   * running then keep their lease and fire again after a restart.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    const settled = Promise.all([this.loop, this.running]).then(() => true);
+    const finished = await withinMs(settled, this.settings.stopTimeoutMs);
+    if (!finished) {
+      this.settings.logger.warn(
+        'timer scheduler stop timed out; unfinished timers fire again after restart',
+        {
+          inFlight: this.inFlight,
+          stopTimeoutMs: this.settings.stopTimeoutMs,
+        },
+      );
+    }
+    this.loop = undefined;
+  }
+
+  private async runBatches(): Promise<number> {
+    const { store, clock, batchSize, leaseMs, concurrency, maxPerRun } = this.settings;
+    let handled = 0;
+    while (!this.stopping && handled < maxPerRun) {
+      const limit = Math.min(batchSize, maxPerRun - handled);
+      const batch = await store.claimDueTimers(clock.now(), limit, leaseMs);
+      if (batch.length === 0) {
+        break;
+      }
+      await runPool(batch, concurrency, (timer) => this.fire(timer));
+      handled += batch.length;
+    }
+    return handled;
+  }
+
+  private async runLoop(): Promise<void> {
+    const { logger, maxPerRun, pollIntervalMs } = this.settings;
+    while (!this.stopping) {
+      this.poked = false;
+      let handled = 0;
+      try {
+        handled = await this.runDue();
+      } catch (e: unknown) {
+        logger.error('timer round failed; polling again', { error: coerceError(e) });
+      }
+      // Flags may have changed while awaiting (stop(), poke()); read them fresh.
+      const { stopping, poked } = this.flags();
+      if (stopping) {
+        break;
+      }
+      if (!poked && handled < maxPerRun) {
+        await this.sleep(pollIntervalMs);
+      }
+    }
+  }
+
+  private flags(): { stopping: boolean; poked: boolean } {
+    return { stopping: this.stopping, poked: this.poked };
+  }
+
+  /** Sleeps on the clock, ended early by `poke()` or `stop()`. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      void this.settings.clock.sleep(ms).then(resolve);
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  /** Runs one timer's handler and records what happened; never throws. */
+  private async fire(timer: Timer): Promise<void> {
+    const log = this.settings.logger.child({
+      conversationId: timer.conversationId,
+      ruleId: timer.ruleId,
+      phase: timer.phase,
+      attempt: timer.attempts + 1,
+    });
+    this.inFlight += 1;
+    try {
+      let result: TimerHandlerResult;
+      try {
+        result = await this.settings.handle(timer);
+      } catch (e: unknown) {
+        const error = coerceError(e);
+        log.warn('timer handler failed', { error });
+        result = { status: 'retry', reason: error.message };
+      }
+      if (result.status === 'done') {
+        await this.settings.store.completeTimer(timer);
+      } else {
+        await this.retryOrGiveUp(timer, result, log);
+      }
+    } catch (e: unknown) {
+      log.error('timer bookkeeping failed; it fires again when its lease ends', {
+        error: coerceError(e),
+      });
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async retryOrGiveUp(
+    timer: Timer,
+    result: { reason: string; retryAt?: number },
+    log: Logger,
+  ): Promise<void> {
+    const { store, clock, maxAttempts, onGiveUp } = this.settings;
+    const attempt = timer.attempts + 1;
+    if (attempt >= maxAttempts) {
+      try {
+        await onGiveUp(timer, result.reason);
+      } catch (e: unknown) {
+        log.error('timer give-up hook failed; removing the timer anyway', {
+          error: coerceError(e),
+        });
+      }
+      await store.completeTimer(timer);
+      return;
+    }
+    const now = clock.now();
+    const backoff = retryBackoffMs(
+      timer.attempts,
+      this.settings.retryBackoffMs,
+      this.settings.maxRetryBackoffMs,
+    );
+    const dueAt =
+      result.retryAt !== undefined && result.retryAt > now ? result.retryAt : now + backoff;
+    log.info('timer will be retried', { reason: result.reason, retryAt: dueAt, maxAttempts });
+    await store.retryTimer(timer, dueAt);
+  }
+}
+
+/** The default `onGiveUp`: an error log and a `failed` outcome, so the failure is on record. */
+function defaultGiveUp(store: Store, clock: Clock, logger: Logger) {
+  return async (timer: Timer, reason: string): Promise<void> => {
+    const attempts = timer.attempts + 1;
+    logger.error('timer gave up after repeated failures', {
+      conversationId: timer.conversationId,
+      ruleId: timer.ruleId,
+      phase: timer.phase,
+      attempts,
+      reason,
+    });
+    await store.recordOutcome({
+      conversationId: timer.conversationId,
+      ruleId: timer.ruleId,
+      kind: 'failed',
+      reason: `gave up after ${attempts} attempts: ${reason}`,
+      details: { phase: timer.phase, attempts, armedAt: timer.armedAt },
+      at: clock.now(),
+    });
+  };
+}
+
+/** Resolves `true` if `promise` settles within `ms` real milliseconds, else `false`. */
+function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timeout: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timeout = setTimeout(() => {
+      resolve(false);
+    }, ms);
+    timeout.unref();
+  });
+  const done = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([done, timedOut]).finally(() => {
+    clearTimeout(timeout);
+  });
+}
+
+/** Drops keys whose value is `undefined`, so they do not override defaults when spread. */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
