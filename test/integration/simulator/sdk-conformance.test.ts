@@ -1,0 +1,129 @@
+/**
+ * Conformance with Genesys's official JavaScript SDK (`purecloud-platform-client-v2`): the SDK,
+ * pointed at the simulator with `setGateway`, logs in, reads, disconnects and sends through its
+ * own generated methods, and surfaces the simulator's 403 ErrorBody as it would Genesys's.
+ * The SDK's ApiClient is a process-wide singleton, so this file re-points it in beforeEach.
+ */
+import platformClient from 'purecloud-platform-client-v2';
+import type { Models } from 'purecloud-platform-client-v2';
+import { startTestSimulator } from '../../helpers/simulator';
+import type { TestSimulator } from '../../helpers/simulator';
+
+const apiClient = platformClient.ApiClient.instance;
+let t: TestSimulator;
+
+function pointSdkAt(url: string): void {
+  const { port } = new URL(url);
+  apiClient.setGateway({
+    host: '127.0.0.1',
+    protocol: 'http',
+    port: Number(port),
+    path_params_login: '',
+    path_params_api: '',
+  });
+}
+
+beforeEach(async () => {
+  t = await startTestSimulator();
+  pointSdkAt(t.sim.url);
+  apiClient.clearAccessToken();
+});
+afterEach(async () => {
+  apiClient.clearAccessToken();
+  await t.sim.close();
+});
+
+test('loginClientCredentialsGrant gets a token from /oauth/token with Basic auth', async () => {
+  const auth = await apiClient.loginClientCredentialsGrant(t.clientId, t.clientSecret);
+  expect(auth.accessToken.length).toBeGreaterThan(20);
+  expect(auth.tokenExpiryTime).toBeGreaterThan(Date.now() + 86_000_000);
+  const login = t.sim.apiRequests().find((r) => r.path === '/oauth/token');
+  expect(login).toMatchObject({
+    method: 'POST',
+    status: 200,
+    clientId: t.clientId,
+    body: { grant_type: 'client_credentials' },
+  });
+});
+
+test('TokensApi.getTokensMe parses TokenInfo for a client-credentials token', async () => {
+  await apiClient.loginClientCredentialsGrant(t.clientId, t.clientSecret);
+  const me: Models.TokenInfo = await new platformClient.TokensApi().getTokensMe();
+  expect(me.OAuthClient).toMatchObject({
+    id: t.clientId,
+    authorizedGrantType: 'CLIENT-CREDENTIALS',
+  });
+});
+
+test('read, send, disconnect a leg and the whole conversation through ConversationsApi', async () => {
+  await apiClient.loginClientCredentialsGrant(t.clientId, t.clientSecret);
+  const conversations = new platformClient.ConversationsApi();
+  const c = t.sim.createConversation();
+  t.sim.postMessage(c.id, 'customer', 'is anyone there?');
+
+  const read = await conversations.getConversationsMessage(c.id);
+  const agent = read.participants?.find((p) => p.purpose === 'agent' && p.state === 'connected');
+  expect(agent?.id).toBeDefined();
+  const customer = read.participants?.find((p) => p.purpose === 'customer');
+  expect(customer?.messages?.[0]?.messageTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+  const generic = await conversations.getConversation(c.id);
+  const communicationId = generic.participants.find((p) => p.id === agent?.id)?.messages?.[0]?.id;
+  expect(communicationId).toBeDefined();
+
+  const sent = await conversations.postConversationsMessageCommunicationMessages(
+    c.id,
+    communicationId ?? '',
+    { textBody: 'Closing this chat due to inactivity.' },
+  );
+  expect(sent.normalizedMessage?.text).toBe('Closing this chat due to inactivity.');
+
+  // One leg: the customer's; the agent stays connected.
+  await conversations.patchConversationsMessageParticipant(c.id, customer?.id ?? '', {
+    body: { state: 'disconnected' },
+  });
+  expect(t.sim.conversation(c.id)?.state).toBe('connected');
+
+  const ended = await conversations.patchConversationsMessage(c.id, {
+    state: 'disconnected',
+    startTime: '',
+    participants: [],
+  });
+  expect(ended.state).toBe('disconnected');
+  const summary = t.sim.conversation(c.id);
+  expect(summary?.state).toBe('disconnected');
+  expect(summary?.disconnectCount).toBe(2);
+  expect(summary?.messages.map((m) => m.side)).toEqual(['customer', 'agent']);
+});
+
+test('a forbidden call rejects with the ErrorBody the SDK surfaces', async () => {
+  t.sim.registerClient({
+    clientId: 'no-disconnect',
+    clientSecret: 'secret-1',
+    permissions: ['conversation:communication:view'],
+  });
+  await apiClient.loginClientCredentialsGrant('no-disconnect', 'secret-1');
+  const c = t.sim.createConversation();
+  const rejection: unknown = await new platformClient.ConversationsApi()
+    .patchConversationsMessage(c.id, { state: 'disconnected', startTime: '', participants: [] })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  const body = rejection as Models.ErrorBody;
+  expect(body.status).toBe(403);
+  expect(body.code).toBe('missing.any.permissions');
+  expect(body.message).toContain('conversation:communication:disconnect');
+  expect(t.sim.conversation(c.id)?.state).toBe('connected');
+});
+
+test('wrong client secret makes loginClientCredentialsGrant reject', async () => {
+  const rejection: unknown = await apiClient.loginClientCredentialsGrant(t.clientId, 'wrong').then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  // The SDK rejects with the raw axios error here; the login host's body is on `response.data`.
+  const response = (rejection as { response?: { status: number; data: unknown } }).response;
+  expect(response?.status).toBe(401);
+  expect(response?.data).toMatchObject({ error: 'invalid_client' });
+});
