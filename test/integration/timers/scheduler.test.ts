@@ -31,7 +31,7 @@ async function flush(rounds = 5): Promise<void> {
 
 /** A ManualClock that lets a test wait until the scheduler loop goes to sleep (it is idle then). */
 class ObservedClock extends ManualClock {
-  private sleeping: ReturnType<typeof deferred> | undefined;
+  private sleeping: ReturnType<typeof deferred<void>> | undefined;
 
   override sleep(ms: number): Promise<void> {
     this.sleeping?.resolve();
