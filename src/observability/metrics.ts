@@ -1,0 +1,134 @@
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { coerceError } from '../errors';
+
+/**
+ * closer's Prometheus metrics: names, help texts and labels live here and nowhere else. Each
+ * `createMetrics()` call builds its own `Registry` (never prom-client's global one) so that several
+ * apps can live in one process, as the tests do.
+ */
+
+/** `result` label of `closer_intake_events_total`. */
+export type IntakeResult = 'accepted' | 'duplicate' | 'rejected';
+
+/** Options for {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Also collect prom-client's default process/Node.js metrics. Default `true`. */
+  defaultMetrics?: boolean;
+}
+
+/** The metric handles of one app, plus the registry they are registered in. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** `closer_intake_events_total{source,result}`: events received per intake source. */
+  readonly intakeEvents: Counter<'source' | 'result'>;
+  /** `closer_intake_request_duration_seconds`: intake HTTP request handling time. */
+  readonly intakeRequestDuration: Histogram<'source'>;
+  /** `closer_genesys_requests_total{operation,status}`: Genesys API calls by outcome (HTTP status or `network`). */
+  readonly genesysRequests: Counter<'operation' | 'status'>;
+  /** `closer_genesys_retries_total{reason}`: retries of Genesys calls (`429`, `5xx`, `network`). */
+  readonly genesysRetries: Counter<'reason'>;
+  /** `closer_timers_armed`: inactivity timers currently armed. */
+  readonly timersArmed: Gauge;
+  /** `closer_timers_fired_total{rule,phase}`: timers that fired (`warn`, `close`). */
+  readonly timersFired: Counter<'rule' | 'phase'>;
+  /** `closer_outcomes_total{rule,kind}`: what closer did (terminated, skipped, failed, …). */
+  readonly outcomes: Counter<'rule' | 'kind'>;
+  /** `closer_inbox_pending`: stored events not yet processed. */
+  readonly inboxPending: Gauge;
+  /** `closer_rules_reloads_total{result}`: rules file reloads (`applied`, `rejected`). */
+  readonly rulesReloads: Counter<'result'>;
+  /** `closer_audit_publish_failures_total`: audit events given up on. */
+  readonly auditPublishFailures: Counter;
+}
+
+/** Seconds; intake should answer in milliseconds, so the buckets are fine-grained at the bottom. */
+const INTAKE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Builds a fresh registry with every closer metric registered in it. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+  }
+  return {
+    registry,
+    intakeEvents: new Counter({
+      name: 'closer_intake_events_total',
+      help: 'Conversation events received, by intake source and result (accepted, duplicate, rejected).',
+      labelNames: ['source', 'result'] as const,
+      registers,
+    }),
+    intakeRequestDuration: new Histogram({
+      name: 'closer_intake_request_duration_seconds',
+      help: 'Time to handle one intake HTTP request, in seconds.',
+      labelNames: ['source'] as const,
+      buckets: INTAKE_BUCKETS,
+      registers,
+    }),
+    genesysRequests: new Counter({
+      name: 'closer_genesys_requests_total',
+      help: 'Genesys Cloud API requests, by operation and HTTP status (or "network").',
+      labelNames: ['operation', 'status'] as const,
+      registers,
+    }),
+    genesysRetries: new Counter({
+      name: 'closer_genesys_retries_total',
+      help: 'Retried Genesys Cloud API requests, by reason (429, 5xx, network).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    timersArmed: new Gauge({
+      name: 'closer_timers_armed',
+      help: 'Inactivity timers currently armed.',
+      registers,
+    }),
+    timersFired: new Counter({
+      name: 'closer_timers_fired_total',
+      help: 'Timers that fired, by rule and phase (warn, close).',
+      labelNames: ['rule', 'phase'] as const,
+      registers,
+    }),
+    outcomes: new Counter({
+      name: 'closer_outcomes_total',
+      help: 'Outcomes of closer decisions, by rule and kind (terminated, skipped, failed, ...).',
+      labelNames: ['rule', 'kind'] as const,
+      registers,
+    }),
+    inboxPending: new Gauge({
+      name: 'closer_inbox_pending',
+      help: 'Stored intake events not yet processed.',
+      registers,
+    }),
+    rulesReloads: new Counter({
+      name: 'closer_rules_reloads_total',
+      help: 'Rules file reloads, by result (applied, rejected).',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    auditPublishFailures: new Counter({
+      name: 'closer_audit_publish_failures_total',
+      help: 'Audit events that could not be published and were given up on.',
+      registers,
+    }),
+  };
+}
+
+/** Express handler for `GET /metrics` in the Prometheus text format. */
+export function metricsHandler(metrics: Metrics): RequestHandler {
+  return (_req, res) => {
+    metrics.registry.metrics().then(
+      (text) => {
+        res.setHeader('Content-Type', metrics.registry.contentType);
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(200).send(text);
+      },
+      (e: unknown) => {
+        res.status(500).json({
+          error: { code: 'METRICS_UNAVAILABLE', message: coerceError(e).message },
+        });
+      },
+    );
+  };
+}
