@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { durationSchema, formatDuration } from '../config/durations';
+import { collectPatternProblems } from './event-pattern-validate';
+import type { EventPattern } from './event-pattern-types';
+import { parseJsonPath } from './json-path';
+import { sourcesSchema } from './sources-schema';
+
+/**
+ * The rules file ops write (`config/rules.yaml`): one zod schema, the single source of the rule
+ * types. Durations are written as text (`20m`) and come out in milliseconds.
+ *
+ * Terminology: an *inactivity* rule closes a conversation when one side has been silent for
+ * `idle.after`; an *event* rule closes it when a webhook source (e.g. the CRM) sends a matching
+ * event. `match` / `pattern` are Amazon EventBridge event patterns.
+ */
+
+/** Rule ids appear in timer keys, logs and metrics labels, so they are short slugs. */
+const ruleIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+
+/** A message sent into the conversation. */
+const messageSchema = z.string().trim().min(1, 'must not be empty');
+
+/** An EventBridge event pattern, checked by `validatePattern` with problems at their own path. */
+export const eventPatternSchema = z.custom<EventPattern>().superRefine((value, ctx) => {
+  const raw: unknown = value;
+  if (raw === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is required' });
+    return;
+  }
+  for (const problem of collectPatternProblems(value)) {
+    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  }
+});
+
+/** A JSONPath-like expression (`$.data.conversationId`), checked at load time. */
+export const jsonPathSchema = z.string().superRefine((value, ctx) => {
+  const parsed = parseJsonPath(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+  }
+});
+
+/** Which side's silence counts: the customer's, the agent's, or either (the newest message). */
+export const idleSideSchema = z.enum(['customer', 'agent', 'any']);
+
+/** How to close. */
+export const closeSchema = z.strictObject({
+  /** Message sent to the customer just before the conversation is ended (optional). */
+  message: messageSchema.optional(),
+  /** Wrap-up code id applied to the agent's participant when Genesys requires one. */
+  wrapupCode: z.string().min(1).optional(),
+  /** End only this leg; by default the whole conversation is ended. */
+  leg: z.enum(['customer', 'agent']).optional(),
+});
+
+const commonRuleFields = {
+  id: ruleIdSchema,
+  /** Free text for humans. */
+  description: z.string().optional(),
+  /** A disabled rule is kept in the file but never applies (default true). */
+  enabled: z.boolean().default(true),
+  /** Log and record what would happen, do nothing (default false; the global `dryRun` wins). */
+  dryRun: z.boolean().default(false),
+  close: closeSchema,
+};
+
+/** Close a conversation after a side has been silent for `idle.after`. */
+export const inactivityRuleSchema = z.strictObject({
+  ...commonRuleFields,
+  kind: z.literal('inactivity'),
+  /** EventBridge pattern over the conversation facts (`conversationFacts`); absent = every conversation. */
+  match: eventPatternSchema.optional(),
+  idle: z.strictObject({ side: idleSideSchema, after: durationSchema }),
+  /** Optional warning sent `before` the close (must be shorter than `idle.after`). */
+  warn: z.strictObject({ before: durationSchema, message: messageSchema }).optional(),
+});
+
+/** Close a conversation when a webhook source sends a matching event. */
+export const eventRuleSchema = z.strictObject({
+  ...commonRuleFields,
+  kind: z.literal('event'),
+  /** A webhook source named under `sources:` (not `eventbridge`). */
+  source: z.string().min(1),
+  /** EventBridge pattern over the webhook body. */
+  pattern: eventPatternSchema,
+  /** Where the conversation id is in the body, e.g. `$.data.conversationId`. */
+  conversationId: jsonPathSchema,
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [inactivityRuleSchema, eventRuleSchema], {
+  error: (issue) => {
+    const input: unknown = issue.input;
+    const kind =
+      typeof input === 'object' && input !== null && 'kind' in input ? input.kind : undefined;
+    return kind === undefined
+      ? 'is required: "inactivity" or "event"'
+      : `must be "inactivity" or "event", got ${JSON.stringify(kind) || typeof kind}`;
+  },
+});
+
+/** A webhook source name becomes a URL path segment (`POST /webhooks/{name}`). */
+const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** The whole rules file. */
+export const rulesFileSchema = z
+  .strictObject({
+    /** Global dry run: every rule only logs and records what it would do (default false). */
+    dryRun: z.boolean().default(false),
+    /** How intake authenticates each source; see `sources-schema.ts`. */
+    sources: sourcesSchema.default({}),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .superRefine((file, ctx) => {
+    for (const name of Object.keys(file.sources)) {
+      if (name !== 'eventbridge' && !SOURCE_NAME.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', name],
+          message:
+            'a source name must be 1-64 lowercase letters, digits, "_" or "-" (it is used in the URL /webhooks/{name})',
+        });
+      }
+    }
+    const webhookSources = Object.keys(file.sources).filter((name) => name !== 'eventbridge');
+    const firstIndex = new Map<string, number>();
+    file.rules.forEach((rule, index) => {
+      const seen = firstIndex.get(rule.id);
+      if (seen === undefined) {
+        firstIndex.set(rule.id, index);
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'id'],
+          message: `duplicate id "${rule.id}" (already used by rules[${seen}])`,
+        });
+      }
+      if (
+        rule.kind === 'inactivity' &&
+        rule.warn !== undefined &&
+        rule.warn.before >= rule.idle.after
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'warn', 'before'],
+          message: `${formatDuration(rule.warn.before)} must be shorter than idle.after (${formatDuration(rule.idle.after)})`,
+        });
+      }
+      if (rule.kind === 'event') {
+        const defined =
+          webhookSources.length === 0
+            ? 'none are defined'
+            : `defined: ${webhookSources.join(', ')}`;
+        if (rule.source === 'eventbridge') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'source'],
+            message: `"eventbridge" carries Genesys events, not webhooks; an event rule needs a webhook source under sources: (${defined})`,
+          });
+        } else if (!webhookSources.includes(rule.source)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'source'],
+            message: `"${rule.source}" is not a webhook source under sources: (${defined})`,
+          });
+        }
+      }
+    });
+  });
+
+/** The validated rules file, durations in milliseconds. */
+export type RulesConfig = z.infer<typeof rulesFileSchema>;
+/** Any rule. */
+export type Rule = z.infer<typeof ruleSchema>;
+/** An inactivity rule. */
+export type InactivityRule = z.infer<typeof inactivityRuleSchema>;
+/** An event rule. */
+export type EventRule = z.infer<typeof eventRuleSchema>;
+/** How a rule closes a conversation. */
+export type CloseAction = z.infer<typeof closeSchema>;
+/** `customer`, `agent` or `any`. */
+export type IdleSide = z.infer<typeof idleSideSchema>;

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRulesFile } from '../../../src/rules/check-rules-file';
+
+const repoConfig = join(__dirname, '../../../config');
+
+describe('checkRulesFile', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'closer-check-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('summarises the shipped rules file', () => {
+    const result = checkRulesFile(join(repoConfig, 'rules.yaml'), {
+      CLOSER_EVENTBRIDGE_KEY: 'k',
+      CRM_WEBHOOK_SECRET: 'whsec_x',
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) {
+      return;
+    }
+    expect(result.summary).toMatchObject({
+      dryRun: false,
+      sources: ['eventbridge', 'crm'],
+      rules: 2,
+      enabled: 2,
+      warnings: [],
+    });
+    expect(result.summary.lines).toEqual([
+      'idle-web-customer: inactivity, customer idle 20m, warn 2m before, match {"messageType":["webmessaging"]}',
+      'crm-ticket-closed: event from crm, pattern {"type":["ticket.closed"]}, conversation id at $.data.conversationId',
+    ]);
+    expect(result.summary.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('warns about secret variables that are not set', () => {
+    const result = checkRulesFile(join(repoConfig, 'demo.rules.yaml'), {});
+    expect(result.ok && result.summary.warnings).toEqual([
+      'sources.eventbridge.auth.valueEnv: CLOSER_EVENTBRIDGE_KEY is not set in this environment',
+      'sources.crm.verify.secretEnv: CRM_WEBHOOK_SECRET is not set in this environment',
+    ]);
+  });
+
+  it('marks disabled and dry-run rules', () => {
+    const path = join(dir, 'r.yaml');
+    writeFileSync(
+      path,
+      'dryRun: true\nrules:\n  - { id: a, kind: inactivity, enabled: false, idle: { side: any, after: 1h }, close: { leg: agent } }\n',
+    );
+    const result = checkRulesFile(path, {});
+    expect(result.ok && result.summary.lines).toEqual([
+      'a: inactivity, any idle 1h, every conversation, ends the agent leg [disabled, dry run]',
+    ]);
+  });
+
+  it('returns the problems of an invalid file instead of throwing', () => {
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(
+      path,
+      'rules:\n  - { id: a, kind: inactivity, idle: { side: customer, after: soon }, close: {} }\n',
+    );
+    expect(checkRulesFile(path)).toEqual({
+      ok: false,
+      problems: ['rules[0].idle.after: "soon" is not a duration (use 90s, 20m, 1h)'],
+    });
+  });
+
+  it('returns a problem for a missing file', () => {
+    const path = join(dir, 'missing.yaml');
+    expect(checkRulesFile(path)).toEqual({
+      ok: false,
+      problems: [`cannot read ${path}: the file does not exist`],
+    });
+  });
+});
