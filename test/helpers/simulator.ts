@@ -45,3 +45,41 @@ export async function simToken(t: TestSimulator): Promise<string> {
   const body = (await response.json()) as { access_token: string };
   return body.access_token;
 }
+
+/** The ErrorBody fields the simulator always sends. */
+export interface SimErrorBody {
+  message: string;
+  code: string;
+  status: number;
+  messageWithParams: string;
+  messageParams: Record<string, string>;
+  contextId: string;
+  details: unknown[];
+  errors: unknown[];
+}
+
+/** `Basic base64(id:secret)`. */
+export function basicAuth(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+}
+
+/**
+ * fetch against the simulator with `Bearer token` (pass `bearer: null` for none) and a JSON
+ * content type when there is a body.
+ */
+export function simFetch(
+  t: TestSimulator,
+  token: string,
+  path: string,
+  init: RequestInit & { bearer?: string | null } = {},
+): Promise<Response> {
+  const { bearer = token, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (bearer !== null) {
+    headers.set('authorization', `Bearer ${bearer}`);
+  }
+  if (rest.body !== undefined) {
+    headers.set('content-type', 'application/json');
+  }
+  return fetch(`${t.sim.url}${path}`, { ...rest, headers });
+}
