@@ -111,9 +111,13 @@ export interface Settings {
 /** Thrown by {@link parseSettings}: one readable line per problem in `problems`. */
 export class SettingsError extends CloserError {
   constructor(readonly problems: string[]) {
-    super('CONFIG_INVALID', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
-      details: { problems },
-    });
+    super(
+      'CONFIG_INVALID',
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      {
+        details: { problems },
+      },
+    );
   }
 }
 

@@ -1,0 +1,6 @@
+import { z } from 'zod';
+
+/** A conversation id as accepted in URLs: 1–64 URL-safe characters (Genesys uses UUIDs). */
+export const conversationIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a conversation id (a UUID such as 7f3c…)');

@@ -1,0 +1,5 @@
+export { ApiError } from './api-error';
+export { bearerAuth } from './bearer-auth';
+export { apiErrorHandler } from './error-handler';
+export { opsRoutes } from './ops-routes';
+export { terminateRoute, terminateRequestSchema, ON_DEMAND_RULE_ID } from './terminate-route';

@@ -1,0 +1,121 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Store } from '../store/store';
+import type { LoadedRules } from '../rules';
+import { parseRules, RulesValidationError } from '../rules';
+import { parseBody } from './validate';
+import { conversationIdSchema } from './conversation-id';
+
+const outcomesQuerySchema = z.strictObject({
+  /** ISO-8601 time or epoch milliseconds. */
+  since: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) {
+        return undefined;
+      }
+      const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  conversationId: conversationIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/**
+ * The ops API: what rules are in force, rule validation before deploying a file, what closer knows
+ * of a conversation, and the recent decisions. All behind the bearer token.
+ */
+export function opsRoutes(deps: { store: Store; rules: () => LoadedRules }): Router {
+  const router = Router();
+
+  router.get('/rules', (_req, res) => {
+    const loaded = deps.rules();
+    res.json({
+      version: loaded.version,
+      hash: loaded.hash,
+      path: loaded.path,
+      loadedAt: new Date(loaded.loadedAt).toISOString(),
+      dryRun: loaded.config.dryRun,
+      sources: Object.keys(loaded.config.sources),
+      rules: loaded.config.rules,
+    });
+  });
+
+  router.post('/rules/validate', (req, res) => {
+    const text = rulesText(req.body);
+    try {
+      const config = parseRules(text, 'request body');
+      res.json({ valid: true, rules: config.rules.map((r) => r.id) });
+    } catch (error: unknown) {
+      if (error instanceof RulesValidationError) {
+        res.status(422).json({ valid: false, problems: error.problems });
+        return;
+      }
+      throw error;
+    }
+  });
+
+  router.get('/conversations/:conversationId', async (req, res) => {
+    const conversationId = parseBody(
+      conversationIdSchema,
+      req.params.conversationId,
+      'conversationId',
+    );
+    const [state, timers, outcomes] = await Promise.all([
+      deps.store.getConversation(conversationId),
+      deps.store.listTimers(conversationId),
+      deps.store.listOutcomes({ conversationId, limit: 200 }),
+    ]);
+    if (state === undefined && timers.length === 0 && outcomes.length === 0) {
+      res.status(404).json({
+        error: {
+          code: 'CONVERSATION_UNKNOWN',
+          message: `closer knows nothing of conversation ${conversationId}`,
+        },
+      });
+      return;
+    }
+    res.json({
+      conversationId,
+      state: state ?? null,
+      timers: timers.map((t) => ({
+        ...t,
+        dueAt: new Date(t.dueAt).toISOString(),
+        armedAt: new Date(t.armedAt).toISOString(),
+      })),
+      outcomes: outcomes.map(presentOutcome),
+    });
+  });
+
+  router.get('/outcomes', async (req, res) => {
+    const query = parseBody(outcomesQuerySchema, req.query, 'query');
+    const outcomes = await deps.store.listOutcomes({
+      ...(query.since === undefined ? {} : { since: query.since }),
+      ...(query.conversationId === undefined ? {} : { conversationId: query.conversationId }),
+      ...(query.limit === undefined ? {} : { limit: query.limit }),
+    });
+    res.json({ outcomes: outcomes.map(presentOutcome) });
+  });
+
+  return router;
+}
+
+function presentOutcome<T extends { at: number }>(outcome: T): Omit<T, 'at'> & { at: string } {
+  return { ...outcome, at: new Date(outcome.at).toISOString() };
+}
+
+/** The rules text from a validate request: a raw YAML body, or JSON `{ "text": "…" }`. */
+function rulesText(body: unknown): string {
+  if (typeof body === 'string') {
+    return body;
+  }
+  if (Buffer.isBuffer(body)) {
+    return body.toString('utf8');
+  }
+  return parseBody(z.strictObject({ text: z.string() }), body, 'body').text;
+}

@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { GenesysClient } from '../genesys';
+import { endConversation } from '../genesys';
+import type { OutcomeSink } from '../automation';
+import type { Clock } from '../timers/clock';
+import { ApiError } from './api-error';
+import { parseBody } from './validate';
+import { conversationIdSchema } from './conversation-id';
+
+/** Body of `POST /v1/conversations/{id}/terminate`; every field optional. */
+export const terminateRequestSchema = z.strictObject({
+  /** Closing message sent before disconnecting (Genesys limit: 2000 characters). */
+  message: z.string().trim().min(1).max(2000).optional(),
+  /** End one leg only; default the whole conversation. */
+  leg: z.enum(['customer', 'agent']).optional(),
+  /** Wrap-up code id applied to the agent's communication after disconnect. */
+  wrapup: z.string().trim().min(1).max(200).optional(),
+  /** Report what would be done; send nothing. */
+  dryRun: z.boolean().optional(),
+});
+
+/** Outcomes of on-demand termination are recorded under this rule id. */
+export const ON_DEMAND_RULE_ID = 'on-demand';
+
+/**
+ * On-demand termination over HTTP: the same procedure as `closer terminate` and the library's
+ * `endConversation`, with the outcome recorded in the history like a rule's.
+ */
+export function terminateRoute(deps: {
+  genesys: () => GenesysClient;
+  outcomes: OutcomeSink;
+  clock: Clock;
+}): Router {
+  const router = Router();
+  router.post('/conversations/:conversationId/terminate', async (req, res) => {
+    const conversationId = parseBody(
+      conversationIdSchema,
+      req.params.conversationId,
+      'conversationId',
+    );
+    const body = parseBody(terminateRequestSchema, req.body ?? {}, 'body');
+    const result = await endConversation(deps.genesys(), conversationId, {
+      ...(body.message === undefined ? {} : { message: body.message }),
+      ...(body.leg === undefined ? {} : { leg: body.leg }),
+      ...(body.wrapup === undefined ? {} : { wrapupCode: body.wrapup }),
+      ...(body.dryRun === undefined ? {} : { dryRun: body.dryRun }),
+    });
+    const { outcome, conversationId: _id, ...details } = result;
+    await deps.outcomes.record({
+      conversationId,
+      ruleId: ON_DEMAND_RULE_ID,
+      kind: outcome,
+      reason: 'requested through the API',
+      details,
+      at: deps.clock.now(),
+    });
+    if (outcome === 'not-found') {
+      throw new ApiError(
+        404,
+        'CONVERSATION_NOT_FOUND',
+        `Genesys has no conversation ${conversationId}`,
+        {
+          outcome,
+          conversationId,
+        },
+      );
+    }
+    res.status(200).json(result);
+  });
+  return router;
+}

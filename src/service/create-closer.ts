@@ -1,0 +1,220 @@
+import express from 'express';
+import type { Express } from 'express';
+import type { Clock } from '../timers/clock';
+import { systemClock } from '../timers/clock';
+import type { Logger } from '../observability/logger';
+import { silentLogger } from '../observability/logger';
+import { createHealthRouter, createMetrics, metricsHandler, type Metrics } from '../observability';
+import type { Store, Outcome } from '../store/store';
+import { TimerScheduler } from '../timers';
+import { RulesWatcher, type LoadedRules } from '../rules';
+import type { GenesysClient } from '../genesys';
+import { createIntakeRouter } from '../intake';
+import type { AuditPublisher } from '../publish';
+import { InboxProcessor, createOutcomeSink, fireTimer } from '../automation';
+import { bearerAuth, opsRoutes, terminateRoute, apiErrorHandler } from '../api';
+
+/** Everything closer is made of; tests build it with a temp SQLite file, the simulator and a ManualClock. */
+export interface CloserOptions {
+  store: Store;
+  /** Path of the rules file (watched for changes unless `watchRules` is false). */
+  rulesFile: string;
+  genesys: GenesysClient;
+  clock?: Clock;
+  logger?: Logger;
+  /** Bearer token of the ops and termination API; without one those endpoints answer 503. */
+  apiToken?: string | undefined;
+  /** Environment holding the source secrets named in the rules file (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  audit?: AuditPublisher;
+  metrics?: Metrics;
+  /** Watch the rules file and apply valid edits (default true). */
+  watchRules?: boolean;
+  /**
+   * Run the inbox processor after each accepted request and the timer loop (default true). Tests
+   * with a ManualClock set false and call `settle()` to run both to completion deterministically.
+   */
+  background?: boolean;
+  /** Called after every recorded outcome (the demo prints them). */
+  onOutcome?: (outcome: Outcome) => void;
+  /** Maximum intake body size in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface Closer {
+  app: Express;
+  store: Store;
+  rules: RulesWatcher;
+  inbox: InboxProcessor;
+  scheduler: TimerScheduler;
+  metrics: Metrics;
+  /** Processes every stored event, then fires every due timer (repeats until both are idle). */
+  settle(): Promise<void>;
+  /** Stops loops and watchers; the store and Genesys client belong to the caller. */
+  stop(): Promise<void>;
+}
+
+/** Composition root: wires store, rules, intake, automation and API. No logic of its own. */
+export function createCloser(options: CloserOptions): Closer {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const background = options.background ?? true;
+  const metrics = options.metrics ?? createMetrics();
+  const { store, genesys } = options;
+
+  const rules = new RulesWatcher({
+    path: options.rulesFile,
+    clock,
+    logger,
+    onChange: (loaded) => {
+      metrics.rulesReloads.inc({ result: 'applied' });
+      logger.info('rules applied', { version: loaded.version, hash: loaded.hash });
+    },
+    onRejected: () => {
+      metrics.rulesReloads.inc({ result: 'rejected' });
+    },
+  });
+  const currentRules = (): LoadedRules => rules.current();
+
+  const outcomes = createOutcomeSink({
+    store,
+    logger,
+    ...(options.audit === undefined
+      ? {}
+      : { publish: (o: Outcome) => options.audit?.publish(toAuditEvent(o)) ?? Promise.resolve() }),
+    onRecorded: (outcome) => {
+      metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
+      options.onOutcome?.(outcome);
+    },
+  });
+
+  const scheduler = new TimerScheduler({
+    store,
+    clock,
+    logger,
+    handle: (timer) => {
+      metrics.timersFired.inc({ rule: timer.ruleId, phase: timer.phase });
+      return fireTimer(timer, { store, rules: currentRules, clock, logger, genesys, outcomes });
+    },
+    onGiveUp: async (timer, reason) => {
+      await outcomes.record({
+        conversationId: timer.conversationId,
+        ruleId: timer.ruleId,
+        kind: 'failed',
+        reason: `gave up after ${timer.attempts + 1} attempts: ${reason}`,
+        at: clock.now(),
+      });
+    },
+  });
+
+  const inbox = new InboxProcessor({
+    store,
+    rules: currentRules,
+    clock,
+    logger,
+    onTimersChanged: () => {
+      if (background) {
+        scheduler.poke();
+      }
+    },
+  });
+
+  const drainSoon = (): void => {
+    inbox.drain().catch((error: unknown) => {
+      logger.error('inbox processing failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    createHealthRouter({
+      checks: {
+        store: () => store.ping(),
+        rules: () => {
+          rules.current();
+          return Promise.resolve();
+        },
+      },
+    }),
+  );
+  app.get('/metrics', metricsHandler(metrics));
+  // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.
+  app.use(
+    createIntakeRouter({
+      store,
+      sources: () => rules.current().config.sources,
+      env: options.env ?? process.env,
+      clock,
+      logger,
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      onAccepted: (count) => {
+        metrics.intakeEvents.inc({ source: 'all', result: 'accepted' }, count);
+        if (background) {
+          drainSoon();
+        }
+      },
+    }),
+  );
+  const api = express.Router();
+  api.use(bearerAuth(() => options.apiToken));
+  api.use(express.json({ limit: '256kb' }));
+  api.use(
+    express.text({
+      type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'],
+      limit: '256kb',
+    }),
+  );
+  api.use(terminateRoute({ genesys: () => genesys, outcomes, clock }));
+  api.use(opsRoutes({ store, rules: currentRules }));
+  app.use('/v1', api);
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });
+  });
+  app.use(apiErrorHandler(logger));
+
+  if (options.watchRules ?? true) {
+    rules.start();
+  }
+  if (background) {
+    scheduler.start();
+    drainSoon();
+  }
+
+  return {
+    app,
+    store,
+    rules,
+    inbox,
+    scheduler,
+    metrics,
+    async settle() {
+      for (let round = 0; round < 20; round += 1) {
+        const events = await inbox.drain();
+        const fired = await scheduler.runDue();
+        if (events === 0 && fired === 0) {
+          return;
+        }
+      }
+    },
+    async stop() {
+      rules.stop();
+      await scheduler.stop();
+      await inbox.drain();
+    },
+  };
+}
+
+function toAuditEvent(outcome: Outcome): Parameters<AuditPublisher['publish']>[0] {
+  return {
+    type: `conversation.${outcome.kind}`,
+    conversationId: outcome.conversationId,
+    ruleId: outcome.ruleId,
+    at: new Date(outcome.at).toISOString(),
+    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    ...(outcome.details === undefined ? {} : { details: outcome.details }),
+  };
+}

@@ -1,0 +1,215 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import {
+  parseSettings,
+  SettingsError,
+  DEFAULT_RULES_FILE,
+  DEMO_RULES_FILE,
+} from '../config/settings';
+import { createLogger, registerSecret } from '../observability/logger';
+import { openStore } from '../store';
+import { GenesysClient } from '../genesys';
+import { EventBridgeAuditPublisher, NoopAuditPublisher, type AuditPublisher } from '../publish';
+import type { Outcome } from '../store/store';
+import { checkRulesFile } from '../rules';
+import { coerceError } from '../errors';
+import { createCloser } from './create-closer';
+import { startSimulatorMode, type SimulatorMode } from './simulator-mode';
+import { runDemoScenario } from './demo-scenario';
+
+/** Longest a graceful shutdown may take before the process exits anyway (ms). */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/**
+ * closer's main job: reads settings, opens the store, starts intake, rules, timers and the API.
+ * With no Genesys credentials it starts the built-in simulator, says so loudly, feeds closer the
+ * simulator's events and runs the demo scenario. Resolves with the exit code after SIGINT/SIGTERM
+ * (or after the demo when CLOSER_DEMO_EXIT=1).
+ */
+export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
+  let settings;
+  try {
+    settings = parseSettings(env);
+  } catch (error: unknown) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: settings.logLevel });
+  registerSecret(settings.apiToken);
+  registerSecret(settings.genesys?.clientSecret);
+
+  let simulatorMode: SimulatorMode | undefined;
+  if (settings.genesys === undefined) {
+    simulatorMode = await startSimulatorMode({
+      env,
+      port: settings.simulatorPort,
+      apiToken: settings.apiToken,
+    });
+    registerSecret(simulatorMode.clientSecret);
+    registerSecret(simulatorMode.apiToken);
+    for (const key of ['CLOSER_EVENTBRIDGE_KEY', 'CRM_WEBHOOK_SECRET']) {
+      registerSecret(simulatorMode.env[key]);
+    }
+    banner([
+      'NO GENESYS CREDENTIALS SET: closer is running against its BUILT-IN SIMULATOR.',
+      `Simulated Genesys Cloud: ${simulatorMode.simulator.url} (nothing leaves this machine).`,
+      'To use your org, set GENESYS_REGION, GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (see README).',
+    ]);
+  }
+  const runEnv = simulatorMode?.env ?? env;
+  const rulesFile =
+    settings.rulesFile ?? (simulatorMode === undefined ? DEFAULT_RULES_FILE : DEMO_RULES_FILE);
+  const rulesCheck = checkRulesFile(rulesFile);
+  if (!rulesCheck.ok) {
+    process.stderr.write(
+      `${rulesFile}: invalid rules, closer does not start:\n${rulesCheck.problems.map((p) => `  ${p}`).join('\n')}\n`,
+    );
+    await simulatorMode?.simulator.close();
+    return 2;
+  }
+
+  const store = await openStore(settings.databaseUrl, { logger });
+  const genesysSettings = settings.genesys;
+  const genesys = new GenesysClient(
+    genesysSettings === undefined
+      ? {
+          clientId: simulatorMode?.clientId ?? '',
+          clientSecret: simulatorMode?.clientSecret ?? '',
+          apiUrl: simulatorMode?.simulator.url ?? '',
+          loginUrl: simulatorMode?.simulator.url ?? '',
+          logger,
+        }
+      : {
+          region: genesysSettings.region,
+          clientId: genesysSettings.clientId,
+          clientSecret: genesysSettings.clientSecret,
+          ...(genesysSettings.apiUrl === undefined ? {} : { apiUrl: genesysSettings.apiUrl }),
+          ...(genesysSettings.loginUrl === undefined ? {} : { loginUrl: genesysSettings.loginUrl }),
+          logger,
+        },
+  );
+  const audit: AuditPublisher =
+    settings.audit === undefined
+      ? new NoopAuditPublisher()
+      : new EventBridgeAuditPublisher({
+          busName: settings.audit.eventBus,
+          ...(settings.audit.endpoint === undefined ? {} : { endpoint: settings.audit.endpoint }),
+          ...(settings.audit.region === undefined ? {} : { region: settings.audit.region }),
+          logger,
+        });
+  const seen: Outcome[] = [];
+  const closer = createCloser({
+    store,
+    rulesFile,
+    genesys,
+    logger,
+    apiToken: simulatorMode?.apiToken ?? settings.apiToken,
+    env: runEnv,
+    audit,
+    onOutcome: (outcome) => {
+      seen.push(outcome);
+      if (simulatorMode !== undefined) {
+        say(
+          `[closer] ${outcome.kind.toUpperCase()} ${outcome.conversationId} by rule ${outcome.ruleId}${outcome.reason === undefined ? '' : `: ${outcome.reason}`}`,
+        );
+      }
+    },
+  });
+
+  const server = await listen(
+    closer.app,
+    settings.port,
+    simulatorMode === undefined ? settings.host : '127.0.0.1',
+  );
+  const address = server.address() as AddressInfo;
+  const closerUrl = `http://127.0.0.1:${address.port}`;
+  logger.info('closer listening', {
+    port: address.port,
+    rulesFile,
+    database: settings.databaseUrl.replace(/\/\/.*@/, '//***@'),
+  });
+
+  let exitAfterDemo = false;
+  if (simulatorMode !== undefined) {
+    simulatorMode.simulator.setEventTarget({
+      url: `${closerUrl}/events/eventbridge`,
+      headers: { 'x-api-key': simulatorMode.env.CLOSER_EVENTBRIDGE_KEY ?? '' },
+    });
+    say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${settings.databaseUrl})`);
+    if (simulatorMode.apiTokenFile !== undefined) {
+      say(`API token for /v1 (generated): in ${simulatorMode.apiTokenFile}`);
+      say(
+        `  curl -H "Authorization: Bearer $(cat ${simulatorMode.apiTokenFile})" ${closerUrl}/v1/outcomes`,
+      );
+    }
+    if (env.CLOSER_DEMO !== 'off') {
+      const ok = await runDemoScenario({
+        simulator: simulatorMode.simulator,
+        closerUrl,
+        crmSecret: simulatorMode.env.CRM_WEBHOOK_SECRET ?? '',
+        outcomes: () => seen,
+        say,
+      });
+      exitAfterDemo = env.CLOSER_DEMO_EXIT === '1';
+      if (exitAfterDemo) {
+        await shutdown();
+        return ok ? 0 : 1;
+      }
+      say('closer keeps running against the simulator; Ctrl-C stops it.');
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await shutdown();
+  return 0;
+
+  async function shutdown(): Promise<void> {
+    const timer = setTimeout(() => {
+      process.stderr.write('closer: shutdown took too long, exiting\n');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    try {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closer.stop();
+      await audit.close();
+      await genesys.close();
+      await store.close();
+      await simulatorMode?.simulator.close();
+    } catch (error: unknown) {
+      logger.error('shutdown error', { error: coerceError(error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function listen(
+  app: ReturnType<typeof createCloser>['app'],
+  port: number,
+  host: string,
+): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function banner(lines: string[]): void {
+  const width = Math.max(...lines.map((l) => l.length)) + 4;
+  const rule = '*'.repeat(width);
+  process.stderr.write(
+    `${rule}\n${lines.map((l) => `* ${l.padEnd(width - 4)} *`).join('\n')}\n${rule}\n`,
+  );
+}

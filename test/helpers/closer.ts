@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/timers/clock';
+import { createCloser, type Closer } from '../../src/service';
+import { openStore } from '../../src/store';
+import type { Store, Outcome } from '../../src/store/store';
+import { GenesysClient } from '../../src/genesys';
+import { createLogger, type Logger } from '../../src/observability/logger';
+import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { CLOSER_PERMISSIONS } from '../../src/genesys';
+
+/** Secrets the test rules file names; fixed so tests can sign webhooks. */
+export const TEST_ENV = {
+  CLOSER_EVENTBRIDGE_KEY: 'eb-key-0123456789abcdef',
+  CRM_WEBHOOK_SECRET: `whsec_${Buffer.from('crm-secret-0123456789abcdef!').toString('base64')}`,
+} as const;
+
+export const TEST_API_TOKEN = 'test-api-token-0123456789abcdef';
+
+/** A rules file with a customer-idle rule (20m, warn 2m before) and the CRM ticket rule. */
+export function testRulesYaml(
+  overrides: { dryRun?: boolean; idleSide?: 'customer' | 'agent' | 'any' } = {},
+): string {
+  return `
+dryRun: ${overrides.dryRun === true ? 'true' : 'false'}
+sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
+  crm: { verify: { scheme: standard-webhooks, secretEnv: CRM_WEBHOOK_SECRET } }
+rules:
+  - id: idle-web-customer
+    kind: inactivity
+    match: { messageType: [webmessaging] }
+    idle: { side: ${overrides.idleSide ?? 'customer'}, after: 20m }
+    warn: { before: 2m, message: "Are you still there?" }
+    close: { message: "We closed this chat after 20 minutes without a reply." }
+  - id: crm-ticket-closed
+    kind: event
+    source: crm
+    pattern: { type: [ticket.closed] }
+    conversationId: $.data.conversationId
+    close: { message: "Your ticket is resolved, so this chat is closing." }
+`;
+}
+
+/** closer wired to a real simulator, a real SQLite file and a ManualClock, listening on port 0. */
+export interface TestCloser {
+  closer: Closer;
+  /** closer's base URL (real HTTP; the simulator delivers EventBridge envelopes here). */
+  url: string;
+  sim: RunningSimulator;
+  clock: ManualClock;
+  store: Store;
+  rulesFile: string;
+  dir: string;
+  outcomes: Outcome[];
+  logs: string[];
+  /** Waits for the simulator's event deliveries, then runs closer's inbox and due timers. */
+  settle(): Promise<void>;
+  /** Simulates a crash-free restart: stops closer, closes the store, opens both again. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestCloser(
+  options: { rulesYaml?: string; watchRules?: boolean; permissions?: string[] } = {},
+): Promise<TestCloser> {
+  const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
+  const rulesFile = join(dir, 'rules.yaml');
+  writeFileSync(rulesFile, options.rulesYaml ?? testRulesYaml());
+  const clock = new ManualClock(Date.UTC(2026, 10, 25, 9, 0, 0));
+  const sim = await startSimulator({ clock });
+  sim.registerClient({
+    clientId: 'e2e-client',
+    clientSecret: 'e2e-secret-0123456789',
+    permissions: options.permissions ?? [...CLOSER_PERMISSIONS],
+  });
+  const logs: string[] = [];
+  const logger: Logger = createLogger({
+    level: 'debug',
+    stream: new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logs.push(chunk.toString());
+        cb();
+      },
+    }),
+  });
+  const genesys = new GenesysClient({
+    clientId: 'e2e-client',
+    clientSecret: 'e2e-secret-0123456789',
+    apiUrl: sim.url,
+    loginUrl: sim.url,
+    logger,
+    baseBackoffMs: 5,
+  });
+  const databaseUrl = `sqlite:${join(dir, 'closer.db')}`;
+  const outcomes: Outcome[] = [];
+  let store = await openStore(databaseUrl);
+  const build = (): Closer =>
+    createCloser({
+      store,
+      rulesFile,
+      genesys,
+      clock,
+      logger,
+      apiToken: TEST_API_TOKEN,
+      env: { ...TEST_ENV },
+      watchRules: options.watchRules ?? false,
+      background: false,
+      onOutcome: (o) => outcomes.push(o),
+    });
+  let closer = build();
+  let server = await listen(closer);
+  const handle: TestCloser = {
+    closer,
+    url: urlOf(server),
+    sim,
+    clock,
+    store,
+    rulesFile,
+    dir,
+    outcomes,
+    logs,
+    async settle() {
+      for (let i = 0; i < 5; i += 1) {
+        await sim.flushEvents();
+        await handle.closer.settle();
+      }
+    },
+    async restart() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closer.stop();
+      await store.close();
+      store = await openStore(databaseUrl);
+      closer = build();
+      server = await listen(closer);
+      handle.closer = closer;
+      handle.store = store;
+      handle.url = urlOf(server);
+      connectEvents();
+    },
+    async close() {
+      sim.setEventTarget(undefined);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closer.stop();
+      await genesys.close();
+      await store.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const connectEvents = (): void => {
+    sim.setEventTarget({
+      url: `${handle.url}/events/eventbridge`,
+      headers: { 'x-api-key': TEST_ENV.CLOSER_EVENTBRIDGE_KEY },
+    });
+  };
+  connectEvents();
+  return handle;
+}
+
+function listen(closer: Closer): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = closer.app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
