@@ -1,0 +1,70 @@
+/**
+ * Ops-written rules: the rules file schema and loader (with hot reload), Amazon EventBridge
+ * event-pattern matching, and the pure engine that decides which rules apply and when.
+ */
+export * from './sources-schema';
+export {
+  rulesFileSchema,
+  ruleSchema,
+  inactivityRuleSchema,
+  eventRuleSchema,
+  eventPatternSchema,
+  jsonPathSchema,
+  closeSchema,
+  idleSideSchema,
+} from './rules-schema';
+export type {
+  RulesConfig,
+  Rule,
+  InactivityRule,
+  EventRule,
+  CloseAction,
+  IdleSide,
+} from './rules-schema';
+export { RulesValidationError } from './errors';
+export { parseRules, loadRulesFile, hashRulesText } from './parse-rules';
+export type { LoadedRules } from './parse-rules';
+export { RulesWatcher } from './rules-watcher';
+export type { RulesWatcherOptions } from './rules-watcher';
+export { checkRulesFile, describeRule } from './check-rules-file';
+export type { RulesCheckResult, RulesSummary } from './check-rules-file';
+export { matchesPattern } from './event-pattern';
+export {
+  validatePattern,
+  isEventPattern,
+  formatPath,
+  NUMERIC_LIMIT,
+} from './event-pattern-validate';
+export { PATTERN_OPERATORS } from './event-pattern-types';
+export type {
+  EventPattern,
+  PatternMatcher,
+  PatternLiteral,
+  PatternOperator,
+  PatternOperatorName,
+} from './event-pattern-types';
+export { parseJsonPath, extractJsonPath } from './json-path';
+export type { JsonPathStep, ParsedJsonPath } from './json-path';
+export { conversationFacts } from './conversation-facts';
+export type { ConversationFacts } from './conversation-facts';
+export { matchingInactivityRules, isDryRun } from './engine';
+export {
+  lastActivityAt,
+  planInactivity,
+  idleDeadline,
+  warnDeadline,
+  isStillIdle,
+} from './inactivity';
+export type { InactivityPlan } from './inactivity';
+export { matchingEventRules } from './event-trigger';
+export type { EventRuleMatch } from './event-trigger';
+export {
+  SECOND,
+  MINUTE,
+  HOUR,
+  DAY,
+  parseDuration,
+  formatDuration,
+  durationSchema,
+  DurationError,
+} from '../config/durations';
