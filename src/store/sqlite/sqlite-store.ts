@@ -26,11 +26,26 @@ import { eventFromRow, jsonOrNull, outcomeFromRow, timerFromRow } from './rows';
 import type { SqliteStatements } from './statements';
 import { prepareStatements } from './statements';
 import { settle } from './settle';
-import { sqliteMigrationDriver as sqliteMigrationDriverFor } from './sqlite-migration-driver';
+import {
+  DEFAULT_OUTCOME_LIMIT,
+  MAX_OUTCOME_LIMIT,
+  compareKeys,
+  nonNegativeInt,
+  toStoreError,
+} from './query-helpers';
+import { sqliteMigrationDriver } from './sqlite-migration-driver';
 
-/** Default and maximum page size of `listOutcomes`. */
-export const DEFAULT_OUTCOME_LIMIT = 100;
-export const MAX_OUTCOME_LIMIT = 1000;
+function migrateSqlite(
+  db: Database.Database,
+  clock: Clock,
+  logger: Logger = silentLogger,
+): Promise<MigrationReport> {
+  return runMigrations(sqliteMigrationDriver(db), sqliteMigrations, {
+    now: () => clock.now(),
+    logger,
+    backend: 'SQLite',
+  });
+}
 
 /** See {@link SqliteStore.connectionSettings}. */
 export interface SqliteConnectionSettings {
@@ -99,13 +114,8 @@ export class SqliteStore implements Store {
   static async open(filename: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const db = openSqliteDatabase(filename, options);
     try {
-      const logger = options.logger ?? silentLogger;
-      const clock = options.clock ?? systemClock;
-      const report = await runMigrations(sqliteMigrationDriverFor(db), sqliteMigrations, {
-        now: () => clock.now(),
-        logger,
-        backend: 'SQLite',
-      });
+      // Migrate before constructing: the statements are prepared against the migrated schema.
+      const report = await migrateSqlite(db, options.clock ?? systemClock, options.logger);
       const store = new SqliteStore(db, options);
       store.lastMigration = report;
       return store;
@@ -121,11 +131,7 @@ export class SqliteStore implements Store {
   /** Runs pending migrations (done already by `open`; idempotent). */
   async migrate(): Promise<void> {
     this.assertOpen();
-    this.lastMigration = await runMigrations(sqliteMigrationDriverFor(this.db), sqliteMigrations, {
-      now: () => this.clock.now(),
-      logger: this.logger,
-      backend: 'SQLite',
-    });
+    this.lastMigration = await migrateSqlite(this.db, this.clock, this.logger);
   }
 
   insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult> {
@@ -329,32 +335,7 @@ export class SqliteStore implements Store {
         this.assertOpen();
         return work();
       },
-      (e) =>
-        e instanceof StoreError
-          ? e
-          : new StoreError('STORE_QUERY_FAILED', `SQLite ${operation} failed`, {
-              cause: e,
-              details: { operation, sqliteCode: sqliteCode(e) },
-            }),
+      (e) => toStoreError(operation, e),
     );
   }
-}
-
-function compareKeys(a: Timer, b: Timer): number {
-  return a.conversationId.localeCompare(b.conversationId) || a.ruleId.localeCompare(b.ruleId);
-}
-
-/** A limit as a whole number >= 0 (NaN → 0, +Infinity → no practical limit). */
-function nonNegativeInt(value: number): number {
-  if (Number.isNaN(value)) {
-    return 0;
-  }
-  return Math.max(0, Math.floor(Math.min(value, Number.MAX_SAFE_INTEGER)));
-}
-
-function sqliteCode(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') {
-    return e.code;
-  }
-  return undefined;
 }

@@ -25,56 +25,91 @@ export const HOT_SQL = {
   listConversationTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
 } as const;
 
+type Stmt<P extends unknown[] | object, R = unknown> = Database.Statement<P, R>;
+type OutcomeListing = Stmt<Record<string, string | number>, OutcomeRow>;
+
+/**
+ * The prepared statements of one connection (spelled out: declaration emit cannot name the
+ * driver's inferred statement type).
+ */
+export interface SqliteStatements {
+  insertEvent: Stmt<[string, string, string, string, number]>;
+  pendingEvents: Stmt<[number], EventRow>;
+  markEventProcessed: Stmt<[number, number]>;
+  pruneEvents: Stmt<[number]>;
+  getConversation: Stmt<[string], string>;
+  putConversation: Stmt<[string, string, number]>;
+  upsertTimer: Stmt<[string, string, string, number, number, string | null]>;
+  cancelConversationTimers: Stmt<[string]>;
+  cancelRuleTimer: Stmt<[string, string]>;
+  claimDueTimers: Stmt<{ now: number; limit: number; leaseUntil: number }, TimerRow>;
+  completeTimer: Stmt<[string, string, number, string]>;
+  retryTimer: Stmt<[number, string, string, number, string]>;
+  listTimers: Stmt<[string], TimerRow>;
+  countTimers: Stmt<[], number>;
+  insertOutcome: Stmt<[string, string, string, string | null, string | null, number], number>;
+  terminalOutcome: Stmt<[string, string], OutcomeRow>;
+  listOutcomes: OutcomeListing;
+  listOutcomesSince: OutcomeListing;
+  listConversationOutcomes: OutcomeListing;
+  listConversationOutcomesSince: OutcomeListing;
+  ping: Stmt<[], number>;
+}
+
 /** Every statement the SQLite store runs, prepared once per connection. */
-export function prepareStatements(db: Database.Database) {
+export function prepareStatements(db: Database.Database): SqliteStatements {
+  // Typed through the exported `Database.Statement` alias so declaration emit can name it.
+  const prepare = <P extends unknown[] | object, R = unknown>(
+    sql: string,
+  ): Database.Statement<P, R> => prepare<P, R>(sql);
   const listOutcomes = (where: string) =>
-    db.prepare<Record<string, string | number>, OutcomeRow>(
+    prepare<Record<string, string | number>, OutcomeRow>(
       `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where} ORDER BY at, id LIMIT @limit`,
     );
   return {
-    insertEvent: db.prepare<[string, string, string, string, number]>(
+    insertEvent: prepare<[string, string, string, string, number]>(
       `INSERT INTO inbox_events (source, event_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (source, event_id) DO NOTHING`,
     ),
-    pendingEvents: db.prepare<[number], EventRow>(HOT_SQL.pendingEvents),
-    markEventProcessed: db.prepare<[number, number]>(
+    pendingEvents: prepare<[number], EventRow>(HOT_SQL.pendingEvents),
+    markEventProcessed: prepare<[number, number]>(
       'UPDATE inbox_events SET processed_at = ? WHERE seq = ? AND processed_at IS NULL',
     ),
-    pruneEvents: db.prepare<[number]>(HOT_SQL.pruneEvents),
+    pruneEvents: prepare<[number]>(HOT_SQL.pruneEvents),
 
     getConversation: db
       .prepare<[string], string>('SELECT state FROM conversations WHERE id = ?')
       .pluck(),
-    putConversation: db.prepare<[string, string, number]>(
+    putConversation: prepare<[string, string, number]>(
       `INSERT INTO conversations (id, state, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
     ),
 
     // Re-arm keeps armed_at (first arming) and clears attempts and any lease.
-    upsertTimer: db.prepare<[string, string, string, number, number, string | null]>(
+    upsertTimer: prepare<[string, string, string, number, number, string | null]>(
       `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data)
        VALUES (?, ?, ?, ?, ?, 0, NULL, ?)
        ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
          phase = excluded.phase, due_at = excluded.due_at, data = excluded.data,
          attempts = 0, lease_until = NULL`,
     ),
-    cancelConversationTimers: db.prepare<[string]>('DELETE FROM timers WHERE conversation_id = ?'),
-    cancelRuleTimer: db.prepare<[string, string]>(
+    cancelConversationTimers: prepare<[string]>('DELETE FROM timers WHERE conversation_id = ?'),
+    cancelRuleTimer: prepare<[string, string]>(
       'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ?',
     ),
-    claimDueTimers: db.prepare<{ now: number; limit: number; leaseUntil: number }, TimerRow>(
+    claimDueTimers: prepare<{ now: number; limit: number; leaseUntil: number }, TimerRow>(
       HOT_SQL.claimDueTimers,
     ),
     // Only the claimed version: a re-arm during firing changed due_at/phase and must survive.
-    completeTimer: db.prepare<[string, string, number, string]>(
+    completeTimer: prepare<[string, string, number, string]>(
       'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?',
     ),
-    retryTimer: db.prepare<[number, string, string, number, string]>(
+    retryTimer: prepare<[number, string, string, number, string]>(
       `UPDATE timers SET due_at = ?, attempts = attempts + 1, lease_until = NULL
        WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?`,
     ),
-    listTimers: db.prepare<[string], TimerRow>(HOT_SQL.listConversationTimers),
-    countTimers: db.prepare<[], number>('SELECT count(*) FROM timers').pluck(),
+    listTimers: prepare<[string], TimerRow>(HOT_SQL.listConversationTimers),
+    countTimers: prepare<[], number>('SELECT count(*) FROM timers').pluck(),
 
     insertOutcome: db
       .prepare<[string, string, string, string | null, string | null, number], number>(
@@ -84,7 +119,7 @@ export function prepareStatements(db: Database.Database) {
          RETURNING id`,
       )
       .pluck(),
-    terminalOutcome: db.prepare<[string, string], OutcomeRow>(HOT_SQL.hasEnded),
+    terminalOutcome: prepare<[string, string], OutcomeRow>(HOT_SQL.hasEnded),
     listOutcomes: listOutcomes(''),
     listOutcomesSince: listOutcomes('WHERE at >= @since'),
     listConversationOutcomes: listOutcomes('WHERE conversation_id = @conversationId'),
@@ -92,9 +127,6 @@ export function prepareStatements(db: Database.Database) {
       'WHERE conversation_id = @conversationId AND at >= @since',
     ),
 
-    ping: db.prepare<[], number>('SELECT 1').pluck(),
+    ping: prepare<[], number>('SELECT 1').pluck(),
   };
 }
-
-/** The prepared statements of one connection. */
-export type SqliteStatements = ReturnType<typeof prepareStatements>;
