@@ -66,7 +66,7 @@ function bodyParserStatus(
   if (typeof thrown !== 'object' || thrown === null || !('type' in thrown)) {
     return undefined;
   }
-  const type = (thrown as { type: unknown }).type;
+  const type = thrown.type;
   if (type === 'entity.too.large') {
     return { status: 413, error: { code: 'API_BODY_TOO_LARGE', message: 'the body is too large' } };
   }

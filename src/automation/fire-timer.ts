@@ -35,7 +35,7 @@ export async function fireTimer(timer: Timer, deps: FireTimerDeps): Promise<Time
   const config = deps.rules().config;
   const rule = config.rules.find((r) => r.id === timer.ruleId);
   const at = deps.clock.now();
-  if (rule === undefined || rule.enabled === false) {
+  if (rule === undefined || !rule.enabled) {
     await deps.outcomes.record({
       conversationId: timer.conversationId,
       ruleId: timer.ruleId,

@@ -60,10 +60,15 @@ export class InboxProcessor {
         await this.options.store.markEventsProcessed(events.map((e) => e.seq));
         handled += events.length;
       }
-      if (events.length < batchSize && !this.again) {
+      if (events.length < batchSize && !this.requestedAgain()) {
         return handled;
       }
     }
+  }
+
+  /** Whether `drain()` was called while this run was going (read through a call: it changes across awaits). */
+  private requestedAgain(): boolean {
+    return this.again;
   }
 
   private async handle(event: InboxEvent): Promise<void> {

@@ -17,21 +17,19 @@ export async function sendConversationMessage(
   text: string,
 ): Promise<SendMessageResult> {
   const conversation = await genesys.getConversation(conversationId);
-  const participants = conversation.participants ?? [];
-  const connected = participants.filter(
-    (p) => p.purpose !== 'customer' && (p.state === undefined || p.state === 'connected'),
+  // The generic model has no participant state: a participant is live through its communications.
+  const live = conversation.participants.filter(
+    (p) => p.purpose !== 'customer' && p.purpose !== 'acd',
   );
   const ordered = [
-    ...connected.filter((p) => p.purpose === 'agent' || p.purpose === 'user'),
-    ...connected.filter(
-      (p) => p.purpose !== 'agent' && p.purpose !== 'user' && p.purpose !== 'acd',
-    ),
+    ...live.filter((p) => p.purpose === 'agent' || p.purpose === 'user'),
+    ...live.filter((p) => p.purpose !== 'agent' && p.purpose !== 'user'),
   ];
   for (const participant of ordered) {
-    const communication = (participant.messages ?? []).find(
-      (m) => m.id !== undefined && (m.state === undefined || m.state === 'connected'),
+    const communication = participant.messages.find(
+      (m) => m.state === undefined || m.state === 'connected',
     );
-    if (communication?.id !== undefined) {
+    if (communication !== undefined && participant.endTime === undefined) {
       const data = await genesys.sendMessage(conversationId, communication.id, text);
       return { sent: true, messageId: data.id, communicationId: communication.id };
     }

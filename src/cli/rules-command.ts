@@ -13,7 +13,15 @@ export const rulesCommand: Command = (args, io) => {
   const path = file ?? io.env.CLOSER_RULES_FILE ?? DEFAULT_RULES_FILE;
   const result = checkRulesFile(path);
   if (result.ok) {
-    io.out(`${path}: valid (${result.summary})`);
+    io.out(
+      `${path}: valid — ${result.summary.rules} rule(s), ${result.summary.enabled} enabled${result.summary.dryRun ? ', dry run' : ''}`,
+    );
+    for (const line of result.summary.lines) {
+      io.out(`  ${line}`);
+    }
+    for (const warning of result.summary.warnings) {
+      io.err(`  warning: ${warning}`);
+    }
     return Promise.resolve(EXIT.OK);
   }
   io.err(`${path}: ${result.problems.length} problem(s)`);
