@@ -8,22 +8,36 @@ import { z } from 'zod';
 /** Name of an environment variable holding a secret (upper snake case). */
 const envName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as CRM_WEBHOOK_SECRET');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'must be an environment variable name such as CRM_WEBHOOK_SECRET',
+  );
 
 /** EventBridge API destination connection auth: an API-key header, or Basic auth. */
-export const eventBridgeAuthSchema = z.union([
-  z.strictObject({
-    /** Header the connection sends (EventBridge "API key" authorization), e.g. `x-api-key`. */
-    header: z.string().min(1),
-    valueEnv: envName,
-  }),
-  z.strictObject({
-    basic: z.strictObject({ usernameEnv: envName, passwordEnv: envName }),
-  }),
-]);
+export const eventBridgeAuthSchema = z.union(
+  [
+    z.strictObject({
+      /** Header the connection sends (EventBridge "API key" authorization), e.g. `x-api-key`. */
+      header: z.string().min(1),
+      valueEnv: envName,
+    }),
+    z.strictObject({
+      basic: z.strictObject({ usernameEnv: envName, passwordEnv: envName }),
+    }),
+  ],
+  {
+    error: () =>
+      'must be { header: x-api-key, valueEnv: VAR } (API key) or { basic: { usernameEnv: VAR, passwordEnv: VAR } }',
+  },
+);
 
 /** Signature schemes intake verifies on the raw body (constant-time compare). */
-export const signatureSchemeSchema = z.enum(['standard-webhooks', 'github', 'stripe', 'hmac-sha256']);
+export const signatureSchemeSchema = z.enum([
+  'standard-webhooks',
+  'github',
+  'stripe',
+  'hmac-sha256',
+]);
 
 export const webhookVerifySchema = z.strictObject({
   scheme: signatureSchemeSchema,

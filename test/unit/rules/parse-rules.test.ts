@@ -180,6 +180,16 @@ rules:
       'sources.crm.verify.secretEnv: must be an environment variable name such as CRM_WEBHOOK_SECRET',
     ],
     [
+      'an incomplete EventBridge auth',
+      'sources: { eventbridge: { auth: { header: x-api-key } } }\nrules: []\n',
+      'sources.eventbridge.auth: must be { header: x-api-key, valueEnv: VAR } (API key) or { basic: { usernameEnv: VAR, passwordEnv: VAR } }',
+    ],
+    [
+      'an unknown signature scheme',
+      'sources: { crm: { verify: { scheme: sha1, secretEnv: K } } }\nrules: []\n',
+      'sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256"; got "sha1"',
+    ],
+    [
       'an unknown key inside a rule',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 1m, afterr: 2m }, close: {} }\n',
       'rules[0].idle.afterr: unknown setting',
