@@ -45,10 +45,11 @@ export class NotificationHub {
   constructor(
     private readonly clock: Clock,
     private readonly wsBase: () => string,
+    heartbeatIntervalMs: number = HEARTBEAT_INTERVAL_MS,
   ) {
     this.heartbeat = setInterval(() => {
       this.broadcastHeartbeat();
-    }, HEARTBEAT_INTERVAL_MS);
+    }, heartbeatIntervalMs);
     this.heartbeat.unref();
   }
 

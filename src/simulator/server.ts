@@ -35,7 +35,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const rateLimiter = new RateLimiter(clock, options.rateLimit);
   const delivery = new EventDelivery(clock, options.eventTarget);
   let baseUrl = '';
-  const hub = new NotificationHub(clock, () => baseUrl.replace(/^http/, 'ws'));
+  const hub = new NotificationHub(
+    clock,
+    () => baseUrl.replace(/^http/, 'ws'),
+    options.heartbeatIntervalMs,
+  );
   const onChange = (change: SimChange): void => {
     const conversation = world.get(change.conversationId);
     if (!conversation) {

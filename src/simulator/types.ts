@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Event delivery target; default none (no deliveries). */
   eventTarget?: SimEventTarget;
+  /** Real-time interval of `channel.metadata` WebSocket heartbeats in ms; default 30000. */
+  heartbeatIntervalMs?: number;
 }
 
 /** An OAuth client (client-credentials grant) and the permissions its roles grant. */

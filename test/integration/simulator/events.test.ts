@@ -191,6 +191,42 @@ describe('notification WebSocket', () => {
     await closed;
   });
 
+  test('sends channel.metadata heartbeats at the configured interval', async () => {
+    t = await startTestSimulator({ heartbeatIntervalMs: 20 });
+    const token = await simToken(t);
+    const channel = (await (
+      await fetch(`${t.sim.url}/api/v2/notifications/channels`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { connectUri: string };
+    const socket = new WebSocket(channel.connectUri);
+    const frame = await new Promise<{ topicName: string; eventBody: { message: string } }>(
+      (resolve, reject) => {
+        socket.once('message', (data: Buffer) => {
+          resolve(
+            JSON.parse(data.toString('utf8')) as {
+              topicName: string;
+              eventBody: { message: string };
+            },
+          );
+        });
+        socket.once('error', reject);
+      },
+    );
+    expect(frame).toEqual({
+      topicName: 'channel.metadata',
+      eventBody: { message: 'WebSocket Heartbeat' },
+    });
+    const closed = new Promise<void>((resolve) => {
+      socket.once('close', () => {
+        resolve();
+      });
+    });
+    socket.close();
+    await closed;
+  });
+
   test('refuses a WebSocket for an unknown channel', async () => {
     t = await startTestSimulator();
     const socket = new WebSocket(`${t.sim.url.replace('http', 'ws')}/channels/nope`);
