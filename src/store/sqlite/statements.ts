@@ -58,10 +58,8 @@ export interface SqliteStatements {
 
 /** Every statement the SQLite store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database): SqliteStatements {
-  // Typed through the exported `Database.Statement` alias so declaration emit can name it.
-  const prepare = <P extends unknown[] | object, R = unknown>(
-    sql: string,
-  ): Database.Statement<P, R> => prepare<P, R>(sql);
+  const prepare = <P extends unknown[] | object, R = unknown>(sql: string): Stmt<P, R> =>
+    db.prepare<P, R>(sql);
   const listOutcomes = (where: string) =>
     prepare<Record<string, string | number>, OutcomeRow>(
       `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where} ORDER BY at, id LIMIT @limit`,
