@@ -49,7 +49,10 @@ export interface TimerInput {
 export interface Timer extends TimerInput {
   /** Epoch ms when first armed for this (conversation, rule). */
   armedAt: number;
-  /** How many times it has been attempted (failures retried with backoff). */
+  /**
+   * Failed attempts so far (0 on the first firing): `retryTimer` adds one, a re-arm resets it to 0.
+   * A claim does not count, so a crash mid-firing is not held against the timer.
+   */
   attempts: number;
 }
 
@@ -76,7 +79,7 @@ export interface OutcomeQuery {
   /** Only outcomes at or after this epoch ms. */
   since?: number;
   conversationId?: string;
-  /** Default 100, max 1000. */
+  /** Default 100, max 1000 (larger values are capped, not refused). */
   limit?: number;
 }
 
@@ -90,7 +93,10 @@ export interface Store {
   pendingEvents(limit: number): Promise<InboxEvent[]>;
   /** Marks inbox events processed (they stay for dedupe until pruned). */
   markEventsProcessed(seqs: number[]): Promise<void>;
-  /** Deletes processed events received before `before` (epoch ms); returns how many. */
+  /**
+   * Deletes processed events received before `before` (epoch ms); returns how many. This ends
+   * their dedupe window: the same `(source, eventId)` is accepted as new afterwards.
+   */
   pruneEvents(before: number): Promise<number>;
 
   getConversation(conversationId: string): Promise<ConversationState | undefined>;
@@ -101,23 +107,34 @@ export interface Store {
   /** Cancels timers of a conversation (all rules, or one). Returns how many were removed. */
   cancelTimers(conversationId: string, ruleId?: string): Promise<number>;
   /**
-   * Claims up to `limit` timers due at `now`, leasing them for `leaseMs` so a crash mid-firing
-   * makes them due again after the lease instead of losing them.
+   * Claims up to `limit` timers due at `now` (oldest due first) whose lease, if any, has ended,
+   * leasing them until `now + leaseMs` so a crash mid-firing makes them due again after the lease
+   * instead of losing them. A re-arm (`upsertTimer`) clears the lease.
    */
   claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]>;
   /** Removes a fired timer if it is still the version that was claimed (same due time and phase). */
   completeTimer(timer: Timer): Promise<void>;
-  /** Puts a claimed timer back for another attempt at `dueAt` (attempts + 1). */
+  /**
+   * Puts a claimed timer back for another attempt at `dueAt` (attempts + 1, lease cleared). Like
+   * `completeTimer`, does nothing if the timer was re-armed or cancelled since it was claimed.
+   */
   retryTimer(timer: Timer, dueAt: number): Promise<void>;
   listTimers(conversationId: string): Promise<Timer[]>;
   countTimers(): Promise<number>;
 
+  /**
+   * Records a decision and returns it with its id. At most ONE terminal outcome (`terminated` or
+   * `already-ended`) exists per (conversation, rule): a second one is not stored and rejects with
+   * `StoreAlreadyEndedError` (code `STORE_ALREADY_ENDED`) carrying the existing outcome.
+   */
   recordOutcome(outcome: OutcomeInput): Promise<Outcome>;
+  /** Outcomes oldest first (by `at`, then `id`), so `since` pages forward. */
   listOutcomes(query: OutcomeQuery): Promise<Outcome[]>;
   /** Whether (conversation, rule) already has a terminal outcome (terminated / already-ended). */
   hasEnded(conversationId: string, ruleId: string): Promise<boolean>;
 
   /** Cheap liveness check for `/readyz`. */
   ping(): Promise<void>;
+  /** Releases the connection. Idempotent; any later call rejects with `STORE_CLOSED`. */
   close(): Promise<void>;
 }

@@ -297,6 +297,34 @@ describe('TimerScheduler', () => {
       await s.stop();
     });
 
+    it('logs a failed round and keeps polling', async () => {
+      const c = conv();
+      await arm({ conversationId: c });
+      let failures = 1;
+      const flaky: Store = Object.create(store) as Store;
+      flaky.claimDueTimers = (...args) =>
+        failures-- > 0
+          ? Promise.reject(new Error('database is locked'))
+          : store.claimDueTimers(...args);
+      const lines: string[] = [];
+      const stream = new PassThrough();
+      stream.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      const s = scheduler({
+        store: flaky,
+        logger: createLogger({ stream }),
+        pollIntervalMs: SECOND,
+      });
+      s.start();
+      await clock.nextSleep();
+      expect(fired).toEqual([]);
+      const next = clock.nextSleep();
+      clock.advance(SECOND);
+      await next;
+      expect(fired.map((t) => t.conversationId)).toEqual([c]);
+      await s.stop();
+      expect(lines.join('')).toContain('database is locked');
+    });
+
     it('stop waits for an in-flight handler, and the loop claims nothing after', async () => {
       const release = deferred<TimerHandlerResult>();
       const started = deferred();
