@@ -46,3 +46,5 @@ export type {
   VerifyContext,
   WebhookVerificationCode,
 } from './signatures';
+export { NotificationSocket, NOTIFICATIONS_SOURCE } from './notification-socket';
+export type { NotificationChannel, NotificationSocketOptions } from './notification-socket';
