@@ -34,11 +34,14 @@ export async function withSqliteStore<T>(
   options: OpenStoreOptions = {},
 ): Promise<T> {
   const database = await tempDatabaseUrl();
-  const store = await openStore(database.url, options);
   try {
-    return await fn(store, database);
+    const store = await openStore(database.url, options);
+    try {
+      return await fn(store, database);
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
     await database.remove();
   }
 }

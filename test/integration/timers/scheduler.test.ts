@@ -86,11 +86,14 @@ describe('TimerScheduler', () => {
   });
 
   afterEach(async () => {
-    for (const s of schedulers) {
-      await s.stop();
+    try {
+      for (const s of schedulers) {
+        await s.stop();
+      }
+      await store.close();
+    } finally {
+      await database.remove();
     }
-    await store.close();
-    await database.remove();
   });
 
   describe('runDue', () => {
