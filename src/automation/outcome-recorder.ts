@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger';
 import type { Store, OutcomeInput, Outcome } from '../store/store';
+import { StoreAlreadyEndedError } from '../store';
 
 /**
  * Where every decision goes: the durable outcome history (`GET /v1/outcomes`), the audit stream
@@ -22,7 +23,22 @@ export function createOutcomeSink(options: {
   const { store, logger, publish, onRecorded } = options;
   return {
     async record(input) {
-      const outcome = await store.recordOutcome(input);
+      let outcome: Outcome;
+      try {
+        outcome = await store.recordOutcome(input);
+      } catch (error: unknown) {
+        // The store keeps one terminal outcome per (conversation, rule): a second "already ended"
+        // after "terminated" is the same fact, so the first record stands.
+        if (error instanceof StoreAlreadyEndedError) {
+          logger.debug('terminal outcome already recorded', {
+            conversationId: input.conversationId,
+            ruleId: input.ruleId,
+            kept: error.existing.kind,
+          });
+          return error.existing;
+        }
+        throw error;
+      }
       logger.info('outcome', {
         conversationId: outcome.conversationId,
         ruleId: outcome.ruleId,

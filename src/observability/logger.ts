@@ -49,7 +49,8 @@ function redactValue(value: unknown, depth: number): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && inner !== undefined ? REDACTED : redactValue(inner, depth + 1);
+    out[key] =
+      SECRET_KEY.test(key) && inner !== undefined ? REDACTED : redactValue(inner, depth + 1);
   }
   return out;
 }

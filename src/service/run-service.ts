@@ -180,7 +180,11 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     try {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
       server.closeAllConnections();
       await closer.stop();
       await audit.close();
@@ -201,7 +205,9 @@ function listen(
   host: string,
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
+    const server = app.listen(port, host, () => {
+      resolve(server);
+    });
     server.once('error', reject);
   });
 }

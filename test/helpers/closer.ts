@@ -131,7 +131,11 @@ export async function startTestCloser(
       }
     },
     async restart() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
       await closer.stop();
       await store.close();
       store = await openStore(databaseUrl);
@@ -144,10 +148,15 @@ export async function startTestCloser(
     },
     async close() {
       sim.setEventTarget(undefined);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await closer.stop();
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+      // A test may have closed the store on purpose (readiness): shut the rest down regardless.
+      await closer.stop().catch(() => undefined);
       await genesys.close();
-      await store.close();
+      await store.close().catch(() => undefined);
       await sim.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -164,7 +173,9 @@ export async function startTestCloser(
 
 function listen(closer: Closer): Promise<Server> {
   return new Promise((resolve) => {
-    const server = closer.app.listen(0, '127.0.0.1', () => resolve(server));
+    const server = closer.app.listen(0, '127.0.0.1', () => {
+      resolve(server);
+    });
   });
 }
 
