@@ -18,7 +18,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(fs|path|crypto|http|https|net|os|url|util|events|stream|child_process|timers|zlib|assert|buffer|dns|readline)(/.*)?$',
+              regex:
+                '^(fs|path|crypto|http|https|net|os|url|util|events|stream|child_process|timers|zlib|assert|buffer|dns|readline)(/.*)?$',
               message: 'Use the node: protocol for Node built-ins.',
             },
           ],
@@ -38,6 +39,20 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        module: 'writable',
+        require: 'readonly',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -46,6 +61,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
     },
   },
 );
