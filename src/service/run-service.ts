@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import {
@@ -16,6 +17,9 @@ import { coerceError } from '../errors';
 import { createCloser } from './create-closer';
 import { startSimulatorMode, type SimulatorMode } from './simulator-mode';
 import { runDemoScenario } from './demo-scenario';
+
+/** Database of simulator mode (recreated at each start; see runService). */
+export const SIMULATOR_DATABASE_URL = 'sqlite:data/closer-simulator.db';
 
 /** Longest a graceful shutdown may take before the process exits anyway (ms). */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -41,7 +45,23 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger({ level: settings.logLevel });
+  const simulated = settings.genesys === undefined;
+  // In the demo, closer's JSON log would drown the story the demo prints: warnings and errors only,
+  // unless CLOSER_LOG_LEVEL says otherwise.
+  const logger = createLogger({
+    level: simulated && env.CLOSER_LOG_LEVEL === undefined ? 'warn' : settings.logLevel,
+  });
+  // The simulator forgets everything when it stops, so closer's state about its conversations is
+  // meaningless on the next run: simulator mode uses its own database file, started afresh.
+  const databaseUrl =
+    simulated && env.CLOSER_DATABASE_URL === undefined
+      ? SIMULATOR_DATABASE_URL
+      : settings.databaseUrl;
+  if (databaseUrl === SIMULATOR_DATABASE_URL) {
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(`${SIMULATOR_DATABASE_URL.slice('sqlite:'.length)}${suffix}`, { force: true });
+    }
+  }
   registerSecret(settings.apiToken);
   registerSecret(settings.genesys?.clientSecret);
 
@@ -75,7 +95,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     return 2;
   }
 
-  const store = await openStore(settings.databaseUrl, { logger });
+  const store = await openStore(databaseUrl, { logger });
   const genesysSettings = settings.genesys;
   const genesys = new GenesysClient(
     genesysSettings === undefined
@@ -116,24 +136,37 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     onOutcome: (outcome) => {
       seen.push(outcome);
       if (simulatorMode !== undefined) {
-        say(
-          `[closer] ${outcome.kind.toUpperCase()} ${outcome.conversationId} by rule ${outcome.ruleId}${outcome.reason === undefined ? '' : `: ${outcome.reason}`}`,
-        );
+        say(`[closer] ${describeOutcome(outcome)}`);
       }
     },
   });
 
-  const server = await listen(
-    closer.app,
-    settings.port,
-    simulatorMode === undefined ? settings.host : '127.0.0.1',
-  );
+  let server: Server;
+  try {
+    server = await listen(
+      closer.app,
+      settings.port,
+      simulatorMode === undefined ? settings.host : '127.0.0.1',
+    );
+  } catch (error: unknown) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    process.stderr.write(
+      inUse
+        ? `closer: port ${settings.port} is in use; set PORT to another port (PORT=0 picks a free one)\n`
+        : `closer: cannot listen on port ${settings.port}: ${coerceError(error).message}\n`,
+    );
+    await closer.stop();
+    await genesys.close();
+    await store.close();
+    await simulatorMode?.simulator.close();
+    return 2;
+  }
   const address = server.address() as AddressInfo;
   const closerUrl = `http://127.0.0.1:${address.port}`;
   logger.info('closer listening', {
     port: address.port,
     rulesFile,
-    database: settings.databaseUrl.replace(/\/\/.*@/, '//***@'),
+    database: databaseUrl.replace(/\/\/.*@/, '//***@'),
   });
 
   let exitAfterDemo = false;
@@ -142,7 +175,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       url: `${closerUrl}/events/eventbridge`,
       headers: { 'x-api-key': simulatorMode.env.CLOSER_EVENTBRIDGE_KEY ?? '' },
     });
-    say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${settings.databaseUrl})`);
+    say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${databaseUrl})`);
     if (simulatorMode.apiTokenFile !== undefined) {
       say(`API token for /v1 (generated): in ${simulatorMode.apiTokenFile}`);
       say(
@@ -210,6 +243,12 @@ function listen(
     });
     server.once('error', reject);
   });
+}
+
+function describeOutcome(outcome: Outcome): string {
+  const what = `${outcome.kind.toUpperCase()} chat ${outcome.conversationId} (rule ${outcome.ruleId})`;
+  const sent = outcome.details?.messageSent === true ? ', closing message sent first' : '';
+  return outcome.kind === 'terminated' ? `${what}${sent}` : `${what}: ${outcome.reason ?? ''}`;
 }
 
 function banner(lines: string[]): void {
