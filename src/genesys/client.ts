@@ -14,7 +14,13 @@ import type {
 } from './models';
 import { RateBudget } from './rate-budget';
 import { DEFAULT_REGION, resolveRegion } from './regions';
-import { sendRequest, type GenesysRequest, type GenesysResponse, type SendContext } from './send';
+import {
+  sendRequest,
+  type GenesysObserver,
+  type GenesysRequest,
+  type GenesysResponse,
+  type SendContext,
+} from './send';
 
 /** Options for {@link GenesysClient}. Durations in milliseconds. */
 export interface GenesysClientOptions {
@@ -46,6 +52,8 @@ export interface GenesysClientOptions {
   userAgent?: string;
   /** Randomness for backoff jitter (tests). Default Math.random. */
   random?: () => number;
+  /** Told about every attempt and retry, for metrics; must not throw. */
+  observer?: GenesysObserver;
 }
 
 /** The defaults, in one place. */
@@ -151,6 +159,7 @@ export class GenesysClient {
       userAgent: settings.userAgent,
       policy,
       ...random,
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     };
   }
 

@@ -2,7 +2,7 @@
  * Genesys Cloud domain: the only code that talks to Genesys. Other domains import from here only.
  */
 export { GenesysClient, GENESYS_CLIENT_DEFAULTS, type GenesysClientOptions } from './client';
-export type { GenesysRequest, GenesysResponse, GenesysSender } from './send';
+export type { GenesysObserver, GenesysRequest, GenesysResponse, GenesysSender } from './send';
 export { REQUEST_ID_HEADER } from './send';
 export {
   GenesysApiError,

@@ -53,6 +53,13 @@ export type GenesysResponse<T> =
   | (ResponseBase & { reconciled: false; body: T })
   | (ResponseBase & { reconciled: true; body: undefined });
 
+/** Hooks for metrics: every attempt's result and every retry's reason. */
+export interface GenesysObserver {
+  /** `status` is the HTTP status, or `timeout` / `network` when no response arrived. */
+  attempt?: (operation: string, status: string) => void;
+  retry?: (operation: string, reason: string) => void;
+}
+
 /** Everything {@link sendRequest} needs; owned by GenesysClient. */
 export interface SendContext {
   apiUrl: string;
@@ -66,6 +73,7 @@ export interface SendContext {
   userAgent: string;
   policy: RetryPolicy;
   random?: () => number;
+  observer?: GenesysObserver;
 }
 
 function buildUrl(apiUrl: string, request: GenesysRequest): string {
@@ -141,6 +149,10 @@ export async function sendRequest<T>(
       release();
     }
 
+    ctx.observer?.attempt?.(
+      request.operation,
+      response === undefined ? failure.kind : String(response.status),
+    );
     if (response !== undefined) {
       ctx.budget.observe(response.headers);
       const correlationId = response.headers['inin-correlation-id'];
@@ -192,6 +204,7 @@ export async function sendRequest<T>(
       });
     }
     retries += 1;
+    ctx.observer?.retry?.(request.operation, decision.reason);
     log.warn('retrying Genesys request', {
       retry: retries,
       reason: decision.reason,

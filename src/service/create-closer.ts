@@ -141,7 +141,16 @@ export function createCloser(options: CloserOptions): Closer {
       },
     }),
   );
-  app.get('/metrics', metricsHandler(metrics));
+  const serveMetrics = metricsHandler(metrics);
+  app.get('/metrics', async (req, res, next) => {
+    // Gauges read from the database at scrape time (an index count; scrapes are infrequent).
+    try {
+      metrics.timersArmed.set(await store.countTimers());
+    } catch {
+      // The store being down shows in /readyz; the scrape still answers.
+    }
+    serveMetrics(req, res, next);
+  });
   // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.
   app.use(
     createIntakeRouter({

@@ -14,6 +14,7 @@ import { EventBridgeAuditPublisher, NoopAuditPublisher, type AuditPublisher } fr
 import type { Outcome } from '../store/store';
 import { checkRulesFile } from '../rules';
 import { coerceError } from '../errors';
+import { createMetrics } from '../observability';
 import { createCloser } from './create-closer';
 import { startSimulatorMode, type SimulatorMode } from './simulator-mode';
 import { runDemoScenario } from './demo-scenario';
@@ -96,6 +97,15 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   }
 
   const store = await openStore(databaseUrl, { logger });
+  const metrics = createMetrics();
+  const observer = {
+    attempt: (operation: string, status: string) => {
+      metrics.genesysRequests.inc({ operation, status });
+    },
+    retry: (_operation: string, reason: string) => {
+      metrics.genesysRetries.inc({ reason });
+    },
+  };
   const genesysSettings = settings.genesys;
   const genesys = new GenesysClient(
     genesysSettings === undefined
@@ -105,6 +115,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
           apiUrl: simulatorMode?.simulator.url ?? '',
           loginUrl: simulatorMode?.simulator.url ?? '',
           logger,
+          observer,
         }
       : {
           region: genesysSettings.region,
@@ -113,6 +124,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
           ...(genesysSettings.apiUrl === undefined ? {} : { apiUrl: genesysSettings.apiUrl }),
           ...(genesysSettings.loginUrl === undefined ? {} : { loginUrl: genesysSettings.loginUrl }),
           logger,
+          observer,
         },
   );
   const audit: AuditPublisher =
@@ -123,10 +135,14 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
           ...(settings.audit.endpoint === undefined ? {} : { endpoint: settings.audit.endpoint }),
           ...(settings.audit.region === undefined ? {} : { region: settings.audit.region }),
           logger,
+          onFailure: (count: number) => {
+            metrics.auditPublishFailures.inc(count);
+          },
         });
   const seen: Outcome[] = [];
   const closer = createCloser({
     store,
+    metrics,
     rulesFile,
     genesys,
     logger,

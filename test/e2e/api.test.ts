@@ -171,13 +171,18 @@ describe('HTTP API', () => {
 
     it('health, readiness and metrics', async () => {
       t = await startTestCloser();
+      const conv = t.sim.createConversation();
+      await request(t.closer.app).post(`/v1/conversations/${conv.id}/terminate`).set(auth).send({});
       expect((await request(t.closer.app).get('/healthz')).status).toBe(200);
       const ready = await request(t.closer.app).get('/readyz');
       expect(ready.status).toBe(200);
       expect(ready.body.checks).toMatchObject({ store: 'ok', rules: 'ok' });
       const metrics = await request(t.closer.app).get('/metrics');
       expect(metrics.status).toBe(200);
-      expect(metrics.text).toContain('closer_outcomes_total');
+      expect(metrics.text).toMatch(/closer_outcomes_total\{rule="on-demand",kind="terminated"\} 1/);
+      expect(metrics.text).toMatch(
+        /closer_genesys_requests_total\{operation="disconnectMessageConversation",status="200"\} 1/,
+      );
       await t.store.close();
       const notReady = await request(t.closer.app).get('/readyz');
       expect(notReady.status).toBe(503);

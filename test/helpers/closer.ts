@@ -10,6 +10,7 @@ import { openStore } from '../../src/store';
 import type { Store, Outcome } from '../../src/store/store';
 import { GenesysClient } from '../../src/genesys';
 import { createLogger, type Logger } from '../../src/observability/logger';
+import { createMetrics } from '../../src/observability';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
 
@@ -88,7 +89,13 @@ export async function startTestCloser(
       },
     }),
   });
+  const metrics = createMetrics({ defaultMetrics: false });
   const genesys = new GenesysClient({
+    observer: {
+      attempt: (operation, status) => {
+        metrics.genesysRequests.inc({ operation, status });
+      },
+    },
     clientId: 'e2e-client',
     clientSecret: 'e2e-secret-0123456789',
     apiUrl: sim.url,
@@ -102,6 +109,7 @@ export async function startTestCloser(
   const build = (): Closer =>
     createCloser({
       store,
+      metrics,
       rulesFile,
       genesys,
       clock,
