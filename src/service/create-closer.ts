@@ -1,4 +1,5 @@
 import express from 'express';
+import { coerceError } from '../errors';
 import type { Express } from 'express';
 import type { Clock } from '../timers/clock';
 import { systemClock } from '../timers/clock';
@@ -13,6 +14,13 @@ import { createIntakeRouter } from '../intake';
 import type { AuditPublisher } from '../publish';
 import { InboxProcessor, createOutcomeSink, fireTimer } from '../automation';
 import { bearerAuth, opsRoutes, terminateRoute, apiErrorHandler } from '../api';
+
+/** Default retention of processed inbox events (and so the dedupe window): 48 hours. */
+export const DEFAULT_EVENT_RETENTION_MS = 48 * 60 * 60 * 1000;
+/** How often pending inbox events are swept up even without new requests (ms). */
+const INBOX_SWEEP_INTERVAL_MS = 5_000;
+/** How often old processed inbox events are pruned (ms). */
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Everything closer is made of; tests build it with a temp SQLite file, the simulator and a ManualClock. */
 export interface CloserOptions {
@@ -37,6 +45,11 @@ export interface CloserOptions {
   background?: boolean;
   /** Called after every recorded outcome (the demo prints them). */
   onOutcome?: (outcome: Outcome) => void;
+  /**
+   * How long processed inbox events are kept, which is also the dedupe window for redeliveries
+   * (ms, default 48 h: EventBridge retries a delivery for up to 24 h).
+   */
+  eventRetentionMs?: number;
   /** Maximum intake body size in bytes (default 1 MiB). */
   maxBodyBytes?: number;
 }
@@ -188,9 +201,32 @@ export function createCloser(options: CloserOptions): Closer {
   if (options.watchRules ?? true) {
     rules.start();
   }
+  // Housekeeping (background only, real intervals: they pace I/O, not domain time): a periodic
+  // drain picks up events whose processing failed transiently, and processed inbox events older
+  // than the dedupe window are pruned so the inbox does not grow forever.
+  const intervals: NodeJS.Timeout[] = [];
   if (background) {
     scheduler.start();
     drainSoon();
+    intervals.push(setInterval(drainSoon, INBOX_SWEEP_INTERVAL_MS));
+    intervals.push(
+      setInterval(() => {
+        const before = clock.now() - (options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS);
+        store.pruneEvents(before).then(
+          (pruned) => {
+            if (pruned > 0) {
+              logger.info('pruned processed inbox events', { pruned });
+            }
+          },
+          (error: unknown) => {
+            logger.warn('inbox pruning failed', { error: coerceError(error).message });
+          },
+        );
+      }, PRUNE_INTERVAL_MS),
+    );
+    for (const interval of intervals) {
+      interval.unref();
+    }
   }
 
   return {
@@ -210,6 +246,9 @@ export function createCloser(options: CloserOptions): Closer {
       }
     },
     async stop() {
+      for (const interval of intervals) {
+        clearInterval(interval);
+      }
       rules.stop();
       await scheduler.stop();
       await inbox.drain();
