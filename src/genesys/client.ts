@@ -5,6 +5,8 @@ import { registerSecret, silentLogger, type Logger } from '../observability/logg
 import { TokenProvider } from './auth';
 import * as ops from './conversations';
 import { GenesysConfigError } from './errors';
+import * as notifications from './notifications';
+import type { ChannelTopicEntityListing, NotificationChannel } from './notifications';
 import type {
   Conversation,
   MessageConversation,
@@ -220,6 +222,22 @@ export class GenesysClient {
     wrapup: WrapupInput,
   ): Promise<void> {
     return ops.applyWrapup(this, conversationId, participantId, communicationId, wrapup);
+  }
+
+  /** `POST /api/v2/notifications/channels`: a notification channel `{id, connectUri, expires}`. */
+  createNotificationChannel(): Promise<NotificationChannel> {
+    return notifications.createNotificationChannel(this);
+  }
+
+  /**
+   * `PUT /api/v2/notifications/channels/{channelId}/subscriptions` `[{id: topic}, …]`; topics
+   * Genesys refuses are logged as warnings naming the missing permission.
+   */
+  subscribeNotificationChannel(
+    channelId: string,
+    topics: readonly string[],
+  ): Promise<ChannelTopicEntityListing> {
+    return notifications.subscribeNotificationChannel(this, channelId, topics, this.logger);
   }
 
   /** Closes the connection pool; in-flight requests finish first. */

@@ -37,6 +37,18 @@ export {
   type EndConversationOptions,
   type TerminationOutcome,
 } from './terminate';
+export {
+  createNotificationChannel,
+  subscribeNotificationChannel,
+  queueConversationsTopic,
+  topicProblems,
+  MAX_TOPICS_PER_CHANNEL,
+  MAX_CHANNELS_PER_CLIENT,
+  type ChannelTopic,
+  type ChannelTopicEntityListing,
+  type NotificationChannel,
+  type TopicProblem,
+} from './notifications';
 export { isLiveParticipant, liveParticipants, PLUMBING_PURPOSES } from './participants';
 export type {
   Communication,

@@ -8,6 +8,8 @@
  * scopes (FACTS §4, GO-SDK `oauthclient.go`).
  */
 
+import { CloserError } from '../errors';
+
 /** `any`: one of the listed permissions is enough; `all`: every one is needed. */
 export type RequiredPermissions = { any: string[] } | { all: string[] };
 
@@ -73,6 +75,19 @@ export const GENESYS_OPERATIONS = {
     permissions: { any: ['conversation:participant:wrapup'] },
     source: 'FACTS §3',
   },
+  createNotificationChannel: {
+    method: 'POST',
+    path: '/api/v2/notifications/channels',
+    permissions: NONE,
+    source: 'FACTS §7 (JS-SDK NotificationsApi.md lists no permission)',
+  },
+  subscribeNotificationChannel: {
+    method: 'PUT',
+    path: '/api/v2/notifications/channels/{channelId}/subscriptions',
+    // The topics need permissions; Genesys reports them per topic (`missingPermissions`).
+    permissions: NONE,
+    source: 'FACTS §7 (JS-SDK NotificationsApi.md lists no permission; topics do need some)',
+  },
 } as const satisfies Record<string, OperationSpec>;
 
 /**
@@ -97,12 +112,22 @@ export function requiredPermissionsFor(operation: string): RequiredPermissions {
   return spec === undefined ? NONE : spec.permissions;
 }
 
-/** Fills a path template's `{placeholders}`, URL-encoding each value. */
+/**
+ * Fills a path template's `{placeholders}`, URL-encoding each value.
+ * @throws CloserError `GENESYS_INVALID_INPUT` (as GenesysInputError, which ./errors cannot lend
+ *   here without an import cycle) for an empty, `.` or `..` value: URL parsing resolves those
+ *   (even %-encoded) as dot segments, so the request would go to another endpoint.
+ */
 export function buildPath(template: string, params: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = params[name];
     if (value === undefined) {
       throw new Error(`Missing path parameter ${name} for ${template}`);
+    }
+    if (value === '' || value === '.' || value === '..') {
+      throw new CloserError('GENESYS_INVALID_INPUT', `${name} '${value}' is not a valid id`, {
+        details: { [name]: value },
+      });
     }
     return encodeURIComponent(value);
   });

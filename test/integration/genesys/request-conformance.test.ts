@@ -23,7 +23,10 @@ interface Definition {
   properties: Record<string, SchemaProperty>;
 }
 interface Operation {
-  parameters?: { in: string; schema?: { $ref?: string } }[];
+  parameters?: {
+    in: string;
+    schema?: { $ref?: string; type?: string; items?: { $ref?: string } };
+  }[];
 }
 interface Swagger {
   paths: Record<string, Record<string, Operation>>;
@@ -35,6 +38,8 @@ interface DocumentedOperation {
   method: string;
   template: string;
   bodyDefinition?: Definition;
+  /** The body is a JSON array of `bodyDefinition` items (e.g. subscription topic lists). */
+  bodyIsArray?: boolean;
   source: string;
 }
 
@@ -77,13 +82,16 @@ function loadDocumentedOperations(): DocumentedOperation[] {
   const operations: DocumentedOperation[] = [];
   for (const [template, methods] of Object.entries(swagger.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
-      const ref = operation.parameters?.find((p) => p.in === 'body')?.schema?.$ref;
+      const schema = operation.parameters?.find((p) => p.in === 'body')?.schema;
+      const bodyIsArray = schema?.type === 'array';
+      const ref = bodyIsArray ? schema.items?.$ref : schema?.$ref;
       const name = ref?.replace('#/definitions/', '');
       const definition = name === undefined ? undefined : swagger.definitions[name];
       operations.push({
         method: method.toUpperCase(),
         template,
         ...(definition === undefined ? {} : { bodyDefinition: definition }),
+        ...(bodyIsArray ? { bodyIsArray } : {}),
         source: 'openapi-subset.json',
       });
     }
@@ -127,6 +135,15 @@ function bodyProblems(op: DocumentedOperation, body: unknown): string[] {
   const key = `${op.method} ${op.template}`;
   if (op.bodyDefinition === undefined) {
     return body === undefined ? [] : [`${key} takes no body but got one`];
+  }
+  if (op.bodyIsArray === true) {
+    if (!Array.isArray(body)) {
+      return [`${key} body is not a JSON array`];
+    }
+    const item: DocumentedOperation = { ...op, bodyIsArray: false };
+    return body.flatMap((element, index) =>
+      bodyProblems(item, element).map((problem) => `[${index}] ${problem}`),
+    );
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return [`${key} body is not a JSON object`];
@@ -191,6 +208,10 @@ describe('request conformance: closer sends only documented Genesys requests', (
     await endConversation(client, b.id, { leg: 'agent' });
     await endConversation(client, b.id);
     await endConversation(client, t.sim.createConversation().id, { dryRun: true, message: 'x' });
+    const channel = await client.createNotificationChannel();
+    await client.subscribeNotificationChannel(channel.id, [
+      'v2.routing.queues.6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10.conversations.messages',
+    ]);
     seen = t.sim.apiRequests();
   });
 
@@ -214,6 +235,8 @@ describe('request conformance: closer sends only documented Genesys requests', (
         'GET /api/v2/tokens/me',
         'PATCH /api/v2/conversations/messages/{conversationId}',
         'PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId}',
+        'POST /api/v2/notifications/channels',
+        'PUT /api/v2/notifications/channels/{channelId}/subscriptions',
         'POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages',
         'POST /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup',
         'POST /oauth/token',
