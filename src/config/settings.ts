@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloserError } from '../errors';
+import { MAX_TOPICS_PER_CHANNEL } from '../genesys';
 
 /**
  * Service settings, read once from the environment at start-up and validated here. This schema is
@@ -21,6 +22,41 @@ const optionalText = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+/** A Genesys queue id: a UUID such as `6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10`. */
+const QUEUE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `CLOSER_NOTIFICATION_QUEUES`: comma-separated queue ids (one notification topic each, at most
+ * {@link MAX_TOPICS_PER_CHANNEL} on the one channel closer opens). One issue per bad item;
+ * duplicates are dropped. Unset or empty = `[]` (no WebSocket intake).
+ */
+const notificationQueues = optionalText
+  .transform((value) => (value === undefined ? [] : value.split(',').map((id) => id.trim())))
+  .superRefine((ids, ctx) => {
+    ids.forEach((id, index) => {
+      if (id === '') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `item ${index + 1} is empty (remove the extra comma)`,
+        });
+      } else if (!QUEUE_ID_PATTERN.test(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          // A queue id is not secret: naming it makes the problem findable.
+          message: `item ${index + 1} ("${id.slice(0, 60)}") is not a queue id; use the queue's UUID (Admin > Queues, or GET /api/v2/routing/queues), not its name`,
+        });
+      }
+    });
+    const unique = new Set(ids);
+    if (unique.size > MAX_TOPICS_PER_CHANNEL) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${unique.size} queues given; one notification channel carries at most ${MAX_TOPICS_PER_CHANNEL} topics`,
+      });
+    }
+  })
+  .transform((ids) => [...new Set(ids)]);
 
 const optionalUrl = optionalText.refine(
   (value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value),
@@ -65,6 +101,7 @@ export const settingsSchema = z
         (value) => Number.isInteger(value) && value >= 0 && value <= 65535,
         'must be a port number from 0 to 65535',
       ),
+    CLOSER_NOTIFICATION_QUEUES: notificationQueues,
   })
   .superRefine((env, ctx) => {
     const hasId = env.GENESYS_CLIENT_ID !== undefined;
@@ -106,6 +143,11 @@ export interface Settings {
     | undefined;
   audit: { eventBus: string; endpoint: string | undefined; region: string | undefined } | undefined;
   simulatorPort: number;
+  /**
+   * Queue ids whose conversations closer follows over the Genesys notification WebSocket
+   * (`CLOSER_NOTIFICATION_QUEUES`); empty = no WebSocket intake. Used only with Genesys credentials.
+   */
+  notificationQueues: string[];
 }
 
 /** Thrown by {@link parseSettings}: one readable line per problem in `problems`. */
@@ -159,5 +201,6 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
             region: e.AWS_REGION,
           },
     simulatorPort: e.CLOSER_SIMULATOR_PORT,
+    notificationQueues: e.CLOSER_NOTIFICATION_QUEUES,
   };
 }

@@ -9,7 +9,11 @@ import {
 } from '../config/settings';
 import { createLogger, registerSecret } from '../observability/logger';
 import { openStore } from '../store';
-import { GenesysClient } from '../genesys';
+import { GenesysClient, queueConversationsTopic } from '../genesys';
+import { NotificationSocket } from '../intake';
+import type { Logger } from '../observability/logger';
+import type { Store } from '../store/store';
+import { systemClock, type Clock } from '../timers/clock';
 import { EventBridgeAuditPublisher, NoopAuditPublisher, type AuditPublisher } from '../publish';
 import type { Outcome } from '../store/store';
 import { checkRulesFile } from '../rules';
@@ -185,6 +189,31 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     database: databaseUrl.replace(/\/\/.*@/, '//***@'),
   });
 
+  // Second Genesys intake, for orgs without AWS/EventBridge: a notification WebSocket subscribed
+  // to `v2.routing.queues.{id}.conversations.messages` of each CLOSER_NOTIFICATION_QUEUES queue.
+  // Notifications are stored in the inbox (source `notifications`) like EventBridge events, then
+  // processed. The socket reconnects (and re-creates an expired channel) by itself; notifications
+  // sent while it is disconnected are lost. Simulator mode uses the simulator's EventBridge feed.
+  let notifications: NotificationSocket | undefined;
+  if (settings.notificationQueues.length > 0) {
+    if (simulatorMode === undefined) {
+      notifications = startQueueNotifications({
+        genesys,
+        store,
+        queueIds: settings.notificationQueues,
+        logger,
+        onAccepted: (count) => {
+          metrics.intakeEvents.inc({ source: 'notifications', result: 'accepted' }, count);
+          closer.inbox.drain().catch((error: unknown) => {
+            logger.error('inbox processing failed', { error: coerceError(error).message });
+          });
+        },
+      });
+    } else {
+      logger.warn('CLOSER_NOTIFICATION_QUEUES is ignored in simulator mode (no credentials)');
+    }
+  }
+
   let exitAfterDemo = false;
   if (simulatorMode !== undefined) {
     simulatorMode.simulator.setEventTarget({
@@ -229,6 +258,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     try {
+      await notifications?.stop();
       await new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
@@ -246,6 +276,41 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       clearTimeout(timer);
     }
   }
+}
+
+/** Options of {@link startQueueNotifications}. */
+export interface QueueNotificationsOptions {
+  genesys: Pick<GenesysClient, 'createNotificationChannel' | 'subscribeNotificationChannel'>;
+  store: Pick<Store, 'insertEvents'>;
+  /** Queue ids (validated by settings); one topic each. */
+  queueIds: readonly string[];
+  /** Time for `receivedAt` (default: system clock). */
+  clock?: Clock;
+  logger: Logger;
+  /** Called with the number of newly stored notifications (process the inbox here). */
+  onAccepted?: (count: number) => void;
+}
+
+/**
+ * Starts a {@link NotificationSocket} on a new Genesys notification channel subscribed to the
+ * queues' message-conversation topics. Stop it with `stop()`.
+ */
+export function startQueueNotifications(options: QueueNotificationsOptions): NotificationSocket {
+  const topics = options.queueIds.map(queueConversationsTopic);
+  const socket = new NotificationSocket({
+    store: options.store,
+    createChannel: () => options.genesys.createNotificationChannel(),
+    subscribe: async (channelId, channelTopics) => {
+      await options.genesys.subscribeNotificationChannel(channelId, channelTopics);
+    },
+    topics: () => topics,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
+  });
+  socket.start();
+  options.logger.info('notification intake started', { queues: options.queueIds.length });
+  return socket;
 }
 
 function listen(

@@ -13,6 +13,8 @@ import { createLogger, type Logger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
+import type { NotificationSocket } from '../../src/intake';
+import { startQueueNotifications } from '../../src/service/run-service';
 
 /** Secrets the test rules file names; fixed so tests can sign webhooks. */
 export const TEST_ENV = {
@@ -59,6 +61,12 @@ export interface TestCloser {
   dir: string;
   outcomes: Outcome[];
   logs: string[];
+  /**
+   * The Genesys notification WebSocket intake, when started with `notificationQueues` (stopped by
+   * `close()`, re-created by `restart()`); `notificationsAccepted` counts notifications it stored.
+   */
+  notifications: NotificationSocket | undefined;
+  notificationsAccepted: number;
   /** Waits for the simulator's event deliveries, then runs closer's inbox and due timers. */
   settle(): Promise<void>;
   /** Simulates a crash-free restart: stops closer, closes the store, opens both again. */
@@ -67,7 +75,13 @@ export interface TestCloser {
 }
 
 export async function startTestCloser(
-  options: { rulesYaml?: string; watchRules?: boolean; permissions?: string[] } = {},
+  options: {
+    rulesYaml?: string;
+    watchRules?: boolean;
+    permissions?: string[];
+    /** Also start the notification WebSocket intake for these queue ids (as run-service does). */
+    notificationQueues?: string[];
+  } = {},
 ): Promise<TestCloser> {
   const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
   const rulesFile = join(dir, 'rules.yaml');
@@ -122,6 +136,19 @@ export async function startTestCloser(
     });
   let closer = build();
   let server = await listen(closer);
+  const startNotifications = (): NotificationSocket | undefined =>
+    options.notificationQueues === undefined
+      ? undefined
+      : startQueueNotifications({
+          genesys,
+          store,
+          queueIds: options.notificationQueues,
+          clock,
+          logger,
+          onAccepted: (count) => {
+            handle.notificationsAccepted += count;
+          },
+        });
   const handle: TestCloser = {
     closer,
     url: urlOf(server),
@@ -132,6 +159,8 @@ export async function startTestCloser(
     dir,
     outcomes,
     logs,
+    notifications: undefined,
+    notificationsAccepted: 0,
     async settle() {
       for (let i = 0; i < 5; i += 1) {
         await sim.flushEvents();
@@ -139,6 +168,7 @@ export async function startTestCloser(
       }
     },
     async restart() {
+      await handle.notifications?.stop();
       await new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
@@ -152,10 +182,12 @@ export async function startTestCloser(
       handle.closer = closer;
       handle.store = store;
       handle.url = urlOf(server);
+      handle.notifications = startNotifications();
       connectEvents();
     },
     async close() {
       sim.setEventTarget(undefined);
+      await handle.notifications?.stop();
       await new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
@@ -176,6 +208,7 @@ export async function startTestCloser(
     });
   };
   connectEvents();
+  handle.notifications = startNotifications();
   return handle;
 }
 
