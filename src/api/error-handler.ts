@@ -15,8 +15,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   GENESYS_TIMEOUT: 504,
   GENESYS_NETWORK: 502,
   GENESYS_BAD_REQUEST: 502,
+  GENESYS_INVALID_INPUT: 400,
   RULES_INVALID: 422,
   STORE_UNAVAILABLE: 503,
+  STORE_CLOSED: 503,
+  STORE_QUERY_FAILED: 503,
 };
 
 /**
@@ -55,6 +58,15 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
+    const clientStatus = clientErrorStatus(thrown);
+    if (clientStatus !== undefined) {
+      // e.g. an undecodable gzip body, or a path with malformed %-escapes (the router's URIError).
+      const message = maskSecrets(error.message.slice(0, 200));
+      res.status(clientStatus).json({
+        error: { code: 'API_BAD_REQUEST', message: message === '' ? 'bad request' : message },
+      });
+      return;
+    }
     logger.error('unexpected API error', { error: error.message, stack: error.stack });
     res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error; see the logs' } });
   };
@@ -84,4 +96,13 @@ function bodyParserStatus(
     };
   }
   return undefined;
+}
+
+/** The 4xx status an HTTP-layer error (body-parser, router) carries, if it carries one. */
+function clientErrorStatus(thrown: unknown): number | undefined {
+  if (typeof thrown !== 'object' || thrown === null || !('status' in thrown)) {
+    return undefined;
+  }
+  const status = thrown.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { GenesysClient } from '../genesys';
 import { endConversation } from '../genesys';
@@ -39,6 +40,15 @@ export function terminateRoute(deps: {
       req.params.conversationId,
       'conversationId',
     );
+    // A body no parser read (a form post, say) must not be taken for "no options": ignoring its
+    // `dryRun` would end the conversation for real.
+    if (req.body === undefined && req.is('application/json') === false && hasContent(req)) {
+      throw new ApiError(
+        415,
+        'API_UNSUPPORTED_MEDIA_TYPE',
+        `send the body as application/json (got ${(req.get('content-type') ?? 'none').slice(0, 100)})`,
+      );
+    }
     const body = parseBody(terminateRequestSchema, req.body ?? {}, 'body');
     const result = await endConversation(deps.genesys(), conversationId, {
       ...(body.message === undefined ? {} : { message: body.message }),
@@ -69,4 +79,10 @@ export function terminateRoute(deps: {
     res.status(200).json(result);
   });
   return router;
+}
+
+/** Whether the request declares a non-empty body. */
+function hasContent(req: Request): boolean {
+  const length = req.get('content-length');
+  return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }

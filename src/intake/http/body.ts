@@ -8,6 +8,13 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_PARSER_MESSAGE = 200;
 
 /**
+ * Deepest JSON nesting (objects and arrays) intake accepts. Genesys events and CRM webhooks nest a
+ * few levels; far deeper bodies parse (JSON.parse is iterative) but overflow the stack when the
+ * store serialises them, which would turn one bad event into a retried 503 forever.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
  * Whether the content type is JSON. Lenient: `application/json`, any `+json` type, and a missing
  * content type (some forwarders send none) are all accepted.
  */
@@ -50,7 +57,35 @@ export function rawBodyOf(body: unknown): Buffer {
   );
 }
 
-/** Parses JSON from the raw body; throws `INTAKE_MALFORMED_JSON` with the position when known. */
+/** Deepest object/array nesting of valid JSON text (brackets inside strings are skipped). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) {
+        i += 1; // skip the escaped character
+      } else if (c === 0x22) {
+        inString = false;
+      }
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Parses JSON from the raw body; throws `INTAKE_MALFORMED_JSON` with the position when known, or
+ * `INTAKE_INVALID_PAYLOAD` when it nests deeper than {@link MAX_JSON_DEPTH}.
+ */
 export function parseJsonBody(raw: Buffer): unknown {
   let text = raw.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) {
@@ -59,8 +94,9 @@ export function parseJsonBody(raw: Buffer): unknown {
   if (text.trim() === '') {
     throw new IntakeError('INTAKE_MALFORMED_JSON', 'the request body is empty; expected JSON');
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (e: unknown) {
     const parserMessage =
       e instanceof Error ? e.message.slice(0, MAX_PARSER_MESSAGE) : 'invalid JSON';
@@ -73,4 +109,16 @@ export function parseJsonBody(raw: Buffer): unknown {
       },
     );
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new IntakeError(
+      'INTAKE_INVALID_PAYLOAD',
+      `invalid payload: the JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+      {
+        details: {
+          issues: [{ path: '(root)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+        },
+      },
+    );
+  }
+  return parsed;
 }

@@ -8,11 +8,14 @@ import { IntakeError } from '../errors';
 const RETRY_AFTER_SECONDS = 5;
 
 function bodyParserError(err: unknown): IntakeError | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err) || typeof err.type !== 'string') {
+  if (typeof err !== 'object' || err === null) {
     return undefined;
   }
+  // Decompression failures (`Content-Encoding: gzip` over bytes that are not gzip) carry a 4xx
+  // status but no `type`: they are the sender's fault too.
+  const type = 'type' in err && typeof err.type === 'string' ? err.type : undefined;
   const status = 'status' in err && typeof err.status === 'number' ? err.status : 500;
-  switch (err.type) {
+  switch (type) {
     case 'entity.too.large': {
       const limit = 'limit' in err && typeof err.limit === 'number' ? err.limit : undefined;
       return new IntakeError(
@@ -32,7 +35,9 @@ function bodyParserError(err: unknown): IntakeError | undefined {
     default:
       return status >= 400 && status < 500
         ? new IntakeError('INTAKE_BAD_REQUEST', 'the request body could not be read', {
-            details: { reason: err.type },
+            details: {
+              reason: type ?? (err instanceof Error ? err.message.slice(0, 100) : 'unreadable'),
+            },
           })
         : undefined;
   }
