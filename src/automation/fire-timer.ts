@@ -57,7 +57,11 @@ export async function fireTimer(timer: Timer, deps: FireTimerDeps): Promise<Time
     return { status: 'done' };
   } catch (thrown: unknown) {
     const error = coerceError(thrown);
-    const permanent = error instanceof GenesysApiError && !error.retryable;
+    // Input Genesys can never accept (a too-long message, an impossible id) fails the same way on
+    // every attempt, like a 403: record it now instead of retrying until the scheduler gives up.
+    const permanent =
+      (error instanceof GenesysApiError && !error.retryable) ||
+      (error instanceof CloserError && error.code === 'GENESYS_INVALID_INPUT');
     log.warn('timer firing failed', {
       error: error.message,
       code: error instanceof CloserError ? error.code : undefined,

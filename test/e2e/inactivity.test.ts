@@ -138,3 +138,30 @@ describe('inactivity rule, end to end (simulator → EventBridge intake → time
     expect(writes).toEqual([]);
   });
 });
+
+describe('inactivity rule: input Genesys can never accept', () => {
+  it('records a failed outcome at once instead of retrying (closing message too long for SMS)', async () => {
+    const longMessage = 'x'.repeat(1000);
+    const t = await startTestCloser({
+      rulesYaml: testRulesYaml()
+        .replace('messageType: [webmessaging]', 'messageType: [sms]')
+        .replace('"We closed this chat after 20 minutes without a reply."', longMessage),
+    });
+    try {
+      const conv = t.sim.createConversation({ messageType: 'sms' });
+      t.sim.postMessage(conv.id, 'customer', 'hi');
+      await t.settle();
+      t.clock.advance(18 * MINUTE + 1);
+      await t.settle();
+      t.clock.advance(2 * MINUTE + 1);
+      await t.settle();
+      const failed = t.outcomes.filter((o) => o.kind === 'failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]?.reason).toMatch(/765/);
+      expect(await t.store.listTimers(conv.id)).toEqual([]);
+      expect(t.sim.conversation(conv.id)?.disconnectCount).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
