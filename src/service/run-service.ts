@@ -313,6 +313,29 @@ export function startQueueNotifications(options: QueueNotificationsOptions): Not
   return socket;
 }
 
+/**
+ * Requests Node rejects before Express sees them (oversize headers, malformed HTTP) still get a
+ * JSON error naming the problem, like every other bad input.
+ */
+function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { code: 'HTTP_HEADERS_TOO_LARGE', message: 'the request line or headers are too large' }
+        : { code: 'HTTP_BAD_REQUEST', message: 'malformed HTTP request' },
+    });
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
 function listen(
   app: ReturnType<typeof createCloser>['app'],
   port: number,
@@ -322,6 +345,7 @@ function listen(
     const server = app.listen(port, host, () => {
       resolve(server);
     });
+    answerClientErrors(server);
     server.once('error', reject);
   });
 }
