@@ -53,6 +53,12 @@ export class ManualClock implements Clock {
     this.wake();
   }
 
+  /** Wake time of the earliest pending sleeper, if any (tests fast-forward to it). */
+  nextWakeAt(): number | undefined {
+    const times = this.sleepers.map((s) => s.wakeAt);
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
   /** Sets the absolute time (never backwards). */
   set(epochMs: number): void {
     this.current = Math.max(this.current, epochMs);
