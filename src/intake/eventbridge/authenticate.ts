@@ -21,6 +21,23 @@ export function safeEqualStrings(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** Digests of the expected secrets (a handful; cleared if rotation ever fills it). */
+const expectedDigests = new Map<string, Buffer>();
+const MAX_EXPECTED_DIGESTS = 16;
+
+/** `safeEqualStrings(provided, expected)` with the expected side's digest computed once. */
+function matchesExpected(provided: string, expected: string): boolean {
+  let expectedDigest = expectedDigests.get(expected);
+  if (expectedDigest === undefined) {
+    if (expectedDigests.size >= MAX_EXPECTED_DIGESTS) {
+      expectedDigests.clear();
+    }
+    expectedDigest = digest(expected);
+    expectedDigests.set(expected, expectedDigest);
+  }
+  return timingSafeEqual(digest(provided), expectedDigest);
+}
+
 function readEnv(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || value === '') {
@@ -64,7 +81,7 @@ export function authenticateEventBridge(
     if (provided === undefined) {
       throw unauthenticated(`missing ${auth.header.toLowerCase()} header`);
     }
-    if (!safeEqualStrings(provided, expected)) {
+    if (!matchesExpected(provided, expected)) {
       throw unauthenticated(`wrong ${auth.header.toLowerCase()} value`);
     }
     return;
@@ -73,8 +90,8 @@ export function authenticateEventBridge(
   const password = readEnv(env, auth.basic.passwordEnv);
   const provided = parseBasic(headerValue(headers, 'authorization'));
   // Both compared every time (no short-circuit) so timing does not reveal which one was wrong.
-  const userOk = safeEqualStrings(provided.username, username);
-  const passwordOk = safeEqualStrings(provided.password, password);
+  const userOk = matchesExpected(provided.username, username);
+  const passwordOk = matchesExpected(provided.password, password);
   if (!(userOk && passwordOk)) {
     throw unauthenticated('wrong Basic credentials');
   }

@@ -4,6 +4,7 @@ import { silentLogger } from '../../observability/logger';
 import { IntakeError } from '../errors';
 import { assertJsonContentType, parseJsonBody } from '../http/body';
 import type { RawBodyReader } from '../http/raw-body-reader';
+import { sendJson } from '../http/send-json';
 import type { IntakeOptions } from '../options';
 import { notifyAccepted, storeEvents } from '../store-events';
 import { authenticateEventBridge } from './authenticate';
@@ -51,8 +52,11 @@ export function eventBridgeHandler(
     const body = parseJsonBody(await readRawBody(req, res));
     const { events, ignored } = toInboxEvents(body, options.clock.now());
     const { inserted, duplicates } = await storeEvents(options.store, events, logger);
-    logger.debug('eventbridge events accepted', { inserted, duplicates, ignored });
-    res.status(inserted > 0 ? 202 : 200).json({ accepted: inserted, duplicates, ignored });
+    // Guarded: winston formats every entry before its level filter, even one that is dropped.
+    if (logger.isDebugEnabled()) {
+      logger.debug('eventbridge events accepted', { inserted, duplicates, ignored });
+    }
+    sendJson(res, inserted > 0 ? 202 : 200, { accepted: inserted, duplicates, ignored });
     notifyAccepted(options.onAccepted, inserted, logger);
   };
 }

@@ -91,13 +91,14 @@ export function parseJsonBody(raw: Buffer): unknown {
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1);
   }
-  if (text.trim() === '') {
-    throw new IntakeError('INTAKE_MALFORMED_JSON', 'the request body is empty; expected JSON');
-  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text) as unknown;
   } catch (e: unknown) {
+    // Checked only on failure (a blank body never parses): trimming every body would copy it.
+    if (text.trim() === '') {
+      throw new IntakeError('INTAKE_MALFORMED_JSON', 'the request body is empty; expected JSON');
+    }
     const parserMessage =
       e instanceof Error ? e.message.slice(0, MAX_PARSER_MESSAGE) : 'invalid JSON';
     const position = /at position (\d+)/.exec(parserMessage)?.[1];

@@ -7,6 +7,7 @@ import { IntakeError } from '../errors';
 import { assertJsonContentType, parseJsonBody } from '../http/body';
 import { invalidPayload } from '../http/invalid-payload';
 import type { RawBodyReader } from '../http/raw-body-reader';
+import { sendJson } from '../http/send-json';
 import type { IntakeOptions } from '../options';
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_VERIFIERS } from '../signatures';
 import type { SignedRequest, VerifyContext } from '../signatures';
@@ -103,11 +104,14 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
       [{ source: name, eventId, kind: WEBHOOK_EVENT_KIND, payload: body, receivedAt }],
       logger,
     );
-    logger.debug('webhook accepted', { source: name, eventId, duplicate: inserted === 0 });
+    // Guarded: winston formats every entry before its level filter, even one that is dropped.
+    if (logger.isDebugEnabled()) {
+      logger.debug('webhook accepted', { source: name, eventId, duplicate: inserted === 0 });
+    }
     if (inserted > 0) {
-      res.status(202).json({ accepted: 1 });
+      sendJson(res, 202, { accepted: 1 });
     } else {
-      res.status(200).json({ accepted: 0, duplicate: true });
+      sendJson(res, 200, { accepted: 0, duplicate: true });
     }
     notifyAccepted(options.onAccepted, inserted, logger);
   };
