@@ -143,6 +143,24 @@ export function createCloser(options: CloserOptions): Closer {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.
+  // First, too: it is the hot path, so its requests do not walk the health and metrics routes.
+  app.use(
+    createIntakeRouter({
+      store,
+      sources: () => rules.current().config.sources,
+      env: options.env ?? process.env,
+      clock,
+      logger,
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      onAccepted: (count) => {
+        metrics.intakeEvents.inc({ source: 'all', result: 'accepted' }, count);
+        if (background) {
+          drainSoon();
+        }
+      },
+    }),
+  );
   app.use(
     createHealthRouter({
       checks: {
@@ -164,23 +182,6 @@ export function createCloser(options: CloserOptions): Closer {
     }
     serveMetrics(req, res, next);
   });
-  // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.
-  app.use(
-    createIntakeRouter({
-      store,
-      sources: () => rules.current().config.sources,
-      env: options.env ?? process.env,
-      clock,
-      logger,
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-      onAccepted: (count) => {
-        metrics.intakeEvents.inc({ source: 'all', result: 'accepted' }, count);
-        if (background) {
-          drainSoon();
-        }
-      },
-    }),
-  );
   const api = express.Router();
   api.use(bearerAuth(() => options.apiToken));
   api.use(express.json({ limit: '256kb' }));
