@@ -195,11 +195,13 @@ export class SqliteStore implements Store {
   /** Claims due timers, oldest due first (see `Store`); the lease ends at `now + leaseMs`. */
   claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]> {
     return this.run('claimDueTimers', () =>
-      this.statements.claimDueTimers
-        .all({ now, limit: nonNegativeInt(limit), leaseUntil: now + leaseMs })
-        .map(timerFromRow)
-        // RETURNING does not promise an order.
-        .sort((a, b) => a.dueAt - b.dueAt || compareKeys(a, b)),
+      this.statements.hasDueTimers.get({ now }) !== 1
+        ? []
+        : this.statements.claimDueTimers
+            .all({ now, limit: nonNegativeInt(limit), leaseUntil: now + leaseMs })
+            .map(timerFromRow)
+            // RETURNING does not promise an order.
+            .sort((a, b) => a.dueAt - b.dueAt || compareKeys(a, b)),
     );
   }
 

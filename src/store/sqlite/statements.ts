@@ -17,6 +17,10 @@ export const HOT_SQL = {
       WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
       ORDER BY due_at LIMIT @limit)
     RETURNING ${TIMER_COLUMNS}`,
+  // A read that answers "nothing due" without the claim's write transaction (~2 µs instead of ~50;
+  // the scheduler asks after every batch of armed timers).
+  hasDueTimers: `SELECT EXISTS (SELECT 1 FROM timers
+    WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now))`,
   pendingEvents: `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
     WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
   pruneEvents: 'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
@@ -43,6 +47,7 @@ export interface SqliteStatements {
   cancelConversationTimers: Stmt<[string]>;
   cancelRuleTimer: Stmt<[string, string]>;
   claimDueTimers: Stmt<{ now: number; limit: number; leaseUntil: number }, TimerRow>;
+  hasDueTimers: Stmt<{ now: number }, number>;
   completeTimer: Stmt<[string, string, number, string]>;
   retryTimer: Stmt<[number, string, string, number, string]>;
   listTimers: Stmt<[string], TimerRow>;
@@ -98,6 +103,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     claimDueTimers: prepare<{ now: number; limit: number; leaseUntil: number }, TimerRow>(
       HOT_SQL.claimDueTimers,
     ),
+    hasDueTimers: prepare<{ now: number }, number>(HOT_SQL.hasDueTimers).pluck(),
     // Only the claimed version: a re-arm during firing changed due_at/phase and must survive.
     completeTimer: prepare<[string, string, number, string]>(
       'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?',
