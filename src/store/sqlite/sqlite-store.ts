@@ -34,6 +34,7 @@ import {
   toStoreError,
 } from './query-helpers';
 import { sqliteMigrationDriver } from './sqlite-migration-driver';
+import { GroupCommit } from './group-commit';
 
 function migrateSqlite(
   db: Database.Database,
@@ -75,6 +76,8 @@ export class SqliteStore implements Store {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly insertEventsTx: (events: InboxEventInput[]) => InsertEventsResult;
+  private readonly insertBatchesTx: (batches: InboxEventInput[][]) => InsertEventsResult[];
+  private readonly eventInserts: GroupCommit<InboxEventInput[], InsertEventsResult>;
   private readonly markProcessedTx: (seqs: number[], at: number) => void;
 
   private constructor(
@@ -84,7 +87,7 @@ export class SqliteStore implements Store {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.statements = prepareStatements(db);
-    this.insertEventsTx = db.transaction((events: InboxEventInput[]) => {
+    const insertAll = (events: InboxEventInput[]): InsertEventsResult => {
       let inserted = 0;
       for (const event of events) {
         inserted += this.statements.insertEvent.run(
@@ -96,7 +99,13 @@ export class SqliteStore implements Store {
         ).changes;
       }
       return { inserted, duplicates: events.length - inserted };
-    });
+    };
+    this.insertEventsTx = db.transaction(insertAll);
+    this.insertBatchesTx = db.transaction((batches: InboxEventInput[][]) => batches.map(insertAll));
+    this.eventInserts = new GroupCommit(
+      (batches) => this.sync('insertEvents', () => this.insertBatchesTx(batches)),
+      (events) => this.sync('insertEvents', () => this.insertEventsTx(events)),
+    );
     this.markProcessedTx = db.transaction((seqs: number[], at: number) => {
       for (const seq of seqs) {
         this.statements.markEventProcessed.run(at, seq);
@@ -134,8 +143,12 @@ export class SqliteStore implements Store {
     this.lastMigration = await migrateSqlite(this.db, this.clock, this.logger);
   }
 
+  /**
+   * Group-committed: the events of concurrent calls in the same event-loop turn are stored in one
+   * transaction; each call resolves once that transaction has committed (see `GroupCommit`).
+   */
   insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult> {
-    return this.run('insertEvents', () => this.insertEventsTx(events));
+    return this.eventInserts.submit(events);
   }
 
   pendingEvents(limit: number): Promise<InboxEvent[]> {
@@ -316,8 +329,9 @@ export class SqliteStore implements Store {
     }));
   }
 
-  /** Closes the connection (checkpointing the WAL). Idempotent. */
+  /** Commits queued event inserts, then closes the connection (checkpointing the WAL). Idempotent. */
   close(): Promise<void> {
+    this.eventInserts.flush();
     if (this.db.open) {
       this.db.close();
     }
@@ -339,5 +353,15 @@ export class SqliteStore implements Store {
       },
       (e) => toStoreError(operation, e),
     );
+  }
+
+  /** `run` without the Promise: returns the result or throws the mapped error. */
+  private sync<T>(operation: string, work: () => T): T {
+    try {
+      this.assertOpen();
+      return work();
+    } catch (e: unknown) {
+      throw toStoreError(operation, e);
+    }
   }
 }
