@@ -21,7 +21,7 @@ import { StoreAlreadyEndedError } from '../store-already-ended-error';
 import { StoreError } from '../store-error';
 import { sqliteMigrations } from './migrations';
 import type { SqliteDatabaseOptions } from './open-database';
-import { openSqliteDatabase } from './open-database';
+import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteDatabase } from './open-database';
 import { eventFromRow, jsonOrNull, outcomeFromRow, timerFromRow } from './rows';
 import type { SqliteStatements } from './statements';
 import { prepareStatements } from './statements';
@@ -35,6 +35,7 @@ import {
 } from './query-helpers';
 import { sqliteMigrationDriver } from './sqlite-migration-driver';
 import { GroupCommit } from './group-commit';
+import { WalCheckpointer } from './wal-checkpointer';
 
 function migrateSqlite(
   db: Database.Database,
@@ -61,7 +62,15 @@ export interface SqliteStoreOptions extends SqliteDatabaseOptions {
   /** Source of `processed_at` and migration times. Default: the system clock. */
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Checkpoint the WAL on a worker thread once the store is busy (see `WalCheckpointer`), so
+   * commits on the event loop never wait for a checkpoint's fsyncs. Default true; files only.
+   */
+  backgroundCheckpoints?: boolean;
 }
+
+/** Store calls after which a file store starts its background checkpointer (busy, not a test). */
+const CHECKPOINTER_AFTER_CALLS = 1000;
 
 /**
  * The embedded `Store`: one better-sqlite3 connection (synchronous; each call is a short indexed
@@ -79,10 +88,14 @@ export class SqliteStore implements Store {
   private readonly insertBatchesTx: (batches: InboxEventInput[][]) => InsertEventsResult[];
   private readonly eventInserts: GroupCommit<InboxEventInput[], InsertEventsResult>;
   private readonly markProcessedTx: (seqs: number[], at: number) => void;
+  /** Calls served until the background checkpointer starts (never, when 0 at open). */
+  private callsUntilCheckpointer: number;
+  private checkpointer: WalCheckpointer | undefined;
 
   private constructor(
     private readonly db: Database.Database,
-    options: SqliteStoreOptions,
+    private readonly filename: string,
+    private readonly options: SqliteStoreOptions,
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
@@ -106,6 +119,8 @@ export class SqliteStore implements Store {
       (batches) => this.sync('insertEvents', () => this.insertBatchesTx(batches)),
       (events) => this.sync('insertEvents', () => this.insertEventsTx(events)),
     );
+    const wal = filename !== ':memory:' && (options.backgroundCheckpoints ?? true);
+    this.callsUntilCheckpointer = wal ? CHECKPOINTER_AFTER_CALLS : 0;
     this.markProcessedTx = db.transaction((seqs: number[], at: number) => {
       for (const seq of seqs) {
         this.statements.markEventProcessed.run(at, seq);
@@ -125,7 +140,7 @@ export class SqliteStore implements Store {
     try {
       // Migrate before constructing: the statements are prepared against the migrated schema.
       const report = await migrateSqlite(db, options.clock ?? systemClock, options.logger);
-      const store = new SqliteStore(db, options);
+      const store = new SqliteStore(db, filename, options);
       store.lastMigration = report;
       return store;
     } catch (e: unknown) {
@@ -148,6 +163,7 @@ export class SqliteStore implements Store {
    * transaction; each call resolves once that transaction has committed (see `GroupCommit`).
    */
   insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult> {
+    this.countCall();
     return this.eventInserts.submit(events);
   }
 
@@ -329,13 +345,19 @@ export class SqliteStore implements Store {
     }));
   }
 
-  /** Commits queued event inserts, then closes the connection (checkpointing the WAL). Idempotent. */
-  close(): Promise<void> {
+  /**
+   * Commits queued event inserts, stops the background checkpointer, then closes the connection
+   * (which checkpoints the WAL). Idempotent.
+   */
+  async close(): Promise<void> {
     this.eventInserts.flush();
+    this.callsUntilCheckpointer = 0;
+    const checkpointer = this.checkpointer;
+    this.checkpointer = undefined;
+    await checkpointer?.stop();
     if (this.db.open) {
       this.db.close();
     }
-    return Promise.resolve();
   }
 
   private assertOpen(): void {
@@ -346,6 +368,7 @@ export class SqliteStore implements Store {
 
   /** Runs one synchronous operation; driver errors become `STORE_QUERY_FAILED` with the op name. */
   private run<T>(operation: string, work: () => T): Promise<T> {
+    this.countCall();
     return settle(
       () => {
         this.assertOpen();
@@ -362,6 +385,26 @@ export class SqliteStore implements Store {
       return work();
     } catch (e: unknown) {
       throw toStoreError(operation, e);
+    }
+  }
+
+  /** Starts the background checkpointer once the store has proved busy. */
+  private countCall(): void {
+    if (this.callsUntilCheckpointer === 0) {
+      return;
+    }
+    this.callsUntilCheckpointer -= 1;
+    if (this.callsUntilCheckpointer === 0 && this.db.open) {
+      try {
+        this.checkpointer = WalCheckpointer.start(this.db, this.filename, {
+          busyTimeoutMs: this.options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+          logger: this.logger,
+        });
+      } catch (e: unknown) {
+        this.logger.warn('background WAL checkpoints unavailable; SQLite checkpoints inline', {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
     }
   }
 }
