@@ -169,7 +169,7 @@ export class SqliteStore implements Store {
 
   pendingEvents(limit: number): Promise<InboxEvent[]> {
     return this.run('pendingEvents', () =>
-      this.statements.pendingEvents.all(nonNegativeInt(limit)).map(eventFromRow),
+      this.statements.pendingEvents(nonNegativeInt(limit)).all().map(eventFromRow),
     );
   }
 
@@ -226,8 +226,9 @@ export class SqliteStore implements Store {
     return this.run('claimDueTimers', () =>
       this.statements.hasDueTimers.get({ now }) !== 1
         ? []
-        : this.statements.claimDueTimers
-            .all({ now, limit: nonNegativeInt(limit), leaseUntil: now + leaseMs })
+        : this.statements
+            .claimDueTimers(nonNegativeInt(limit))
+            .all({ now, leaseUntil: now + leaseMs })
             .map(timerFromRow)
             // RETURNING does not promise an order.
             .sort((a, b) => a.dueAt - b.dueAt || compareKeys(a, b)),
@@ -309,11 +310,11 @@ export class SqliteStore implements Store {
       const rows =
         conversationId === undefined
           ? since === undefined
-            ? s.listOutcomes.all({ limit })
-            : s.listOutcomesSince.all({ limit, since })
+            ? s.listOutcomes(limit).all()
+            : s.listOutcomesSince(limit).all({ since })
           : since === undefined
-            ? s.listConversationOutcomes.all({ limit, conversationId })
-            : s.listConversationOutcomesSince.all({ limit, conversationId, since });
+            ? s.listConversationOutcomes(limit).all({ conversationId })
+            : s.listConversationOutcomesSince(limit).all({ conversationId, since });
       return rows.map(outcomeFromRow);
     });
   }

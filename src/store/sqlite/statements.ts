@@ -30,7 +30,42 @@ export const HOT_SQL = {
 } as const;
 
 type Stmt<P extends unknown[] | object, R = unknown> = Database.Statement<P, R>;
-type OutcomeListing = Stmt<Record<string, string | number>, OutcomeRow>;
+
+/**
+ * A query prepared once per LIMIT value, the value written into the SQL. SQLite (better-sqlite3
+ * builds it with STAT4) re-prepares a statement whose LIMIT is a bound parameter on every run:
+ * 10–20 µs on the bench machine, several times the query itself. The store's limits are a few
+ * constants (batch and page sizes), so each gets its own statement. `limit`: a whole number >= 0.
+ */
+export type ByLimit<P extends unknown[] | object, R> = (limit: number) => Stmt<P, R>;
+
+/** Distinct limits kept prepared per query; others are prepared for the one call. */
+const MAX_PREPARED_LIMITS = 16;
+/** The bound LIMIT of a `HOT_SQL` text (bound there so the plan tests can run it as written). */
+const BOUND_LIMIT = /LIMIT (\?|@limit)/;
+
+function byLimit<P extends unknown[] | object, R>(
+  db: Database.Database,
+  sql: string,
+): ByLimit<P, R> {
+  if (!BOUND_LIMIT.test(sql)) {
+    throw new Error(`no bound LIMIT in: ${sql}`);
+  }
+  const prepared = new Map<number, Stmt<P, R>>();
+  return (limit) => {
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new RangeError(`LIMIT must be a whole number >= 0, got ${limit}`);
+    }
+    let statement = prepared.get(limit);
+    if (statement === undefined) {
+      statement = db.prepare<P, R>(sql.replace(BOUND_LIMIT, `LIMIT ${limit}`));
+      if (prepared.size < MAX_PREPARED_LIMITS) {
+        prepared.set(limit, statement);
+      }
+    }
+    return statement;
+  };
+}
 
 /**
  * The prepared statements of one connection (spelled out: declaration emit cannot name the
@@ -38,7 +73,7 @@ type OutcomeListing = Stmt<Record<string, string | number>, OutcomeRow>;
  */
 export interface SqliteStatements {
   insertEvent: Stmt<[string, string, string, string, number]>;
-  pendingEvents: Stmt<[number], EventRow>;
+  pendingEvents: ByLimit<[], EventRow>;
   markEventProcessed: Stmt<[number, number]>;
   pruneEvents: Stmt<[number]>;
   getConversation: Stmt<[string], string>;
@@ -46,7 +81,7 @@ export interface SqliteStatements {
   upsertTimer: Stmt<[string, string, string, number, number, string | null]>;
   cancelConversationTimers: Stmt<[string]>;
   cancelRuleTimer: Stmt<[string, string]>;
-  claimDueTimers: Stmt<{ now: number; limit: number; leaseUntil: number }, TimerRow>;
+  claimDueTimers: ByLimit<{ now: number; leaseUntil: number }, TimerRow>;
   hasDueTimers: Stmt<{ now: number }, number>;
   completeTimer: Stmt<[string, string, number, string]>;
   retryTimer: Stmt<[number, string, string, number, string]>;
@@ -54,10 +89,10 @@ export interface SqliteStatements {
   countTimers: Stmt<[], number>;
   insertOutcome: Stmt<[string, string, string, string | null, string | null, number], number>;
   terminalOutcome: Stmt<[string, string], OutcomeRow>;
-  listOutcomes: OutcomeListing;
-  listOutcomesSince: OutcomeListing;
-  listConversationOutcomes: OutcomeListing;
-  listConversationOutcomesSince: OutcomeListing;
+  listOutcomes: ByLimit<[], OutcomeRow>;
+  listOutcomesSince: ByLimit<{ since: number }, OutcomeRow>;
+  listConversationOutcomes: ByLimit<{ conversationId: string }, OutcomeRow>;
+  listConversationOutcomesSince: ByLimit<{ conversationId: string; since: number }, OutcomeRow>;
   ping: Stmt<[], number>;
 }
 
@@ -65,8 +100,9 @@ export interface SqliteStatements {
 export function prepareStatements(db: Database.Database): SqliteStatements {
   const prepare = <P extends unknown[] | object, R = unknown>(sql: string): Stmt<P, R> =>
     db.prepare<P, R>(sql);
-  const listOutcomes = (where: string) =>
-    prepare<Record<string, string | number>, OutcomeRow>(
+  const listOutcomes = <P extends unknown[] | object>(where: string) =>
+    byLimit<P, OutcomeRow>(
+      db,
       `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where} ORDER BY at, id LIMIT @limit`,
     );
   return {
@@ -74,7 +110,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `INSERT INTO inbox_events (source, event_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (source, event_id) DO NOTHING`,
     ),
-    pendingEvents: prepare<[number], EventRow>(HOT_SQL.pendingEvents),
+    pendingEvents: byLimit<[], EventRow>(db, HOT_SQL.pendingEvents),
     markEventProcessed: prepare<[number, number]>(
       'UPDATE inbox_events SET processed_at = ? WHERE seq = ? AND processed_at IS NULL',
     ),
@@ -100,7 +136,8 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     cancelRuleTimer: prepare<[string, string]>(
       'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ?',
     ),
-    claimDueTimers: prepare<{ now: number; limit: number; leaseUntil: number }, TimerRow>(
+    claimDueTimers: byLimit<{ now: number; leaseUntil: number }, TimerRow>(
+      db,
       HOT_SQL.claimDueTimers,
     ),
     hasDueTimers: prepare<{ now: number }, number>(HOT_SQL.hasDueTimers).pluck(),
@@ -124,10 +161,12 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       )
       .pluck(),
     terminalOutcome: prepare<[string, string], OutcomeRow>(HOT_SQL.hasEnded),
-    listOutcomes: listOutcomes(''),
-    listOutcomesSince: listOutcomes('WHERE at >= @since'),
-    listConversationOutcomes: listOutcomes('WHERE conversation_id = @conversationId'),
-    listConversationOutcomesSince: listOutcomes(
+    listOutcomes: listOutcomes<[]>(''),
+    listOutcomesSince: listOutcomes<{ since: number }>('WHERE at >= @since'),
+    listConversationOutcomes: listOutcomes<{ conversationId: string }>(
+      'WHERE conversation_id = @conversationId',
+    ),
+    listConversationOutcomesSince: listOutcomes<{ conversationId: string; since: number }>(
       'WHERE conversation_id = @conversationId AND at >= @since',
     ),
 

@@ -99,6 +99,22 @@ describe('SQLite write path', () => {
     });
   });
 
+  describe('queries prepared per LIMIT value', () => {
+    it('honour every limit, also past the number of statements kept prepared', async () => {
+      const store = await SqliteStore.open(database.path);
+      try {
+        await store.insertEvents(Array.from({ length: 30 }, (_, i) => event(`e-${i}`)));
+        for (let limit = 0; limit <= 30; limit += 1) {
+          expect(await store.pendingEvents(limit)).toHaveLength(limit);
+        }
+        expect(await store.pendingEvents(Number.POSITIVE_INFINITY)).toHaveLength(30);
+        expect(await store.pendingEvents(2.7)).toHaveLength(2);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   describe('background WAL checkpoints', () => {
     it('checkpoints from a worker while the main connection only appends to the WAL', async () => {
       const db = new Database(database.path);
