@@ -117,6 +117,9 @@ export class WalCheckpointer {
         resolve();
       });
     });
+    // Referenced again while it closes: an unreferenced worker would let the process exit with
+    // this stop() still pending (nothing else may be keeping the event loop alive).
+    this.worker.ref();
     this.worker.postMessage('stop');
     const timer = setTimeout(() => {
       void this.worker.terminate();
