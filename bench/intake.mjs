@@ -1,16 +1,24 @@
 // Intake throughput and latency, as ratios against a bare Express app measured in the same run.
 //
 //   npm run bench              (builds first)
-//   node bench/intake.mjs --seconds 10 --connections 50 --rate 2000 --background both
+//   node bench/intake.mjs [--rounds 3] [--seconds 6] [--warmup 2] [--connections 50]
+//                         [--rate 2000] [--background both|true|false] [--only all|max|paced]
+//                         [--same-process] [--profile DIR]
 //
 // Targets (issue "Automatic termination", "Design for the load it will meet"):
 //   durable intake >= 0.6x the requests/s of a bare Express app that parses JSON and answers 202;
 //   p99 < 20 ms at 2,000 events/s.
 //
 // Each server under test runs alone in a child process (bench/intake-server.mjs), started fresh
-// for each measurement, while autocannon runs here: on a 2-core machine the generator in the
-// server's process would take CPU from the server (see bench/README.md). `--same-process` runs the
-// servers in this process instead, to show that distortion.
+// for each measurement, while the load generators run here: on a 2-core machine a generator in the
+// server's process takes CPU from the server (see bench/README.md). `--same-process` runs the
+// servers in this process instead, to show that distortion. `--profile DIR` passes `--cpu-prof` to
+// the server processes.
+//
+// Max throughput: autocannon, `connections` requests always in flight. Fixed rate: bench/paced-load.mjs
+// (evenly spaced, open loop; autocannon's `overallRate` sends each second's quota as a burst).
+// Rounds interleave bare and closer; results are per-round ratios and their median, plus the
+// server's CPU time per request (steadier than requests/s on a shared machine).
 //
 // closer runs as the service does (JSON logger at info, metrics). `--background true` is the
 // service's default: the inbox processor handles each accepted event (state, timers) in the same
@@ -205,6 +213,7 @@ if (values.only !== 'max') {
     `fixed rate ${rate} req/s, evenly paced (open loop, latency from each request's due time)`,
   );
   const p99s = new Map(kinds.map(([kind, background]) => [label({ kind, background }), []]));
+  let saturated = 0;
   for (let round = 1; round <= rounds; round += 1) {
     for (const [kind, background] of kinds) {
       const r = await measure(kind, background, true);
@@ -213,7 +222,20 @@ if (values.only !== 'max') {
         `  [${round}] ${label(r)}: p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, ` +
           `${r.rps.toFixed(0)} req/s${failures(r)}${lag(r)}${stored(r)}`,
       );
+      // The bare app falling behind the rate means the machine (shared, 2 cores) cannot serve
+      // it right now: that round says nothing about closer.
+      if (kind === 'bare' && r.rps < rate * 0.98) {
+        saturated += 1;
+        console.log(
+          `  [${round}] bare express cannot hold ${rate} req/s now: round not meaningful`,
+        );
+      }
     }
+  }
+  if (saturated > 0) {
+    console.log(
+      `  !! in ${saturated} of ${rounds} round(s) even the bare app fell behind: rerun on a quiet machine`,
+    );
   }
   for (const [name, values] of p99s) {
     const p99 = median(values);
