@@ -5,11 +5,10 @@ import type { TimerHandlerResult } from '../timers';
 import type { LoadedRules, InactivityRule, EventRule } from '../rules';
 import { isDryRun, lastActivityAt } from '../rules';
 import type { GenesysClient } from '../genesys';
-import { endConversation, GenesysApiError } from '../genesys';
+import { endConversation, GenesysApiError, sendConversationMessage } from '../genesys';
 import { CloserError, coerceError } from '../errors';
 import type { OutcomeSink } from './outcome-recorder';
 import { readLiveState } from './live-state';
-import { sendConversationMessage } from './send-message';
 import { closerMessageIds } from './closer-messages';
 
 /** What firing a timer needs. */
@@ -129,7 +128,12 @@ async function fireInactivity(
         at: now,
       });
     } else {
-      const sent = await sendConversationMessage(genesys, timer.conversationId, rule.warn.message);
+      const sent = await sendConversationMessage(
+        genesys,
+        timer.conversationId,
+        rule.warn.message,
+        live.conversation,
+      );
       await deps.outcomes.record({
         conversationId: timer.conversationId,
         ruleId: rule.id,

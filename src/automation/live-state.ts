@@ -1,11 +1,14 @@
-import type { GenesysClient } from '../genesys';
+import type { GenesysClient, MessageConversation } from '../genesys';
 import { GenesysApiError } from '../genesys';
 import { applyNotification } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
 
 /** The live conversation as Genesys reports it now, folded like a notification snapshot. */
 export type LiveState =
-  { kind: 'active'; state: ConversationState } | { kind: 'already-ended' } | { kind: 'not-found' };
+  /** `conversation` is the raw read, passed on so a warning does not read it again. */
+  | { kind: 'active'; state: ConversationState; conversation: MessageConversation }
+  | { kind: 'already-ended' }
+  | { kind: 'not-found' };
 
 /**
  * Reads `GET /api/v2/conversations/messages/{id}` and folds it with the same code that folds
@@ -16,7 +19,7 @@ export async function readLiveState(
   conversationId: string,
   ignoreMessageIds: ReadonlySet<string>,
 ): Promise<LiveState> {
-  let conversation: unknown;
+  let conversation: MessageConversation;
   try {
     conversation = await genesys.getMessageConversation(conversationId);
   } catch (error: unknown) {
@@ -33,5 +36,5 @@ export async function readLiveState(
   if (state === undefined || state.endedAt !== undefined) {
     return { kind: 'already-ended' };
   }
-  return { kind: 'active', state };
+  return { kind: 'active', state, conversation };
 }

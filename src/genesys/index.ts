@@ -30,13 +30,12 @@ export {
   type OperationSpec,
   type RequiredPermissions,
 } from './permissions';
+export { endConversation, type EndConversationOptions, type TerminationOutcome } from './terminate';
+export { MAX_MESSAGE_LENGTH, MAX_SMS_MESSAGE_LENGTH } from './message-channel';
 export {
-  endConversation,
-  MAX_MESSAGE_LENGTH,
-  MAX_SMS_MESSAGE_LENGTH,
-  type EndConversationOptions,
-  type TerminationOutcome,
-} from './terminate';
+  sendConversationMessage,
+  type SendConversationMessageResult,
+} from './send-conversation-message';
 export {
   createNotificationChannel,
   subscribeNotificationChannel,

@@ -1,19 +1,9 @@
 import type { Logger } from '../observability/logger';
 import type { GenesysClient } from './client';
-import { GenesysApiError, GenesysInputError, isGenesysApiError } from './errors';
-import type { Conversation, MessageConversation, MessageMediaParticipant } from './models';
-import {
-  PLUMBING_PURPOSES,
-  connectedCommunicationId,
-  findParticipant,
-  latestCommunicationId,
-  liveParticipants,
-} from './participants';
-
-/** Longest closing message for non-SMS channels (AdditionalMessage.textBody, FACTS §3). */
-export const MAX_MESSAGE_LENGTH = 2000;
-/** Longest closing message on SMS. */
-export const MAX_SMS_MESSAGE_LENGTH = 765;
+import { GenesysApiError, isGenesysApiError } from './errors';
+import type { MessageConversation } from './models';
+import { findParticipant, latestCommunicationId, liveParticipants } from './participants';
+import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
 
 /** What {@link endConversation} should do besides disconnecting. */
 export interface EndConversationOptions {
@@ -55,65 +45,6 @@ export type TerminationOutcome =
       wouldSendMessage: boolean;
       wouldDisconnect: string[];
     };
-
-interface MessageChannel {
-  participantId: string;
-  communicationId: string;
-}
-
-function validateMessage(message: string | undefined): void {
-  if (message === undefined) {
-    return;
-  }
-  if (message.trim() === '') {
-    throw new GenesysInputError('The closing message is empty');
-  }
-  if (message.length > MAX_MESSAGE_LENGTH) {
-    throw new GenesysInputError(
-      `The closing message has ${message.length} characters; Genesys accepts at most ${MAX_MESSAGE_LENGTH}`,
-      { length: message.length, max: MAX_MESSAGE_LENGTH },
-    );
-  }
-}
-
-function validateSmsLength(message: string | undefined, conversation: MessageConversation): void {
-  const sms = conversation.participants.some((p) => p.purpose === 'customer' && p.type === 'sms');
-  if (message !== undefined && sms && message.length > MAX_SMS_MESSAGE_LENGTH) {
-    throw new GenesysInputError(
-      `The closing message has ${message.length} characters; SMS accepts at most ${MAX_SMS_MESSAGE_LENGTH}`,
-      { length: message.length, max: MAX_SMS_MESSAGE_LENGTH },
-    );
-  }
-}
-
-/**
- * The communication to send the closing message on: the connected agent's; else (bot or flow
- * session) any other connected non-customer party's, routing plumbing (acd, ivr) excluded.
- * A participant counts as connected when a communication says so, or — when communications carry
- * no state — when the message model says it is live.
- */
-function chooseMessageChannel(
-  generic: Conversation,
-  live: MessageMediaParticipant[],
-): MessageChannel | undefined {
-  const liveIds = new Set(live.map((p) => p.id));
-  const candidates = generic.participants
-    .filter((p) => p.purpose !== 'customer' && !PLUMBING_PURPOSES.has(p.purpose ?? ''))
-    .map((p) => ({
-      participant: p,
-      communicationId:
-        connectedCommunicationId(p) ??
-        (liveIds.has(p.id) && p.messages.every((m) => m.state === undefined)
-          ? latestCommunicationId(p)
-          : undefined),
-    }))
-    .filter((c) => c.communicationId !== undefined);
-  const chosen = candidates.find((c) => c.participant.purpose === 'agent') ?? candidates[0];
-  if (chosen?.communicationId === undefined) {
-    return undefined;
-  }
-  return { participantId: chosen.participant.id, communicationId: chosen.communicationId };
-}
 
 function describeFailure(error: unknown): string {
   if (error instanceof GenesysApiError) {

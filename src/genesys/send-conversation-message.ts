@@ -1,0 +1,35 @@
+import type { GenesysClient } from './client';
+import type { MessageConversation } from './models';
+import { liveParticipants } from './participants';
+import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
+
+/** Result of {@link sendConversationMessage}. */
+export type SendConversationMessageResult =
+  | { sent: true; messageId: string | undefined; communicationId: string }
+  | { sent: false; reason: string };
+
+/**
+ * Sends a text into a live messaging conversation (closer's inactivity warning) on the same
+ * communication `endConversation` sends its closing message on: the connected agent's, else a
+ * connected bot/flow party's. The communication id comes from the generic conversation read.
+ *
+ * @param live the message conversation when the caller has just read it (saves a request).
+ * @throws GenesysInputError for an empty or too long text; GenesysApiError for read/send failures.
+ */
+export async function sendConversationMessage(
+  client: GenesysClient,
+  conversationId: string,
+  text: string,
+  live?: MessageConversation,
+): Promise<SendConversationMessageResult> {
+  validateMessage(text, 'message');
+  const conversation = live ?? (await client.getMessageConversation(conversationId));
+  validateSmsLength(text, conversation, 'message');
+  const generic = await client.getConversation(conversationId);
+  const channel = chooseMessageChannel(generic, liveParticipants(conversation));
+  if (channel === undefined) {
+    return { sent: false, reason: 'no connected agent or bot/flow communication to send from' };
+  }
+  const data = await client.sendMessage(conversationId, channel.communicationId, text);
+  return { sent: true, messageId: data.id, communicationId: channel.communicationId };
+}
