@@ -2,7 +2,8 @@ import type { Clock } from '../timers/clock';
 import type { Logger } from '../observability/logger';
 import type { InboxEvent, Store } from '../store/store';
 import type { LoadedRules } from '../rules';
-import { applyNotification, conversationIdOf } from '../tracking';
+import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
+import { genesysEventPayloadSchema } from '../intake';
 import { closerMessageIds } from './closer-messages';
 import { armInactivityTimers } from './arm-inactivity';
 import { armEventRules } from './arm-event-rules';
@@ -118,23 +119,15 @@ export class InboxProcessor {
   }
 }
 
-interface NotificationPayload {
-  topicName: string;
-  eventBody: unknown;
-  time?: number;
-}
-
-function readNotification(payload: unknown): NotificationPayload | undefined {
-  if (typeof payload !== 'object' || payload === null) {
+/**
+ * The stored payload of a Genesys event, as intake wrote it (`genesysEventPayloadSchema` is the
+ * single source of its shape); undefined for anything else.
+ */
+function readNotification(payload: unknown): GenesysNotification | undefined {
+  const parsed = genesysEventPayloadSchema.safeParse(payload);
+  if (!parsed.success) {
     return undefined;
   }
-  const record = payload as Record<string, unknown>;
-  const topicName = record.topicName;
-  if (typeof topicName !== 'string') {
-    return undefined;
-  }
-  const time = typeof record.time === 'number' ? record.time : undefined;
-  return time === undefined
-    ? { topicName, eventBody: record.eventBody }
-    : { topicName, eventBody: record.eventBody, time };
+  const { topicName, eventBody, time } = parsed.data;
+  return time === undefined ? { topicName, eventBody } : { topicName, eventBody, time };
 }
