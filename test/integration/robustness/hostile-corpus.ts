@@ -4,17 +4,8 @@
  * still be spliced into otherwise valid bodies.
  */
 
-/** mulberry32: a tiny seeded PRNG in [0, 1), so every run sends the same corpus. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the simulator's seeded PRNG in [0, 1), so every run sends the same corpus. */
+export { seededRandom as mulberry32 } from '../../../src/simulator/http-util';
 
 /** An integer in [0, max). */
 export function randomInt(rng: () => number, max: number): number {
