@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../timers/clock';
 import type { Logger } from '../observability/logger';
 import type { InboxEvent, Store } from '../store/store';
@@ -53,8 +54,14 @@ export class InboxProcessor {
     const batchSize = this.options.batchSize ?? 200;
     for (;;) {
       this.again = false;
+      await nextTurn();
       const events = await this.options.store.pendingEvents(batchSize);
       for (const event of events) {
+        // The processor shares the event loop with intake, and SQLite calls resolve without I/O:
+        // without a turn between events a backlog would be worked off in one run while intake
+        // requests wait. Yielding here answers requests between events; under more load than the
+        // processor can take, the backlog waits in the inbox instead.
+        await nextTurn();
         await this.handle(event);
       }
       if (events.length > 0) {
