@@ -37,7 +37,7 @@ interface CachedToken {
 }
 
 /**
- * Client-credentials token cache (FACTS §4): `POST <login>/oauth/token` with Basic auth and the
+ * Client-credentials token cache (docs/genesys/facts.md §4): `POST <login>/oauth/token` with Basic auth and the
  * form body `grant_type=client_credentials` — never a `scope`, which does not apply to this grant.
  * Concurrent callers share one in-flight token request (single flight). The token is refreshed
  * before it expires and can be invalidated after a 401.

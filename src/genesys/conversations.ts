@@ -16,7 +16,7 @@ import { isGenesysApiError } from './errors';
 
 /**
  * The Genesys operations closer performs, each a few lines over `send()`. Paths, methods and
- * bodies follow FACTS §1–§4 and openapi-subset.json; every one throws GenesysApiError.
+ * bodies follow docs/genesys/facts.md §1–§4 and openapi-subset.json; every one throws GenesysApiError.
  */
 
 /** `GET /api/v2/tokens/me`: who this token is (org, OAuth client). */

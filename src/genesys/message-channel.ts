@@ -8,7 +8,7 @@ import { PLUMBING_PURPOSES, connectedCommunicationId, latestCommunicationId } fr
  * (closer's warnings), so both pick the same communication and apply the same limits.
  */
 
-/** Longest closing message for non-SMS channels (AdditionalMessage.textBody, FACTS §3). */
+/** Longest closing message for non-SMS channels (AdditionalMessage.textBody, docs/genesys/facts.md §3). */
 export const MAX_MESSAGE_LENGTH = 2000;
 /** Longest closing message on SMS. */
 export const MAX_SMS_MESSAGE_LENGTH = 765;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The parts of Genesys payloads closer reads. Loose objects: unknown fields pass through, and only
  * the fields closer depends on are required, so Genesys adding fields never breaks closer.
- * Field meanings: FACTS §2–§4 (index.d.ts, GO-SDK comments).
+ * Field meanings: docs/genesys/facts.md §2–§4 (index.d.ts, GO-SDK comments).
  */
 
 /** `POST /oauth/token` success body (client-credentials grant). */
@@ -22,7 +22,7 @@ export const OAuthErrorSchema = z.looseObject({
   error_description: z.string().optional(),
 });
 
-/** Genesys `ErrorBody` (FACTS §4). */
+/** Genesys `ErrorBody` (docs/genesys/facts.md §4). */
 export const ErrorBodySchema = z.looseObject({
   message: z.string().optional(),
   code: z.string().optional(),
@@ -121,7 +121,7 @@ export const TokenInfoSchema = z.looseObject({
 });
 export type TokenInfo = z.infer<typeof TokenInfoSchema>;
 
-/** `WrapupInput` body of the apply-wrap-up operation (FACTS §3). */
+/** `WrapupInput` body of the apply-wrap-up operation (docs/genesys/facts.md §3). */
 export interface WrapupInput {
   /** Wrap-up code id. */
   code: string;

@@ -4,19 +4,19 @@ import { GENESYS_OPERATIONS as OPS, buildPath } from './permissions';
 import { expectBody, type GenesysSender } from './send';
 
 /**
- * Notification channel operations (FACTS §7, JS-SDK NotificationsApi.md): create a channel, set
+ * Notification channel operations (docs/genesys/facts.md §7, JS-SDK NotificationsApi.md): create a channel, set
  * its topic subscriptions. The channel endpoints need no documented permission; each *topic* does,
  * and Genesys reports a topic it refuses in the subscription answer (`state`, `rejectionReason`,
  * `missingPermissions`) rather than failing the request.
  */
 
-/** Most topics one channel may carry (third-party reports, FACTS §7). */
+/** Most topics one channel may carry (third-party reports, docs/genesys/facts.md §7). */
 export const MAX_TOPICS_PER_CHANNEL = 1000;
 
-/** Channels per OAuth client; creating one more removes the least recently used (FACTS §7). */
+/** Channels per OAuth client; creating one more removes the least recently used (docs/genesys/facts.md §7). */
 export const MAX_CHANNELS_PER_CLIENT = 20;
 
-/** The message-conversation snapshots of one queue (FACTS §7 topic list). */
+/** The message-conversation snapshots of one queue (docs/genesys/facts.md §7 topic list). */
 export function queueConversationsTopic(queueId: string): string {
   return `v2.routing.queues.${queueId}.conversations.messages`;
 }

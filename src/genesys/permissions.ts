@@ -1,11 +1,11 @@
 /**
  * Which Genesys permissions each operation closer performs needs, and the words that explain a
- * 403. Permissions come from the SDK docs quoted in FACTS §1–§4 ("Requires ANY permissions" /
+ * 403. Permissions come from the SDK docs quoted in docs/genesys/facts.md §1–§4 ("Requires ANY permissions" /
  * "Requires ALL permissions"); the 2018 OpenAPI subset is too old for them.
  *
  * Terminology: a *permission* (`conversation:communication:disconnect`) is granted by a *role*;
  * a client-credentials OAuth client is authorized by the roles assigned to it, never by OAuth
- * scopes (FACTS §4, GO-SDK `oauthclient.go`).
+ * scopes (docs/genesys/facts.md §4, GO-SDK `oauthclient.go`).
  */
 
 import { CloserError } from '../errors';
@@ -31,25 +31,25 @@ export const GENESYS_OPERATIONS = {
     method: 'GET',
     path: '/api/v2/tokens/me',
     permissions: NONE,
-    source: 'FACTS §4 (JS-SDK TokensApi.md)',
+    source: 'docs/genesys/facts.md §4 (JS-SDK TokensApi.md)',
   },
   getMessageConversation: {
     method: 'GET',
     path: '/api/v2/conversations/messages/{conversationId}',
     permissions: NONE,
-    source: 'FACTS §2 (JS-SDK ConversationsApi.md: "Requires NO permissions")',
+    source: 'docs/genesys/facts.md §2 (JS-SDK ConversationsApi.md: "Requires NO permissions")',
   },
   getConversation: {
     method: 'GET',
     path: '/api/v2/conversations/{conversationId}',
     permissions: { any: ['conversation:communication:view'] },
-    source: 'FACTS §2',
+    source: 'docs/genesys/facts.md §2',
   },
   disconnectMessageConversation: {
     method: 'PATCH',
     path: '/api/v2/conversations/messages/{conversationId}',
     permissions: { any: ['conversation:communication:disconnect', 'conversation:message:park'] },
-    source: 'FACTS §1',
+    source: 'docs/genesys/facts.md §1',
   },
   disconnectMessageParticipant: {
     method: 'PATCH',
@@ -61,32 +61,32 @@ export const GENESYS_OPERATIONS = {
         'conversation:communication:disconnect',
       ],
     },
-    source: 'FACTS §1',
+    source: 'docs/genesys/facts.md §1',
   },
   sendMessage: {
     method: 'POST',
     path: '/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages',
     permissions: { any: ['conversation:message:create', 'conversation:webmessaging:create'] },
-    source: 'FACTS §3',
+    source: 'docs/genesys/facts.md §3',
   },
   applyWrapup: {
     method: 'POST',
     path: '/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup',
     permissions: { any: ['conversation:participant:wrapup'] },
-    source: 'FACTS §3',
+    source: 'docs/genesys/facts.md §3',
   },
   createNotificationChannel: {
     method: 'POST',
     path: '/api/v2/notifications/channels',
     permissions: NONE,
-    source: 'FACTS §7 (JS-SDK NotificationsApi.md lists no permission)',
+    source: 'docs/genesys/facts.md §7 (JS-SDK NotificationsApi.md lists no permission)',
   },
   subscribeNotificationChannel: {
     method: 'PUT',
     path: '/api/v2/notifications/channels/{channelId}/subscriptions',
     // The topics need permissions; Genesys reports them per topic (`missingPermissions`).
     permissions: NONE,
-    source: 'FACTS §7 (JS-SDK NotificationsApi.md lists no permission; topics do need some)',
+    source: 'docs/genesys/facts.md §7 (JS-SDK NotificationsApi.md lists no permission; topics do need some)',
   },
 } as const satisfies Record<string, OperationSpec>;
 

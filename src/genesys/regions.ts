@@ -2,7 +2,7 @@ import { GenesysConfigError } from './errors';
 
 /**
  * Genesys Cloud region keys and their host suffixes, as the official JS SDK lists them
- * (`PureCloudRegionHosts.js`, FACTS §5). The API lives at `https://api.<host>`, the OAuth
+ * (`PureCloudRegionHosts.js`, docs/genesys/facts.md §5). The API lives at `https://api.<host>`, the OAuth
  * token endpoint at `https://login.<host>`.
  */
 export const REGION_HOSTS = {

@@ -1,6 +1,6 @@
 /**
  * When to retry a Genesys request and how long to wait: pure functions, no I/O, so every rule is
- * unit-tested. Policy (FACTS §6 — the official JS SDK has no retry, the Go SDK's is the model):
+ * unit-tested. Policy (docs/genesys/facts.md §6 — the official JS SDK has no retry, the Go SDK's is the model):
  * retry network errors, 5xx except 501, and 429; honour `Retry-After` (seconds or HTTP date) or
  * else `inin-ratelimit-reset` (seconds) on 429, up to a cap; otherwise jittered exponential
  * backoff. Non-idempotent requests are only re-sent after a failure that proves nothing happened.

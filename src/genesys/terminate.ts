@@ -54,7 +54,7 @@ function describeFailure(error: unknown): string {
 }
 
 /**
- * Ends a Genesys messaging conversation correctly (FACTS §1–§3):
+ * Ends a Genesys messaging conversation correctly (docs/genesys/facts.md §1–§3):
  * 1. reads it (`GET …/messages/{id}`): 404 → `not-found`; nobody live (see `liveParticipants`:
  *    no connected party other than acd/ivr) → `already-ended`, nothing sent;
  * 2. sends the closing message, if any, on the agent's (else the bot/flow's) communication —

@@ -1,6 +1,6 @@
 /**
  * OAuth clients, the client-credentials token endpoint and bearer-token checks. Authorization is
- * by the permissions of the client's roles, never by `scope` (FACTS §4).
+ * by the permissions of the client's roles, never by `scope` (docs/genesys/facts.md §4).
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../timers/clock';

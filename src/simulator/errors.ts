@@ -1,6 +1,6 @@
 /**
  * Genesys `ErrorBody` answers. Codes and message templates are the ones Genesys documents
- * (SW2018 responses, FACTS §1/§4); see README.md for sources.
+ * (SW2018 responses, docs/genesys/facts.md §1/§4); see README.md for sources.
  */
 import { randomUUID } from 'node:crypto';
 import type { Models } from 'purecloud-platform-client-v2';

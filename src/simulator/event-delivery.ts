@@ -1,5 +1,5 @@
 /**
- * Delivers topic messages to an HTTP receiver as Amazon EventBridge envelopes (FACTS §7), one
+ * Delivers topic messages to an HTTP receiver as Amazon EventBridge envelopes (docs/genesys/facts.md §7), one
  * envelope per POST, as an EventBridge API destination does. Deliveries run in the background in
  * one queue (so per-conversation order holds), retry a bounded number of times, and never block
  * the API answer that caused them.

@@ -1,5 +1,5 @@
 /**
- * Notification channels (FACTS §7): REST-created channels, topic subscriptions, and a WebSocket
+ * Notification channels (docs/genesys/facts.md §7): REST-created channels, topic subscriptions, and a WebSocket
  * at each channel's connectUri that pushes `{topicName, version, eventBody, metadata}` for
  * subscribed topics, `channel.metadata` heartbeats, and a `pong` answer to `{"message":"ping"}`.
  */

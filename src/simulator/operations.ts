@@ -1,6 +1,6 @@
 /**
  * The operation table: every /api/v2 route the simulator answers, with the permissions Genesys
- * requires (JS-SDK docs via FACTS §1–§4/§7). `any` = "Requires ANY permissions" (one is enough,
+ * requires (JS-SDK docs via docs/genesys/facts.md §1–§4/§7). `any` = "Requires ANY permissions" (one is enough,
  * 403 `missing.any.permissions`), `all` = "Requires ALL permissions" (403 `missing.permissions`),
  * `none` = "Requires NO permissions". A method+path not in this table answers 404 `not.found`.
  */

@@ -1,6 +1,6 @@
 /**
  * Per-OAuth-client fixed-window rate limiting with Genesys's `inin-ratelimit-*` headers
- * (FACTS §6: count, allowed, reset in seconds) and `Retry-After` on 429.
+ * (docs/genesys/facts.md §6: count, allowed, reset in seconds) and `Retry-After` on 429.
  */
 import type { Clock } from '../timers/clock';
 import { SimHttpError } from './errors';

@@ -1,6 +1,6 @@
 /**
  * /api/v2/conversations handlers: read, disconnect (conversation, leg, communication), send a
- * message, wrap-up. Status codes per FACTS §1–§3; every disconnect attempt that reaches a handler
+ * message, wrap-up. Status codes per docs/genesys/facts.md §1–§3; every disconnect attempt that reaches a handler
  * for an existing conversation increments `disconnectCount`.
  */
 import { z } from 'zod';
@@ -17,7 +17,7 @@ import {
 } from './models';
 import type { SimConversation, SimParticipant } from './world';
 
-/** Longest `textBody` Genesys accepts: 2000 chars, 765 for SMS (FACTS §3). */
+/** Longest `textBody` Genesys accepts: 2000 chars, 765 for SMS (docs/genesys/facts.md §3). */
 export const MAX_TEXT_BODY = 2000;
 export const MAX_SMS_TEXT_BODY = 765;
 

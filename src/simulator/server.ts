@@ -23,7 +23,7 @@ import type { RunningSimulator, SeenRequest, SimulatorOptions } from './types';
 import { SimWorld, summarize } from './world';
 import type { SimChange } from './world';
 
-/** Default `expires_in` of issued tokens: 24 h, Genesys's default (FACTS §4). */
+/** Default `expires_in` of issued tokens: 24 h, Genesys's default (docs/genesys/facts.md §4). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 86_400;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {

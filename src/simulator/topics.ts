@@ -1,5 +1,5 @@
 /**
- * Which notification topics a world change produces (FACTS §7): the queue and user
+ * Which notification topics a world change produces (docs/genesys/facts.md §7): the queue and user
  * message-conversation snapshots on every change, and detail events for legs starting/ending.
  */
 import { toDetailEvent, toQueueSnapshot } from './models';

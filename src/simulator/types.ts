@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   port?: number;
   /** Source of message times, token expiry and rate windows; default `systemClock`. */
   clock?: Clock;
-  /** `expires_in` of issued tokens in seconds; default 86400 (Genesys default, FACTS §4). */
+  /** `expires_in` of issued tokens in seconds; default 86400 (Genesys default, docs/genesys/facts.md §4). */
   tokenTtlSeconds?: number;
   /** Per-OAuth-client limit; default none. */
   rateLimit?: SimRateLimit;

@@ -10,7 +10,7 @@ import type { DetailEventKind } from './topics';
  * The participant a detail event speaks about: `customer.*` → a `customer` leg, `user.*` → an
  * `agent` leg, `acd.*` → an `acd` leg; `.start` → `connected`, `.end` → `disconnected`. Flow, ACW
  * and wrap-up events describe no participant state closer needs (the purpose Genesys gives flow
- * legs is not confirmed in FACTS.md §2), so they only update metadata and times.
+ * legs is not confirmed in docs/genesys/facts.md §2), so they only update metadata and times.
  */
 const PARTICIPANT_EFFECT: Partial<Record<DetailEventKind, { purpose: string; state: string }>> = {
   'customer.start': { purpose: 'customer', state: 'connected' },

@@ -1,5 +1,5 @@
 /**
- * Parsing of the notification topic names closer tracks (FACTS.md §7, JS-SDK
+ * Parsing of the notification topic names closer tracks (docs/genesys/facts.md §7, JS-SDK
  * `notificationMappings.json`). Anything else is not a conversation event for closer.
  */
 

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 
 /**
  * Payload builders for intake tests (unit, integration, e2e): EventBridge envelopes as the Genesys
- * partner event source delivers them (FACTS §7), bare Genesys notifications, and webhook requests
+ * partner event source delivers them (docs/genesys/facts.md §7), bare Genesys notifications, and webhook requests
  * signed with each supported scheme. Signing here is written independently of src/intake so tests
  * check the verifiers against the schemes, not against themselves.
  */

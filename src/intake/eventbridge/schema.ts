@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * What intake accepts on `POST /events/eventbridge` (FACTS §7): an EventBridge envelope from the
+ * What intake accepts on `POST /events/eventbridge` (docs/genesys/facts.md §7): an EventBridge envelope from the
  * Genesys partner event source, an array of them, or a bare Genesys notification (forwarders).
  * Lenient on extra fields (loose objects, so new Genesys/AWS fields never break intake), strict on
  * the fields we use. Built once at module load: no per-request schema compilation.
