@@ -86,7 +86,8 @@ export const GENESYS_OPERATIONS = {
     path: '/api/v2/notifications/channels/{channelId}/subscriptions',
     // The topics need permissions; Genesys reports them per topic (`missingPermissions`).
     permissions: NONE,
-    source: 'docs/genesys/facts.md §7 (JS-SDK NotificationsApi.md lists no permission; topics do need some)',
+    source:
+      'docs/genesys/facts.md §7 (JS-SDK NotificationsApi.md lists no permission; topics do need some)',
   },
 } as const satisfies Record<string, OperationSpec>;
 
