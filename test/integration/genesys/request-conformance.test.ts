@@ -1,192 +1,159 @@
 /**
  * Request-shape conformance: every request closer's Genesys client sends must be a documented
- * Genesys operation with a documented body. Documented = an operation of the Swagger subset
- * (shared/genesys/openapi-subset.json) or an operation FACTS.md lists that the 2018 subset lacks.
+ * Genesys operation with a documented body. Documented = an operation of Genesys's official
+ * JavaScript SDK installed as a devDependency (`purecloud-platform-client-v2`): its api/*.js files
+ * give each operation's method and path template, its index.d.ts the body model and the model's
+ * fields (see ./support/sdk-oracle.ts). Nothing here reads outside the repo.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { endConversation, type GenesysClient } from '../../../src/genesys';
 import type { SeenRequest } from '../../../src/simulator';
 import { startTestSimulator, type TestSimulator } from '../../helpers/simulator';
 import { clientFor } from './support';
+import {
+  loadSdkOracle,
+  matchOperation,
+  parseType,
+  typeProblems,
+  type SdkOperation,
+  type SdkOracle,
+} from './support/sdk-oracle';
 
-// The repo and shared/ are siblings (here /work/main + /work/shared; in CI a clone with shared/ beside it).
-const OPENAPI_PATH = path.resolve(__dirname, '../../../../shared/genesys/openapi-subset.json');
-
-interface SchemaProperty {
-  type?: string;
-  enum?: string[];
-  $ref?: string;
-}
-interface Definition {
-  required?: string[];
-  properties: Record<string, SchemaProperty>;
-}
-interface Operation {
-  parameters?: {
-    in: string;
-    schema?: { $ref?: string; type?: string; items?: { $ref?: string } };
-  }[];
-}
-interface Swagger {
-  paths: Record<string, Record<string, Operation>>;
-  definitions: Record<string, Definition>;
-}
-
-/** A documented operation: method, path template, and the body's definition (if it takes one). */
-interface DocumentedOperation {
-  method: string;
-  template: string;
-  bodyDefinition?: Definition;
-  /** The body is a JSON array of `bodyDefinition` items (e.g. subscription topic lists). */
-  bodyIsArray?: boolean;
-  source: string;
-}
+const oracle: SdkOracle = loadSdkOracle();
 
 /**
- * Operations closer may call that the 2018 Swagger subset lacks, hard-coded from FACTS.md:
- * - FACTS §3 "Wrap-up": POST …/participants/{participantId}/communications/{communicationId}/wrapup,
- *   body WrapupInput: code, name, notes, tags, durationSeconds, endTime, provisional,
- *   disableEndTimeUpdates (JS-SDK index.d.ts).
+ * Operations whose body model's `required` list is not enforced, with the reason: the PATCH that
+ * disconnects a whole message conversation takes the `Conversation` model (which requires
+ * `startTime` and `participants`), but only `state` is valid on update — "On update,
+ * 'disconnected' will disconnect the conversation. No other values are valid"
+ * (docs/genesys/facts.md §1). Unknown fields and wrong types are still reported.
  */
-const FACTS_EXTRA: DocumentedOperation[] = [
-  {
-    method: 'POST',
-    template:
-      '/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup',
-    bodyDefinition: {
-      properties: {
-        code: { type: 'string' },
-        name: { type: 'string' },
-        notes: { type: 'string' },
-        tags: { type: 'array' },
-        durationSeconds: { type: 'integer' },
-        endTime: { type: 'string' },
-        provisional: { type: 'boolean' },
-        disableEndTimeUpdates: { type: 'boolean' },
-      },
-    },
-    source: 'FACTS §3',
-  },
-];
+const ROOT_REQUIRED_EXEMPT = new Set(['patchConversationsMessage']);
 
-/**
- * Schema `required` lists not enforced, with the reason: the PATCH that disconnects a message
- * conversation takes the `Conversation` model, but only `state` is valid on update (FACTS §1:
- * "On update, 'disconnected' will disconnect the conversation. No other values are valid").
- */
-const REQUIRED_EXEMPT = new Set(['PATCH /api/v2/conversations/messages/{conversationId}']);
-
-function loadDocumentedOperations(): DocumentedOperation[] {
-  const swagger = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as Swagger;
-  const operations: DocumentedOperation[] = [];
-  for (const [template, methods] of Object.entries(swagger.paths)) {
-    for (const [method, operation] of Object.entries(methods)) {
-      const schema = operation.parameters?.find((p) => p.in === 'body')?.schema;
-      const bodyIsArray = schema?.type === 'array';
-      const ref = bodyIsArray ? schema.items?.$ref : schema?.$ref;
-      const name = ref?.replace('#/definitions/', '');
-      const definition = name === undefined ? undefined : swagger.definitions[name];
-      operations.push({
-        method: method.toUpperCase(),
-        template,
-        ...(definition === undefined ? {} : { bodyDefinition: definition }),
-        ...(bodyIsArray ? { bodyIsArray } : {}),
-        source: 'openapi-subset.json',
-      });
-    }
-  }
-  return [...operations, ...FACTS_EXTRA];
+function key(op: SdkOperation): string {
+  return `${op.method} ${op.template}`;
 }
 
-function templateRegex(template: string): RegExp {
-  const escaped = template
-    .split(/\{[^}]+\}/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${escaped}$`);
+function match(request: Pick<SeenRequest, 'method' | 'path'>): SdkOperation | undefined {
+  return matchOperation(oracle.operations, request.method, request.path);
 }
 
-/** The most specific documented operation matching a request (literal segments beat parameters). */
-function match(
-  operations: DocumentedOperation[],
-  request: SeenRequest,
-): DocumentedOperation | undefined {
-  const candidates = operations.filter(
-    (op) => op.method === request.method && templateRegex(op.template).test(request.path),
-  );
-  const literalLength = (op: DocumentedOperation): number =>
-    op.template.replace(/\{[^}]+\}/g, '').length;
-  return candidates.sort((a, b) => literalLength(b) - literalLength(a))[0];
+/** Problems with a request body against the operation's SDK body model. */
+function bodyProblems(op: SdkOperation, body: unknown): string[] {
+  if (!op.takesBody) {
+    return body === undefined ? [] : [`${key(op)} takes no body but got one`];
+  }
+  if (op.body === undefined) {
+    return [`${key(op)}: the SDK declares no body type for ${op.operationId}`];
+  }
+  if (body === undefined) {
+    return [];
+  }
+  return typeProblems(oracle.models, op.body, body, `${key(op)} body`, {
+    ignoreRootRequired: ROOT_REQUIRED_EXEMPT.has(op.operationId),
+  });
 }
 
-function typeOf(value: unknown): string {
-  if (Array.isArray(value)) {
-    return 'array';
-  }
-  if (typeof value === 'number') {
-    return Number.isInteger(value) ? 'integer' : 'number';
-  }
-  return typeof value;
-}
-
-/** Problems with a JSON body against its definition (unknown property, wrong type, bad enum, missing required). */
-function bodyProblems(op: DocumentedOperation, body: unknown): string[] {
-  const key = `${op.method} ${op.template}`;
-  if (op.bodyDefinition === undefined) {
-    return body === undefined ? [] : [`${key} takes no body but got one`];
-  }
-  if (op.bodyIsArray === true) {
-    if (!Array.isArray(body)) {
-      return [`${key} body is not a JSON array`];
-    }
-    const item: DocumentedOperation = { ...op, bodyIsArray: false };
-    return body.flatMap((element, index) =>
-      bodyProblems(item, element).map((problem) => `[${index}] ${problem}`),
+describe('the SDK oracle', () => {
+  it(`reads every operation of the installed SDK (${oracle.version})`, () => {
+    expect(oracle.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(oracle.operations.length).toBeGreaterThan(1000);
+    expect(oracle.operations.length).toBe(oracle.callApiCount);
+    // Each operation is parsed completely: an operation that sends a body has a declared type.
+    const untyped = oracle.operations.filter((op) => op.takesBody && op.body === undefined);
+    expect(untyped.map((op) => `${op.api}.${op.operationId}`)).toEqual([]);
+    expect(oracle.models.size).toBeGreaterThan(1000);
+    // Every field type of every model is one the checker understands.
+    const opaque = [...oracle.models].flatMap(([name, fields]) =>
+      [...fields]
+        .filter(([, field]) => JSON.stringify(field.type).includes('"unknown"'))
+        .map(([field]) => `${name}.${field}`),
     );
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return [`${key} body is not a JSON object`];
-  }
-  const problems: string[] = [];
-  const record = body as Record<string, unknown>;
-  for (const [name, value] of Object.entries(record)) {
-    const property = op.bodyDefinition.properties[name];
-    if (property === undefined) {
-      problems.push(`${key}: property "${name}" is not in the documented schema`);
-      continue;
+    expect(opaque).toEqual([]);
+  });
+
+  it('knows the operations closer uses, with their body models', () => {
+    const byId = (id: string): Pick<SdkOperation, 'method' | 'template' | 'body'> | undefined => {
+      const op = oracle.operations.find((o) => o.operationId === id);
+      return op && { method: op.method, template: op.template, ...(op.body && { body: op.body }) };
+    };
+    expect(byId('patchConversationsMessage')).toEqual({
+      method: 'PATCH',
+      template: '/api/v2/conversations/messages/{conversationId}',
+      body: { kind: 'model', name: 'Conversation' },
+    });
+    expect(byId('patchConversationsMessageParticipant')).toEqual({
+      method: 'PATCH',
+      template: '/api/v2/conversations/messages/{conversationId}/participants/{participantId}',
+      body: { kind: 'model', name: 'MediaParticipantRequest' },
+    });
+    expect(byId('postConversationsMessageCommunicationMessages')?.body).toEqual({
+      kind: 'model',
+      name: 'AdditionalMessage',
+    });
+    expect(byId('postConversationsMessageParticipantCommunicationWrapup')?.body).toEqual({
+      kind: 'model',
+      name: 'WrapupInput',
+    });
+    expect(byId('putNotificationsChannelSubscriptions')?.body).toEqual({
+      kind: 'array',
+      of: { kind: 'model', name: 'ChannelTopic' },
+    });
+  });
+
+  it('does not document operations that do not exist (the webmessaging DELETE)', () => {
+    expect(match({ method: 'DELETE', path: '/api/v2/conversations/webmessaging/abc' })).toBe(
+      undefined,
+    );
+    expect(
+      oracle.operations.filter((op) => op.template.includes('/conversations/webmessaging')),
+    ).toEqual([]);
+    // A documented path with an undocumented method is not documented either.
+    expect(match({ method: 'DELETE', path: '/api/v2/conversations/messages/abc' })).toBe(undefined);
+  });
+
+  it('flags bodies that leave the documented model', () => {
+    const participantPatch = match({
+      method: 'PATCH',
+      path: '/api/v2/conversations/messages/c1/participants/p1',
+    });
+    expect(participantPatch?.operationId).toBe('patchConversationsMessageParticipant');
+    if (participantPatch === undefined) {
+      return;
     }
-    const expected = property.type ?? (property.$ref === undefined ? undefined : 'object');
-    const actual = typeOf(value);
-    if (
-      expected !== undefined &&
-      expected !== actual &&
-      !(expected === 'number' && actual === 'integer')
-    ) {
-      problems.push(`${key}: "${name}" is ${actual}, documented ${expected}`);
-    }
-    if (property.enum !== undefined && !property.enum.includes(String(value))) {
-      problems.push(`${key}: "${name}"=${String(value)} not in ${property.enum.join('|')}`);
-    }
-  }
-  if (!REQUIRED_EXEMPT.has(key)) {
-    for (const name of op.bodyDefinition.required ?? []) {
-      if (!(name in record)) {
-        problems.push(`${key}: required "${name}" missing`);
-      }
-    }
-  }
-  return problems;
-}
+    expect(bodyProblems(participantPatch, { state: 'disconnected' })).toEqual([]);
+    expect(bodyProblems(participantPatch, { state: 'disconnected', reason: 'idle' })).toEqual([
+      `${key(participantPatch)} body.reason: not a field of MediaParticipantRequest`,
+    ]);
+    expect(bodyProblems(participantPatch, { held: 'yes' })).toEqual([
+      `${key(participantPatch)} body.held: is string, model says boolean`,
+    ]);
+    expect(bodyProblems(participantPatch, { wrapup: { code: 'w1', colour: 'red' } })).toEqual([
+      `${key(participantPatch)} body.wrapup.colour: not a field of WrapupInput`,
+    ]);
+    const send = match({
+      method: 'POST',
+      path: '/api/v2/conversations/messages/c1/communications/m1/messages',
+    });
+    expect(send && bodyProblems(send, { mediaIds: [] })).toEqual([
+      'POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages body.textBody: required by AdditionalMessage, missing',
+    ]);
+    const channel = match({ method: 'POST', path: '/api/v2/notifications/channels' });
+    expect(channel && bodyProblems(channel, {})).toEqual([
+      'POST /api/v2/notifications/channels takes no body but got one',
+    ]);
+    expect(parseType('{ [key: string]: Array<Models.ChannelTopic>; }')).toEqual({
+      kind: 'map',
+      of: { kind: 'array', of: { kind: 'model', name: 'ChannelTopic' } },
+    });
+  });
+});
 
 describe('request conformance: closer sends only documented Genesys requests', () => {
   let t: TestSimulator;
   let client: GenesysClient;
   let seen: SeenRequest[];
-  let operations: DocumentedOperation[];
 
   beforeAll(async () => {
-    operations = loadDocumentedOperations();
     t = await startTestSimulator();
     client = clientFor(t);
     t.sim.clearRequests();
@@ -220,25 +187,24 @@ describe('request conformance: closer sends only documented Genesys requests', (
     await t.sim.close();
   });
 
-  it('loaded the documented operations', () => {
-    expect(operations.length).toBeGreaterThan(10);
-  });
-
   it('exercised every operation closer performs', () => {
     const used = new Set(
-      seen.map((r) => `${r.method} ${match(operations, r)?.template ?? r.path}`),
+      seen.map((r) => {
+        const op = match(r);
+        return op === undefined ? `${r.method} ${r.path}` : `${key(op)} (${op.operationId})`;
+      }),
     );
     expect([...used].sort()).toEqual(
       [
-        'GET /api/v2/conversations/messages/{conversationId}',
-        'GET /api/v2/conversations/{conversationId}',
-        'GET /api/v2/tokens/me',
-        'PATCH /api/v2/conversations/messages/{conversationId}',
-        'PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId}',
-        'POST /api/v2/notifications/channels',
-        'PUT /api/v2/notifications/channels/{channelId}/subscriptions',
-        'POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages',
-        'POST /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup',
+        'GET /api/v2/conversations/messages/{conversationId} (getConversationsMessage)',
+        'GET /api/v2/conversations/{conversationId} (getConversation)',
+        'GET /api/v2/tokens/me (getTokensMe)',
+        'PATCH /api/v2/conversations/messages/{conversationId} (patchConversationsMessage)',
+        'PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId} (patchConversationsMessageParticipant)',
+        'POST /api/v2/notifications/channels (postNotificationsChannels)',
+        'PUT /api/v2/notifications/channels/{channelId}/subscriptions (putNotificationsChannelSubscriptions)',
+        'POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages (postConversationsMessageCommunicationMessages)',
+        'POST /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup (postConversationsMessageParticipantCommunicationWrapup)',
         'POST /oauth/token',
       ].sort(),
     );
@@ -247,7 +213,7 @@ describe('request conformance: closer sends only documented Genesys requests', (
   it('every /api/v2 request is a documented operation with a documented body', () => {
     const problems: string[] = [];
     for (const request of seen.filter((r) => r.path.startsWith('/api/v2/'))) {
-      const op = match(operations, request);
+      const op = match(request);
       if (op === undefined) {
         problems.push(`undocumented: ${request.method} ${request.path}`);
         continue;
@@ -267,16 +233,25 @@ describe('request conformance: closer sends only documented Genesys requests', (
     expect(seen.some((r) => r.path.includes('/conversations/webmessaging'))).toBe(false);
   });
 
-  it('token requests are exactly client credentials: Basic auth, form body grant_type=client_credentials, no scope', () => {
-    const tokenRequests = seen.filter((r) => r.path === '/oauth/token');
+  it("token requests are exactly the SDK's client-credentials grant: Basic auth, form grant_type=client_credentials, no scope", () => {
+    // What the SDK's own ApiClient.loginClientCredentialsGrant sends.
+    expect(oracle.clientCredentials).toEqual({
+      method: 'POST',
+      path: '/oauth/token',
+      body: 'grant_type=client_credentials',
+      authorization: 'Basic',
+    });
+    const tokenRequests = seen.filter((r) => r.path === oracle.clientCredentials.path);
     expect(tokenRequests.length).toBeGreaterThan(0);
     for (const request of tokenRequests) {
-      expect(request.method).toBe('POST');
+      expect(request.method).toBe(oracle.clientCredentials.method);
       expect(request.headers.authorization).toBe(
         `Basic ${Buffer.from(`${t.clientId}:${t.clientSecret}`).toString('base64')}`,
       );
       expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
-      expect(request.body).toEqual({ grant_type: 'client_credentials' });
+      expect(request.body).toEqual(
+        Object.fromEntries(new URLSearchParams(oracle.clientCredentials.body)),
+      );
       expect(Object.keys(request.query)).toEqual([]);
     }
   });
