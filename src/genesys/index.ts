@@ -48,7 +48,8 @@ export {
   type NotificationChannel,
   type TopicProblem,
 } from './notifications';
-export { isLiveParticipant, liveParticipants, PLUMBING_PURPOSES } from './participants';
+export { isLiveParticipant, liveParticipants } from './participants';
+export * from './lifecycle';
 export type {
   Communication,
   Conversation,

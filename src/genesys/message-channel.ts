@@ -1,6 +1,10 @@
 import { GenesysInputError } from './errors';
 import type { Conversation, MessageConversation, MessageMediaParticipant } from './models';
-import { PLUMBING_PURPOSES, connectedCommunicationId, latestCommunicationId } from './participants';
+import { connectedCommunicationId, latestCommunicationId } from './participants';
+import { CUSTOMER_PURPOSES } from './lifecycle';
+
+/** Routing legs carry no communication a message could be sent from. */
+const NO_SENDER_PURPOSES: ReadonlySet<string> = new Set(['acd', 'ivr', ...CUSTOMER_PURPOSES]);
 
 /**
  * Sending a text into a live messaging conversation: which communication it goes on and what
@@ -49,9 +53,9 @@ export function validateSmsLength(
 }
 
 /**
- * The communication to send the closing message on: the connected agent's; else (bot or flow
- * session) any other connected non-customer party's, routing plumbing (acd, ivr) excluded.
- * A participant counts as connected when a communication says so, or — when communications carry
+ * The communication to send the closing message on: the connected (or parked) agent's; else (bot
+ * or flow session) any other present non-customer party's, routing plumbing (acd, ivr) excluded.
+ * A participant counts as present when a communication says so, or — when communications carry
  * no state — when the message model says it is live.
  */
 export function chooseMessageChannel(
@@ -60,7 +64,7 @@ export function chooseMessageChannel(
 ): MessageChannel | undefined {
   const liveIds = new Set(live.map((p) => p.id));
   const candidates = generic.participants
-    .filter((p) => p.purpose !== 'customer' && !PLUMBING_PURPOSES.has(p.purpose ?? ''))
+    .filter((p) => !NO_SENDER_PURPOSES.has((p.purpose ?? '').toLowerCase()))
     .map((p) => ({
       participant: p,
       communicationId:

@@ -4,30 +4,29 @@ import type {
   MessageMediaParticipant,
   Participant,
 } from './models';
+import { keepsConversationOpen, openLegs, PRESENT_STATES } from './lifecycle';
 
 /**
- * Purposes that do not keep a conversation alive on their own: routing plumbing (`acd` while
- * queued, `ivr`) follows the parties. Everything else — customer, agent, workflow (bot/flow),
- * user, external, and any purpose Genesys adds — counts.
+ * A party that keeps the conversation open (connected or parked, and not ACD/IVR/workflow): the
+ * one definition in `lifecycle.ts`, applied to the REST model.
  */
-export const PLUMBING_PURPOSES: ReadonlySet<string> = new Set(['acd', 'ivr']);
-
-/** A party that is still in the conversation: state `connected` and not routing plumbing. */
 export function isLiveParticipant(participant: MessageMediaParticipant): boolean {
-  return participant.state === 'connected' && !PLUMBING_PURPOSES.has(participant.purpose ?? '');
+  return keepsConversationOpen(participant);
 }
 
 /**
- * The participants keeping a message conversation alive. closer's definition of "ended":
- * this list is empty (no customer, agent, workflow or other party is connected).
+ * The participants keeping a message conversation open. closer's definition of "ended"
+ * (`lifecycle.ts`): this list is empty.
  */
 export function liveParticipants(conversation: MessageConversation): MessageMediaParticipant[] {
-  return conversation.participants.filter(isLiveParticipant);
+  return openLegs(conversation.participants);
 }
 
-/** The generic-model participant's messaging communication that is connected, if any. */
+/** The generic-model participant's communication that is present (connected or parked), if any. */
 export function connectedCommunicationId(participant: Participant): string | undefined {
-  return participant.messages.find((communication) => communication.state === 'connected')?.id;
+  return participant.messages.find((communication) =>
+    PRESENT_STATES.has((communication.state ?? '').toLowerCase()),
+  )?.id;
 }
 
 /** The newest communication of a generic-model participant (connected first, else the last one). */

@@ -1,5 +1,6 @@
 import type { ConversationState } from './conversation-state';
-import { draftFrom, endConversation, finishDraft } from './draft';
+import { draftFrom, finishDraft } from './draft';
+import { settleLifecycle } from './settle-lifecycle';
 import type { DetailEvent } from './notification-schemas';
 import type { ParticipantObservation } from './participants';
 import { mergeParticipants } from './participants';
@@ -8,9 +9,10 @@ import type { DetailEventKind } from './topics';
 
 /**
  * The participant a detail event speaks about: `customer.*` → a `customer` leg, `user.*` → an
- * `agent` leg, `acd.*` → an `acd` leg; `.start` → `connected`, `.end` → `disconnected`. Flow, ACW
- * and wrap-up events describe no participant state closer needs (the purpose Genesys gives flow
- * legs is not confirmed in docs/genesys/facts.md §2), so they only update metadata and times.
+ * `agent` leg, `acd.*` → an `acd` leg, `flow.*` → a `workflow` leg (the purpose closer gives a
+ * flow; routing, so it never keeps a conversation open alone); `.start` → `connected` at the
+ * event time, `.end` → `disconnected` with the event's `disconnectType`. ACW and wrap-up events
+ * describe no participant state closer needs: they only update metadata and times.
  */
 const PARTICIPANT_EFFECT: Partial<Record<DetailEventKind, { purpose: string; state: string }>> = {
   'customer.start': { purpose: 'customer', state: 'connected' },
@@ -19,12 +21,16 @@ const PARTICIPANT_EFFECT: Partial<Record<DetailEventKind, { purpose: string; sta
   'user.end': { purpose: 'agent', state: 'disconnected' },
   'acd.start': { purpose: 'acd', state: 'connected' },
   'acd.end': { purpose: 'acd', state: 'disconnected' },
+  'flow.start': { purpose: 'workflow', state: 'connected' },
+  'flow.end': { purpose: 'workflow', state: 'disconnected' },
 };
 
 /**
  * Folds one detail event into the state. The event's own `eventTime` is used (envelope time as a
  * fallback; with neither, the previous `updatedAt`). Descriptive fields (queue, media, division)
- * only fill gaps: snapshots are the fuller source. `customer.end` ends the conversation.
+ * only fill gaps: snapshots are the fuller source. Whether the conversation ended or a new episode
+ * began is decided by `settleLifecycle` (one definition); an event older than the current episode
+ * cannot start or end anything.
  */
 export function applyDetailEvent(
   previous: ConversationState | undefined,
@@ -58,14 +64,26 @@ export function applyDetailEvent(
     }
     if (at !== undefined) {
       observation.observedAt = at;
+      if (effect.state === 'connected') {
+        observation.connectedAt = at;
+      } else {
+        observation.endedAt = at;
+      }
     }
+    if (effect.state !== 'connected' && event.disconnectType !== undefined) {
+      observation.disconnectType = event.disconnectType;
+    }
+    const stale =
+      draft.episodeStartedAt !== undefined && at !== undefined && at < draft.episodeStartedAt;
+    const before = draft.participants;
     draft.participants = mergeParticipants(draft.participants, [observation]);
+    if (!stale) {
+      settleLifecycle(draft, before, effectiveAt);
+    }
   }
 
   if (kind === 'customer.start') {
     draft.startedAt = minDefined(draft.startedAt, at);
-  } else if (kind === 'customer.end') {
-    endConversation(draft, effectiveAt);
   }
   return finishDraft(draft);
 }

@@ -1,9 +1,10 @@
 import type { ConversationState } from './conversation-state';
-import { draftFrom, endConversation, finishDraft } from './draft';
+import { draftFrom, finishDraft, type StateDraft } from './draft';
 import { messageSide } from './message-side';
 import type { MessageConversationSnapshot, NotificationParticipant } from './notification-schemas';
 import type { ParticipantObservation } from './participants';
-import { isTerminal, mergeParticipants, participantsEnded } from './participants';
+import { mergeParticipants } from './participants';
+import { settleLifecycle } from './settle-lifecycle';
 import { maxDefined, minDefined, parseIsoTime } from './times';
 
 /** What the topic and envelope add to a snapshot body. */
@@ -19,8 +20,6 @@ export interface SnapshotContext {
 interface MessageFacts {
   newestCustomer: number | undefined;
   newestAgent: number | undefined;
-  /** Newest message time not ignored, either side: the evidence needed to reopen. */
-  newestAny: number | undefined;
   /** Newest message time of any message, ignored or not: part of the snapshot's own time. */
   newestSeen: number | undefined;
 }
@@ -31,14 +30,15 @@ function messageIdOf(
   return m.messageId ?? m.message?.id ?? m.id;
 }
 
+/** Newest message times, leaving out `ignore`d ids and messages older than `since` (epoch ms). */
 function collectMessages(
   participants: readonly NotificationParticipant[],
   ignore: ReadonlySet<string> | undefined,
+  since: number | undefined,
 ): MessageFacts {
   const facts: MessageFacts = {
     newestCustomer: undefined,
     newestAgent: undefined,
-    newestAny: undefined,
     newestSeen: undefined,
   };
   for (const p of participants) {
@@ -49,10 +49,9 @@ function collectMessages(
       }
       facts.newestSeen = maxDefined(facts.newestSeen, at);
       const id = messageIdOf(m);
-      if (id !== undefined && ignore?.has(id) === true) {
+      if ((id !== undefined && ignore?.has(id) === true) || (since !== undefined && at < since)) {
         continue;
       }
-      facts.newestAny = maxDefined(facts.newestAny, at);
       const side = messageSide(p.purpose, m.messageStatus);
       if (side === 'customer') {
         facts.newestCustomer = maxDefined(facts.newestCustomer, at);
@@ -97,6 +96,21 @@ function observe(p: NotificationParticipant, at: number | undefined): Participan
   if (queueId !== undefined) {
     o.queueId = queueId;
   }
+  const connectedAt = parseIsoTime(p.connectedTime);
+  if (connectedAt !== undefined) {
+    o.connectedAt = connectedAt;
+  }
+  const endedAt = parseIsoTime(p.endTime);
+  if (endedAt !== undefined) {
+    o.endedAt = endedAt;
+  }
+  const parkedAt = parseIsoTime(p.parkTime);
+  if (parkedAt !== undefined) {
+    o.parkedAt = parkedAt;
+  }
+  if (p.disconnectType !== undefined) {
+    o.disconnectType = p.disconnectType;
+  }
   if (at !== undefined) {
     o.observedAt = at;
   }
@@ -105,9 +119,9 @@ function observe(p: NotificationParticipant, at: number | undefined): Participan
 
 /**
  * Folds a message-conversation snapshot into the state. See README.md for the ordering rules:
- * message times only move forward; participants and descriptive fields are only overwritten by a
- * snapshot at least as new as `snapshotAt`; an end is sticky unless a newer snapshot carries a
- * newer message with live participants.
+ * message times only move forward and count only in the current episode; participants and
+ * descriptive fields are only overwritten by a snapshot at least as new as `snapshotAt`; whether
+ * the conversation ended or a new episode began is decided by `settleLifecycle` (one definition).
  */
 export function applySnapshot(
   previous: ConversationState | undefined,
@@ -116,19 +130,18 @@ export function applySnapshot(
 ): ConversationState {
   const draft = draftFrom(previous, snapshot.id);
   const participants = snapshot.participants ?? [];
-  const messages = collectMessages(participants, context.ignoreMessageIds);
+  const ignore = new Set([...(context.ignoreMessageIds ?? []), ...(draft.closerMessageIds ?? [])]);
+  const allMessages = collectMessages(participants, ignore, undefined);
   const snapshotTime =
-    context.time ?? maxDefined(messages.newestSeen, ...participants.flatMap(participantTimes));
+    context.time ?? maxDefined(allMessages.newestSeen, ...participants.flatMap(participantTimes));
   const isNewest =
     draft.snapshotAt === undefined ||
     (snapshotTime !== undefined && snapshotTime >= draft.snapshotAt);
+  const stale =
+    draft.episodeStartedAt !== undefined &&
+    snapshotTime !== undefined &&
+    snapshotTime < draft.episodeStartedAt;
 
-  draft.lastCustomerMessageAt = maxDefined(draft.lastCustomerMessageAt, messages.newestCustomer);
-  draft.lastAgentMessageAt = maxDefined(draft.lastAgentMessageAt, messages.newestAgent);
-  draft.startedAt = minDefined(
-    draft.startedAt,
-    ...participants.map((p) => parseIsoTime(p.connectedTime)),
-  );
   draft.mediaType ??= 'message';
   draft.updatedAt = maxDefined(draft.updatedAt, snapshotTime) ?? draft.updatedAt;
 
@@ -141,8 +154,12 @@ export function applySnapshot(
     participants.find((p) => p.type !== undefined)?.type;
   const divisionId = snapshot.divisions?.find((d) => d.division?.id !== undefined)?.division?.id;
 
-  if (!isNewest) {
-    // An older snapshot only fills what is still unknown.
+  if (!isNewest || stale) {
+    // An older snapshot only fills what is still unknown (and its messages of this episode
+    // count); one of an earlier episode does not act on this one at all.
+    if (!stale) {
+      foldMessageTimes(draft, participants, ignore);
+    }
     draft.queueId ??= queueId;
     draft.messageType ??= messageType;
     draft.divisionId ??= divisionId;
@@ -153,33 +170,28 @@ export function applySnapshot(
   draft.messageType = messageType ?? draft.messageType;
   draft.divisionId = divisionId ?? draft.divisionId;
   draft.snapshotAt = maxDefined(draft.snapshotAt, snapshotTime);
+  const before = draft.participants;
   draft.participants = mergeParticipants(
     draft.participants,
     participants.flatMap((p) => observe(p, snapshotTime)),
   );
+  settleLifecycle(draft, before, snapshotTime);
 
-  if (participantsEnded(draft.participants)) {
-    if (draft.endedAt === undefined) {
-      const endTimes = participants
-        .filter((p) => p.state !== undefined && isTerminal(p.state))
-        .map((p) => parseIsoTime(p.endTime));
-      let at = maxDefined(...endTimes) ?? snapshotTime ?? draft.updatedAt;
-      if (draft.reopenedAt !== undefined && at <= draft.reopenedAt) {
-        // Leg end times from before the reopen; the snapshot itself is the newer evidence.
-        at = snapshotTime ?? at;
-      }
-      endConversation(draft, at);
-    }
-  } else if (
-    draft.endedAt !== undefined &&
-    snapshotTime !== undefined &&
-    snapshotTime > draft.endedAt &&
-    messages.newestAny !== undefined &&
-    messages.newestAny > draft.endedAt
-  ) {
-    // Genesys threaded a new message into the disconnected conversation: it is live again.
-    draft.endedAt = undefined;
-    draft.reopenedAt = messages.newestAny;
-  }
+  foldMessageTimes(draft, participants, ignore);
+  const connectTimes = participants
+    .map((p) => parseIsoTime(p.connectedTime))
+    .filter((t) => draft.episodeStartedAt === undefined || (t ?? 0) >= draft.episodeStartedAt);
+  draft.startedAt = minDefined(draft.startedAt, ...connectTimes);
   return finishDraft(draft);
+}
+
+/** Message times only move forward, and count only in the current episode. */
+function foldMessageTimes(
+  draft: StateDraft,
+  participants: readonly NotificationParticipant[],
+  ignore: ReadonlySet<string>,
+): void {
+  const messages = collectMessages(participants, ignore, draft.episodeStartedAt);
+  draft.lastCustomerMessageAt = maxDefined(draft.lastCustomerMessageAt, messages.newestCustomer);
+  draft.lastAgentMessageAt = maxDefined(draft.lastAgentMessageAt, messages.newestAgent);
 }

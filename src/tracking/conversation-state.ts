@@ -14,12 +14,33 @@ export interface TrackedParticipant {
   queueId?: string;
   /** The id of this participant's messaging communication (`messages[].id` on the generic model). */
   communicationId?: string;
+  /** Epoch ms the leg connected (`connectedTime`, or a `*.start` event's time). */
+  connectedAt?: number;
+  /** Epoch ms the leg ended (`endTime`, or a `*.end` event's time). */
+  endedAt?: number;
+  /** Epoch ms the agent parked the conversation (`parkTime`). */
+  parkedAt?: number;
+  /** Why the leg ended, as Genesys says: `client`, `peer`, `system`, `inactivity`, `transfer`, … */
+  disconnectType?: string;
   /**
    * Event time (epoch ms) of the observation this entry reflects. Added by the tracking fold so that
    * each participant is last-writer-wins by event time: a late snapshot or detail event cannot move
    * a participant back to an older state (e.g. `connected` after its `customer.end`).
    */
   observedAt?: number;
+}
+
+/** How many of closer's own message ids a state remembers (a few warnings per episode). */
+export const MAX_CLOSER_MESSAGE_IDS = 50;
+
+/** Who ended an episode: the first non-routing leg of the episode that ended, and why. */
+export interface EndedBy {
+  participantId: string;
+  purpose: string;
+  /** `customer` or `agent`, when the purpose says. */
+  side?: ConversationSide;
+  /** Genesys's reason: `client` (that party ended it), `peer`, `system`, `inactivity`, … */
+  disconnectType?: string;
 }
 
 /** Which side of a conversation a participant speaks for, for inactivity rules. */
@@ -41,14 +62,29 @@ export interface ConversationState {
   lastAgentMessageAt?: number;
   /** Start of the conversation (epoch ms), from the earliest event that says so. */
   startedAt?: number;
-  /** Set once an end event or a snapshot with nobody connected is seen. */
-  endedAt?: number;
   /**
-   * Set when a snapshot newer than `endedAt` carried a new message and live participants (Genesys
-   * threads new messages into a disconnected conversation): the time of that message. End events
-   * not newer than it are stale and ignored. Added by the tracking fold.
+   * Set once the conversation is over by closer's one definition (`genesys/lifecycle.ts`: no leg
+   * other than ACD/IVR/workflow connected or parked): the time the last such leg ended.
    */
-  reopenedAt?: number;
+  endedAt?: number;
+  /** Who ended the current episode, from the legs' `disconnectType` (set with `endedAt`). */
+  endedBy?: EndedBy;
+  /**
+   * Which life of this conversation id the state describes, from 1. Genesys threads a customer's
+   * new message into a disconnected conversation (same id, new legs, for up to 72 h): each such
+   * restart is a new episode, and closer's "ended at most once" holds per episode.
+   */
+  episode: number;
+  /**
+   * Epoch ms the current episode began (undefined for the first episode: since the start). Events
+   * whose own time is earlier belong to an earlier episode and never act on this one.
+   */
+  episodeStartedAt?: number;
+  /**
+   * Ids of messages closer itself sent (warnings, closing messages), newest last, at most
+   * {@link MAX_CLOSER_MESSAGE_IDS}: they are never counted as activity.
+   */
+  closerMessageIds?: string[];
   /** Event time of the newest snapshot applied; older snapshots do not overwrite participants. */
   snapshotAt?: number;
   /** Event time of the newest event of any kind applied. */

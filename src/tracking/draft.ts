@@ -5,9 +5,10 @@ export type StateDraft = { [K in keyof ConversationState]-?: ConversationState[K
   conversationId: string;
   participants: ConversationState['participants'];
   updatedAt: number;
+  episode: number;
 };
 
-/** A draft from the previous state (or an empty one for a new conversation). */
+/** A draft from the previous state (or an empty one for a new conversation, episode 1). */
 export function draftFrom(
   previous: ConversationState | undefined,
   conversationId: string,
@@ -23,7 +24,11 @@ export function draftFrom(
     lastAgentMessageAt: previous?.lastAgentMessageAt,
     startedAt: previous?.startedAt,
     endedAt: previous?.endedAt,
-    reopenedAt: previous?.reopenedAt,
+    endedBy: previous?.endedBy,
+    // States stored before episodes existed have none: they are in their first.
+    episode: previous?.episode ?? 1,
+    episodeStartedAt: previous?.episodeStartedAt,
+    closerMessageIds: previous?.closerMessageIds,
     snapshotAt: previous?.snapshotAt,
     updatedAt: previous?.updatedAt ?? 0,
   };
@@ -42,15 +47,4 @@ export function finishDraft(draft: StateDraft): ConversationState {
   }
   // Every required key is set on a draft by construction (see `StateDraft`).
   return out as unknown as ConversationState;
-}
-
-/**
- * Ends the conversation at `at` unless that end is stale (not newer than a reopen). An end is
- * sticky: a second end keeps the earliest time.
- */
-export function endConversation(draft: StateDraft, at: number): void {
-  if (draft.reopenedAt !== undefined && at <= draft.reopenedAt) {
-    return;
-  }
-  draft.endedAt = draft.endedAt === undefined ? at : Math.min(draft.endedAt, at);
 }

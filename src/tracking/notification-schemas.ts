@@ -40,6 +40,8 @@ export const notificationParticipantSchema = z.looseObject({
   endAcwTime: z.string().optional(),
   resumeTime: z.string().optional(),
   parkTime: z.string().optional(),
+  /** Why the leg ended: `client`, `peer`, `system`, `inactivity`, `transfer`, … */
+  disconnectType: z.string().optional(),
   user: uriReferenceSchema.optional(),
   userId: z.string().optional(),
   queue: uriReferenceSchema.optional(),

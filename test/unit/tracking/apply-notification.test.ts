@@ -5,7 +5,7 @@ import {
   type ConversationState,
   type GenesysNotification,
 } from '../../../src/tracking';
-import { CONV, QUEUE, T0, detail, routed, snapshot } from './builders';
+import { CONV, QUEUE, T0, detail, rethreaded, routed, snapshot } from './builders';
 
 const S = 1_000;
 
@@ -33,12 +33,20 @@ describe('applyNotification: snapshots', () => {
       mediaType: 'message',
       divisionId: 'div-1',
       participants: [
-        { id: 'p-cust', purpose: 'customer', state: 'connected', observedAt: T0 + 20 * S },
+        {
+          id: 'p-cust',
+          purpose: 'customer',
+          state: 'connected',
+          connectedAt: T0,
+          observedAt: T0 + 20 * S,
+        },
         {
           id: 'p-acd',
           purpose: 'acd',
           state: 'disconnected',
           queueId: QUEUE,
+          connectedAt: T0 + S,
+          endedAt: T0 + 5 * S,
           observedAt: T0 + 20 * S,
         },
         {
@@ -47,9 +55,11 @@ describe('applyNotification: snapshots', () => {
           state: 'connected',
           userId: 'u-1',
           queueId: QUEUE,
+          connectedAt: T0 + 5 * S,
           observedAt: T0 + 20 * S,
         },
       ],
+      episode: 1,
       lastCustomerMessageAt: T0 + 10 * S,
       lastAgentMessageAt: T0 + 20 * S,
       startedAt: T0,
@@ -180,7 +190,31 @@ describe('applyNotification: snapshots', () => {
     expect(state?.lastAgentMessageAt).toBeUndefined();
   });
 
-  test('a snapshot with no connected customer ends the conversation at the leg end time', () => {
+  test('a snapshot with nobody connected ends the conversation at the last leg end, by whom', () => {
+    const state = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [])),
+      snapshot(
+        routed([{ at: T0 + 10 * S }], [], {
+          customer: 'disconnected',
+          customerEndAt: T0 + 70 * S,
+          customerDisconnectType: 'client',
+          agent: 'disconnected',
+          agentEndAt: T0 + 75 * S,
+          agentDisconnectType: 'peer',
+        }),
+        { time: T0 + 80 * S },
+      ),
+    ]);
+    expect(state?.endedAt).toBe(T0 + 75 * S);
+    expect(state?.endedBy).toEqual({
+      participantId: 'p-cust',
+      purpose: 'customer',
+      side: 'customer',
+      disconnectType: 'client',
+    });
+  });
+
+  test('the customer gone with the agent still connected is not over (one definition)', () => {
     const state = fold([
       snapshot(routed([{ at: T0 + 10 * S }], [])),
       snapshot(
@@ -188,7 +222,21 @@ describe('applyNotification: snapshots', () => {
         { time: T0 + 80 * S },
       ),
     ]);
-    expect(state?.endedAt).toBe(T0 + 70 * S);
+    expect(state?.endedAt).toBeUndefined();
+  });
+
+  test('a parked agent keeps the conversation open and records the park time', () => {
+    const parts = routed([{ at: T0 + 10 * S }], [], { agent: 'parked' });
+    const agent = parts.find((p) => p.id === 'p-agent');
+    if (agent !== undefined) {
+      agent.parkAt = T0 + 30 * S;
+    }
+    const state = applyNotification(undefined, snapshot(parts, { time: T0 + 31 * S }));
+    expect(state?.endedAt).toBeUndefined();
+    expect(state?.participants.find((p) => p.id === 'p-agent')).toMatchObject({
+      state: 'parked',
+      parkedAt: T0 + 30 * S,
+    });
   });
 
   test('a customer still connected keeps the conversation open even with no agent', () => {
@@ -209,46 +257,115 @@ describe('applyNotification: snapshots', () => {
 });
 
 describe('applyNotification: detail events', () => {
-  test('customer.end ends the conversation', () => {
-    const state = fold([
+  test('customer.end leaves the customer gone; the agent ending it too ends the conversation', () => {
+    const gone = fold([
       snapshot(routed([{ at: T0 + 10 * S }], [])),
       detail('customer.end', T0 + 100 * S, { participantId: 'p-cust', disconnectType: 'client' }),
     ]);
-    expect(state?.endedAt).toBe(T0 + 100 * S);
-    expect(state?.participants.find((p) => p.id === 'p-cust')?.state).toBe('disconnected');
+    expect(gone?.endedAt).toBeUndefined();
+    expect(gone?.participants.find((p) => p.id === 'p-cust')).toMatchObject({
+      state: 'disconnected',
+      disconnectType: 'client',
+      endedAt: T0 + 100 * S,
+    });
+    const ended = applyNotification(
+      gone,
+      detail('user.end', T0 + 110 * S, { participantId: 'p-agent', disconnectType: 'client' }),
+    );
+    expect(ended?.endedAt).toBe(T0 + 110 * S);
+    expect(ended?.endedBy).toMatchObject({ side: 'customer', disconnectType: 'client' });
   });
 
-  test('an end is sticky: a late snapshot with everyone connected does not un-end', () => {
+  test('an end known from one leg is undone by a late snapshot showing another leg connected', () => {
     const state = fold([
       detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
       snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }]), { time: T0 + 90 * S }),
     ]);
-    expect(state?.endedAt).toBe(T0 + 100 * S);
+    // The customer leg stays ended (a terminal leg never comes back), but the agent is connected:
+    // by the one definition the conversation is open, in the same episode.
     expect(state?.participants.find((p) => p.id === 'p-cust')?.state).toBe('disconnected');
+    expect(state?.endedAt).toBeUndefined();
+    expect(state?.episode).toBe(1);
     expect(state?.lastAgentMessageAt).toBe(T0 + 20 * S);
   });
 
-  test('a newer snapshot without new messages does not reopen', () => {
-    const state = fold([
-      detail('customer.end', T0 + 100 * S, { participantId: 'p-other' }),
-      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 200 * S }),
+  test('a re-threaded conversation (new legs after the end) is a new episode', () => {
+    const first = fold([
+      snapshot(routed([{ at: T0 + 10 * S }], [{ at: T0 + 20 * S }])),
+      snapshot(
+        routed([{ at: T0 + 10 * S }], [], {
+          customer: 'disconnected',
+          agent: 'disconnected',
+          customerEndAt: T0 + 100 * S,
+          agentEndAt: T0 + 100 * S,
+        }),
+        { time: T0 + 101 * S },
+      ),
     ]);
-    expect(state?.endedAt).toBe(T0 + 100 * S);
+    expect(first?.endedAt).toBe(T0 + 100 * S);
+    const second = applyNotification(
+      first,
+      snapshot(rethreaded(T0 + 500 * S, [{ at: T0 + 500 * S }], [], T0 + 100 * S), {
+        time: T0 + 502 * S,
+      }),
+    );
+    expect(second).toMatchObject({ episode: 2, episodeStartedAt: T0 + 500 * S });
+    expect(second?.endedAt).toBeUndefined();
+    expect(second?.endedBy).toBeUndefined();
+    // Message times restart with the episode: the first episode's messages do not count.
+    expect(second?.lastCustomerMessageAt).toBe(T0 + 500 * S);
+    expect(second?.lastAgentMessageAt).toBeUndefined();
+    expect(second?.startedAt).toBe(T0 + 500 * S);
   });
 
-  test('a new message threaded after the end reopens; the stale end then stays ignored', () => {
-    const end = detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' });
-    const state = fold([
-      snapshot(routed([{ at: T0 + 10 * S }], [])),
-      end,
-      snapshot(routed([{ at: T0 + 10 * S }, { at: T0 + 150 * S }], []), { time: T0 + 160 * S }),
-      end,
+  test('events of an earlier episode never act on the current one', () => {
+    const second = fold([
+      snapshot(
+        routed([{ at: T0 + 10 * S }], [], {
+          customer: 'disconnected',
+          agent: 'disconnected',
+          customerEndAt: T0 + 100 * S,
+          agentEndAt: T0 + 100 * S,
+        }),
+        { time: T0 + 101 * S },
+      ),
+      snapshot(rethreaded(T0 + 500 * S, [{ at: T0 + 500 * S }], [], T0 + 100 * S), {
+        time: T0 + 502 * S,
+      }),
     ]);
+    // A late end of the first customer leg, and a stale snapshot of the first episode.
+    let state = applyNotification(
+      second,
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
+    );
+    state = applyNotification(
+      state,
+      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 50 * S }),
+    );
+    expect(state?.episode).toBe(2);
     expect(state?.endedAt).toBeUndefined();
-    expect(state?.reopenedAt).toBe(T0 + 150 * S);
-    expect(state?.lastCustomerMessageAt).toBe(T0 + 150 * S);
-    const endedAgain = applyNotification(state, detail('customer.end', T0 + 300 * S));
-    expect(endedAgain?.endedAt).toBe(T0 + 300 * S);
+    expect(state?.participants.find((p) => p.id === 'p-cust')?.state).toBe('disconnected');
+    // A newer episode's end still ends it.
+    state = applyNotification(
+      state,
+      detail('customer.end', T0 + 600 * S, { participantId: 'p-cust-2' }),
+    );
+    state = applyNotification(
+      state,
+      detail('user.end', T0 + 610 * S, { participantId: 'p-agent-2' }),
+    );
+    expect(state?.endedAt).toBe(T0 + 610 * S);
+    expect(state?.episode).toBe(2);
+  });
+
+  test('customer.start of a new leg after the end starts a new episode', () => {
+    const state = fold([
+      detail('customer.start', T0, { participantId: 'p-cust' }),
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
+      detail('customer.start', T0 + 400 * S, { participantId: 'p-cust-2' }),
+    ]);
+    expect(state).toMatchObject({ episode: 2, episodeStartedAt: T0 + 400 * S });
+    expect(state?.endedAt).toBeUndefined();
   });
 
   test('customer.start sets startedAt to the earliest time and adds the customer leg', () => {
@@ -309,12 +426,11 @@ describe('applyNotification: detail events', () => {
     expect(applyNotification(once, end)).toEqual(once);
   });
 
-  test('an earlier end arriving later keeps the earliest end time', () => {
-    const state = fold([
-      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
-      detail('customer.end', T0 + 90 * S, { participantId: 'p-cust2' }),
-    ]);
-    expect(state?.endedAt).toBe(T0 + 90 * S);
+  test('the end time is the last leg end, whatever order the ends arrive in', () => {
+    const a = detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' });
+    const b = detail('customer.end', T0 + 90 * S, { participantId: 'p-cust2' });
+    expect(fold([a, b])?.endedAt).toBe(T0 + 100 * S);
+    expect(fold([b, a])?.endedAt).toBe(T0 + 100 * S);
   });
 
   test('the conversation id falls back to the topic name', () => {

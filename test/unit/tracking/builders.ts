@@ -20,6 +20,8 @@ export interface ParticipantSpec {
   state?: string;
   connectedAt?: number;
   endAt?: number;
+  parkAt?: number;
+  disconnectType?: string;
   userId?: string;
   queueId?: string;
   type?: string;
@@ -43,6 +45,12 @@ export function participant(spec: ParticipantSpec): Record<string, unknown> {
   }
   if (spec.endAt !== undefined) {
     out.endTime = iso(spec.endAt);
+  }
+  if (spec.parkAt !== undefined) {
+    out.parkTime = iso(spec.parkAt);
+  }
+  if (spec.disconnectType !== undefined) {
+    out.disconnectType = spec.disconnectType;
   }
   if (spec.userId !== undefined) {
     out.user = { id: spec.userId };
@@ -92,7 +100,14 @@ export function detail(
 export function routed(
   customerMessages: MessageSpec[],
   agentMessages: MessageSpec[],
-  states: { customer?: string; agent?: string; customerEndAt?: number } = {},
+  states: {
+    customer?: string;
+    agent?: string;
+    customerEndAt?: number;
+    agentEndAt?: number;
+    customerDisconnectType?: string;
+    agentDisconnectType?: string;
+  } = {},
 ): ParticipantSpec[] {
   const customer: ParticipantSpec = {
     id: 'p-cust',
@@ -104,6 +119,24 @@ export function routed(
   if (states.customerEndAt !== undefined) {
     customer.endAt = states.customerEndAt;
   }
+  if (states.customerDisconnectType !== undefined) {
+    customer.disconnectType = states.customerDisconnectType;
+  }
+  const agent: ParticipantSpec = {
+    id: 'p-agent',
+    purpose: 'agent',
+    state: states.agent ?? 'connected',
+    connectedAt: T0 + 5_000,
+    userId: 'u-1',
+    queueId: QUEUE,
+    messages: agentMessages,
+  };
+  if (states.agentEndAt !== undefined) {
+    agent.endAt = states.agentEndAt;
+  }
+  if (states.agentDisconnectType !== undefined) {
+    agent.disconnectType = states.agentDisconnectType;
+  }
   return [
     customer,
     {
@@ -114,12 +147,34 @@ export function routed(
       endAt: T0 + 5_000,
       queueId: QUEUE,
     },
+    agent,
+  ];
+}
+
+/**
+ * A re-threaded episode of the same conversation: new customer, acd and agent legs (new ids)
+ * connected from `at`, with the given messages; the first episode's legs are listed as ended.
+ */
+export function rethreaded(
+  at: number,
+  customerMessages: MessageSpec[],
+  agentMessages: MessageSpec[] = [],
+  firstEnd = at - 60_000,
+): ParticipantSpec[] {
+  return [
+    ...routed([], [], {
+      customer: 'disconnected',
+      agent: 'disconnected',
+      customerEndAt: firstEnd,
+      agentEndAt: firstEnd,
+    }),
+    { id: 'p-cust-2', purpose: 'customer', connectedAt: at, messages: customerMessages },
+    { id: 'p-acd-2', purpose: 'acd', state: 'disconnected', connectedAt: at, endAt: at + 1_000 },
     {
-      id: 'p-agent',
+      id: 'p-agent-2',
       purpose: 'agent',
-      state: states.agent ?? 'connected',
-      connectedAt: T0 + 5_000,
-      userId: 'u-1',
+      connectedAt: at + 1_000,
+      userId: 'u-2',
       queueId: QUEUE,
       messages: agentMessages,
     },

@@ -26,30 +26,32 @@ describe('messageSide', () => {
   });
 });
 
-describe('participantsEnded', () => {
+describe('participantsEnded (the one definition of genesys/lifecycle.ts)', () => {
   const p = (purpose: string, state: string) => ({ id: `${purpose}-${state}`, purpose, state });
 
-  test('ends when every customer-side leg is terminal, whatever the agent does', () => {
-    expect(participantsEnded([p('customer', 'disconnected'), p('agent', 'connected')])).toBe(true);
+  test('a customer gone while the agent is still connected is NOT over (the slot is held)', () => {
+    expect(participantsEnded([p('customer', 'disconnected'), p('agent', 'connected')])).toBe(false);
     expect(participantsEnded([p('customer', 'terminated')])).toBe(true);
   });
 
-  test('a live customer leg keeps it open', () => {
+  test('a live customer leg keeps it open, with or without an agent', () => {
     expect(participantsEnded([p('customer', 'connected'), p('agent', 'disconnected')])).toBe(false);
     expect(participantsEnded([p('customer', 'disconnected'), p('external', 'connected')])).toBe(
       false,
     );
   });
 
-  test('without a customer leg, the agent legs decide', () => {
-    expect(participantsEnded([p('agent', 'disconnected'), p('acd', 'connected')])).toBe(true);
-    expect(participantsEnded([p('agent', 'alerting')])).toBe(false);
+  test('a parked agent keeps it open; an agent only alerting does not', () => {
+    expect(participantsEnded([p('customer', 'disconnected'), p('agent', 'parked')])).toBe(false);
+    expect(participantsEnded([p('agent', 'alerting')])).toBe(true);
   });
 
-  test('queue and bot legs alone never end it; no participants → not ended', () => {
-    expect(participantsEnded([p('acd', 'disconnected'), p('workflow', 'disconnected')])).toBe(
-      false,
+  test('queue, IVR and bot legs alone never keep it open; no participants → not over', () => {
+    expect(participantsEnded([p('agent', 'disconnected'), p('acd', 'connected')])).toBe(true);
+    expect(participantsEnded([p('customer', 'disconnected'), p('workflow', 'connected')])).toBe(
+      true,
     );
+    expect(participantsEnded([p('acd', 'disconnected'), p('workflow', 'disconnected')])).toBe(true);
     expect(participantsEnded([])).toBe(false);
   });
 });

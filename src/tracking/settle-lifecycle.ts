@@ -1,0 +1,90 @@
+import type { EndedBy, TrackedParticipant } from './conversation-state';
+import type { StateDraft } from './draft';
+import { participantsEnded } from './participants';
+import { keepsConversationOpen, ROUTING_PURPOSES, sideOfPurpose } from '../genesys/lifecycle';
+import { maxDefined, minDefined } from './times';
+
+/**
+ * After a fold merged new participant observations into `draft`, decides what they mean for the
+ * conversation's life, by the one definition in `genesys/lifecycle.ts`:
+ * - over now → the episode is ended: `endedAt` = the newest end of its non-routing legs (else the
+ *   event time) and `endedBy` = the first of them that ended, with its `disconnectType`;
+ * - over before, open now, and an open leg connected AFTER the recorded end (or a new leg of
+ *   unknown connect time seen by a newer event) → a NEW episode: Genesys re-threaded the
+ *   conversation (terminal legs never come back; re-threading adds new legs). `episode` + 1,
+ *   `episodeStartedAt` = the earliest such connect time, message times and the end cleared;
+ * - over before, open now, no such leg → the end was premature (an event told of one leg while
+ *   another, e.g. the agent, is still connected): the same episode is open again.
+ *
+ * @param evidenceAt the event time of the observation that changed the participants.
+ */
+export function settleLifecycle(
+  draft: StateDraft,
+  previousParticipants: readonly TrackedParticipant[],
+  evidenceAt: number | undefined,
+): void {
+  if (participantsEnded(draft.participants)) {
+    draft.endedAt = endTime(draft, evidenceAt);
+    draft.endedBy = endedBy(draft);
+    return;
+  }
+  const previousEnd = draft.endedAt;
+  if (previousEnd === undefined) {
+    return;
+  }
+  draft.endedAt = undefined;
+  draft.endedBy = undefined;
+  const known = new Set(previousParticipants.map((p) => p.id));
+  const newLegs = draft.participants.filter(keepsConversationOpen).filter((p) =>
+    p.connectedAt !== undefined
+      ? p.connectedAt > previousEnd
+      : !known.has(p.id) && evidenceAt !== undefined && evidenceAt > previousEnd,
+  );
+  if (newLegs.length === 0) {
+    return;
+  }
+  const boundary =
+    minDefined(...newLegs.map((p) => p.connectedAt)) ?? evidenceAt ?? previousEnd + 1;
+  draft.episode += 1;
+  draft.episodeStartedAt = boundary;
+  draft.startedAt = boundary;
+  draft.lastCustomerMessageAt = undefined;
+  draft.lastAgentMessageAt = undefined;
+}
+
+/** Legs of the current episode: those that connected at or after its start (all in episode 1). */
+function episodeLegs(draft: StateDraft): TrackedParticipant[] {
+  const since = draft.episodeStartedAt;
+  return draft.participants.filter(
+    (p) => since === undefined || p.connectedAt === undefined || p.connectedAt >= since,
+  );
+}
+
+function endTime(draft: StateDraft, evidenceAt: number | undefined): number {
+  const ends = episodeLegs(draft)
+    .filter((p) => !ROUTING_PURPOSES.has(p.purpose.toLowerCase()))
+    .map((p) => p.endedAt);
+  // Stable under re-delivery: without leg end times, the first evidence of the end stays.
+  const at = maxDefined(...ends) ?? draft.endedAt ?? evidenceAt ?? draft.updatedAt;
+  return draft.episodeStartedAt === undefined ? at : Math.max(at, draft.episodeStartedAt);
+}
+
+function endedBy(draft: StateDraft): EndedBy | undefined {
+  const ended = episodeLegs(draft)
+    .filter((p) => !ROUTING_PURPOSES.has(p.purpose.toLowerCase()))
+    .sort(
+      (a, b) =>
+        (a.endedAt ?? Number.POSITIVE_INFINITY) - (b.endedAt ?? Number.POSITIVE_INFINITY),
+    );
+  const first = ended.find((p) => p.disconnectType !== undefined) ?? ended[0];
+  if (first === undefined) {
+    return undefined;
+  }
+  const side = sideOfPurpose(first.purpose);
+  return {
+    participantId: first.id,
+    purpose: first.purpose,
+    ...(side === undefined ? {} : { side }),
+    ...(first.disconnectType === undefined ? {} : { disconnectType: first.disconnectType }),
+  };
+}
