@@ -4,7 +4,9 @@ import { systemClock, type Clock } from '../timers/clock';
 import { registerSecret, silentLogger, type Logger } from '../observability/logger';
 import { TokenProvider } from './auth';
 import * as ops from './conversations';
-import { GenesysConfigError } from './errors';
+import { GenesysApiError, GenesysConfigError } from './errors';
+import { EndPermission, type EndPermissionVerdict } from './end-permission';
+import { probeOperation } from './probe-permission';
 import * as notifications from './notifications';
 import type { ChannelTopicEntityListing, NotificationChannel } from './notifications';
 import type {
@@ -102,9 +104,12 @@ export class GenesysClient {
   readonly clientId: string;
   /** The client's scoped logger (`component: genesys`), for callers that act on its behalf. */
   readonly logger: Logger;
+  /** What this client has learned about its permission to end conversations (see `end-permission.ts`). */
+  readonly endPermission: EndPermission;
   private readonly auth: TokenProvider;
   private readonly agent: Agent;
   private readonly context: SendContext;
+  private probing: Promise<EndPermissionVerdict> | undefined;
 
   constructor(options: GenesysClientOptions) {
     const merged = { ...GENESYS_CLIENT_DEFAULTS, ...stripUndefined(options) };
@@ -122,6 +127,7 @@ export class GenesysClient {
     this.clientId = settings.clientId;
     registerSecret(settings.clientSecret);
     const clock = options.clock ?? systemClock;
+    this.endPermission = new EndPermission(clock);
     const logger = (options.logger ?? silentLogger).child({ component: 'genesys' });
     this.logger = logger;
     const policy = {
@@ -195,9 +201,16 @@ export class GenesysClient {
     return ops.getConversation(this, conversationId);
   }
 
-  /** `PATCH /api/v2/conversations/messages/{id}` `{"state":"disconnected"}`. */
-  disconnectMessageConversation(conversationId: string): Promise<void> {
-    return ops.disconnectMessageConversation(this, conversationId);
+  /**
+   * `PATCH /api/v2/conversations/messages/{id}` `{"state":"disconnected"}`. After an ambiguous
+   * failure it re-sends only when a read shows one of `targets` (participant ids; default: whoever
+   * is open) still connected; a failed read → `GENESYS_OUTCOME_UNKNOWN`, never a blind re-send.
+   */
+  disconnectMessageConversation(
+    conversationId: string,
+    targets?: readonly string[],
+  ): Promise<void> {
+    return ops.disconnectMessageConversation(this, conversationId, targets);
   }
 
   /** `PATCH …/messages/{id}/participants/{participantId}` `{"state":"disconnected"}`. */
@@ -238,6 +251,60 @@ export class GenesysClient {
     topics: readonly string[],
   ): Promise<ChannelTopicEntityListing> {
     return notifications.subscribeNotificationChannel(this, channelId, topics, this.logger);
+  }
+
+  /**
+   * Throws unless closer has good reason to expect that disconnecting a conversation of
+   * `divisionId` is allowed: called BEFORE sending any message that promises an end, so a
+   * customer never reads "this chat is closed" in a chat closer cannot close. Uses what real
+   * disconnects taught, else probes once (single-flight; `probe-permission.ts`).
+   *
+   * @throws GenesysApiError `GENESYS_FORBIDDEN` (missing permission and fix) when known refused;
+   *   the probe's error when it was inconclusive (network, 5xx, auth): nothing should be sent then.
+   */
+  async expectEndAllowed(divisionId: string | undefined): Promise<void> {
+    let verdict = this.endPermission.verdict(divisionId);
+    if (verdict.kind === 'unknown') {
+      verdict = await this.probeEndPermission();
+      verdict = verdict.kind === 'unknown' ? this.endPermission.verdict(divisionId) : verdict;
+    }
+    if (verdict.kind === 'forbidden') {
+      throw verdict.error;
+    }
+  }
+
+  /**
+   * Probes the whole-conversation disconnect on a random id and records the result; the same
+   * check `closer doctor` and the service's start-up run. Concurrent callers share one probe.
+   *
+   * @throws GenesysApiError when the probe is inconclusive (it then teaches nothing).
+   */
+  probeEndPermission(): Promise<EndPermissionVerdict> {
+    this.probing ??= (async () => {
+      try {
+        const result = await probeOperation(this, 'disconnectMessageConversation', {
+          state: 'disconnected',
+        });
+        if (result.kind === 'inconclusive') {
+          throw (
+            result.error ??
+            new GenesysApiError({
+              code: 'GENESYS_INVALID_RESPONSE',
+              message: result.detail,
+              status: undefined,
+              operation: 'disconnectMessageConversation',
+              retryable: true,
+              requestId: 'probe',
+            })
+          );
+        }
+        this.endPermission.recordProbe(result.kind === 'allowed' ? 'allowed' : result.error);
+        return this.endPermission.verdict(undefined);
+      } finally {
+        this.probing = undefined;
+      }
+    })();
+    return this.probing;
   }
 
   /** Closes the connection pool; in-flight requests finish first. */

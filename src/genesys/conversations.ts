@@ -11,12 +11,12 @@ import {
 } from './models';
 import { liveParticipants } from './participants';
 import { GENESYS_OPERATIONS as OPS, buildPath } from './permissions';
-import { expectBody, type GenesysSender } from './send';
+import { expectBody, type GenesysSender, type ReconcileVerdict } from './send';
 import { isGenesysApiError } from './errors';
 
 /**
  * The Genesys operations closer performs, each a few lines over `send()`. Paths, methods and
- * bodies follow docs/genesys/facts.md §1–§4 and openapi-subset.json; every one throws GenesysApiError.
+ * bodies follow docs/genesys/facts.md §1–§4 and the Genesys SDK's operations (docs/genesys/facts.md); every one throws GenesysApiError.
  */
 
 /** `GET /api/v2/tokens/me`: who this token is (org, OAuth client). */
@@ -61,26 +61,46 @@ export async function getConversation(
   return expectBody(response);
 }
 
-/** True when the conversation can be read and nobody keeps it alive any more. */
-async function nobodyConnected(sender: GenesysSender, conversationId: string): Promise<boolean> {
+/**
+ * The confirming read after an ambiguous disconnect: `done` when none of `targets` (the legs the
+ * disconnect was for) is open any more — whether or not NEW legs have opened since (a re-threaded
+ * episode is not ours to end); `resend` only when the read shows the same episode still open with
+ * a target leg present; `unknown` when the read failed (after the read's own retries).
+ *
+ * @param targets participant ids the disconnect meant to end; undefined = every open leg at read
+ *   time counts as a target (callers that did not read first).
+ */
+async function confirmStillWanted(
+  sender: GenesysSender,
+  conversationId: string,
+  targets: readonly string[] | undefined,
+): Promise<ReconcileVerdict> {
+  let conversation: MessageConversation;
   try {
-    const conversation = await getMessageConversation(sender, conversationId);
-    return liveParticipants(conversation).length === 0;
+    conversation = await getMessageConversation(sender, conversationId);
   } catch (e: unknown) {
+    if (isGenesysApiError(e, 'GENESYS_NOT_FOUND')) {
+      return 'done';
+    }
     if (isGenesysApiError(e)) {
-      return false;
+      return 'unknown';
     }
     throw e;
   }
+  const open = liveParticipants(conversation).map((p) => p.id);
+  const wanted = targets === undefined ? open : open.filter((id) => targets.includes(id));
+  return wanted.length === 0 ? 'done' : 'resend';
 }
 
 /**
  * `PATCH /api/v2/conversations/messages/{conversationId}` `{"state":"disconnected"}`: disconnects
- * every participant. After an ambiguous failure it re-reads instead of re-sending.
+ * every participant. After an ambiguous failure it re-reads instead of re-sending, and re-sends
+ * only when the read shows `targets` (default: whoever is open) still in the conversation.
  */
 export async function disconnectMessageConversation(
   sender: GenesysSender,
   conversationId: string,
+  targets?: readonly string[],
 ): Promise<void> {
   const op = OPS.disconnectMessageConversation;
   await sender.send({
@@ -88,7 +108,7 @@ export async function disconnectMessageConversation(
     method: op.method,
     path: buildPath(op.path, { conversationId }),
     body: { state: 'disconnected' },
-    reconcile: () => nobodyConnected(sender, conversationId),
+    reconcile: () => confirmStillWanted(sender, conversationId, targets),
   });
 }
 
@@ -107,18 +127,7 @@ export async function disconnectMessageParticipant(
     method: op.method,
     path: buildPath(op.path, { conversationId, participantId }),
     body: { state: 'disconnected' },
-    reconcile: async () => {
-      try {
-        const conversation = await getMessageConversation(sender, conversationId);
-        const participant = conversation.participants.find((p) => p.id === participantId);
-        return participant !== undefined && participant.state !== 'connected';
-      } catch (e: unknown) {
-        if (isGenesysApiError(e)) {
-          return false;
-        }
-        throw e;
-      }
-    },
+    reconcile: () => confirmStillWanted(sender, conversationId, [participantId]),
   });
 }
 

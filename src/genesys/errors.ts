@@ -12,6 +12,8 @@ import type { RequiredPermissions } from './permissions';
  * - GENESYS_NETWORK: connection-level failure (after retries).
  * - GENESYS_BAD_REQUEST: any other 4xx (400, 409, 415, …).
  * - GENESYS_INVALID_RESPONSE: a 2xx body closer depends on did not have the documented shape.
+ * - GENESYS_OUTCOME_UNKNOWN: an unsafe write (disconnect) failed ambiguously and no read could
+ *   confirm whether it took effect; it was NOT re-sent. Retryable: the next attempt reads first.
  */
 export type GenesysErrorCode =
   | 'GENESYS_FORBIDDEN'
@@ -22,7 +24,8 @@ export type GenesysErrorCode =
   | 'GENESYS_TIMEOUT'
   | 'GENESYS_NETWORK'
   | 'GENESYS_BAD_REQUEST'
-  | 'GENESYS_INVALID_RESPONSE';
+  | 'GENESYS_INVALID_RESPONSE'
+  | 'GENESYS_OUTCOME_UNKNOWN';
 
 /** The data carried by a {@link GenesysApiError}. */
 export interface GenesysApiErrorInit {

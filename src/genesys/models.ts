@@ -52,6 +52,11 @@ export const MessageMediaParticipantSchema = z.looseObject({
   user: UriReferenceSchema.optional(),
   queue: UriReferenceSchema.optional(),
   wrapupRequired: z.boolean().optional(),
+  connectedTime: z.string().optional(),
+  endTime: z.string().optional(),
+  parkTime: z.string().optional(),
+  /** Why the leg ended: `client`, `peer`, `system`, `inactivity`, `session.expired`, … */
+  disconnectType: z.string().optional(),
   messages: z.array(MessageDetailsSchema).optional(),
 });
 export type MessageMediaParticipant = z.infer<typeof MessageMediaParticipantSchema>;
@@ -61,6 +66,8 @@ export const MessageConversationSchema = z.looseObject({
   id: z.string(),
   participants: z.array(MessageMediaParticipantSchema).default([]),
   inactivityTimeout: z.string().optional(),
+  /** `ConversationDivisionMembership[]`: the division decides which roles may act on it. */
+  divisions: z.array(z.looseObject({ division: UriReferenceSchema.optional() })).optional(),
 });
 export type MessageConversation = z.infer<typeof MessageConversationSchema>;
 

@@ -13,8 +13,12 @@ export type SendConversationMessageResult =
  * communication `endConversation` sends its closing message on: the connected agent's, else a
  * connected bot/flow party's. The communication id comes from the generic conversation read.
  *
+ * A warning promises an end ("this chat closes in 2 minutes"), so like a closing message it is
+ * sent only when a disconnect can be expected to succeed (`client.expectEndAllowed`).
+ *
  * @param live the message conversation when the caller has just read it (saves a request).
- * @throws GenesysInputError for an empty or too long text; GenesysApiError for read/send failures.
+ * @throws GenesysInputError for an empty or too long text; GenesysApiError for read/send failures,
+ *   `GENESYS_FORBIDDEN` (nothing sent) when the disconnect is known to be refused.
  */
 export async function sendConversationMessage(
   client: GenesysClient,
@@ -30,6 +34,9 @@ export async function sendConversationMessage(
   if (channel === undefined) {
     return { sent: false, reason: 'no connected agent or bot/flow communication to send from' };
   }
+  await client.expectEndAllowed(
+    conversation.divisions?.find((d) => d.division?.id !== undefined)?.division?.id,
+  );
   const data = await client.sendMessage(conversationId, channel.communicationId, text);
   return { sent: true, messageId: data.id, communicationId: channel.communicationId };
 }

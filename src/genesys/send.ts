@@ -32,12 +32,17 @@ export interface GenesysRequest<T = unknown> {
   idempotent?: boolean;
   /**
    * For non-idempotent requests: after a failure that may or may not have taken effect (timeout,
-   * reset, 500/502/504), called instead of blindly re-sending. Resolve true if the intended effect
-   * is visible (the request is then reported as succeeded, `reconciled: true`); false to re-send.
+   * reset, 500/502/504), called instead of blindly re-sending. Resolve `done` if the intended
+   * effect is visible (the request is then reported as succeeded, `reconciled: true`); `resend`
+   * only when a read CONFIRMED the write is still wanted; `unknown` when no read could tell — the
+   * request then fails with `GENESYS_OUTCOME_UNKNOWN` and is never re-sent blind.
    * Without it such failures are not retried.
    */
-  reconcile?: () => Promise<boolean>;
+  reconcile?: () => Promise<ReconcileVerdict>;
 }
+
+/** What a confirming read found after an ambiguous failure (see `GenesysRequest.reconcile`). */
+export type ReconcileVerdict = 'done' | 'resend' | 'unknown';
 
 interface ResponseBase {
   status: number;
@@ -214,9 +219,21 @@ export async function sendRequest<T>(
     });
     await ctx.clock.sleep(decision.delayMs);
     if (unsafe && request.reconcile !== undefined) {
-      const done = await request.reconcile();
-      log.info('reconciled an ambiguous Genesys failure before re-sending', { done });
-      if (done) {
+      const verdict = await request.reconcile();
+      log.info('reconciled an ambiguous Genesys failure before re-sending', { verdict });
+      if (verdict === 'unknown') {
+        throw new GenesysApiError({
+          code: 'GENESYS_OUTCOME_UNKNOWN',
+          message: `Genesys ${request.operation} failed ambiguously (${failure.kind === 'status' ? String(failure.status) : failure.kind}) and no read could confirm whether it took effect; not re-sent`,
+          status: response?.status,
+          operation: request.operation,
+          retryable: true,
+          requestId,
+          correlationId: response?.headers['inin-correlation-id'],
+          attempts,
+        });
+      }
+      if (verdict === 'done') {
         return {
           status: response?.status ?? 0,
           headers: response?.headers ?? {},

@@ -3,6 +3,7 @@ import type { GenesysClient } from './client';
 import { GenesysApiError, isGenesysApiError } from './errors';
 import type { MessageConversation } from './models';
 import { findParticipant, latestCommunicationId, liveParticipants } from './participants';
+import { isCustomerGone } from './lifecycle';
 import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
 
 /** What {@link endConversation} should do besides disconnecting. */
@@ -17,6 +18,17 @@ export interface EndConversationOptions {
   dryRun?: boolean;
   /** Scope logger; default the client's. */
   logger?: Logger;
+  /** The message conversation when the caller has just read it (saves the first read). */
+  conversation?: MessageConversation;
+  /**
+   * Send no closing message, for this reason (e.g. the rule's closing messages are held, or a
+   * message may already have gone out before a crash). The disconnect still happens.
+   */
+  suppressMessage?: string;
+  /** Called just BEFORE the closing message is sent (durably record the intent there). */
+  beforeMessage?: () => Promise<void>;
+  /** Called once the closing message was sent (the caller's record of `messageSent`). */
+  onMessageSent?: () => void;
 }
 
 /** What {@link endConversation} did. `requests` counts Genesys operations (not retries or token requests). */
@@ -27,6 +39,8 @@ export type TerminationOutcome =
       scope: 'conversation' | 'customer' | 'agent';
       messageSent: boolean;
       messageSkippedReason?: string;
+      /** The customer had already left; the remaining legs (agent) were ended. */
+      customerGone: boolean;
       wrapupApplied: boolean;
       wrapupSkippedReason?: string;
       disconnectedParticipantIds: string[];
@@ -55,10 +69,15 @@ function describeFailure(error: unknown): string {
 
 /**
  * Ends a Genesys messaging conversation correctly (docs/genesys/facts.md §1–§3):
- * 1. reads it (`GET …/messages/{id}`): 404 → `not-found`; nobody live (see `liveParticipants`:
- *    no connected party other than acd/ivr) → `already-ended`, nothing sent;
- * 2. sends the closing message, if any, on the agent's (else the bot/flow's) communication —
- *    best effort: a failure is reported in `messageSkippedReason` and the disconnect still happens;
+ * 1. reads it (`GET …/messages/{id}`): 404 → `not-found`; over by the one definition
+ *    (`lifecycle.ts`: nobody but ACD/IVR/workflow connected or parked) → `already-ended`, nothing
+ *    sent;
+ * 2. before any closing message, makes sure a disconnect can be expected to succeed
+ *    (`client.expectEndAllowed`): a known 403 throws `GENESYS_FORBIDDEN` with NOTHING sent — the
+ *    customer is never told "closed" in a chat closer cannot close; then sends the message on the
+ *    agent's (else the bot/flow's) communication — best effort: a send failure is reported in
+ *    `messageSkippedReason` and the disconnect still happens. No message when the customer has
+ *    already left (nobody would read it);
  * 3. disconnects the whole conversation (`PATCH …/messages/{id}`), or with `leg` the connected
  *    participant(s) of that purpose (`PATCH …/participants/{pid}`); a 4xx saying it is already
  *    disconnected is confirmed by re-reading and reported as `already-ended`;
@@ -82,15 +101,22 @@ export async function endConversation(
   };
 
   let conversation: MessageConversation;
-  try {
-    conversation = await counted(() => client.getMessageConversation(conversationId));
-  } catch (e: unknown) {
-    if (isGenesysApiError(e, 'GENESYS_NOT_FOUND')) {
-      return { outcome: 'not-found', conversationId };
+  if (options.conversation !== undefined) {
+    conversation = options.conversation;
+  } else {
+    try {
+      conversation = await counted(() => client.getMessageConversation(conversationId));
+    } catch (e: unknown) {
+      if (isGenesysApiError(e, 'GENESYS_NOT_FOUND')) {
+        return { outcome: 'not-found', conversationId };
+      }
+      throw e;
     }
-    throw e;
   }
   const live = liveParticipants(conversation);
+  const customerGone = isCustomerGone(conversation.participants);
+  const divisionId = conversation.divisions?.find((d) => d.division?.id !== undefined)?.division
+    ?.id;
   if (live.length === 0) {
     return { outcome: 'already-ended', conversationId };
   }
@@ -124,12 +150,20 @@ export async function endConversation(
   let messageSkippedReason: string | undefined;
   if (options.message !== undefined) {
     const text = options.message;
-    if (channel === undefined) {
+    if (options.suppressMessage !== undefined) {
+      messageSkippedReason = options.suppressMessage;
+    } else if (customerGone) {
+      messageSkippedReason = 'the customer already left';
+    } else if (channel === undefined) {
       messageSkippedReason = 'no connected agent or bot/flow communication to send from';
     } else {
+      // Throws GENESYS_FORBIDDEN before anything is sent when the disconnect is known refused.
+      await client.expectEndAllowed(divisionId);
+      await options.beforeMessage?.();
       try {
         await counted(() => client.sendMessage(conversationId, channel.communicationId, text));
         messageSent = true;
+        options.onMessageSent?.();
       } catch (e: unknown) {
         if (!(e instanceof GenesysApiError)) {
           throw e;
@@ -144,11 +178,28 @@ export async function endConversation(
   }
 
   const disconnected: string[] = [];
+  const refused = (e: unknown): void => {
+    if (isGenesysApiError(e, 'GENESYS_FORBIDDEN')) {
+      client.endPermission.recordDisconnect(divisionId, e);
+      if (messageSent) {
+        log.error('closing message sent but Genesys refused the disconnect: the chat stays open', {
+          error: describeFailure(e),
+        });
+      }
+    }
+  };
   if (leg === undefined) {
     try {
-      await counted(() => client.disconnectMessageConversation(conversationId));
+      await counted(() =>
+        client.disconnectMessageConversation(
+          conversationId,
+          targets.map((p) => p.id),
+        ),
+      );
       disconnected.push(...targets.map((p) => p.id));
+      client.endPermission.recordDisconnect(divisionId, 'succeeded');
     } catch (e: unknown) {
+      refused(e);
       const confirmed = await confirmAlreadyDisconnected(
         client,
         conversationId,
@@ -165,7 +216,9 @@ export async function endConversation(
       try {
         await counted(() => client.disconnectMessageParticipant(conversationId, target.id));
         disconnected.push(target.id);
+        client.endPermission.recordDisconnect(divisionId, 'succeeded');
       } catch (e: unknown) {
+        refused(e);
         const confirmed = await confirmAlreadyDisconnected(
           client,
           conversationId,
@@ -224,6 +277,7 @@ export async function endConversation(
     scope: leg ?? 'conversation',
     messageSent,
     ...(messageSkippedReason === undefined ? {} : { messageSkippedReason }),
+    customerGone,
     wrapupApplied,
     ...(wrapupSkippedReason === undefined ? {} : { wrapupSkippedReason }),
     disconnectedParticipantIds: disconnected,

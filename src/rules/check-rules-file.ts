@@ -48,7 +48,7 @@ export function checkRulesFile(
         rules: config.rules.length,
         enabled: config.rules.filter((rule) => rule.enabled).length,
         lines: config.rules.map((rule) => describeRule(rule, config)),
-        warnings: unsetSecrets(config, env),
+        warnings: [...unsetSecrets(config, env), ...countsQueueWait(config)],
       },
     };
   } catch (thrown: unknown) {
@@ -71,7 +71,9 @@ export function describeRule(rule: Rule, config: RulesConfig): string {
     const warn = rule.warn === undefined ? '' : `, warn ${formatDuration(rule.warn.before)} before`;
     const match =
       rule.match === undefined ? 'every conversation' : `match ${JSON.stringify(rule.match)}`;
-    return `${rule.id}: inactivity, ${rule.idle.side} idle ${formatDuration(rule.idle.after)}${warn}, ${match}${leg}${suffix}`;
+    const during =
+      rule.idle.while === undefined ? '' : ` while ${rule.idle.while.join('/')}`;
+    return `${rule.id}: inactivity, ${rule.idle.side} idle ${formatDuration(rule.idle.after)}${during}${warn}, ${match}${leg}${suffix}`;
   }
   return `${rule.id}: event from ${rule.source}, pattern ${JSON.stringify(rule.pattern)}, conversation id at ${rule.conversationId}${leg}${suffix}`;
 }
@@ -94,4 +96,25 @@ function unsetSecrets(config: RulesConfig, env: NodeJS.ProcessEnv): string[] {
   return names
     .filter(([, variable]) => (env[variable] ?? '') === '')
     .map(([where, variable]) => `${where}: ${variable} is not set in this environment`);
+}
+
+/**
+ * A customer-idle rule without `idle.while` counts the customer's wait in queue (and in a bot
+ * flow) as silence: a customer waiting 20 minutes for an agent is "idle" for 20 minutes. Valid,
+ * and today's behaviour for existing files, but rarely meant.
+ */
+function countsQueueWait(config: RulesConfig): string[] {
+  return config.rules
+    .map((rule, index) => ({ rule, index }))
+    .filter(
+      ({ rule }) =>
+        rule.kind === 'inactivity' &&
+        rule.enabled &&
+        rule.idle.side !== 'agent' &&
+        (rule.idle.while === undefined || rule.idle.while.includes('queue')),
+    )
+    .map(
+      ({ rule, index }) =>
+        `rules[${index}] (${rule.id}): customer silence is counted while the customer waits in queue; add "while: [agent]" to the idle block to count it only while an agent is connected (as Genesys's own queue inactivity timer does)`,
+    );
 }

@@ -12,6 +12,7 @@ export {
   jsonPathSchema,
   closeSchema,
   idleSideSchema,
+  idlePhaseSchema,
 } from './rules-schema';
 export type {
   RulesConfig,
@@ -20,6 +21,7 @@ export type {
   EventRule,
   CloseAction,
   IdleSide,
+  IdlePhase,
 } from './rules-schema';
 export { RulesValidationError } from './errors';
 export { parseRules, loadRulesFile, hashRulesText } from './parse-rules';

@@ -48,6 +48,14 @@ export const jsonPathSchema = z.string().superRefine((value, ctx) => {
 /** Which side's silence counts: the customer's, the agent's, or either (the newest message). */
 export const idleSideSchema = z.enum(['customer', 'agent', 'any']);
 
+/**
+ * Phases of a conversation during which an inactivity rule counts silence (`idle.while`), from
+ * closer's one lifecycle definition (`genesys/lifecycle.ts`): `agent` (an agent connected),
+ * `parked`, `queue` (waiting in queue, no agent), `flow` (a bot / Architect flow, not queued yet),
+ * `unattended` (open with nobody of the contact center).
+ */
+export const idlePhaseSchema = z.enum(['agent', 'parked', 'queue', 'flow', 'unattended']);
+
 /** How to close. */
 export const closeSchema = z.strictObject({
   /** Message sent to the customer just before the conversation is ended (optional). */
@@ -75,7 +83,17 @@ export const inactivityRuleSchema = z.strictObject({
   kind: z.literal('inactivity'),
   /** EventBridge pattern over the conversation facts (`conversationFacts`); absent = every conversation. */
   match: eventPatternSchema.optional(),
-  idle: z.strictObject({ side: idleSideSchema, after: durationSchema }),
+  idle: z.strictObject({
+    side: idleSideSchema,
+    after: durationSchema,
+    /**
+     * Count silence only while the conversation is in one of these phases: outside them the timer
+     * stops, and on entering one the clock starts again from the phase's start (so queue wait
+     * never counts toward `while: [agent]`, as with Genesys's own queue inactivity timer).
+     * Absent: every phase (closer's behaviour before the setting existed).
+     */
+    while: z.array(idlePhaseSchema).min(1).optional(),
+  }),
   /** Optional warning sent `before` the close (must be shorter than `idle.after`). */
   warn: z.strictObject({ before: durationSchema, message: messageSchema }).optional(),
 });
@@ -90,6 +108,13 @@ export const eventRuleSchema = z.strictObject({
   pattern: eventPatternSchema,
   /** Where the conversation id is in the body, e.g. `$.data.conversationId`. */
   conversationId: jsonPathSchema,
+  /**
+   * Where the event's own time is in the body (ISO-8601 or epoch ms), e.g. `$.data.closedAt`. An
+   * event older than the conversation's current episode (a CRM retry of a close that predates a
+   * re-threaded chat) never ends the new episode. Absent: the signed delivery timestamp when the
+   * source's scheme has one, else the time closer received it.
+   */
+  eventTime: jsonPathSchema.optional(),
 });
 
 export const ruleSchema = z.discriminatedUnion('kind', [inactivityRuleSchema, eventRuleSchema], {
@@ -182,5 +207,7 @@ export type InactivityRule = z.infer<typeof inactivityRuleSchema>;
 export type EventRule = z.infer<typeof eventRuleSchema>;
 /** How a rule closes a conversation. */
 export type CloseAction = z.infer<typeof closeSchema>;
+/** A phase in `idle.while`. */
+export type IdlePhase = z.infer<typeof idlePhaseSchema>;
 /** `customer`, `agent` or `any`. */
 export type IdleSide = z.infer<typeof idleSideSchema>;

@@ -2,7 +2,6 @@
 export type * from './store';
 export { StoreError } from './store-error';
 export type { StoreErrorCode } from './store-error';
-export { StoreAlreadyEndedError } from './store-already-ended-error';
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './database-url';
 export type { DatabaseLocation } from './database-url';
 export { openStore } from './open-store';

@@ -44,9 +44,12 @@ export interface TimerInput {
   dueAt: number;
   /** Small JSON data the firing needs (e.g. the triggering webhook id). */
   data?: Record<string, unknown>;
+  /** The conversation episode the timer acts on (default 1); a later episode makes it stale. */
+  episode?: number;
 }
 
 export interface Timer extends TimerInput {
+  episode: number;
   /** Epoch ms when first armed for this (conversation, rule). */
   armedAt: number;
   /**
@@ -69,6 +72,8 @@ export interface OutcomeInput {
   details?: Record<string, unknown>;
   /** Epoch ms of the decision. */
   at: number;
+  /** The conversation episode it concerns (default 1). */
+  episode?: number;
 }
 
 export interface Outcome extends OutcomeInput {
@@ -81,6 +86,47 @@ export interface OutcomeQuery {
   conversationId?: string;
   /** Default 100, max 1000 (larger values are capped, not refused). */
   limit?: number;
+}
+
+/**
+ * The one ending of a (conversation, episode): which rule claimed it, and whether the closing
+ * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash the
+ * message is treated as possibly sent and never sent again).
+ */
+export interface Ending {
+  conversationId: string;
+  episode: number;
+  ruleId: string;
+  state: 'claimed' | 'ended';
+  claimedAt: number;
+  messageIntentAt?: number;
+  finishedAt?: number;
+}
+
+/** What {@link Store.claimEnding} claims: the ending of one episode, for one rule, at `at` (ms). */
+export interface EndingClaimInput {
+  conversationId: string;
+  episode: number;
+  ruleId: string;
+  at: number;
+}
+
+/** Result of {@link Store.claimEnding}. */
+export type EndingClaim =
+  /** `resumed`: this rule had claimed it already and never finished (a crash mid-ending). */
+  | { claimed: true; resumed: boolean; ending: Ending }
+  | { claimed: false; ending: Ending };
+
+/** Changes that one event's or one firing's handling writes together, in one transaction. */
+export interface StoreChanges {
+  conversation?: ConversationState;
+  /** Timers armed or re-armed. */
+  upsertTimers?: TimerInput[];
+  /** Timers removed: all of a conversation's, or one rule's. */
+  cancelTimers?: { conversationId: string; ruleId?: string }[];
+  outcomes?: OutcomeInput[];
+  /** Epoch ms for `armed_at` of new timers. */
+  now: number;
 }
 
 export interface Store {
@@ -122,16 +168,40 @@ export interface Store {
   listTimers(conversationId: string): Promise<Timer[]>;
   countTimers(): Promise<number>;
 
-  /**
-   * Records a decision and returns it with its id. At most ONE terminal outcome (`terminated` or
-   * `already-ended`) exists per (conversation, rule): a second one is not stored and rejects with
-   * `StoreAlreadyEndedError` (code `STORE_ALREADY_ENDED`) carrying the existing outcome.
-   */
+  /** Records a decision and returns it with its id. */
   recordOutcome(outcome: OutcomeInput): Promise<Outcome>;
+  /**
+   * Writes `changes` atomically (all or nothing) and returns the recorded outcomes with their ids,
+   * in order. The way the pipeline writes: state, timers and outcomes of one decision together.
+   */
+  commit(changes: StoreChanges): Promise<Outcome[]>;
   /** Outcomes oldest first (by `at`, then `id`), so `since` pages forward. */
   listOutcomes(query: OutcomeQuery): Promise<Outcome[]>;
-  /** Whether (conversation, rule) already has a terminal outcome (terminated / already-ended). */
-  hasEnded(conversationId: string, ruleId: string): Promise<boolean>;
+  /**
+   * Claims the one ending of (conversation, episode) for a rule, enforced by the database's primary
+   * key: the first claim wins; a second rule gets `claimed: false` with the holder. The same rule
+   * claiming again an unfinished claim gets it back (`resumed: true`): its earlier attempt died.
+   */
+  claimEnding(claim: EndingClaimInput): Promise<EndingClaim>;
+  /** Records, just before sending, that the claimed ending's closing message is going out. */
+  markEndingMessage(conversationId: string, episode: number, at: number): Promise<void>;
+  /**
+   * Finishes a claim: `ended` keeps it for good (the episode is over); `released` deletes it (the
+   * ending failed or was not needed, so another attempt or rule may claim it).
+   */
+  finishEnding(
+    conversationId: string,
+    episode: number,
+    result: 'ended' | 'released',
+    at: number,
+  ): Promise<void>;
+  getEnding(conversationId: string, episode: number): Promise<Ending | undefined>;
+  /** Holds a rule's closing messages (see the `closing_message_holds` migration); idempotent. */
+  holdClosingMessages(ruleId: string, at: number, reason: string): Promise<void>;
+  /** Releases a hold (a disconnect by the rule succeeded); idempotent. */
+  releaseClosingMessages(ruleId: string): Promise<void>;
+  /** The hold on a rule's closing messages, if any. */
+  closingMessageHold(ruleId: string): Promise<{ since: number; reason: string } | undefined>;
 
   /** Cheap liveness check for `/readyz`. */
   ping(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { InboxEvent, Outcome, OutcomeKind, Timer, TimerPhase } from '../store';
+import type { Ending, InboxEvent, Outcome, OutcomeKind, Timer, TimerPhase } from '../store';
 
 /** Column shapes as SQLite returns them, and their mapping to the domain types. */
 export interface EventRow {
@@ -18,6 +18,7 @@ export interface TimerRow {
   armed_at: number;
   attempts: number;
   data: string | null;
+  episode: number;
 }
 
 export interface OutcomeRow {
@@ -28,6 +29,17 @@ export interface OutcomeRow {
   reason: string | null;
   details: string | null;
   at: number;
+  episode: number;
+}
+
+export interface EndingRow {
+  conversation_id: string;
+  episode: number;
+  rule_id: string;
+  state: string;
+  claimed_at: number;
+  message_intent_at: number | null;
+  finished_at: number | null;
 }
 
 /** JSON text of an optional object column (NULL when absent). */
@@ -59,6 +71,7 @@ export function timerFromRow(row: TimerRow): Timer {
     dueAt: row.due_at,
     armedAt: row.armed_at,
     attempts: row.attempts,
+    episode: row.episode,
   };
   if (row.data !== null) {
     timer.data = parseObject(row.data);
@@ -73,6 +86,7 @@ export function outcomeFromRow(row: OutcomeRow): Outcome {
     ruleId: row.rule_id,
     kind: row.kind as OutcomeKind,
     at: row.at,
+    episode: row.episode,
   };
   if (row.reason !== null) {
     outcome.reason = row.reason;
@@ -81,4 +95,22 @@ export function outcomeFromRow(row: OutcomeRow): Outcome {
     outcome.details = parseObject(row.details);
   }
   return outcome;
+}
+
+export function endingFromRow(row: EndingRow): Ending {
+  const ending: Ending = {
+    conversationId: row.conversation_id,
+    episode: row.episode,
+    ruleId: row.rule_id,
+    // The CHECK constraint keeps it to the two states.
+    state: row.state as Ending['state'],
+    claimedAt: row.claimed_at,
+  };
+  if (row.message_intent_at !== null) {
+    ending.messageIntentAt = row.message_intent_at;
+  }
+  if (row.finished_at !== null) {
+    ending.finishedAt = row.finished_at;
+  }
+  return ending;
 }

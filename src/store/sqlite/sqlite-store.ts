@@ -7,6 +7,9 @@ import { systemClock } from '../../timers/clock';
 import type { MigrationReport } from '../migrate';
 import { runMigrations } from '../migrate';
 import type {
+  Ending,
+  EndingClaim,
+  EndingClaimInput,
   InboxEvent,
   InboxEventInput,
   InsertEventsResult,
@@ -14,15 +17,15 @@ import type {
   OutcomeInput,
   OutcomeQuery,
   Store,
+  StoreChanges,
   Timer,
   TimerInput,
 } from '../store';
-import { StoreAlreadyEndedError } from '../store-already-ended-error';
 import { StoreError } from '../store-error';
 import { sqliteMigrations } from './migrations';
 import type { SqliteDatabaseOptions } from './open-database';
 import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteDatabase } from './open-database';
-import { eventFromRow, jsonOrNull, outcomeFromRow, timerFromRow } from './rows';
+import { endingFromRow, eventFromRow, jsonOrNull, outcomeFromRow, timerFromRow } from './rows';
 import type { SqliteStatements } from './statements';
 import { prepareStatements } from './statements';
 import { settle } from './settle';
@@ -88,6 +91,8 @@ export class SqliteStore implements Store {
   private readonly insertBatchesTx: (batches: InboxEventInput[][]) => InsertEventsResult[];
   private readonly eventInserts: GroupCommit<InboxEventInput[], InsertEventsResult>;
   private readonly markProcessedTx: (seqs: number[], at: number) => void;
+  private readonly commitTx: (changes: StoreChanges) => Outcome[];
+  private readonly claimEndingTx: (claim: EndingClaimInput) => EndingClaim;
   /** Calls served until the background checkpointer starts (never, when 0 at open). */
   private callsUntilCheckpointer: number;
   private checkpointer: WalCheckpointer | undefined;
@@ -125,6 +130,36 @@ export class SqliteStore implements Store {
       for (const seq of seqs) {
         this.statements.markEventProcessed.run(at, seq);
       }
+    });
+    this.commitTx = db.transaction((changes: StoreChanges) => {
+      if (changes.conversation !== undefined) {
+        this.writeConversation(changes.conversation);
+      }
+      for (const cancel of changes.cancelTimers ?? []) {
+        this.deleteTimers(cancel.conversationId, cancel.ruleId);
+      }
+      for (const timer of changes.upsertTimers ?? []) {
+        this.writeTimer(timer, changes.now);
+      }
+      return (changes.outcomes ?? []).map((outcome) => this.writeOutcome(outcome));
+    });
+    this.claimEndingTx = db.transaction((claim: EndingClaimInput): EndingClaim => {
+      const s = this.statements;
+      const inserted =
+        s.insertEnding.run(claim.conversationId, claim.episode, claim.ruleId, claim.at).changes ===
+        1;
+      const row = s.getEnding.get(claim.conversationId, claim.episode);
+      if (row === undefined) {
+        throw new StoreError('STORE_QUERY_FAILED', 'An ending claim vanished inside its transaction');
+      }
+      const ending = endingFromRow(row);
+      if (inserted) {
+        return { claimed: true, resumed: false, ending };
+      }
+      if (ending.ruleId === claim.ruleId && ending.state === 'claimed') {
+        return { claimed: true, resumed: true, ending };
+      }
+      return { claimed: false, ending };
     });
   }
 
@@ -192,33 +227,18 @@ export class SqliteStore implements Store {
 
   putConversation(state: ConversationState): Promise<void> {
     return this.run('putConversation', () => {
-      this.statements.putConversation.run(
-        state.conversationId,
-        JSON.stringify(state),
-        state.updatedAt,
-      );
+      this.writeConversation(state);
     });
   }
 
   upsertTimer(timer: TimerInput, now: number): Promise<void> {
     return this.run('upsertTimer', () => {
-      this.statements.upsertTimer.run(
-        timer.conversationId,
-        timer.ruleId,
-        timer.phase,
-        timer.dueAt,
-        now,
-        jsonOrNull(timer.data),
-      );
+      this.writeTimer(timer, now);
     });
   }
 
   cancelTimers(conversationId: string, ruleId?: string): Promise<number> {
-    return this.run('cancelTimers', () =>
-      ruleId === undefined
-        ? this.statements.cancelConversationTimers.run(conversationId).changes
-        : this.statements.cancelRuleTimer.run(conversationId, ruleId).changes,
-    );
+    return this.run('cancelTimers', () => this.deleteTimers(conversationId, ruleId));
   }
 
   /** Claims due timers, oldest due first (see `Store`); the lease ends at `now + leaseMs`. */
@@ -270,32 +290,60 @@ export class SqliteStore implements Store {
     return this.run('countTimers', () => this.statements.countTimers.get() ?? 0);
   }
 
-  /**
-   * Records a decision. @throws StoreAlreadyEndedError (`STORE_ALREADY_ENDED`) when the outcome is
-   * terminal and (conversation, rule) already has a terminal outcome; nothing is written then.
-   */
   recordOutcome(outcome: OutcomeInput): Promise<Outcome> {
-    return this.run('recordOutcome', () => {
-      const id = this.statements.insertOutcome.get(
-        outcome.conversationId,
-        outcome.ruleId,
-        outcome.kind,
-        outcome.reason ?? null,
-        jsonOrNull(outcome.details),
-        outcome.at,
-      );
-      if (id === undefined) {
-        const existing = this.statements.terminalOutcome.get(
-          outcome.conversationId,
-          outcome.ruleId,
-        );
-        if (existing === undefined) {
-          throw new StoreError('STORE_QUERY_FAILED', 'Outcome insert was ignored without a reason');
-        }
-        throw new StoreAlreadyEndedError(outcomeFromRow(existing));
-      }
-      return { ...outcome, id };
+    return this.run('recordOutcome', () => this.writeOutcome(outcome));
+  }
+
+  commit(changes: StoreChanges): Promise<Outcome[]> {
+    return this.run('commit', () => this.commitTx(changes));
+  }
+
+  claimEnding(claim: EndingClaimInput): Promise<EndingClaim> {
+    return this.run('claimEnding', () => this.claimEndingTx(claim));
+  }
+
+  markEndingMessage(conversationId: string, episode: number, at: number): Promise<void> {
+    return this.run('markEndingMessage', () => {
+      this.statements.markEndingMessage.run(at, conversationId, episode);
     });
+  }
+
+  finishEnding(
+    conversationId: string,
+    episode: number,
+    result: 'ended' | 'released',
+    at: number,
+  ): Promise<void> {
+    return this.run('finishEnding', () => {
+      if (result === 'ended') {
+        this.statements.endEnding.run(at, conversationId, episode);
+      } else {
+        this.statements.releaseEnding.run(conversationId, episode);
+      }
+    });
+  }
+
+  getEnding(conversationId: string, episode: number): Promise<Ending | undefined> {
+    return this.run('getEnding', () => {
+      const row = this.statements.getEnding.get(conversationId, episode);
+      return row === undefined ? undefined : endingFromRow(row);
+    });
+  }
+
+  holdClosingMessages(ruleId: string, at: number, reason: string): Promise<void> {
+    return this.run('holdClosingMessages', () => {
+      this.statements.holdMessages.run(ruleId, at, reason);
+    });
+  }
+
+  releaseClosingMessages(ruleId: string): Promise<void> {
+    return this.run('releaseClosingMessages', () => {
+      this.statements.releaseMessages.run(ruleId);
+    });
+  }
+
+  closingMessageHold(ruleId: string): Promise<{ since: number; reason: string } | undefined> {
+    return this.run('closingMessageHold', () => this.statements.getMessageHold.get(ruleId));
   }
 
   /** Outcomes oldest first (`at`, then `id`), so `since` pages forward; limit default 100, max 1000. */
@@ -317,13 +365,6 @@ export class SqliteStore implements Store {
             : s.listConversationOutcomesSince(limit).all({ conversationId, since });
       return rows.map(outcomeFromRow);
     });
-  }
-
-  hasEnded(conversationId: string, ruleId: string): Promise<boolean> {
-    return this.run(
-      'hasEnded',
-      () => this.statements.terminalOutcome.get(conversationId, ruleId) !== undefined,
-    );
   }
 
   ping(): Promise<void> {
@@ -359,6 +400,44 @@ export class SqliteStore implements Store {
     if (this.db.open) {
       this.db.close();
     }
+  }
+
+  private writeConversation(state: ConversationState): void {
+    this.statements.putConversation.run(state.conversationId, JSON.stringify(state), state.updatedAt);
+  }
+
+  private writeTimer(timer: TimerInput, now: number): void {
+    this.statements.upsertTimer.run(
+      timer.conversationId,
+      timer.ruleId,
+      timer.phase,
+      timer.dueAt,
+      now,
+      jsonOrNull(timer.data),
+      timer.episode ?? 1,
+    );
+  }
+
+  private deleteTimers(conversationId: string, ruleId: string | undefined): number {
+    return ruleId === undefined
+      ? this.statements.cancelConversationTimers.run(conversationId).changes
+      : this.statements.cancelRuleTimer.run(conversationId, ruleId).changes;
+  }
+
+  private writeOutcome(outcome: OutcomeInput): Outcome {
+    const id = this.statements.insertOutcome.get(
+      outcome.conversationId,
+      outcome.ruleId,
+      outcome.kind,
+      outcome.reason ?? null,
+      jsonOrNull(outcome.details),
+      outcome.at,
+      outcome.episode ?? 1,
+    );
+    if (id === undefined) {
+      throw new StoreError('STORE_QUERY_FAILED', 'Outcome insert returned no id');
+    }
+    return { ...outcome, episode: outcome.episode ?? 1, id };
   }
 
   private assertOpen(): void {

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { EventRow, OutcomeRow, TimerRow } from './rows';
+import type { EndingRow, EventRow, OutcomeRow, TimerRow } from './rows';
 
-const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data';
-const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at';
-const TERMINAL_KINDS = "('terminated', 'already-ended')";
+const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
+const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
+const ENDING_COLUMNS =
+  'conversation_id, episode, rule_id, state, claimed_at, message_intent_at, finished_at';
 
 /**
  * The hot-path queries, exported so tests can check their plans use an index (no table scan):
@@ -24,8 +25,7 @@ export const HOT_SQL = {
   pendingEvents: `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
     WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
   pruneEvents: 'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
-  hasEnded: `SELECT ${OUTCOME_COLUMNS} FROM outcomes
-    WHERE conversation_id = ? AND rule_id = ? AND kind IN ${TERMINAL_KINDS}`,
+  getEnding: `SELECT ${ENDING_COLUMNS} FROM endings WHERE conversation_id = ? AND episode = ?`,
   listConversationTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
 } as const;
 
@@ -78,7 +78,7 @@ export interface SqliteStatements {
   pruneEvents: Stmt<[number]>;
   getConversation: Stmt<[string], string>;
   putConversation: Stmt<[string, string, number]>;
-  upsertTimer: Stmt<[string, string, string, number, number, string | null]>;
+  upsertTimer: Stmt<[string, string, string, number, number, string | null, number]>;
   cancelConversationTimers: Stmt<[string]>;
   cancelRuleTimer: Stmt<[string, string]>;
   claimDueTimers: ByLimit<{ now: number; leaseUntil: number }, TimerRow>;
@@ -87,8 +87,18 @@ export interface SqliteStatements {
   retryTimer: Stmt<[number, string, string, number, string]>;
   listTimers: Stmt<[string], TimerRow>;
   countTimers: Stmt<[], number>;
-  insertOutcome: Stmt<[string, string, string, string | null, string | null, number], number>;
-  terminalOutcome: Stmt<[string, string], OutcomeRow>;
+  insertOutcome: Stmt<
+    [string, string, string, string | null, string | null, number, number],
+    number
+  >;
+  insertEnding: Stmt<[string, number, string, number]>;
+  getEnding: Stmt<[string, number], EndingRow>;
+  markEndingMessage: Stmt<[number, string, number]>;
+  endEnding: Stmt<[number, string, number]>;
+  releaseEnding: Stmt<[string, number]>;
+  holdMessages: Stmt<[string, number, string]>;
+  releaseMessages: Stmt<[string]>;
+  getMessageHold: Stmt<[string], { since: number; reason: string }>;
   listOutcomes: ByLimit<[], OutcomeRow>;
   listOutcomesSince: ByLimit<{ since: number }, OutcomeRow>;
   listConversationOutcomes: ByLimit<{ conversationId: string }, OutcomeRow>;
@@ -125,12 +135,15 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ),
 
     // Re-arm keeps armed_at (first arming) and clears attempts and any lease.
-    upsertTimer: prepare<[string, string, string, number, number, string | null]>(
-      `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data)
-       VALUES (?, ?, ?, ?, ?, 0, NULL, ?)
+    // A timer of a new episode is a new arming: armed_at restarts with it.
+    upsertTimer: prepare<[string, string, string, number, number, string | null, number]>(
+      `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data, episode)
+       VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)
        ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
          phase = excluded.phase, due_at = excluded.due_at, data = excluded.data,
-         attempts = 0, lease_until = NULL`,
+         attempts = 0, lease_until = NULL,
+         armed_at = CASE WHEN episode = excluded.episode THEN armed_at ELSE excluded.armed_at END,
+         episode = excluded.episode`,
     ),
     cancelConversationTimers: prepare<[string]>('DELETE FROM timers WHERE conversation_id = ?'),
     cancelRuleTimer: prepare<[string, string]>(
@@ -153,14 +166,34 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     countTimers: prepare<[], number>('SELECT count(*) FROM timers').pluck(),
 
     insertOutcome: db
-      .prepare<[string, string, string, string | null, string | null, number], number>(
-        `INSERT INTO outcomes (conversation_id, rule_id, kind, reason, details, at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (conversation_id, rule_id) WHERE kind IN ${TERMINAL_KINDS} DO NOTHING
-         RETURNING id`,
+      .prepare<[string, string, string, string | null, string | null, number, number], number>(
+        `INSERT INTO outcomes (conversation_id, rule_id, kind, reason, details, at, episode)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .pluck(),
-    terminalOutcome: prepare<[string, string], OutcomeRow>(HOT_SQL.hasEnded),
+    // The primary key (conversation_id, episode) is the ended-once guarantee.
+    insertEnding: prepare<[string, number, string, number]>(
+      `INSERT INTO endings (conversation_id, episode, rule_id, state, claimed_at)
+       VALUES (?, ?, ?, 'claimed', ?) ON CONFLICT (conversation_id, episode) DO NOTHING`,
+    ),
+    getEnding: prepare<[string, number], EndingRow>(HOT_SQL.getEnding),
+    markEndingMessage: prepare<[number, string, number]>(
+      `UPDATE endings SET message_intent_at = ? WHERE conversation_id = ? AND episode = ?`,
+    ),
+    endEnding: prepare<[number, string, number]>(
+      `UPDATE endings SET state = 'ended', finished_at = ? WHERE conversation_id = ? AND episode = ?`,
+    ),
+    releaseEnding: prepare<[string, number]>(
+      `DELETE FROM endings WHERE conversation_id = ? AND episode = ? AND state = 'claimed'`,
+    ),
+    holdMessages: prepare<[string, number, string]>(
+      `INSERT INTO closing_message_holds (rule_id, since, reason) VALUES (?, ?, ?)
+       ON CONFLICT (rule_id) DO NOTHING`,
+    ),
+    releaseMessages: prepare<[string]>('DELETE FROM closing_message_holds WHERE rule_id = ?'),
+    getMessageHold: prepare<[string], { since: number; reason: string }>(
+      'SELECT since, reason FROM closing_message_holds WHERE rule_id = ?',
+    ),
     listOutcomes: listOutcomes<[]>(''),
     listOutcomesSince: listOutcomes<{ since: number }>('WHERE at >= @since'),
     listConversationOutcomes: listOutcomes<{ conversationId: string }>(

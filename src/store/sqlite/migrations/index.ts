@@ -1,9 +1,13 @@
 import type { Migration } from '../../migrate';
 import * as m0001 from './0001-init';
+import * as m0002 from './0002-episodes';
 
 /**
  * Every SQLite migration, in order. Embedded as TypeScript strings (not .sql files) because the
  * build (tsc) copies only compiled .ts into dist/. Append new ones at the end; never edit, renumber
  * or reorder an existing one.
  */
-export const sqliteMigrations: readonly Migration[] = [{ version: 1, ...m0001 }];
+export const sqliteMigrations: readonly Migration[] = [
+  { version: 1, ...m0001 },
+  { version: 2, ...m0002 },
+];
