@@ -1,10 +1,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { GenesysClient } from '../genesys';
-import { endConversation } from '../genesys';
-import type { OutcomeSink } from '../automation';
-import type { Clock } from '../timers/clock';
+import type { Executor } from '../automation';
 import { ApiError } from './api-error';
 import { parseBody } from './validate';
 import { conversationIdSchema } from './conversation-id';
@@ -21,18 +18,15 @@ export const terminateRequestSchema = z.strictObject({
   dryRun: z.boolean().optional(),
 });
 
-/** Outcomes of on-demand termination are recorded under this rule id. */
-export const ON_DEMAND_RULE_ID = 'on-demand';
+export { ON_DEMAND_RULE_ID } from '../decide';
 
 /**
  * On-demand termination over HTTP: the same procedure as `closer terminate` and the library's
- * `endConversation`, with the outcome recorded in the history like a rule's.
+ * `endConversation`, run by the executor, so it counts toward the episode's one ending (a rule
+ * that fires after it records "already ended by an on-demand request", and vice versa) and its
+ * outcome is recorded, audited and counted like a rule's.
  */
-export function terminateRoute(deps: {
-  genesys: () => GenesysClient;
-  outcomes: OutcomeSink;
-  clock: Clock;
-}): Router {
+export function terminateRoute(deps: { executor: Executor }): Router {
   const router = Router();
   router.post('/conversations/:conversationId/terminate', async (req, res) => {
     const conversationId = parseBody(
@@ -50,21 +44,18 @@ export function terminateRoute(deps: {
       );
     }
     const body = parseBody(terminateRequestSchema, req.body ?? {}, 'body');
-    const result = await endConversation(deps.genesys(), conversationId, {
-      ...(body.message === undefined ? {} : { message: body.message }),
-      ...(body.leg === undefined ? {} : { leg: body.leg }),
-      ...(body.wrapup === undefined ? {} : { wrapupCode: body.wrapup }),
+    const result = await deps.executor.endOnDemand(conversationId, {
+      close: {
+        ...(body.message === undefined ? {} : { message: body.message }),
+        ...(body.leg === undefined ? {} : { leg: body.leg }),
+        ...(body.wrapup === undefined ? {} : { wrapupCode: body.wrapup }),
+      },
       ...(body.dryRun === undefined ? {} : { dryRun: body.dryRun }),
     });
-    const { outcome, conversationId: _id, ...details } = result;
-    await deps.outcomes.record({
-      conversationId,
-      ruleId: ON_DEMAND_RULE_ID,
-      kind: outcome,
-      reason: 'requested through the API',
-      details,
-      at: deps.clock.now(),
-    });
+    if (result.outcome === 'failed') {
+      throw result.error;
+    }
+    const { outcome } = result;
     if (outcome === 'not-found') {
       throw new ApiError(
         404,

@@ -1,24 +1,16 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Clock } from '../timers/clock';
 import type { Logger } from '../observability/logger';
 import type { InboxEvent, Store } from '../store/store';
-import type { LoadedRules } from '../rules';
-import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
-import { genesysEventPayloadSchema } from '../intake';
-import { closerMessageIds } from './closer-messages';
-import { armInactivityTimers } from './arm-inactivity';
-import { armEventRules } from './arm-event-rules';
+import { readInboxPayload } from '../inbox';
 import { coerceError } from '../errors';
-
-/** Sources whose inbox events are Genesys notifications (the rest are webhooks). */
-const GENESYS_SOURCES = new Set(['eventbridge', 'notifications']);
+import type { Executor } from './executor';
 
 /** Options of {@link InboxProcessor}. */
 export interface InboxProcessorOptions {
   store: Store;
-  rules: () => LoadedRules;
-  clock: Clock;
   logger: Logger;
+  /** Acts on each event: state, timers and outcomes in one transaction per event. */
+  executor: Executor;
   /** Called after timers were armed, so the scheduler looks sooner than its next poll. */
   onTimersChanged?: () => void;
   /** Events handled per batch (default 200). */
@@ -80,15 +72,30 @@ export class InboxProcessor {
   }
 
   private async handle(event: InboxEvent): Promise<void> {
-    const { logger } = this.options;
+    const { logger, executor } = this.options;
     try {
-      if (GENESYS_SOURCES.has(event.source)) {
-        await this.handleNotification(event);
+      const payload = readInboxPayload(event.source, event.payload);
+      let changed = false;
+      if (payload === undefined) {
+        logger.warn('inbox event with an unreadable payload skipped', {
+          source: event.source,
+          eventId: event.eventId,
+        });
+      } else if (payload.type === 'genesys') {
+        const { topicName, eventBody, time } = payload;
+        changed = await executor.handleNotification(
+          time === undefined ? { topicName, eventBody } : { topicName, eventBody, time },
+        );
       } else {
-        const armed = await armEventRules(event, this.options);
-        if (armed > 0) {
-          this.options.onTimersChanged?.();
-        }
+        changed = await executor.handleWebhook({
+          source: event.source,
+          eventId: event.eventId,
+          body: payload.body,
+          receivedAt: payload.signedAt ?? event.receivedAt,
+        });
+      }
+      if (changed) {
+        this.options.onTimersChanged?.();
       }
     } catch (thrown: unknown) {
       const error = coerceError(thrown);
@@ -100,41 +107,4 @@ export class InboxProcessor {
       });
     }
   }
-
-  private async handleNotification(event: InboxEvent): Promise<void> {
-    const { store } = this.options;
-    const notification = readNotification(event.payload);
-    if (notification === undefined) {
-      return;
-    }
-    const conversationId = conversationIdOf(notification);
-    const previous =
-      conversationId === undefined ? undefined : await store.getConversation(conversationId);
-    const ignore =
-      conversationId === undefined
-        ? new Set<string>()
-        : await closerMessageIds(store, conversationId);
-    const next = applyNotification(previous, notification, { ignoreMessageIds: ignore });
-    if (next === undefined) {
-      return;
-    }
-    await store.putConversation(next);
-    const changed = await armInactivityTimers(next, this.options);
-    if (changed) {
-      this.options.onTimersChanged?.();
-    }
-  }
-}
-
-/**
- * The stored payload of a Genesys event, as intake wrote it (`genesysEventPayloadSchema` is the
- * single source of its shape); undefined for anything else.
- */
-function readNotification(payload: unknown): GenesysNotification | undefined {
-  const parsed = genesysEventPayloadSchema.safeParse(payload);
-  if (!parsed.success) {
-    return undefined;
-  }
-  const { topicName, eventBody, time } = parsed.data;
-  return time === undefined ? { topicName, eventBody } : { topicName, eventBody, time };
 }

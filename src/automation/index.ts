@@ -1,3 +1,5 @@
 export { InboxProcessor, type InboxProcessorOptions } from './inbox-processor';
-export { fireTimer, type FireTimerDeps } from './fire-timer';
-export { createOutcomeSink, type OutcomeSink, type AuditPublish } from './outcome-recorder';
+export { Executor, type ExecutorDeps } from './executor';
+export { createOutcomeRecorder, type OutcomeRecorder, type AuditPublish } from './outcome-recorder';
+export type { EndingResult, OnDemandOptions } from './execute-ending';
+export { errorDetails } from './error-details';

@@ -46,8 +46,7 @@ export class EndPermission {
     const now = this.clock.now();
     const fresh = (k: Knowledge | undefined): Knowledge | undefined =>
       k !== undefined && now - k.at < this.ttlMs ? k : undefined;
-    const known =
-      fresh(this.byDivision.get(divisionId ?? ANY_DIVISION)) ?? fresh(this.probe);
+    const known = fresh(this.byDivision.get(divisionId ?? ANY_DIVISION)) ?? fresh(this.probe);
     return known?.verdict ?? { kind: 'unknown' };
   }
 

@@ -80,9 +80,7 @@ export function isConversationOver(legs: readonly LifecycleLeg[]): boolean {
 /** Whether the customer side has left while the conversation is still open. */
 export function isCustomerGone(legs: readonly LifecycleLeg[]): boolean {
   const customers = legs.filter((l) => CUSTOMER_PURPOSES.has(norm(l.purpose)));
-  return (
-    customers.length > 0 && !customers.some(isPresent) && !isConversationOver(legs)
-  );
+  return customers.length > 0 && !customers.some(isPresent) && !isConversationOver(legs);
 }
 
 /**

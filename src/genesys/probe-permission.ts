@@ -35,7 +35,10 @@ export async function probeOperation(
       // A probe is never re-sent after an ambiguous failure: it is inconclusive instead.
       idempotent: spec.method === 'GET',
     });
-    return { kind: 'inconclusive', detail: `unexpected success probing ${spec.method} ${spec.path}` };
+    return {
+      kind: 'inconclusive',
+      detail: `unexpected success probing ${spec.method} ${spec.path}`,
+    };
   } catch (error: unknown) {
     if (!(error instanceof GenesysApiError)) {
       throw error;

@@ -40,6 +40,11 @@ export interface Metrics {
   readonly rulesReloads: Counter<'result'>;
   /** `closer_audit_publish_failures_total`: audit events given up on. */
   readonly auditPublishFailures: Counter;
+  /**
+   * `closer_closing_message_without_end_total{rule}`: a closing message went out and Genesys then
+   * refused the disconnect — the customer was told "closed" in a chat that stays open. Alert on it.
+   */
+  readonly closingMessageWithoutEnd: Counter<'rule'>;
 }
 
 /** Seconds; intake should answer in milliseconds, so the buckets are fine-grained at the bottom. */
@@ -110,6 +115,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     auditPublishFailures: new Counter({
       name: 'closer_audit_publish_failures_total',
       help: 'Audit events that could not be published and were given up on.',
+      registers,
+    }),
+    closingMessageWithoutEnd: new Counter({
+      name: 'closer_closing_message_without_end_total',
+      help: 'Closing messages sent whose disconnect Genesys then refused (the chat stays open).',
+      labelNames: ['rule'] as const,
       registers,
     }),
   };

@@ -71,8 +71,7 @@ export function describeRule(rule: Rule, config: RulesConfig): string {
     const warn = rule.warn === undefined ? '' : `, warn ${formatDuration(rule.warn.before)} before`;
     const match =
       rule.match === undefined ? 'every conversation' : `match ${JSON.stringify(rule.match)}`;
-    const during =
-      rule.idle.while === undefined ? '' : ` while ${rule.idle.while.join('/')}`;
+    const during = rule.idle.while === undefined ? '' : ` while ${rule.idle.while.join('/')}`;
     return `${rule.id}: inactivity, ${rule.idle.side} idle ${formatDuration(rule.idle.after)}${during}${warn}, ${match}${leg}${suffix}`;
   }
   return `${rule.id}: event from ${rule.source}, pattern ${JSON.stringify(rule.pattern)}, conversation id at ${rule.conversationId}${leg}${suffix}`;

@@ -12,7 +12,7 @@ import { RulesWatcher, type LoadedRules } from '../rules';
 import type { GenesysClient } from '../genesys';
 import { createIntakeRouter } from '../intake';
 import type { AuditPublisher } from '../publish';
-import { InboxProcessor, createOutcomeSink, fireTimer } from '../automation';
+import { Executor, InboxProcessor, createOutcomeRecorder } from '../automation';
 import { bearerAuth, opsRoutes, terminateRoute, apiErrorHandler } from '../api';
 
 /**
@@ -95,15 +95,27 @@ export function createCloser(options: CloserOptions): Closer {
   });
   const currentRules = (): LoadedRules => rules.current();
 
-  const outcomes = createOutcomeSink({
+  const recorder = createOutcomeRecorder({
     store,
     logger,
     ...(options.audit === undefined
       ? {}
       : { publish: (o: Outcome) => options.audit?.publish(toAuditEvent(o)) ?? Promise.resolve() }),
-    onRecorded: (outcome) => {
+    onRecorded: (outcome: Outcome) => {
       metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
       options.onOutcome?.(outcome);
+    },
+  });
+
+  const executor = new Executor({
+    store,
+    rules: currentRules,
+    clock,
+    logger,
+    genesys,
+    recorder,
+    onMessageWithoutEnd: (ruleId) => {
+      metrics.closingMessageWithoutEnd.inc({ rule: ruleId });
     },
   });
 
@@ -113,24 +125,15 @@ export function createCloser(options: CloserOptions): Closer {
     logger,
     handle: (timer) => {
       metrics.timersFired.inc({ rule: timer.ruleId, phase: timer.phase });
-      return fireTimer(timer, { store, rules: currentRules, clock, logger, genesys, outcomes });
+      return executor.fireTimer(timer);
     },
-    onGiveUp: async (timer, reason) => {
-      await outcomes.record({
-        conversationId: timer.conversationId,
-        ruleId: timer.ruleId,
-        kind: 'failed',
-        reason: `gave up after ${timer.attempts + 1} attempts: ${reason}`,
-        at: clock.now(),
-      });
-    },
+    onGiveUp: (timer, reason) => executor.giveUp(timer, reason),
   });
 
   const inbox = new InboxProcessor({
     store,
     batchSize: INBOX_CHUNK,
-    rules: currentRules,
-    clock,
+    executor,
     logger,
     onTimersChanged: () => {
       if (background) {
@@ -198,7 +201,7 @@ export function createCloser(options: CloserOptions): Closer {
       limit: '256kb',
     }),
   );
-  api.use(terminateRoute({ genesys: () => genesys, outcomes, clock }));
+  api.use(terminateRoute({ executor }));
   api.use(opsRoutes({ store, rules: currentRules }));
   app.use('/v1', api);
   app.use((_req, res) => {

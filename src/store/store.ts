@@ -1,4 +1,5 @@
 import type { ConversationState } from '../tracking/conversation-state';
+import type { InboxPayload } from '../inbox';
 
 /**
  * The durable state closer keeps. SQLite (embedded default) and PostgreSQL implement it; nothing
@@ -17,15 +18,17 @@ export interface InboxEventInput {
   eventId: string;
   /** What the event is, e.g. the Genesys topic name or `webhook`. */
   kind: string;
-  /** The JSON payload to process (already validated by intake). */
-  payload: unknown;
+  /** What to process (already validated by intake); its shape is owned by `src/inbox`. */
+  payload: InboxPayload;
   /** Epoch ms when intake accepted it. */
   receivedAt: number;
 }
 
-export interface InboxEvent extends InboxEventInput {
+export interface InboxEvent extends Omit<InboxEventInput, 'payload'> {
   /** Store-assigned sequence number (ascending in insertion order). */
   seq: number;
+  /** The payload as stored; read it with `readInboxPayload` (older rows have an older shape). */
+  payload: unknown;
 }
 
 export interface InsertEventsResult {
@@ -114,8 +117,7 @@ export interface EndingClaimInput {
 /** Result of {@link Store.claimEnding}. */
 export type EndingClaim =
   /** `resumed`: this rule had claimed it already and never finished (a crash mid-ending). */
-  | { claimed: true; resumed: boolean; ending: Ending }
-  | { claimed: false; ending: Ending };
+  { claimed: true; resumed: boolean; ending: Ending } | { claimed: false; ending: Ending };
 
 /** Changes that one event's or one firing's handling writes together, in one transaction. */
 export interface StoreChanges {

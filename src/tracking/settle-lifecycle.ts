@@ -35,11 +35,13 @@ export function settleLifecycle(
   draft.endedAt = undefined;
   draft.endedBy = undefined;
   const known = new Set(previousParticipants.map((p) => p.id));
-  const newLegs = draft.participants.filter(keepsConversationOpen).filter((p) =>
-    p.connectedAt !== undefined
-      ? p.connectedAt > previousEnd
-      : !known.has(p.id) && evidenceAt !== undefined && evidenceAt > previousEnd,
-  );
+  const newLegs = draft.participants
+    .filter(keepsConversationOpen)
+    .filter((p) =>
+      p.connectedAt !== undefined
+        ? p.connectedAt > previousEnd
+        : !known.has(p.id) && evidenceAt !== undefined && evidenceAt > previousEnd,
+    );
   if (newLegs.length === 0) {
     return;
   }
@@ -73,8 +75,7 @@ function endedBy(draft: StateDraft): EndedBy | undefined {
   const ended = episodeLegs(draft)
     .filter((p) => !ROUTING_PURPOSES.has(p.purpose.toLowerCase()))
     .sort(
-      (a, b) =>
-        (a.endedAt ?? Number.POSITIVE_INFINITY) - (b.endedAt ?? Number.POSITIVE_INFINITY),
+      (a, b) => (a.endedAt ?? Number.POSITIVE_INFINITY) - (b.endedAt ?? Number.POSITIVE_INFINITY),
     );
   const first = ended.find((p) => p.disconnectType !== undefined) ?? ended[0];
   if (first === undefined) {

@@ -66,24 +66,6 @@ export const heartbeatEnvelopeSchema = z.looseObject({ detail: heartbeatSchema }
 export type GenesysNotification = z.infer<typeof genesysNotificationSchema>;
 export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
 
-/**
- * The `payload` intake stores for source `eventbridge` (and `notifications`), `kind` = topicName.
- * The pipeline parses stored payloads with this schema.
- */
-export const genesysEventPayloadSchema = z.object({
-  topicName,
-  eventBody: z.record(z.string(), z.unknown()),
-  /** Notification schema version (`"2"`). */
-  version: z.string().optional(),
-  /** `metadata.CorrelationId`. */
-  correlationId: z.string().optional(),
-  /** EventBridge `detail-type`: the topic pattern with `{id}`. */
-  detailType: z.string().optional(),
-  /**
-   * When Genesys emitted the event, epoch ms: `detail.timestamp` (ms precision), else the envelope
-   * `time` (s precision), else a bare notification's `timestamp`. Absent when none parses.
-   */
-  time: z.number().optional(),
-});
-
-export type GenesysEventPayload = z.infer<typeof genesysEventPayloadSchema>;
+/** The `payload` intake stores for Genesys sources (owned by `src/inbox`). */
+export { genesysInboxPayloadSchema as genesysEventPayloadSchema } from '../../inbox';
+export type { GenesysInboxPayload as GenesysEventPayload } from '../../inbox';

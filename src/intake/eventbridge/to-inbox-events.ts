@@ -44,6 +44,7 @@ function payloadOf(
   extra: { detailType?: string | undefined; times: readonly (string | undefined)[] },
 ): GenesysEventPayload {
   const payload: GenesysEventPayload = {
+    type: 'genesys',
     topicName: notification.topicName,
     eventBody: notification.eventBody,
   };

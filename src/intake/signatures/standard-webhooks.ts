@@ -78,4 +78,9 @@ export const standardWebhooksVerifier: SignatureVerifier = {
   deliveryId(request: SignedRequest): string | undefined {
     return headerValue(request.headers, 'webhook-id');
   },
+
+  signedAt(request: SignedRequest): number | undefined {
+    const seconds = Number(headerValue(request.headers, 'webhook-timestamp'));
+    return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+  },
 };

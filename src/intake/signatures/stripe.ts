@@ -64,4 +64,9 @@ export const stripeVerifier: SignatureVerifier = {
     }
     return undefined;
   },
+
+  signedAt(request: SignedRequest): number | undefined {
+    const seconds = Number(parseHeader(requireHeader(request.headers, SIGNATURE_HEADER)).timestamp);
+    return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+  },
 };

@@ -32,4 +32,9 @@ export interface SignatureVerifier {
    * `undefined` means "use a hash of the body". Called only after `verify` succeeded.
    */
   deliveryId(request: SignedRequest, body: unknown, context: VerifyContext): string | undefined;
+  /**
+   * The signed delivery time (epoch ms), for schemes that sign a timestamp; closer uses it as the
+   * event's time when the rule names none. Called only after `verify` succeeded.
+   */
+  signedAt?(request: SignedRequest): number | undefined;
 }

@@ -6,6 +6,7 @@ import { contentHashId } from '../dedupe';
 import { IntakeError } from '../errors';
 import { assertJsonContentType, parseJsonBody } from '../http/body';
 import { invalidPayload } from '../http/invalid-payload';
+import type { WebhookInboxPayload } from '../../inbox';
 import type { RawBodyReader } from '../http/raw-body-reader';
 import { sendJson } from '../http/send-json';
 import type { IntakeOptions } from '../options';
@@ -101,7 +102,15 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
           : deliveryId;
     const { inserted } = await storeEvents(
       options.store,
-      [{ source: name, eventId, kind: WEBHOOK_EVENT_KIND, payload: body, receivedAt }],
+      [
+        {
+          source: name,
+          eventId,
+          kind: WEBHOOK_EVENT_KIND,
+          payload: webhookPayload(body, verifier.signedAt?.(request)),
+          receivedAt,
+        },
+      ],
       logger,
     );
     // Guarded: winston formats every entry before its level filter, even one that is dropped.
@@ -115,4 +124,9 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
     }
     notifyAccepted(options.onAccepted, inserted, logger);
   };
+}
+
+/** The stored payload of a webhook delivery (`src/inbox` owns the shape). */
+function webhookPayload(body: unknown, signedAt: number | undefined): WebhookInboxPayload {
+  return signedAt === undefined ? { type: 'webhook', body } : { type: 'webhook', body, signedAt };
 }

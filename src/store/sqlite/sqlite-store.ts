@@ -150,7 +150,10 @@ export class SqliteStore implements Store {
         1;
       const row = s.getEnding.get(claim.conversationId, claim.episode);
       if (row === undefined) {
-        throw new StoreError('STORE_QUERY_FAILED', 'An ending claim vanished inside its transaction');
+        throw new StoreError(
+          'STORE_QUERY_FAILED',
+          'An ending claim vanished inside its transaction',
+        );
       }
       const ending = endingFromRow(row);
       if (inserted) {
@@ -403,7 +406,11 @@ export class SqliteStore implements Store {
   }
 
   private writeConversation(state: ConversationState): void {
-    this.statements.putConversation.run(state.conversationId, JSON.stringify(state), state.updatedAt);
+    this.statements.putConversation.run(
+      state.conversationId,
+      JSON.stringify(state),
+      state.updatedAt,
+    );
   }
 
   private writeTimer(timer: TimerInput, now: number): void {

@@ -1,0 +1,480 @@
+import type { Clock } from '../timers/clock';
+import type { Logger } from '../observability/logger';
+import type { Outcome, Store, StoreChanges, Timer, TimerInput } from '../store/store';
+import type { TimerHandlerResult } from '../timers';
+import type { EventRule, LoadedRules, Rule } from '../rules';
+import { extractJsonPath, isDryRun, matchingEventRules } from '../rules';
+import type { GenesysClient } from '../genesys';
+import { GenesysApiError, sendConversationMessage } from '../genesys';
+import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
+import type { ConversationState } from '../tracking/conversation-state';
+import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
+import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
+import { CloserError, coerceError } from '../errors';
+import type { OutcomeRecorder } from './outcome-recorder';
+import { readLive, withCloserMessage, type LiveRead } from './live-read';
+import { errorDetails } from './error-details';
+import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
+
+/** What the executor needs. */
+export interface ExecutorDeps {
+  store: Store;
+  rules: () => LoadedRules;
+  clock: Clock;
+  logger: Logger;
+  genesys: GenesysClient;
+  recorder: OutcomeRecorder;
+  /** Called when a closing message went out and the disconnect was then refused (metric). */
+  onMessageWithoutEnd?: (ruleId: string) => void;
+}
+
+/**
+ * The one place that ACTS: it asks `decide()` what to do, then calls Genesys, writes state,
+ * timers and outcomes (one store transaction per decision, through the recorder: audit events and
+ * metrics included), and nothing else in closer does. Dry run is a mode of it, per rule.
+ */
+export class Executor {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /**
+   * A Genesys notification: folds it into the conversation's state and plans every inactivity
+   * rule's timer — state and timers written in one transaction. Returns whether timers changed.
+   */
+  async handleNotification(notification: GenesysNotification): Promise<boolean> {
+    const { store } = this.deps;
+    const conversationId = conversationIdOf(notification);
+    if (conversationId === undefined) {
+      return false;
+    }
+    const previous = await store.getConversation(conversationId);
+    const state = applyNotification(previous, notification);
+    if (state === undefined) {
+      return false;
+    }
+    const changes = await this.planTimers(state);
+    await this.deps.recorder.commit(changes);
+    return (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0) > 0;
+  }
+
+  /**
+   * A webhook delivery: arms a due-now timer for each event rule it matches (so the ending goes
+   * through the same durable, retried, once-per-episode path), or records why not.
+   */
+  async handleWebhook(event: {
+    source: string;
+    eventId: string;
+    body: unknown;
+    receivedAt: number;
+  }): Promise<boolean> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    const changes: Required<Pick<StoreChanges, 'upsertTimers' | 'outcomes'>> & StoreChanges = {
+      now,
+      upsertTimers: [],
+      outcomes: [],
+    };
+    for (const match of matchingEventRules(event.source, event.body, this.config())) {
+      const trigger = { source: event.source, eventId: event.eventId };
+      if (match.conversationId === undefined) {
+        changes.outcomes.push({
+          conversationId: '(unknown)',
+          ruleId: match.rule.id,
+          kind: 'skipped',
+          reason: match.problem ?? 'the event carries no conversation id',
+          details: trigger,
+          at: now,
+        });
+        continue;
+      }
+      const state = await store.getConversation(match.conversationId);
+      const ending =
+        state === undefined
+          ? undefined
+          : await store.getEnding(state.conversationId, state.episode);
+      const eventTime = eventTimeOf(match.rule, event.body) ?? event.receivedAt;
+      const decision = decide({
+        mode: 'plan',
+        state,
+        rule: match.rule,
+        now,
+        eventTime,
+        ...(ending === undefined ? {} : { ending }),
+      });
+      if (decision.kind === 'arm') {
+        changes.upsertTimers.push({
+          conversationId: match.conversationId,
+          ruleId: match.rule.id,
+          phase: 'event',
+          dueAt: decision.dueAt,
+          episode: decision.episode,
+          data: { ...trigger, eventTime },
+        });
+      } else if (decision.kind === 'skip') {
+        changes.outcomes.push(
+          this.outcomeOf(match.conversationId, match.rule.id, decision, trigger),
+        );
+      }
+    }
+    await this.deps.recorder.commit(changes);
+    return changes.upsertTimers.length > 0;
+  }
+
+  /**
+   * A due timer: reads the live conversation (events lag; stored state is a hint), decides, acts.
+   * Errors Genesys will answer the same way again are recorded as `failed` at once; transient ones
+   * go back to the scheduler for a later attempt (which reads again first).
+   */
+  async fireTimer(timer: Timer): Promise<TimerHandlerResult> {
+    const rule = this.config().rules.find((r) => r.id === timer.ruleId);
+    try {
+      const { decision, live, state } = await this.decideNow(
+        timer.conversationId,
+        rule?.enabled === true ? rule : undefined,
+        timer,
+      );
+      return await this.act(decision, {
+        conversationId: timer.conversationId,
+        rule,
+        timer,
+        live,
+        state,
+      });
+    } catch (thrown: unknown) {
+      return this.failed(thrown, timer.conversationId, timer.ruleId, timer.episode);
+    }
+  }
+
+  /** An on-demand ending (HTTP API): one per episode like a rule's, recorded under `on-demand`. */
+  async endOnDemand(conversationId: string, options: OnDemandOptions): Promise<EndingResult> {
+    const request: OnDemandRequest = {
+      kind: 'on-demand',
+      id: ON_DEMAND_RULE_ID,
+      close: options.close,
+    };
+    const { decision, live, state } = await this.decideNow(conversationId, request, undefined);
+    return executeEnding(this.deps, decision, {
+      conversationId,
+      ruleId: request.id,
+      live,
+      state,
+      dryRun: options.dryRun === true,
+    });
+  }
+
+  /** The scheduler gave up on a timer: record it, and free the episode's ending if it held it. */
+  async giveUp(timer: Timer, reason: string): Promise<void> {
+    const { store, clock } = this.deps;
+    const ending = await store.getEnding(timer.conversationId, timer.episode);
+    if (ending?.ruleId === timer.ruleId && ending.state === 'claimed') {
+      await store.finishEnding(timer.conversationId, timer.episode, 'released', clock.now());
+    }
+    await this.deps.recorder.commit({
+      now: clock.now(),
+      outcomes: [
+        {
+          conversationId: timer.conversationId,
+          ruleId: timer.ruleId,
+          episode: timer.episode,
+          kind: 'failed',
+          reason: `gave up after ${timer.attempts + 1} attempts: ${reason}`,
+          at: clock.now(),
+        },
+      ],
+    });
+  }
+
+  /** Re-plans every inactivity rule of a state (new event or new rules). */
+  private async planTimers(state: ConversationState): Promise<StoreChanges> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    const existing = await store.listTimers(state.conversationId);
+    const ending = await store.getEnding(state.conversationId, state.episode);
+    const upsertTimers: TimerInput[] = [];
+    const cancelTimers: { conversationId: string; ruleId: string }[] = [];
+    const rules = this.config().rules;
+    const inactivityIds = new Set(rules.filter((r) => r.kind === 'inactivity').map((r) => r.id));
+    for (const timer of existing) {
+      // Timers of rules that are gone or are no longer inactivity rules.
+      if (timer.phase !== 'event' && !inactivityIds.has(timer.ruleId)) {
+        cancelTimers.push({ conversationId: state.conversationId, ruleId: timer.ruleId });
+      }
+    }
+    for (const rule of rules) {
+      if (rule.kind !== 'inactivity') {
+        continue;
+      }
+      const timer = existing.find((t) => t.ruleId === rule.id && t.phase !== 'event');
+      const decision = decide({
+        mode: 'plan',
+        state,
+        rule,
+        now,
+        ...(timer === undefined ? {} : { timer }),
+        ...(ending === undefined ? {} : { ending }),
+      });
+      if (decision.kind === 'arm' && (decision.phase === 'warn' || decision.phase === 'close')) {
+        upsertTimers.push({
+          conversationId: state.conversationId,
+          ruleId: rule.id,
+          phase: decision.phase,
+          dueAt: decision.dueAt,
+          episode: decision.episode,
+        });
+      } else if (decision.kind === 'cancel' && timer !== undefined) {
+        cancelTimers.push({ conversationId: state.conversationId, ruleId: rule.id });
+      }
+    }
+    return { now, conversation: state, upsertTimers, cancelTimers };
+  }
+
+  private async decideNow(
+    conversationId: string,
+    rule: Rule | OnDemandRequest | undefined,
+    timer: Timer | undefined,
+  ): Promise<{
+    decision: Decision;
+    live: LiveRead | undefined;
+    state: ConversationState | undefined;
+  }> {
+    const { store, clock, genesys } = this.deps;
+    const stored = await store.getConversation(conversationId);
+    const live =
+      rule === undefined ? undefined : await readLive(genesys, conversationId, stored, clock.now());
+    const state = live?.found === true ? live.state : stored;
+    const ending =
+      state === undefined ? undefined : await store.getEnding(conversationId, state.episode);
+    const decision = decide({
+      mode: 'fire',
+      state,
+      rule,
+      now: clock.now(),
+      ...(timer === undefined ? {} : { timer }),
+      ...(ending === undefined ? {} : { ending }),
+      ...(live?.found === false ? { notFound: true } : {}),
+    });
+    return { decision, live, state };
+  }
+
+  private async act(
+    decision: Decision,
+    ctx: {
+      conversationId: string;
+      rule: Rule | undefined;
+      timer: Timer;
+      live: LiveRead | undefined;
+      state: ConversationState | undefined;
+    },
+  ): Promise<TimerHandlerResult> {
+    const { clock } = this.deps;
+    const now = clock.now();
+    const { conversationId, timer, state } = ctx;
+    const base: StoreChanges = { now, ...(state === undefined ? {} : { conversation: state }) };
+    switch (decision.kind) {
+      case 'keep':
+        await this.deps.recorder.commit(base);
+        return { status: 'done' };
+      case 'arm':
+        await this.deps.recorder.commit({
+          ...base,
+          upsertTimers: [
+            {
+              conversationId,
+              ruleId: timer.ruleId,
+              phase: decision.phase,
+              dueAt: decision.dueAt,
+              episode: decision.episode,
+              ...(timer.data === undefined ? {} : { data: timer.data }),
+            },
+          ],
+        });
+        return { status: 'done' };
+      case 'cancel':
+        await this.deps.recorder.commit({
+          ...base,
+          cancelTimers: [{ conversationId, ruleId: timer.ruleId }],
+        });
+        return { status: 'done' };
+      case 'skip':
+        await this.deps.recorder.commit({
+          ...base,
+          outcomes: [this.outcomeOf(conversationId, timer.ruleId, decision, timer.data)],
+        });
+        return { status: 'done' };
+      case 'warn':
+        return this.warn(decision, ctx);
+      case 'close': {
+        const rule = ctx.rule;
+        await executeEnding(this.deps, decision, {
+          conversationId,
+          ruleId: timer.ruleId,
+          live: ctx.live,
+          state,
+          dryRun: rule !== undefined && isDryRun(rule, this.config()),
+          ...(timer.data === undefined ? {} : { trigger: timer.data }),
+        });
+        return { status: 'done' };
+      }
+      default: {
+        const unreachable: never = decision;
+        return unreachable;
+      }
+    }
+  }
+
+  private async warn(
+    decision: Extract<Decision, { kind: 'warn' }>,
+    ctx: {
+      conversationId: string;
+      rule: Rule | undefined;
+      timer: Timer;
+      live: LiveRead | undefined;
+      state: ConversationState | undefined;
+    },
+  ): Promise<TimerHandlerResult> {
+    const { store, clock, genesys } = this.deps;
+    const { conversationId, timer } = ctx;
+    const now = clock.now();
+    const closeTimer: TimerInput = {
+      conversationId,
+      ruleId: timer.ruleId,
+      phase: 'close',
+      dueAt: decision.closeAt,
+      episode: decision.episode,
+    };
+    const details = {
+      message: decision.message,
+      idleSince: new Date(decision.idleSince).toISOString(),
+    };
+    const outcome = (
+      kind: Outcome['kind'],
+      reason: string,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      conversationId,
+      ruleId: timer.ruleId,
+      episode: decision.episode,
+      kind,
+      reason,
+      details: { ...details, ...extra },
+      at: now,
+    });
+    let state = ctx.state;
+    if (ctx.rule !== undefined && isDryRun(ctx.rule, this.config())) {
+      await this.deps.recorder.commit({
+        now,
+        ...(state === undefined ? {} : { conversation: state }),
+        outcomes: [outcome('dry-run', 'would send the warning')],
+        upsertTimers: [closeTimer],
+      });
+      return { status: 'done' };
+    }
+    const hold = await store.closingMessageHold(timer.ruleId);
+    if (hold !== undefined) {
+      await this.deps.recorder.commit({
+        now,
+        ...(state === undefined ? {} : { conversation: state }),
+        outcomes: [
+          outcome(
+            'skipped',
+            `warning not sent: the rule's messages are held since a disconnect was refused (${hold.reason})`,
+          ),
+        ],
+        upsertTimers: [closeTimer],
+      });
+      return { status: 'done' };
+    }
+    const live = ctx.live?.found === true ? ctx.live.conversation : undefined;
+    const sent = await sendConversationMessage(genesys, conversationId, decision.message, live);
+    if (sent.sent && state !== undefined) {
+      state = withCloserMessage(state, sent.messageId, MAX_CLOSER_MESSAGE_IDS);
+    }
+    await this.deps.recorder.commit({
+      now,
+      ...(state === undefined ? {} : { conversation: state }),
+      outcomes: [
+        sent.sent
+          ? outcome('warned', 'warning sent', { messageId: sent.messageId })
+          : outcome('skipped', `warning not sent: ${sent.reason}`),
+      ],
+      upsertTimers: [closeTimer],
+    });
+    return { status: 'done' };
+  }
+
+  private outcomeOf(
+    conversationId: string,
+    ruleId: string,
+    decision: Extract<Decision, { kind: 'skip' }>,
+    trigger?: Record<string, unknown>,
+  ) {
+    return {
+      conversationId,
+      ruleId,
+      episode: decision.episode,
+      kind: decision.outcome,
+      reason: decision.reason,
+      ...(decision.details === undefined && trigger === undefined
+        ? {}
+        : { details: { ...trigger, ...decision.details } }),
+      at: this.deps.clock.now(),
+    };
+  }
+
+  /** Records a permanent failure (403, impossible input) now; hands a transient one back. */
+  private async failed(
+    thrown: unknown,
+    conversationId: string,
+    ruleId: string,
+    episode: number,
+  ): Promise<TimerHandlerResult> {
+    const error = coerceError(thrown);
+    const permanent =
+      (error instanceof GenesysApiError && !error.retryable) ||
+      (error instanceof CloserError && error.code === 'GENESYS_INVALID_INPUT');
+    this.deps.logger.warn('timer firing failed', {
+      conversationId,
+      ruleId,
+      error: error.message,
+      code: error instanceof CloserError ? error.code : undefined,
+      permanent,
+    });
+    if (!permanent) {
+      return { status: 'retry', reason: error.message };
+    }
+    await this.deps.recorder.commit({
+      now: this.deps.clock.now(),
+      outcomes: [
+        {
+          conversationId,
+          ruleId,
+          episode,
+          kind: 'failed',
+          reason: error.message,
+          details: errorDetails(error),
+          at: this.deps.clock.now(),
+        },
+      ],
+    });
+    return { status: 'done' };
+  }
+
+  private config() {
+    return this.deps.rules().config;
+  }
+}
+
+/** The event's own time from the rule's `eventTime` path (ISO-8601 or epoch ms), if any. */
+function eventTimeOf(rule: EventRule, body: unknown): number | undefined {
+  if (rule.eventTime === undefined) {
+    return undefined;
+  }
+  const value = extractJsonPath(body, rule.eventTime);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return value;
+  }
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+import type { GenesysClient, MessageConversation } from '../genesys';
+import { GenesysApiError } from '../genesys';
+import { applyNotification } from '../tracking';
+import type { ConversationState } from '../tracking/conversation-state';
+
+/** A live read of the conversation, folded into what closer knew (`state`). */
+export type LiveRead =
+  { found: true; state: ConversationState; conversation: MessageConversation } | { found: false };
+
+/**
+ * Reads `GET /api/v2/conversations/messages/{id}` and folds it into the stored state with the
+ * same code that folds notification snapshots, as the newest observation (`at`): so "ended",
+ * "new episode", "phase" and "last customer message" mean the same thing live and from events.
+ *
+ * @throws GenesysApiError for anything but 404 (the caller retries later).
+ */
+export async function readLive(
+  genesys: GenesysClient,
+  conversationId: string,
+  stored: ConversationState | undefined,
+  at: number,
+): Promise<LiveRead> {
+  let conversation: MessageConversation;
+  try {
+    conversation = await genesys.getMessageConversation(conversationId);
+  } catch (error: unknown) {
+    if (error instanceof GenesysApiError && error.status === 404) {
+      return { found: false };
+    }
+    throw error;
+  }
+  const state = applyNotification(stored, {
+    topicName: 'v2.users.closer.conversations.messages',
+    eventBody: conversation,
+    time: Math.max(at, stored?.snapshotAt ?? at),
+  });
+  if (state === undefined) {
+    // A read that does not parse as a conversation: nothing to fold; treat as unknown.
+    throw new GenesysApiError({
+      code: 'GENESYS_INVALID_RESPONSE',
+      message: `Genesys returned conversation ${conversationId} without an id`,
+      status: 200,
+      operation: 'getMessageConversation',
+      retryable: false,
+      requestId: 'live-read',
+    });
+  }
+  return { found: true, state, conversation };
+}
+
+/** The state with closer's own message id remembered (never counted as activity). */
+export function withCloserMessage(
+  state: ConversationState,
+  messageId: string | undefined,
+  max: number,
+): ConversationState {
+  if (messageId === undefined) {
+    return state;
+  }
+  const ids = [...(state.closerMessageIds ?? []), messageId].slice(-max);
+  return { ...state, closerMessageIds: ids };
+}

@@ -1,0 +1,295 @@
+import type { ConversationState, EndedBy } from '../tracking/conversation-state';
+import { isCustomerGone } from '../genesys/lifecycle';
+import { conversationFacts } from '../rules/conversation-facts';
+import { matchesPattern } from '../rules/event-pattern';
+import type { CloseAction, InactivityRule, Rule } from '../rules/rules-schema';
+import type { Decision } from './decision';
+import { idleClock } from './idle-clock';
+
+/** Outcomes of on-demand endings (HTTP API) are recorded under this rule id. */
+export const ON_DEMAND_RULE_ID = 'on-demand';
+
+/** An on-demand ending (HTTP API): counts toward the episode's one ending like a rule. */
+export interface OnDemandRequest {
+  kind: 'on-demand';
+  id: string;
+  close: CloseAction;
+}
+
+/** The parts of a stored timer a decision reads. */
+export interface TimerView {
+  phase: 'warn' | 'close' | 'event';
+  dueAt: number;
+  episode: number;
+  data?: Record<string, unknown>;
+}
+
+/** The claimed ending of the state's current episode. */
+export interface EndingView {
+  ruleId: string;
+  state: 'claimed' | 'ended';
+}
+
+/** Everything a decision depends on; nothing else is read (no clock, no I/O). */
+export interface DecideInput {
+  /**
+   * `plan`: an event arrived or the rules changed — arm, move or cancel the timer;
+   * `fire`: the timer is due (or an on-demand request came) and `state` includes a fresh live read.
+   */
+  mode: 'plan' | 'fire';
+  /** What closer knows of the conversation (undefined: nothing yet). */
+  state: ConversationState | undefined;
+  /** The rule; undefined when the timer's rule is no longer in the file. */
+  rule: Rule | OnDemandRequest | undefined;
+  now: number;
+  /** The rule's timer: the armed one (plan) or the due one (fire). */
+  timer?: TimerView;
+  /** The ending of the state's current episode, when one was claimed. */
+  ending?: EndingView;
+  /** Fire: Genesys answered 404 to the live read. */
+  notFound?: boolean;
+  /** Plan, event rules: the triggering event's own time (epoch ms). */
+  eventTime?: number;
+}
+
+/**
+ * THE decision: what to do about one conversation and one rule now. Pure — it imports nothing
+ * from the Genesys client or the store, so every case is a row in a table test
+ * (`test/unit/decide/decide.test.ts`). The executor acts on the result.
+ */
+export function decide(input: DecideInput): Decision {
+  const { rule, state } = input;
+  const episode = state?.episode ?? 1;
+  if (rule === undefined || (rule.kind !== 'on-demand' && !rule.enabled)) {
+    return input.mode === 'fire'
+      ? skip('skipped', 'the rule is no longer in force', episode)
+      : { kind: 'cancel', reason: 'the rule is no longer in force' };
+  }
+  if (input.mode === 'fire' && input.notFound === true) {
+    return skip('not-found', 'Genesys does not know this conversation', episode);
+  }
+  switch (rule.kind) {
+    case 'inactivity':
+      return input.mode === 'plan' ||
+        (input.timer !== undefined && state !== undefined && input.timer.episode < state.episode)
+        ? planInactivity(input, rule)
+        : fireInactivity(input, rule);
+    case 'event':
+      return input.mode === 'plan' ? planEvent(input) : fireEnding(input, rule.close, 'event');
+    case 'on-demand':
+      return fireEnding(input, rule.close, 'on-demand');
+    default: {
+      const unreachable: never = rule;
+      return unreachable;
+    }
+  }
+}
+
+function skip(
+  outcome: 'skipped' | 'already-ended' | 'not-found',
+  reason: string,
+  episode: number,
+  details?: Record<string, unknown>,
+): Decision {
+  return details === undefined
+    ? { kind: 'skip', outcome, reason, episode }
+    : { kind: 'skip', outcome, reason, episode, details };
+}
+
+/** Plain words for who ended an episode, from the legs' `disconnectType`. */
+export function describeEndedBy(endedBy: EndedBy | undefined): string {
+  if (endedBy === undefined) {
+    return 'nobody is connected any more';
+  }
+  const type = endedBy.disconnectType;
+  const who =
+    type === 'inactivity' || type === 'session.expired' || type === 'system'
+      ? 'Genesys'
+      : type === 'client'
+        ? `the ${endedBy.side ?? endedBy.purpose}`
+        : type === 'peer'
+          ? `the other side of the ${endedBy.side ?? endedBy.purpose}`
+          : `the ${endedBy.side ?? endedBy.purpose} leg ending`;
+  return `ended by ${who}${type === undefined ? '' : ` (disconnectType ${type})`}`;
+}
+
+/** The common "is there anything left to end in this episode" checks. */
+function alreadyOver(input: DecideInput, ruleId: string): Decision | undefined {
+  const { state, ending } = input;
+  const episode = state?.episode ?? 1;
+  if (state?.endedAt !== undefined) {
+    return skip('already-ended', describeEndedBy(state.endedBy), episode, {
+      ...(state.endedBy === undefined ? {} : { endedBy: state.endedBy }),
+    });
+  }
+  if (ending !== undefined && !(ending.ruleId === ruleId && ending.state === 'claimed')) {
+    return skip(
+      'already-ended',
+      `already ended in this episode by ${ending.ruleId === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${ending.ruleId}`}`,
+      episode,
+      { endedByRule: ending.ruleId },
+    );
+  }
+  return undefined;
+}
+
+function matches(rule: InactivityRule, state: ConversationState): boolean {
+  return rule.match === undefined || matchesPattern(rule.match, conversationFacts(state));
+}
+
+function planInactivity(input: DecideInput, rule: InactivityRule): Decision {
+  const { state, timer, now } = input;
+  if (state === undefined) {
+    return { kind: 'keep' };
+  }
+  if (state.endedAt !== undefined) {
+    return { kind: 'cancel', reason: 'the conversation has ended' };
+  }
+  if (input.ending !== undefined) {
+    return { kind: 'cancel', reason: `already ended in this episode by ${input.ending.ruleId}` };
+  }
+  if (!matches(rule, state)) {
+    return { kind: 'cancel', reason: 'the rule does not match the conversation' };
+  }
+  const clock = idleClock(state, rule);
+  if (!clock.counting) {
+    return { kind: 'cancel', reason: clock.reason };
+  }
+  const deadline = clock.since + rule.idle.after;
+  const warnAt = rule.warn === undefined ? undefined : deadline - rule.warn.before;
+  const sameEpisode = timer !== undefined && timer.episode === state.episode;
+  // Activity only moves deadlines later. A close timer later than planned was pushed back on
+  // purpose (a late warning still gives the customer the promised time): keep it.
+  if (
+    sameEpisode &&
+    timer.phase === 'close' &&
+    timer.dueAt > deadline &&
+    (warnAt === undefined || now >= warnAt)
+  ) {
+    return { kind: 'keep' };
+  }
+  const plan =
+    warnAt !== undefined && now < warnAt
+      ? { phase: 'warn' as const, dueAt: warnAt }
+      : { phase: 'close' as const, dueAt: deadline };
+  if (sameEpisode && timer.phase === plan.phase && timer.dueAt === plan.dueAt) {
+    return { kind: 'keep' };
+  }
+  return { kind: 'arm', ...plan, episode: state.episode };
+}
+
+function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
+  const { state, timer, now } = input;
+  if (state === undefined) {
+    return skip('skipped', 'nothing is known of the conversation', 1);
+  }
+  const over = alreadyOver(input, rule.id);
+  if (over !== undefined) {
+    return over;
+  }
+  if (!matches(rule, state)) {
+    return skip('skipped', 'the rule no longer matches the conversation', state.episode);
+  }
+  const clock = idleClock(state, rule);
+  if (!clock.counting) {
+    return { kind: 'cancel', reason: clock.reason };
+  }
+  const deadline = clock.since + rule.idle.after;
+  const warnAt = rule.warn === undefined ? undefined : deadline - rule.warn.before;
+  if (timer?.phase === 'warn' && rule.warn !== undefined && warnAt !== undefined) {
+    if (now < warnAt) {
+      return { kind: 'arm', phase: 'warn', dueAt: warnAt, episode: state.episode };
+    }
+    return {
+      kind: 'warn',
+      message: rule.warn.message,
+      // A late warning (closer was down) still gives the customer the promised time to answer.
+      closeAt: Math.max(deadline, now + rule.warn.before),
+      idleSince: clock.since,
+      episode: state.episode,
+    };
+  }
+  if (now < deadline) {
+    return warnAt !== undefined && now < warnAt
+      ? { kind: 'arm', phase: 'warn', dueAt: warnAt, episode: state.episode }
+      : { kind: 'arm', phase: 'close', dueAt: deadline, episode: state.episode };
+  }
+  const customerGone = isCustomerGone(state.participants);
+  return {
+    kind: 'close',
+    close: rule.close,
+    episode: state.episode,
+    reason: customerGone
+      ? `customer already gone; ended by rule ${rule.id}`
+      : `ended by rule ${rule.id}: ${rule.idle.side} idle since ${new Date(clock.since).toISOString()}`,
+    idleSince: clock.since,
+    customerGone,
+  };
+}
+
+function planEvent(input: DecideInput): Decision {
+  const { state, now, eventTime } = input;
+  const episode = state?.episode ?? 1;
+  if (
+    state?.episodeStartedAt !== undefined &&
+    eventTime !== undefined &&
+    eventTime < state.episodeStartedAt
+  ) {
+    return skip(
+      'skipped',
+      `the event (${new Date(eventTime).toISOString()}) predates the conversation's current episode ${episode} (since ${new Date(state.episodeStartedAt).toISOString()})`,
+      episode,
+    );
+  }
+  if (input.ending !== undefined) {
+    return skip(
+      'already-ended',
+      `already ended in this episode by ${input.ending.ruleId}`,
+      episode,
+      {
+        endedByRule: input.ending.ruleId,
+      },
+    );
+  }
+  return { kind: 'arm', phase: 'event', dueAt: now, episode };
+}
+
+/** Event rules and on-demand requests at firing time: end it unless there is nothing to end. */
+function fireEnding(
+  input: DecideInput,
+  close: CloseAction,
+  trigger: 'event' | 'on-demand',
+): Decision {
+  const { state, timer } = input;
+  const episode = state?.episode ?? 1;
+  const ruleId = input.rule?.id ?? trigger;
+  const eventTime = typeof timer?.data?.eventTime === 'number' ? timer.data.eventTime : undefined;
+  if (
+    timer !== undefined &&
+    state?.episodeStartedAt !== undefined &&
+    timer.episode < state.episode &&
+    (eventTime === undefined || eventTime < state.episodeStartedAt)
+  ) {
+    return skip(
+      'skipped',
+      `the event was for episode ${timer.episode}; the conversation was re-threaded into episode ${state.episode} since`,
+      state.episode,
+    );
+  }
+  const over = alreadyOver(input, ruleId);
+  if (over !== undefined) {
+    return over;
+  }
+  const customerGone = state === undefined ? false : isCustomerGone(state.participants);
+  return {
+    kind: 'close',
+    close,
+    episode,
+    reason: customerGone
+      ? `customer already gone; ended ${trigger === 'on-demand' ? 'on demand' : `by rule ${ruleId}`}`
+      : trigger === 'on-demand'
+        ? 'ended on demand'
+        : `ended by rule ${ruleId}`,
+    customerGone,
+  };
+}

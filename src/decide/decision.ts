@@ -1,0 +1,38 @@
+import type { CloseAction } from '../rules/rules-schema';
+
+/**
+ * What closer should do about one (conversation, rule) now: the output of `decide()`, the one
+ * place that decides. The executor (`automation/executor.ts`) is the one place that acts on it.
+ * Times are epoch milliseconds.
+ */
+export type Decision =
+  /** Arm or move the rule's timer (warn / close for inactivity, event for event rules). */
+  | { kind: 'arm'; phase: 'warn' | 'close' | 'event'; dueAt: number; episode: number }
+  /** Remove the rule's timer, if any (no outcome: nothing was due). */
+  | { kind: 'cancel'; reason: string }
+  /** Nothing to change (e.g. an untracked conversation and an inactivity rule). */
+  | { kind: 'keep' }
+  /** Send the warning now, then close at `closeAt` unless the watched side speaks. */
+  | { kind: 'warn'; message: string; closeAt: number; idleSince: number; episode: number }
+  /** End the conversation (claim the episode's ending first). */
+  | {
+      kind: 'close';
+      close: CloseAction;
+      episode: number;
+      reason: string;
+      /** Inactivity: when the watched side fell silent. */
+      idleSince?: number;
+      /** The customer had already left; ending frees the agent's slot. */
+      customerGone: boolean;
+    }
+  /** Record an outcome and do nothing else (the timer, if any, is finished). */
+  | {
+      kind: 'skip';
+      outcome: 'skipped' | 'already-ended' | 'not-found';
+      reason: string;
+      episode: number;
+      details?: Record<string, unknown>;
+    };
+
+/** Every decision kind (for exhaustive tests). */
+export const DECISION_KINDS = ['arm', 'cancel', 'keep', 'warn', 'close', 'skip'] as const;
