@@ -5,15 +5,19 @@
  */
 export { startSimulator, DEFAULT_TOKEN_TTL_SECONDS } from './server';
 export type {
+  AnswerOptions,
   CreateConversationSpec,
+  RethreadOptions,
   RunningSimulator,
   SeenRequest,
   SimClientSpec,
+  SimConversationState,
   SimConversationSummary,
   SimEventTarget,
   SimEventTarget as EventTarget,
   SimLegState,
   SimParticipantSummary,
+  SimPhase,
   SimPurpose,
   SimRateLimit,
   SimSide,
@@ -28,5 +32,7 @@ export type { EventBridgeEnvelope } from './event-delivery';
 export { MAX_TEXT_BODY, MAX_SMS_TEXT_BODY } from './routes-conversations';
 export { SIM_WRAPUP_CODES } from './models';
 export { SIM_ORGANIZATION } from './routes-platform';
-export { DEFAULT_AGENT_USER_ID, DEFAULT_QUEUE_ID } from './world';
+export { DEFAULT_AGENT_USER_ID, DEFAULT_QUEUE_ID, SIM_FLOW_ID } from './legs';
+export { DEFAULT_THREADING_TIMELINE_MS } from './transitions';
+export type { SimFaultKind, SimFaultRule } from './faults';
 export { CONTROL_PREFIX } from './control-api';

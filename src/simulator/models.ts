@@ -3,7 +3,7 @@
  * a shape drifting from Genesys's fails `tsc`.
  */
 import type { Models } from 'purecloud-platform-client-v2';
-import type { SimConversation, SimMessageRecord, SimParticipant } from './world';
+import type { SimConversation, SimMessageRecord, SimParticipant } from './legs';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -35,6 +35,7 @@ function legCommon(p: SimParticipant) {
     startTime: iso(p.startTime),
     connectedTime: iso(p.connectedTime),
     ...(p.endTime === undefined ? {} : { endTime: iso(p.endTime) }),
+    ...(p.parkTime === undefined ? {} : { parkTime: iso(p.parkTime) }),
     purpose: p.purpose,
     state: p.state,
     direction: 'inbound',
@@ -82,6 +83,7 @@ export function toConversation(c: SimConversation): Models.Conversation {
       connectedTime: iso(p.connectedTime),
       ...(p.endTime === undefined ? {} : { disconnectedTime: iso(p.endTime) }),
       ...(p.disconnectType === undefined ? {} : { disconnectType: p.disconnectType }),
+      ...(p.parkTime === undefined ? {} : { parkTime: iso(p.parkTime) }),
       type: c.messageType,
       messages: legMessages(c, p).map((m) => messageDetails(c, m)),
       ...(p.wrapup === undefined ? {} : { wrapup: toWrapup(p) }),
@@ -170,32 +172,4 @@ export function toAssignedWrapup(p: SimParticipant): Models.AssignedWrapupCode {
         code: p.wrapup.code,
         ...(p.wrapup.notes === undefined ? {} : { notes: p.wrapup.notes }),
       };
-}
-
-type DetailEvent = Models.CustomerStartDetailEventTopicCustomerStartEvent &
-  Models.CustomerEndDetailEventTopicCustomerEndEvent &
-  Models.UserEndDetailEventTopicUserEndEvent;
-
-/** A detail event body (customer/user/acd start or end) for one leg. */
-export function toDetailEvent(
-  c: SimConversation,
-  p: SimParticipant,
-  eventTime: number,
-  ended: boolean,
-): DetailEvent {
-  const durationMs = p.endTime === undefined ? undefined : p.endTime - p.connectedTime;
-  return {
-    eventTime,
-    conversationId: c.id,
-    participantId: p.id,
-    sessionId: p.communicationId,
-    mediaType: 'message',
-    provider: 'PureCloud Messaging',
-    direction: 'inbound',
-    messageType: c.messageType,
-    ...(ended && p.disconnectType !== undefined ? { disconnectType: p.disconnectType } : {}),
-    ...(ended && durationMs !== undefined ? { interactingDurationMs: durationMs } : {}),
-    ...(p.userId === undefined ? {} : { userId: p.userId }),
-    ...(p.queueId === undefined ? {} : { queueId: p.queueId }),
-  };
 }

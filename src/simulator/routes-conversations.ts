@@ -15,7 +15,7 @@ import {
   toMessageConversation,
   toMessageData,
 } from './models';
-import type { SimConversation, SimParticipant } from './world';
+import type { SimConversation, SimParticipant } from './legs';
 
 /** Longest `textBody` Genesys accepts: 2000 chars, 765 for SMS (docs/genesys/facts.md §3). */
 export const MAX_TEXT_BODY = 2000;
@@ -137,6 +137,7 @@ export const conversationHandlers: Record<string, ApiHandler> = {
       throw simErrors.notFound();
     }
     const record = ctx.world.addMessage(conversation, sender, request.textBody);
+    conversation.messagesSentByApi += 1;
     return { status: 202, body: toMessageData(conversation, record) };
   },
 

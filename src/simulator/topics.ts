@@ -1,16 +1,13 @@
 /**
  * Which notification topics a world change produces (docs/genesys/facts.md §7): the queue and user
- * message-conversation snapshots on every change, and detail events for legs starting/ending.
+ * message-conversation snapshots on every change, and detail events for legs starting/ending
+ * (`customer`, `user`, `acd`, `flow`).
  */
-import { toDetailEvent, toQueueSnapshot } from './models';
+import { DETAIL_ROLE, toDetailEvent } from './detail-events';
+import type { SimConversation, SimParticipant } from './legs';
+import { toQueueSnapshot } from './models';
 import type { TopicMessage } from './notifications';
-import type { SimChange, SimConversation, SimParticipant } from './world';
-
-const DETAIL_ROLE: Record<SimParticipant['purpose'], string> = {
-  customer: 'customer',
-  agent: 'user',
-  acd: 'acd',
-};
+import type { SimChange } from './world';
 
 function detail(
   c: SimConversation,
@@ -26,15 +23,22 @@ function detail(
   };
 }
 
+/**
+ * The queues whose topic carries the conversation: every queue a leg (ACD or agent) was routed
+ * through, in any episode. A conversation still in its first Architect flow has none yet
+ * (**assumption**: it is on no queue until the flow transfers it).
+ */
+function queuesOf(c: SimConversation): Set<string> {
+  return new Set(c.participants.flatMap((p) => (p.queueId === undefined ? [] : [p.queueId])));
+}
+
 function snapshots(c: SimConversation): TopicMessage[] {
   const body = toQueueSnapshot(c);
-  const out: TopicMessage[] = [
-    {
-      topicName: `v2.routing.queues.${c.queueId}.conversations.messages`,
-      topicPattern: 'v2.routing.queues.{id}.conversations.messages',
-      eventBody: body,
-    },
-  ];
+  const out: TopicMessage[] = [...queuesOf(c)].map((queueId) => ({
+    topicName: `v2.routing.queues.${queueId}.conversations.messages`,
+    topicPattern: 'v2.routing.queues.{id}.conversations.messages',
+    eventBody: body,
+  }));
   const users = new Set(c.participants.flatMap((p) => (p.userId === undefined ? [] : [p.userId])));
   for (const userId of users) {
     out.push({
@@ -46,18 +50,31 @@ function snapshots(c: SimConversation): TopicMessage[] {
   return out;
 }
 
+function legEvent(
+  c: SimConversation,
+  participantId: string,
+  phase: 'start' | 'end',
+  now: number,
+): TopicMessage[] {
+  const leg = c.participants.find((p) => p.id === participantId);
+  return [...(leg ? [detail(c, leg, phase, now)] : []), ...snapshots(c)];
+}
+
 /** The topic messages for `change`, detail events first, then the snapshots. */
 export function topicsFor(c: SimConversation, change: SimChange, now: number): TopicMessage[] {
   switch (change.kind) {
     case 'created':
       return [
-        ...c.participants.filter((p) => p.purpose !== 'acd').map((p) => detail(c, p, 'start', now)),
+        ...c.participants
+          .filter((p) => change.startedIds.includes(p.id))
+          .map((p) => detail(c, p, 'start', now)),
         ...snapshots(c),
       ];
-    case 'participant-disconnected': {
-      const leg = c.participants.find((p) => p.id === change.participantId);
-      return [...(leg ? [detail(c, leg, 'end', now)] : []), ...snapshots(c)];
-    }
+    case 'participant-connected':
+      return legEvent(c, change.participantId, 'start', now);
+    case 'participant-disconnected':
+      return legEvent(c, change.participantId, 'end', now);
+    case 'participant-updated':
     case 'message':
     case 'wrapup':
     case 'ended':

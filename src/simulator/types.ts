@@ -2,7 +2,9 @@
  * Public types of the Genesys Cloud simulator: options, the running handle and the summaries it
  * hands to tests. Payloads on the wire are typed with the official SDK models instead (models.ts).
  */
+import type { ConversationPhase } from '../genesys/lifecycle';
 import type { Clock } from '../timers/clock';
+import type { SimFaultKind, SimFaultRule } from './faults';
 
 /** A fixed-window request limit per OAuth client, as Genesys enforces with 429 `too.many.requests`. */
 export interface SimRateLimit {
@@ -47,6 +49,12 @@ export interface SimulatorOptions {
   eventTarget?: SimEventTarget;
   /** Real-time interval of `channel.metadata` WebSocket heartbeats in ms; default 30000. */
   heartbeatIntervalMs?: number;
+  /**
+   * Messaging threading timeline in ms: a customer message within this time after a conversation
+   * ended re-threads it (same id, new legs); later it is refused. Default 72 h, Genesys's default
+   * (help.mypurecloud.com "Messaging threading timeline"); 0 = never re-thread.
+   */
+  threadingTimelineMs?: number;
 }
 
 /** An OAuth client (client-credentials grant) and the permissions its roles grant. */
@@ -75,11 +83,27 @@ export interface SeenRequest {
   clientId?: string;
   /** Clock time (ms since epoch) when it arrived. */
   at: number;
+  /**
+   * /api/v2 only: whether the operation took effect (its handler ran to the end), whatever was
+   * answered. Lets tests count "reached Genesys" (all records) apart from "took effect".
+   */
+  applied?: boolean;
+  /** The injected fault that shaped the answer, if any (`status` 0 = the socket was dropped). */
+  fault?: SimFaultKind;
 }
 
-export type SimPurpose = 'customer' | 'acd' | 'agent';
+/** Leg purposes the simulator models; `workflow` is an Architect flow or bot. */
+export type SimPurpose = 'customer' | 'acd' | 'agent' | 'workflow';
 export type SimSide = 'customer' | 'agent';
-export type SimLegState = 'connected' | 'disconnected';
+/** `parked`: an agent parked a message conversation until the customer replies. */
+export type SimLegState = 'connected' | 'parked' | 'disconnected';
+/** A conversation is `connected` while a leg keeps it open (src/genesys/lifecycle.ts). */
+export type SimConversationState = 'connected' | 'disconnected';
+/**
+ * Who holds a new episode: `flow` (customer + Architect flow/bot), `queue` (customer waiting on
+ * an ACD leg), `agent` (an agent answered; the ACD leg ended `transfer`).
+ */
+export type SimPhase = 'flow' | 'queue' | 'agent';
 
 export interface SimParticipantSummary {
   id: string;
@@ -89,15 +113,32 @@ export interface SimParticipantSummary {
   userId?: string;
   queueId?: string;
   wrapup?: { code: string };
+  /** Set once the leg ended (`client`, `peer`, `transfer`, `inactivity`, …). */
+  disconnectType?: string;
+  startTime: string;
+  connectedTime: string;
+  endTime?: string;
+  /** When the leg was last parked (kept after unpark). */
+  parkTime?: string;
+  /** 1-based episode of the conversation the leg belongs to (re-threading adds episodes). */
+  episode: number;
 }
 
 export interface SimConversationSummary {
   id: string;
-  state: SimLegState;
+  state: SimConversationState;
+  /** closer's phase of the conversation (`conversationPhase` of src/genesys/lifecycle.ts). */
+  phase: ConversationPhase;
   participants: SimParticipantSummary[];
   messages: { side: SimSide; text: string; messageTime: string }[];
   /** Disconnect requests that reached the handler (any disconnect endpoint, any outcome). */
   disconnectCount: number;
+  /** Messages posted through the API (`POST .../communications/{cid}/messages`). */
+  messagesSentByApi: number;
+  /** How many times the conversation was started: 1, plus one per re-thread. */
+  episodes: number;
+  startTime: string;
+  endTime?: string;
 }
 
 export interface CreateConversationSpec {
@@ -105,10 +146,26 @@ export interface CreateConversationSpec {
   /** Default `webmessaging`. */
   messageType?: string;
   queueId?: string;
-  /** Default true: an agent participant is connected. */
+  /** Default true: an agent participant is connected. `false` = phase `queue`. */
   withAgent?: boolean;
+  /** Who holds the conversation at start; wins over `withAgent`. Default `agent`. */
+  phase?: SimPhase;
   agentUserId?: string;
   customerName?: string;
+}
+
+/** How a re-threaded episode starts (defaults: phase `agent`, the last agent's user). */
+export interface RethreadOptions {
+  /** Default true; `false` = phase `queue`. */
+  withAgent?: boolean;
+  /** Wins over `withAgent`. */
+  phase?: SimPhase;
+  agentUserId?: string;
+}
+
+/** Options of `answer`: which agent connects (default: the conversation's last agent). */
+export interface AnswerOptions {
+  agentUserId?: string;
 }
 
 export interface RunningSimulator {
@@ -126,9 +183,30 @@ export interface RunningSimulator {
     side: SimSide,
     text: string,
   ): { messageId: string; messageTime: string };
-  /** The customer disconnects from their side. */
-  customerLeaves(conversationId: string): void;
+  /**
+   * The customer disconnects from their side (default `disconnectType` `endpoint`); the agent
+   * stays connected.
+   */
+  customerLeaves(conversationId: string, disconnectType?: string): SimConversationSummary;
+  /** The agent ends it (agent leg `client`; the customer is knocked off as `peer`). */
+  agentEnds(conversationId: string): SimConversationSummary;
+  /** Genesys's own inactivity timer: every open leg ends `inactivity`. */
+  genesysTimeout(conversationId: string): SimConversationSummary;
+  /** The customer's messaging session expires: the customer leg ends `session.expired`. */
+  expireSession(conversationId: string): SimConversationSummary;
+  /** New legs on the same id for an ended conversation within the threading timeline. */
+  rethread(conversationId: string, options?: RethreadOptions): SimConversationSummary;
+  /** The connected agent parks the conversation until the customer replies. */
+  park(conversationId: string): SimConversationSummary;
+  unpark(conversationId: string): SimConversationSummary;
+  /** The flow hands over to the queue: workflow leg ends `transfer`, an ACD leg connects. */
+  routeToQueue(conversationId: string): SimConversationSummary;
+  /** An agent answers: the ACD leg ends `transfer`, an agent leg connects. */
+  answer(conversationId: string, options?: AnswerOptions): SimConversationSummary;
   conversation(conversationId: string): SimConversationSummary | undefined;
+  /** Adds targeted fault rules (checked in order, each fires `times` times). */
+  injectFaults(rules: SimFaultRule[]): void;
+  clearFaults(): void;
   /** Every issued token becomes invalid (next API call gets 401). */
   expireTokens(): void;
   setRateLimit(limit: SimRateLimit | undefined): void;

@@ -1,78 +1,45 @@
 /**
  * The simulated org's conversations: who is in them, what was said, who left. Every change is
  * reported to `onChange` (synchronously) so notifications and event delivery can publish it.
+ * When a conversation is over is decided by src/genesys/lifecycle.ts (`isConversationOver`: no
+ * leg other than ACD/IVR/workflow connected or parked), not by "every leg disconnected".
+ * Multi-step changes (phases, parking, re-threading) are in transitions.ts.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { isConversationOver, isPresent } from '../genesys/lifecycle';
 import type { Clock } from '../timers/clock';
 import { simErrors } from './errors';
-import type {
-  CreateConversationSpec,
-  SimConversationSummary,
-  SimLegState,
-  SimPurpose,
-  SimSide,
-} from './types';
+import { DEFAULT_AGENT_USER_ID, DEFAULT_QUEUE_ID, newLeg, presentLegs } from './legs';
+import type { SimConversation, SimMessageRecord, SimParticipant, SimWrapup } from './legs';
+import type { CreateConversationSpec, SimPhase, SimPurpose, SimSide } from './types';
 
-export interface SimMessageRecord {
-  messageId: string;
-  side: SimSide;
-  participantId: string;
-  text: string;
-  /** Epoch ms from the injected clock. */
-  at: number;
-}
-
-export interface SimWrapup {
-  code: string;
-  notes?: string;
-}
-
-export interface SimParticipant {
-  id: string;
-  purpose: SimPurpose;
-  state: SimLegState;
-  communicationId: string;
-  name: string;
-  userId?: string;
-  queueId?: string;
-  startTime: number;
-  connectedTime: number;
-  endTime?: number;
-  disconnectType?: string;
-  wrapupRequired: boolean;
-  wrapup?: SimWrapup;
-  wrapupSkipped?: boolean;
-}
-
-export interface SimConversation {
-  id: string;
-  messageType: string;
-  queueId: string;
-  startTime: number;
-  endTime?: number;
-  state: SimLegState;
-  participants: SimParticipant[];
-  messages: SimMessageRecord[];
-  disconnectCount: number;
-}
+export type { SimConversation, SimMessageRecord, SimParticipant, SimWrapup } from './legs';
+export { DEFAULT_AGENT_USER_ID, DEFAULT_QUEUE_ID, SIM_FLOW_ID } from './legs';
+export { summarize } from './summary';
 
 export type SimChange =
-  | { kind: 'created'; conversationId: string }
+  /** `startedIds`: the legs connected at creation (each gets a detail `*.start`). */
+  | { kind: 'created'; conversationId: string; startedIds: string[] }
   | { kind: 'message'; conversationId: string; messageId: string }
+  | { kind: 'participant-connected'; conversationId: string; participantId: string }
+  | { kind: 'participant-updated'; conversationId: string; participantId: string }
   | { kind: 'participant-disconnected'; conversationId: string; participantId: string }
   | { kind: 'wrapup'; conversationId: string; participantId: string }
   | { kind: 'ended'; conversationId: string };
 
-/** Default queue id for conversations created without one. */
-export const DEFAULT_QUEUE_ID = '6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10';
-/** Default agent user id. */
-export const DEFAULT_AGENT_USER_ID = '9b2f6d4e-1c3a-4e8b-8f70-5a1d2c3b4e60';
+/** The phase a create spec asks for: `phase`, else `withAgent` (false = queue), else agent. */
+export function phaseOf(spec: { phase?: SimPhase; withAgent?: boolean }): SimPhase {
+  return spec.phase ?? (spec.withAgent === false ? 'queue' : 'agent');
+}
+
+/** Who sends for the agent side, in order: an agent (connected, then parked), the flow, the ACD. */
+const AGENT_SIDE_SENDERS: readonly SimPurpose[] = ['agent', 'workflow', 'acd'];
 
 export class SimWorld {
   private readonly conversations = new Map<string, SimConversation>();
 
   constructor(
-    private readonly clock: Clock,
+    readonly clock: Clock,
     private readonly onChange: (change: SimChange) => void,
   ) {}
 
@@ -97,6 +64,10 @@ export class SimWorld {
     return participant;
   }
 
+  /**
+   * A new conversation in the spec's phase, published as one `created` change. In phase `agent`
+   * the ACD leg is born ended (`transfer`), as Genesys shows a conversation an agent answered.
+   */
   create(spec: CreateConversationSpec = {}): SimConversation {
     const now = this.clock.now();
     const id = spec.id ?? randomUUID();
@@ -104,30 +75,27 @@ export class SimWorld {
       throw simErrors.badRequest(`Conversation ${id} already exists.`);
     }
     const queueId = spec.queueId ?? DEFAULT_QUEUE_ID;
-    const withAgent = spec.withAgent ?? true;
-    const leg = (purpose: SimPurpose, name: string): SimParticipant => ({
-      id: randomUUID(),
-      purpose,
-      state: 'connected',
-      communicationId: randomUUID(),
-      name,
-      startTime: now,
-      connectedTime: now,
-      wrapupRequired: purpose === 'agent',
-    });
-    const customer = leg('customer', spec.customerName ?? 'Web Customer');
-    const acd = { ...leg('acd', 'Support'), queueId };
-    const participants: SimParticipant[] = [customer, acd];
-    if (withAgent) {
-      // Once an agent answers, the ACD leg ends with a transfer, as Genesys shows it.
-      acd.state = 'disconnected';
-      acd.endTime = now;
-      acd.disconnectType = 'transfer';
-      participants.push({
-        ...leg('agent', 'Agent'),
-        userId: spec.agentUserId ?? DEFAULT_AGENT_USER_ID,
-        queueId,
-      });
+    const phase = phaseOf(spec);
+    const participants: SimParticipant[] = [
+      newLeg(
+        'customer',
+        now,
+        1,
+        spec.customerName === undefined ? {} : { name: spec.customerName },
+      ),
+    ];
+    if (phase === 'flow') {
+      participants.push(newLeg('workflow', now, 1));
+    } else {
+      const acd = newLeg('acd', now, 1, { queueId });
+      participants.push(acd);
+      if (phase === 'agent') {
+        acd.state = 'disconnected';
+        acd.endTime = now;
+        acd.disconnectType = 'transfer';
+        const userId = spec.agentUserId ?? DEFAULT_AGENT_USER_ID;
+        participants.push(newLeg('agent', now, 1, { userId, queueId }));
+      }
     }
     const conversation: SimConversation = {
       id,
@@ -138,15 +106,21 @@ export class SimWorld {
       participants,
       messages: [],
       disconnectCount: 0,
+      messagesSentByApi: 0,
+      episodes: 1,
     };
     this.conversations.set(id, conversation);
-    this.onChange({ kind: 'created', conversationId: id });
+    this.onChange({
+      kind: 'created',
+      conversationId: id,
+      startedIds: participants.filter(isPresent).map((p) => p.id),
+    });
     return conversation;
   }
 
   /** Adds a message sent by `participant` (its side is derived from its purpose). */
   addMessage(conversation: SimConversation, participant: SimParticipant, text: string) {
-    if (participant.state !== 'connected') {
+    if (!isPresent(participant)) {
       throw simErrors.badRequest('The communication is not connected.');
     }
     const record: SimMessageRecord = {
@@ -165,59 +139,110 @@ export class SimWorld {
     return record;
   }
 
-  /** Finds the connected leg on `side` (the agent side falls back to the ACD leg). */
+  /**
+   * The leg that speaks for `side`: the connected customer; for the agent side a connected agent,
+   * else a parked one, else the flow (bot) or ACD leg.
+   */
   connectedLeg(conversation: SimConversation, side: SimSide): SimParticipant {
-    const purposes: SimPurpose[] = side === 'customer' ? ['customer'] : ['agent', 'acd'];
-    for (const purpose of purposes) {
-      const leg = conversation.participants.find(
-        (p) => p.purpose === purpose && p.state === 'connected',
-      );
-      if (leg) {
-        return leg;
-      }
+    const legs = conversation.participants;
+    const found =
+      side === 'customer'
+        ? legs.find((p) => p.purpose === 'customer' && p.state === 'connected')
+        : (legs.find((p) => p.purpose === 'agent' && p.state === 'connected') ??
+          AGENT_SIDE_SENDERS.map((purpose) => presentLegs(conversation, purpose)[0]).find(
+            (p) => p !== undefined,
+          ));
+    if (!found) {
+      throw simErrors.badRequest(`No connected ${side} participant.`);
     }
-    throw simErrors.badRequest(`No connected ${side} participant.`);
+    return found;
+  }
+
+  /** Adds a new connected leg and publishes it (detail `*.start` + snapshots). */
+  connectLeg(conversation: SimConversation, leg: SimParticipant): void {
+    conversation.participants.push(leg);
+    this.onChange({
+      kind: 'participant-connected',
+      conversationId: conversation.id,
+      participantId: leg.id,
+    });
+  }
+
+  /** Parks (`parked`, new `parkTime`) or unparks (`connected`) an agent leg. */
+  setParked(conversation: SimConversation, leg: SimParticipant, parked: boolean): void {
+    leg.state = parked ? 'parked' : 'connected';
+    if (parked) {
+      leg.parkTime = this.clock.now();
+    }
+    this.onChange({
+      kind: 'participant-updated',
+      conversationId: conversation.id,
+      participantId: leg.id,
+    });
   }
 
   /**
-   * Disconnects one leg. Knock-on effects (a simplification of Genesys, see README): when the
-   * last agent leaves, the customer is disconnected (`peer`); when the customer leaves, a waiting
-   * ACD leg ends too. The conversation ends when no leg is connected.
+   * Disconnects one leg (`type` is its disconnectType). Knock-on effects (a simplification of
+   * Genesys, see README): when no agent is left, the customer is disconnected (`peer`); the
+   * customer leaving keeps the agent. The conversation ends when lifecycle.ts says it is over.
    */
   disconnectLeg(conversation: SimConversation, participant: SimParticipant, type: string): void {
     if (participant.state === 'disconnected') {
       throw simErrors.alreadyDisconnected();
     }
     this.endLeg(conversation, participant, type);
-    const connected = conversation.participants.filter((p) => p.state === 'connected');
-    if (participant.purpose === 'agent' && !connected.some((p) => p.purpose === 'agent')) {
-      connected
-        .filter((p) => p.purpose === 'customer')
-        .forEach((p) => {
-          this.endLeg(conversation, p, 'peer');
-        });
+    if (participant.purpose === 'agent' && presentLegs(conversation, 'agent').length === 0) {
+      presentLegs(conversation, 'customer').forEach((p) => {
+        this.endLeg(conversation, p, 'peer');
+      });
     }
-    if (participant.purpose === 'customer') {
-      connected
-        .filter((p) => p.purpose === 'acd')
-        .forEach((p) => {
-          this.endLeg(conversation, p, 'peer');
-        });
-    }
-    this.endIfIdle(conversation);
+    this.settle(conversation);
   }
 
-  /** Disconnects every connected leg; throws `alreadyDisconnected` when the conversation ended. */
+  /** Disconnects every present leg; throws `alreadyDisconnected` when the conversation ended. */
   disconnectAll(conversation: SimConversation, type: string): void {
     if (conversation.state === 'disconnected') {
       throw simErrors.alreadyDisconnected();
     }
-    conversation.participants
-      .filter((p) => p.state === 'connected')
-      .forEach((p) => {
-        this.endLeg(conversation, p, type);
-      });
-    this.endIfIdle(conversation);
+    conversation.participants.filter(isPresent).forEach((p) => {
+      this.endLeg(conversation, p, type);
+    });
+    this.settle(conversation);
+  }
+
+  /** Ends one leg and publishes it (detail `*.end` + snapshots); no knock-on effects. */
+  endLeg(conversation: SimConversation, participant: SimParticipant, type: string): void {
+    participant.state = 'disconnected';
+    participant.endTime = this.clock.now();
+    participant.disconnectType = type;
+    this.onChange({
+      kind: 'participant-disconnected',
+      conversationId: conversation.id,
+      participantId: participant.id,
+    });
+  }
+
+  /**
+   * Ends the conversation once it is over (lifecycle.ts): routing/flow legs still connected end
+   * as `peer`, the conversation gets its `endTime`, and `ended` is published.
+   */
+  settle(conversation: SimConversation): void {
+    if (conversation.state !== 'connected' || !isConversationOver(conversation.participants)) {
+      return;
+    }
+    conversation.participants.filter(isPresent).forEach((p) => {
+      this.endLeg(conversation, p, 'peer');
+    });
+    conversation.state = 'disconnected';
+    conversation.endTime = this.clock.now();
+    this.onChange({ kind: 'ended', conversationId: conversation.id });
+  }
+
+  /** Makes an ended conversation live again for a new episode (legs are added by the caller). */
+  reopen(conversation: SimConversation): void {
+    conversation.state = 'connected';
+    delete conversation.endTime;
+    conversation.episodes += 1;
   }
 
   setWrapup(conversation: SimConversation, participant: SimParticipant, wrapup: SimWrapup): void {
@@ -232,50 +257,4 @@ export class SimWorld {
   skipWrapup(participant: SimParticipant): void {
     participant.wrapupSkipped = true;
   }
-
-  private endLeg(conversation: SimConversation, participant: SimParticipant, type: string): void {
-    participant.state = 'disconnected';
-    participant.endTime = this.clock.now();
-    participant.disconnectType = type;
-    this.onChange({
-      kind: 'participant-disconnected',
-      conversationId: conversation.id,
-      participantId: participant.id,
-    });
-  }
-
-  private endIfIdle(conversation: SimConversation): void {
-    if (conversation.state === 'connected' && conversation.participants.every(isDisconnected)) {
-      conversation.state = 'disconnected';
-      conversation.endTime = this.clock.now();
-      this.onChange({ kind: 'ended', conversationId: conversation.id });
-    }
-  }
-}
-
-function isDisconnected(p: SimParticipant): boolean {
-  return p.state === 'disconnected';
-}
-
-/** The test-facing summary of a conversation. */
-export function summarize(conversation: SimConversation): SimConversationSummary {
-  return {
-    id: conversation.id,
-    state: conversation.state,
-    participants: conversation.participants.map((p) => ({
-      id: p.id,
-      purpose: p.purpose,
-      state: p.state,
-      communicationId: p.communicationId,
-      ...(p.userId === undefined ? {} : { userId: p.userId }),
-      ...(p.queueId === undefined ? {} : { queueId: p.queueId }),
-      ...(p.wrapup === undefined ? {} : { wrapup: { code: p.wrapup.code } }),
-    })),
-    messages: conversation.messages.map((m) => ({
-      side: m.side,
-      text: m.text,
-      messageTime: new Date(m.at).toISOString(),
-    })),
-    disconnectCount: conversation.disconnectCount,
-  };
 }

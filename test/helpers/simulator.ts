@@ -3,8 +3,10 @@
  * closer uses. Close it in afterAll/afterEach (`await sim.close()`).
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ALL_KNOWN_PERMISSIONS, startSimulator } from '../../src/simulator';
-import type { RunningSimulator, SimulatorOptions } from '../../src/simulator';
+import type { EventBridgeEnvelope, RunningSimulator, SimulatorOptions } from '../../src/simulator';
 
 export interface TestSimulator {
   sim: RunningSimulator;
@@ -82,4 +84,49 @@ export function simFetch(
     headers.set('content-type', 'application/json');
   }
   return fetch(`${t.sim.url}${path}`, { ...rest, headers });
+}
+
+/** What `startEventReceiver` recorded: each EventBridge envelope's topic and event body. */
+export interface ReceivedEvent {
+  topicName: string;
+  detailType: string;
+  eventBody: Record<string, unknown>;
+}
+
+/**
+ * A local HTTP receiver for the simulator's EventBridge deliveries (answers 200). Set it with
+ * `sim.setEventTarget({ url })`, call `sim.flushEvents()` before reading `events`.
+ */
+export async function startEventReceiver(): Promise<{
+  url: string;
+  events: ReceivedEvent[];
+  close: () => Promise<void>;
+}> {
+  const events: ReceivedEvent[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const envelope = JSON.parse(Buffer.concat(chunks).toString('utf8')) as EventBridgeEnvelope;
+      events.push({
+        topicName: envelope.detail.topicName,
+        detailType: envelope['detail-type'],
+        eventBody: envelope.detail.eventBody as Record<string, unknown>,
+      });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    events,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
 }

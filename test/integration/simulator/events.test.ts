@@ -124,8 +124,8 @@ describe('EventBridge delivery', () => {
     t = await startTestSimulator({ eventTarget: { url: receiver.url } });
     t.sim.createConversation({ withAgent: false });
     await t.sim.flushEvents();
-    // withAgent:false → customer.start + queue snapshot = 2 envelopes × 4 attempts.
-    expect(receiver.calls()).toBe(8);
+    // withAgent:false → customer.start + acd.start + queue snapshot = 3 envelopes × 4 attempts.
+    expect(receiver.calls()).toBe(12);
     expect(receiver.received).toHaveLength(0);
   });
 });

@@ -7,6 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { topicsFor } from '../../../src/simulator/topics';
+import {
+  DEFAULT_THREADING_TIMELINE_MS,
+  answer,
+  genesysTimeout,
+  park,
+  rethread,
+  routeToQueue,
+  unpark,
+} from '../../../src/simulator/transitions';
 import { SimWorld } from '../../../src/simulator/world';
 import { ManualClock } from '../../../src/timers/clock';
 import { simToken, startTestSimulator } from '../../helpers/simulator';
@@ -115,6 +124,15 @@ test('REST payloads match the SDK models', async () => {
     [await call('PATCH', base, { state: 'disconnected' }), 'ErrorBody'],
     [await call('GET', '/api/v2/conversations/messages/unknown'), 'ErrorBody'],
   ];
+  // A parked agent and a re-threaded conversation (parkTime, disconnectType, workflow leg).
+  const p = t.sim.createConversation({ phase: 'flow' });
+  t.sim.customerLeaves(p.id);
+  t.sim.rethread(p.id);
+  t.sim.park(p.id);
+  cases.push(
+    [await call('GET', `/api/v2/conversations/messages/${p.id}`), 'MessageConversation'],
+    [await call('GET', `/api/v2/conversations/${p.id}`), 'Conversation'],
+  );
   for (const [payload, model] of cases) {
     expect({ model, problems: check(payload, model) }).toEqual({ model, problems: [] });
   }
@@ -127,6 +145,14 @@ test('notification bodies match the SDK topic models', () => {
   const c = world.create();
   world.addMessage(c, world.connectedLeg(c, 'customer'), 'hi');
   world.disconnectAll(c, 'client');
+  // The rest of the life: re-thread through a flow, queue, answer, park, unpark, time out.
+  rethread(world, c, { phase: 'flow' }, DEFAULT_THREADING_TIMELINE_MS);
+  world.addMessage(c, world.connectedLeg(c, 'agent'), 'bot says hi');
+  routeToQueue(world, c);
+  answer(world, c, {});
+  park(world, c);
+  unpark(world, c);
+  genesysTimeout(world, c);
   const topicModel: Record<string, string> = {
     'v2.routing.queues.{id}.conversations.messages':
       'QueueConversationMessageEventTopicMessageConversation',
@@ -137,6 +163,10 @@ test('notification bodies match the SDK topic models', () => {
       'CustomerEndDetailEventTopicCustomerEndEvent',
     'v2.detail.events.conversation.{id}.user.start': 'UserStartDetailEventTopicUserStartEvent',
     'v2.detail.events.conversation.{id}.user.end': 'UserEndDetailEventTopicUserEndEvent',
+    'v2.detail.events.conversation.{id}.acd.start': 'AcdStartDetailEventTopicAcdStartEvent',
+    'v2.detail.events.conversation.{id}.acd.end': 'AcdEndDetailEventTopicAcdEndEvent',
+    'v2.detail.events.conversation.{id}.flow.start': 'FlowStartDetailEventTopicFlowStartEvent',
+    'v2.detail.events.conversation.{id}.flow.end': 'FlowEndDetailEventTopicFlowEndEvent',
   };
   const seen = new Set<string>();
   for (const change of changes) {
