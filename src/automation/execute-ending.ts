@@ -5,7 +5,7 @@ import { openLegs } from '../genesys/lifecycle';
 import type { ConversationState } from '../tracking/conversation-state';
 import { describeEndedBy, ON_DEMAND_RULE_ID, type Decision } from '../decide';
 import { CloserError, coerceError } from '../errors';
-import type { ExecutorDeps } from './executor';
+import type { ExecutorDeps } from './executor-deps';
 import type { LiveRead } from './live-read';
 import { errorDetails } from './error-details';
 
@@ -149,7 +149,8 @@ export async function executeEnding(
         ? `closing messages of rule ${ruleId} are held since a disconnect was refused after one (${hold.reason})`
         : undefined;
 
-  let messageSent = false;
+  // Set from a callback, so held in an object (a plain `let` would read as always false here).
+  const sent = { message: false };
   let result: TerminationOutcome;
   try {
     result = await endConversation(deps.genesys, conversationId, {
@@ -160,7 +161,7 @@ export async function executeEnding(
       ...(suppressMessage === undefined ? {} : { suppressMessage }),
       beforeMessage: () => store.markEndingMessage(conversationId, episode, clock.now()),
       onMessageSent: () => {
-        messageSent = true;
+        sent.message = true;
       },
       logger: deps.logger.child({ conversationId, ruleId, episode }),
     });
@@ -169,6 +170,7 @@ export async function executeEnding(
     const permanent =
       (error instanceof GenesysApiError && !error.retryable) ||
       (error instanceof CloserError && error.code === 'GENESYS_INVALID_INPUT');
+    const messageSent = sent.message;
     const intent =
       messageSent ||
       (await store.getEnding(conversationId, episode))?.messageIntentAt !== undefined;

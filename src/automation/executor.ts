@@ -1,32 +1,17 @@
-import type { Clock } from '../timers/clock';
-import type { Logger } from '../observability/logger';
-import type { Outcome, Store, StoreChanges, Timer, TimerInput } from '../store/store';
+import type { Outcome, StoreChanges, Timer, TimerInput } from '../store/store';
 import type { TimerHandlerResult } from '../timers';
-import type { EventRule, LoadedRules, Rule } from '../rules';
+import type { EventRule, Rule } from '../rules';
 import { extractJsonPath, isDryRun, matchingEventRules } from '../rules';
-import type { GenesysClient } from '../genesys';
 import { GenesysApiError, sendConversationMessage } from '../genesys';
 import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
 import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
 import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
 import { CloserError, coerceError } from '../errors';
-import type { OutcomeRecorder } from './outcome-recorder';
+import type { ExecutorDeps } from './executor-deps';
 import { readLive, withCloserMessage, type LiveRead } from './live-read';
 import { errorDetails } from './error-details';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
-
-/** What the executor needs. */
-export interface ExecutorDeps {
-  store: Store;
-  rules: () => LoadedRules;
-  clock: Clock;
-  logger: Logger;
-  genesys: GenesysClient;
-  recorder: OutcomeRecorder;
-  /** Called when a closing message went out and the disconnect was then refused (metric). */
-  onMessageWithoutEnd?: (ruleId: string) => void;
-}
 
 /**
  * The one place that ACTS: it asks `decide()` what to do, then calls Genesys, writes state,

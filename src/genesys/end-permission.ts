@@ -1,5 +1,5 @@
 import type { Clock } from '../timers/clock';
-import { GenesysApiError } from './errors';
+import type { GenesysApiError } from './errors';
 
 /** How long what closer learned about its disconnect permission is trusted (default 10 min). */
 export const END_PERMISSION_TTL_MS = 10 * 60_000;

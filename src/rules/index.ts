@@ -49,15 +49,8 @@ export { parseJsonPath, extractJsonPath } from './json-path';
 export type { JsonPathStep, ParsedJsonPath } from './json-path';
 export { conversationFacts } from './conversation-facts';
 export type { ConversationFacts } from './conversation-facts';
-export { matchingInactivityRules, isDryRun } from './engine';
-export {
-  lastActivityAt,
-  planInactivity,
-  idleDeadline,
-  warnDeadline,
-  isStillIdle,
-} from './inactivity';
-export type { InactivityPlan } from './inactivity';
+export { isDryRun } from './engine';
+export { lastActivityAt } from './inactivity';
 export { matchingEventRules } from './event-trigger';
 export type { EventRuleMatch } from './event-trigger';
 export {

@@ -95,7 +95,12 @@ function endedBy(outcomes: readonly Outcome[], conversationId: string): boolean 
 async function sendCrmWebhook(ctx: DemoContext, conversationId: string): Promise<number> {
   const body = JSON.stringify({
     type: 'ticket.closed',
-    data: { ticketId: 'T-4711', conversationId, closedBy: 'crm-demo' },
+    data: {
+      ticketId: 'T-4711',
+      conversationId,
+      closedBy: 'crm-demo',
+      closedAt: new Date().toISOString(),
+    },
   });
   const id = `msg_${randomUUID()}`;
   const timestamp = String(Math.floor(Date.now() / 1000));

@@ -112,7 +112,7 @@ export class SqliteStore implements Store {
           event.source,
           event.eventId,
           event.kind,
-          event.payload === undefined ? 'null' : JSON.stringify(event.payload),
+          JSON.stringify(event.payload),
           event.receivedAt,
         ).changes;
       }

@@ -31,13 +31,18 @@ describe('endConversation against the simulator', () => {
 
     const base = `/api/v2/conversations/messages/${conversation.id}`;
     const agent = conversation.participants.find((p) => p.purpose === 'agent');
-    expect(apiCalls(t)).toEqual([
+    // Before this client's first closing message: one permission probe (a disconnect of a random
+    // conversation id: 404 = allowed) so that no message promises an end closer cannot perform.
+    const calls = apiCalls(t);
+    expect(calls[2]).toMatch(/^PATCH \/api\/v2\/conversations\/messages\/[0-9a-f-]{36}$/);
+    expect(calls[2]).not.toBe(`PATCH ${base}`);
+    expect(calls.filter((_, i) => i !== 2)).toEqual([
       `GET ${base}`,
       `GET /api/v2/conversations/${conversation.id}`,
       `POST ${base}/communications/${agent?.communicationId ?? '?'}/messages`,
       `PATCH ${base}`,
     ]);
-    const patch = t.sim.apiRequests().find((r) => r.method === 'PATCH');
+    const patch = t.sim.apiRequests().find((r) => r.method === 'PATCH' && r.path === base);
     expect(patch?.body).toEqual({ state: 'disconnected' });
     expect(outcome).toMatchObject({
       outcome: 'terminated',

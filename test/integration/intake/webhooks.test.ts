@@ -1,3 +1,4 @@
+import { readInboxPayload } from '../../../src/inbox';
 import { randomUUID } from 'node:crypto';
 
 import request from 'supertest';
@@ -87,10 +88,26 @@ describe.each(CASES)('$scheme source', ({ source, scheme, secret }) => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: 1 });
     const stored = (await h.stored(source)).filter(
-      (e) => JSON.stringify(e.payload) === JSON.stringify(body),
+      (e) =>
+        JSON.stringify(
+          readInboxPayload(source, e.payload)?.type === 'webhook'
+            ? (e.payload as { body: unknown }).body
+            : undefined,
+        ) === JSON.stringify(body),
     );
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ kind: 'webhook', receivedAt: h.clock.now(), payload: body });
+    expect(stored[0]).toMatchObject({
+      kind: 'webhook',
+      receivedAt: h.clock.now(),
+      payload: { type: 'webhook', body },
+    });
+    // Schemes that sign a timestamp store it as the event's time.
+    const signedAt = (stored[0]?.payload as { signedAt?: number }).signedAt;
+    if (scheme === 'standard-webhooks' || scheme === 'stripe') {
+      expect(typeof signedAt).toBe('number');
+    } else {
+      expect(signedAt).toBeUndefined();
+    }
     expect(h.accepted).toEqual([1]);
   });
 
@@ -152,7 +169,7 @@ test('without a delivery id, the same body twice is one event (body hash)', asyn
   );
   expect(second.body).toEqual({ accepted: 0, duplicate: true });
   const stored = (await h.stored('plain')).filter(
-    (e) => JSON.stringify(e.payload) === JSON.stringify(body),
+    (e) => JSON.stringify(e.payload) === JSON.stringify({ type: 'webhook', body }),
   );
   expect(stored).toHaveLength(1);
   expect(stored[0]?.eventId).toMatch(/^sha256:/);

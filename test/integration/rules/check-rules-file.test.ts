@@ -33,7 +33,7 @@ describe('checkRulesFile', () => {
       warnings: [],
     });
     expect(result.summary.lines).toEqual([
-      'idle-web-customer: inactivity, customer idle 20m, warn 2m before, match {"messageType":["webmessaging"]}',
+      'idle-web-customer: inactivity, customer idle 20m while agent, warn 2m before, match {"messageType":["webmessaging"]}',
       'crm-ticket-closed: event from crm, pattern {"type":["ticket.closed"]}, conversation id at $.data.conversationId',
     ]);
     expect(result.summary.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -45,6 +45,41 @@ describe('checkRulesFile', () => {
       'sources.eventbridge.auth.valueEnv: CLOSER_EVENTBRIDGE_KEY is not set in this environment',
       'sources.crm.verify.secretEnv: CRM_WEBHOOK_SECRET is not set in this environment',
     ]);
+  });
+
+  it('warns when a customer-idle rule counts queue wait as silence, and not once it says while', () => {
+    const path = join(dir, 'queue-wait.yaml');
+    writeFileSync(
+      path,
+      [
+        'rules:',
+        '  - { id: counts-queue, kind: inactivity, idle: { side: customer, after: 15m }, close: {} }',
+        '  - { id: agent-only, kind: inactivity, idle: { side: customer, after: 15m, while: [agent] }, close: {} }',
+        '  - { id: agent-side, kind: inactivity, idle: { side: agent, after: 15m }, close: {} }',
+        '  - { id: parked, kind: inactivity, idle: { side: any, after: 1d, while: [parked] }, close: {} }',
+        '',
+      ].join('\n'),
+    );
+    const result = checkRulesFile(path, {});
+    expect(result.ok && result.summary.warnings).toEqual([
+      expect.stringMatching(
+        /^rules\[0\] \(counts-queue\): customer silence is counted while the customer waits in queue; add "while: \[agent\]"/,
+      ),
+    ]);
+    expect(result.ok && result.summary.lines[3]).toBe(
+      'parked: inactivity, any idle 1d while parked, every conversation',
+    );
+  });
+
+  it('refuses an unknown phase in idle.while', () => {
+    const path = join(dir, 'bad-phase.yaml');
+    writeFileSync(
+      path,
+      'rules:\n  - { id: a, kind: inactivity, idle: { side: customer, after: 1m, while: [agnet] }, close: {} }\n',
+    );
+    const result = checkRulesFile(path, {});
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.join('\n')).toMatch(/rules\[0\]\.idle\.while\[0\]/);
   });
 
   it('marks disabled and dry-run rules', () => {

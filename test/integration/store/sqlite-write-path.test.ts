@@ -15,7 +15,7 @@ const event = (eventId: string): InboxEventInput => ({
   source: 'eventbridge',
   eventId,
   kind: 'test',
-  payload: { eventId },
+  payload: { type: 'webhook', body: { eventId } },
   receivedAt: 1,
 });
 
@@ -84,7 +84,7 @@ describe('SQLite write path', () => {
         cyclic.self = cyclic;
         const results = await Promise.allSettled([
           store.insertEvents([event('good-1')]),
-          store.insertEvents([{ ...event('bad'), payload: cyclic }]),
+          store.insertEvents([{ ...event('bad'), payload: { type: 'webhook', body: cyclic } }]),
           store.insertEvents([event('good-2')]),
         ]);
         expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../src/timers/clock';
 import { ManualClock } from '../../../src/timers/clock';
 import type { InboxEventInput, OutcomeInput, Store, Timer } from '../../../src/store';
-import { StoreAlreadyEndedError, StoreError } from '../../../src/store';
+import { StoreError } from '../../../src/store';
 import type { ConversationState } from '../../../src/tracking/conversation-state';
 
 /** What a back end provides so the same contract runs against it (SQLite now, PostgreSQL later). */
@@ -34,7 +34,7 @@ function event(overrides: Partial<InboxEventInput> = {}): InboxEventInput {
     source: 'eventbridge',
     eventId: uid('evt'),
     kind: 'v2.detail.events.conversation.{id}.customer.start',
-    payload: { n: unique, nested: { ok: true } },
+    payload: { type: 'webhook', body: { n: unique, nested: { ok: true } } },
     receivedAt: T0,
     ...overrides,
   };
@@ -82,7 +82,9 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
       it('stores new events and counts repeats of (source, eventId) as duplicates', async () => {
         const a = event();
         const b = event();
-        expect(await store.insertEvents([a, b, { ...a, payload: 'other' }])).toEqual({
+        expect(
+          await store.insertEvents([a, b, { ...a, payload: { type: 'webhook', body: 'other' } }]),
+        ).toEqual({
           inserted: 2,
           duplicates: 1,
         });
@@ -151,6 +153,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
           participants: [{ id: 'p1', purpose: 'customer', state: 'connected' }],
           lastCustomerMessageAt: T0,
           updatedAt: T0,
+          episode: 1,
         };
         expect(await store.getConversation(state.conversationId)).toBeUndefined();
         await store.putConversation(state);
@@ -186,6 +189,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
             armedAt: T0,
             attempts: 0,
             data: { webhookId: 'w1' },
+            episode: 1,
           },
         ]);
         expect(await store.countTimers()).toBe(1);
@@ -208,6 +212,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
           dueAt: T0 + 2,
           armedAt: T0,
           attempts: 0,
+          episode: 1,
         });
         // The lease was cleared: claimable at once, well inside the old lease.
         expect(await store.claimDueTimers(T0 + 2, 10, MINUTE)).toHaveLength(1);
@@ -343,32 +348,155 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect(await store.listOutcomes({ limit: 5000 })).toHaveLength(1000);
       });
 
-      it('keeps one terminal outcome per (conversation, rule) and refuses a second', async () => {
+      it('records the episode of an outcome (default 1)', async () => {
         const c = uid('conv');
-        expect(await store.hasEnded(c, 'idle')).toBe(false);
-        await store.recordOutcome(outcome({ conversationId: c, kind: 'warned' }));
-        expect(await store.hasEnded(c, 'idle')).toBe(false);
-        const first = await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated' }));
-        expect(await store.hasEnded(c, 'idle')).toBe(true);
+        await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated' }));
+        await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated', episode: 2 }));
+        expect((await store.listOutcomes({ conversationId: c })).map((o) => o.episode)).toEqual([
+          1, 2,
+        ]);
+      });
+    });
 
-        for (const kind of ['terminated', 'already-ended'] as const) {
-          const second = store.recordOutcome(outcome({ conversationId: c, kind, at: T0 + 9 }));
-          await expect(second).rejects.toBeInstanceOf(StoreAlreadyEndedError);
-          await expect(second).rejects.toMatchObject({
-            code: 'STORE_ALREADY_ENDED',
-            existing: first,
-          });
-        }
-        // Non-terminal outcomes and other rules are not limited.
-        await store.recordOutcome(outcome({ conversationId: c, kind: 'failed' }));
-        await store.recordOutcome(
-          outcome({ conversationId: c, ruleId: 'crm', kind: 'terminated' }),
+    describe('endings (one per conversation episode)', () => {
+      it('gives the ending of an episode to the first claim only, and names the holder', async () => {
+        const c = uid('conv');
+        const first = await store.claimEnding({
+          conversationId: c,
+          episode: 1,
+          ruleId: 'idle',
+          at: T0,
+        });
+        expect(first).toMatchObject({ claimed: true, resumed: false });
+        const second = await store.claimEnding({
+          conversationId: c,
+          episode: 1,
+          ruleId: 'crm',
+          at: T0 + 1,
+        });
+        expect(second).toEqual({
+          claimed: false,
+          ending: {
+            conversationId: c,
+            episode: 1,
+            ruleId: 'idle',
+            state: 'claimed',
+            claimedAt: T0,
+          },
+        });
+        // Another episode of the same conversation is a new ending.
+        expect(
+          await store.claimEnding({ conversationId: c, episode: 2, ruleId: 'crm', at: T0 + 2 }),
+        ).toMatchObject({ claimed: true });
+      });
+
+      it('resumes an unfinished claim of the same rule with its message intent', async () => {
+        const c = uid('conv');
+        await store.claimEnding({ conversationId: c, episode: 1, ruleId: 'idle', at: T0 });
+        await store.markEndingMessage(c, 1, T0 + 5);
+        expect(
+          await store.claimEnding({ conversationId: c, episode: 1, ruleId: 'idle', at: T0 + 9 }),
+        ).toEqual({
+          claimed: true,
+          resumed: true,
+          ending: {
+            conversationId: c,
+            episode: 1,
+            ruleId: 'idle',
+            state: 'claimed',
+            claimedAt: T0,
+            messageIntentAt: T0 + 5,
+          },
+        });
+      });
+
+      it('keeps an ended claim for good and frees a released one', async () => {
+        const c = uid('conv');
+        await store.claimEnding({ conversationId: c, episode: 1, ruleId: 'idle', at: T0 });
+        await store.finishEnding(c, 1, 'ended', T0 + 3);
+        expect(await store.getEnding(c, 1)).toMatchObject({ state: 'ended', finishedAt: T0 + 3 });
+        // Neither another rule nor the same one can claim an ended episode.
+        expect(
+          await store.claimEnding({ conversationId: c, episode: 1, ruleId: 'idle', at: T0 + 4 }),
+        ).toMatchObject({ claimed: false });
+        // A released claim (a failed ending) lets the next attempt claim it.
+        const d = uid('conv');
+        await store.claimEnding({ conversationId: d, episode: 1, ruleId: 'idle', at: T0 });
+        await store.finishEnding(d, 1, 'released', T0 + 1);
+        expect(await store.getEnding(d, 1)).toBeUndefined();
+        expect(
+          await store.claimEnding({ conversationId: d, episode: 1, ruleId: 'crm', at: T0 + 2 }),
+        ).toMatchObject({ claimed: true, resumed: false });
+      });
+
+      it("holds and releases a rule's closing messages", async () => {
+        const rule = uid('rule');
+        expect(await store.closingMessageHold(rule)).toBeUndefined();
+        await store.holdClosingMessages(rule, T0, 'GENESYS_FORBIDDEN');
+        await store.holdClosingMessages(rule, T0 + 1, 'again');
+        expect(await store.closingMessageHold(rule)).toEqual({
+          since: T0,
+          reason: 'GENESYS_FORBIDDEN',
+        });
+        await store.releaseClosingMessages(rule);
+        expect(await store.closingMessageHold(rule)).toBeUndefined();
+      });
+    });
+
+    describe('commit (one transaction)', () => {
+      it('writes state, timers and outcomes together and returns the outcomes with ids', async () => {
+        const c = uid('conv');
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'old', phase: 'close', dueAt: T0 },
+          T0,
         );
-        const kinds = (await store.listOutcomes({ conversationId: c })).map(
-          (o) => `${o.ruleId}:${o.kind}`,
+        const recorded = await store.commit({
+          now: T0,
+          conversation: { conversationId: c, participants: [], updatedAt: T0, episode: 2 },
+          cancelTimers: [{ conversationId: c, ruleId: 'old' }],
+          upsertTimers: [
+            { conversationId: c, ruleId: 'idle', phase: 'warn', dueAt: T0 + 10, episode: 2 },
+          ],
+          outcomes: [outcome({ conversationId: c, kind: 'warned', episode: 2 })],
+        });
+        expect(recorded).toHaveLength(1);
+        expect(recorded[0]?.id).toEqual(expect.any(Number));
+        expect((await store.getConversation(c))?.episode).toBe(2);
+        expect((await store.listTimers(c)).map((t) => [t.ruleId, t.episode])).toEqual([
+          ['idle', 2],
+        ]);
+      });
+
+      it('writes nothing when any part fails', async () => {
+        const c = uid('conv');
+        const bad = store.commit({
+          now: T0,
+          conversation: { conversationId: c, participants: [], updatedAt: T0, episode: 1 },
+          // An invalid phase violates the timers CHECK constraint after the state was written.
+          upsertTimers: [
+            { conversationId: c, ruleId: 'idle', phase: 'bogus' as 'warn', dueAt: T0 },
+          ],
+        });
+        await expect(bad).rejects.toBeInstanceOf(StoreError);
+        expect(await store.getConversation(c)).toBeUndefined();
+      });
+
+      it('re-arming a timer into a new episode restarts armedAt', async () => {
+        const c = uid('conv');
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 },
+          T0,
         );
-        expect(kinds).toEqual(['idle:warned', 'idle:terminated', 'idle:failed', 'crm:terminated']);
-        expect(await store.hasEnded(c, 'crm')).toBe(true);
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 + 5 },
+          T0 + 1,
+        );
+        expect((await store.listTimers(c))[0]?.armedAt).toBe(T0);
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 + 9, episode: 2 },
+          T0 + 7,
+        );
+        expect((await store.listTimers(c))[0]).toMatchObject({ armedAt: T0 + 7, episode: 2 });
       });
     });
 
@@ -377,12 +505,18 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         const c = uid('conv');
         const e = event();
         await store.insertEvents([e]);
-        await store.putConversation({ conversationId: c, participants: [], updatedAt: T0 });
+        await store.putConversation({
+          conversationId: c,
+          participants: [],
+          updatedAt: T0,
+          episode: 1,
+        });
         await store.upsertTimer(
           { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 },
           T0,
         );
         await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated' }));
+        await store.claimEnding({ conversationId: c, episode: 1, ruleId: 'idle', at: T0 });
 
         const reopened = await reopen();
         expect((await reopened.pendingEvents(10)).map((x) => x.eventId)).toEqual([e.eventId]);
@@ -391,9 +525,10 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
           conversationId: c,
           participants: [],
           updatedAt: T0,
+          episode: 1,
         });
         expect(await reopened.listTimers(c)).toHaveLength(1);
-        expect(await reopened.hasEnded(c, 'idle')).toBe(true);
+        expect(await reopened.getEnding(c, 1)).toMatchObject({ ruleId: 'idle', state: 'claimed' });
       });
 
       it('rejects use after close with STORE_CLOSED; close twice is fine', async () => {

@@ -1,15 +1,10 @@
-import { MINUTE, SECOND } from '../../../src/config/durations';
+import { MINUTE } from '../../../src/config/durations';
 import {
   conversationFacts,
-  idleDeadline,
   isDryRun,
-  isStillIdle,
   lastActivityAt,
   matchingEventRules,
-  matchingInactivityRules,
   parseRules,
-  planInactivity,
-  warnDeadline,
 } from '../../../src/rules';
 import type { InactivityRule, RulesConfig } from '../../../src/rules';
 import type { ConversationState } from '../../../src/tracking/conversation-state';
@@ -30,6 +25,7 @@ function state(overrides: Partial<ConversationState> = {}): ConversationState {
     ],
     startedAt: T0,
     updatedAt: T0,
+    episode: 1,
     ...overrides,
   };
 }
@@ -108,37 +104,14 @@ describe('conversationFacts', () => {
       mediaType: 'message',
       purposes: ['customer', 'acd', 'agent'],
     });
-    const bare = conversationFacts({ conversationId: 'c', participants: [], updatedAt: 0 });
+    const bare = conversationFacts({
+      conversationId: 'c',
+      participants: [],
+      updatedAt: 0,
+      episode: 1,
+    });
     expect(bare).toEqual({ conversationId: 'c', purposes: [] });
     expect('divisionId' in bare).toBe(false);
-  });
-});
-
-describe('matchingInactivityRules', () => {
-  it('returns enabled inactivity rules whose match fits, in file order', () => {
-    expect(matchingInactivityRules(state(), config).map((r) => r.id)).toEqual([
-      'web-customer',
-      'everything',
-    ]);
-  });
-
-  it('matches on queue prefix and participant purposes', () => {
-    const sales = state({ queueId: 'q-sales-emea', messageType: 'sms' });
-    expect(matchingInactivityRules(sales, config).map((r) => r.id)).toEqual([
-      'sales-agent',
-      'everything',
-    ]);
-    const noAgent = state({
-      queueId: 'q-sales-emea',
-      messageType: 'sms',
-      participants: [{ id: 'p', purpose: 'customer', state: 'connected' }],
-    });
-    expect(matchingInactivityRules(noAgent, config).map((r) => r.id)).toEqual(['everything']);
-  });
-
-  it('does not match a rule on a fact that is unknown', () => {
-    const { messageType: _omit, ...rest } = state();
-    expect(matchingInactivityRules(rest, config).map((r) => r.id)).toEqual(['everything']);
   });
 });
 
@@ -167,111 +140,6 @@ describe('lastActivityAt', () => {
   it('is undefined when nothing is known', () => {
     const { startedAt: _omit, ...rest } = state();
     expect(lastActivityAt(rest, 'customer')).toBeUndefined();
-  });
-});
-
-describe('idleDeadline / warnDeadline / isStillIdle', () => {
-  const rule = inactivity('web-customer');
-  const last = T0;
-  const deadline = T0 + 20 * MINUTE;
-  const warnAt = deadline - 2 * MINUTE;
-
-  it('computes the deadlines', () => {
-    expect(idleDeadline(rule, last)).toBe(deadline);
-    expect(warnDeadline(rule, last)).toBe(warnAt);
-    expect(warnDeadline(inactivity('everything'), last)).toBeUndefined();
-  });
-
-  it('is idle from the deadline on, not a millisecond before', () => {
-    expect(isStillIdle(rule, last, deadline - 1)).toBe(false);
-    expect(isStillIdle(rule, last, deadline)).toBe(true);
-    expect(isStillIdle(rule, last, deadline + 1)).toBe(true);
-  });
-
-  it('for the warn phase, from the warning time on', () => {
-    expect(isStillIdle(rule, last, warnAt - 1, 'warn')).toBe(false);
-    expect(isStillIdle(rule, last, warnAt, 'warn')).toBe(true);
-    expect(isStillIdle(inactivity('everything'), last, T0 + 10 * 60 * MINUTE, 'warn')).toBe(false);
-  });
-});
-
-describe('planInactivity', () => {
-  const rule = inactivity('web-customer');
-  const last = T0 + 3 * MINUTE;
-  const s = state({ lastCustomerMessageAt: last, lastAgentMessageAt: last + 30 * SECOND });
-  const warnAt = last + 18 * MINUTE;
-  const closeAt = last + 20 * MINUTE;
-
-  it('arms the warning while it is ahead', () => {
-    expect(planInactivity(s, rule, last)).toEqual({ action: 'arm', phase: 'warn', dueAt: warnAt });
-    expect(planInactivity(s, rule, warnAt - 1)).toEqual({
-      action: 'arm',
-      phase: 'warn',
-      dueAt: warnAt,
-    });
-  });
-
-  it('moves to the close phase once the warning is due', () => {
-    expect(planInactivity(s, rule, warnAt)).toEqual({
-      action: 'arm',
-      phase: 'close',
-      dueAt: closeAt,
-    });
-    expect(planInactivity(s, rule, closeAt - 1)).toEqual({
-      action: 'arm',
-      phase: 'close',
-      dueAt: closeAt,
-    });
-  });
-
-  it('keeps the close due (in the past) after the deadline', () => {
-    expect(planInactivity(s, rule, closeAt + 5 * MINUTE)).toEqual({
-      action: 'arm',
-      phase: 'close',
-      dueAt: closeAt,
-    });
-  });
-
-  it('arms the close directly for a rule without a warning', () => {
-    const any = inactivity('everything');
-    expect(planInactivity(s, any, last)).toEqual({
-      action: 'arm',
-      phase: 'close',
-      dueAt: last + 30 * SECOND + 60 * MINUTE,
-    });
-  });
-
-  it('pushes the deadline back when the side speaks again', () => {
-    const later = { ...s, lastCustomerMessageAt: last + 10 * MINUTE };
-    expect(planInactivity(later, rule, last + 10 * MINUTE)).toEqual({
-      action: 'arm',
-      phase: 'warn',
-      dueAt: warnAt + 10 * MINUTE,
-    });
-  });
-
-  it('ignores the other side for a one-sided rule', () => {
-    const agentSpoke = { ...s, lastAgentMessageAt: last + 15 * MINUTE };
-    expect(planInactivity(agentSpoke, rule, last + 15 * MINUTE)).toEqual({
-      action: 'arm',
-      phase: 'warn',
-      dueAt: warnAt,
-    });
-  });
-
-  it('cancels when the conversation ended', () => {
-    expect(planInactivity({ ...s, endedAt: last + MINUTE }, rule, last + MINUTE)).toEqual({
-      action: 'cancel',
-      reason: 'the conversation has ended',
-    });
-  });
-
-  it('cancels when no activity time is known', () => {
-    const { startedAt: _s, lastCustomerMessageAt: _c, ...unknown } = s;
-    expect(planInactivity(unknown, rule, last)).toEqual({
-      action: 'cancel',
-      reason: 'no activity time is known yet',
-    });
   });
 });
 
