@@ -113,22 +113,29 @@ export function describeEndedBy(endedBy: EndedBy | undefined): string {
   return `ended by ${who}${type === undefined ? '' : ` (disconnectType ${type})`}`;
 }
 
-/** The common "is there anything left to end in this episode" checks. */
+/**
+ * The common "is there anything left to end in this episode" checks. An ending closer performed
+ * (or another rule is performing) is named by its rule; an end closer did not cause is described
+ * from the legs' `disconnectType` (who ended it).
+ */
 function alreadyOver(input: DecideInput, ruleId: string): Decision | undefined {
   const { state, ending } = input;
   const episode = state?.episode ?? 1;
+  const byRule = (id: string): Decision =>
+    skip(
+      'already-ended',
+      `already ended in this episode by ${id === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${id}`}`,
+      episode,
+      { endedByRule: id },
+    );
+  const ours = ending !== undefined && ending.ruleId === ruleId && ending.state === 'claimed';
+  if (ending !== undefined && !ours && (ending.state === 'ended' || state?.endedAt === undefined)) {
+    return byRule(ending.ruleId);
+  }
   if (state?.endedAt !== undefined) {
     return skip('already-ended', describeEndedBy(state.endedBy), episode, {
       ...(state.endedBy === undefined ? {} : { endedBy: state.endedBy }),
     });
-  }
-  if (ending !== undefined && !(ending.ruleId === ruleId && ending.state === 'claimed')) {
-    return skip(
-      'already-ended',
-      `already ended in this episode by ${ending.ruleId === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${ending.ruleId}`}`,
-      episode,
-      { endedByRule: ending.ruleId },
-    );
   }
   return undefined;
 }

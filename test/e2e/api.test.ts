@@ -47,13 +47,21 @@ describe('HTTP API', () => {
         .set(auth)
         .send({});
       expect(second.status).toBe(200);
-      expect(second.body).toEqual({ outcome: 'already-ended', conversationId: conv.id });
+      expect(second.body).toEqual({
+        outcome: 'already-ended',
+        conversationId: conv.id,
+        episode: 1,
+        reason: 'already ended in this episode by an on-demand request',
+      });
       expect(t.sim.conversation(conv.id)?.disconnectCount).toBe(1);
       expect(t.sim.conversation(conv.id)?.messages.at(-1)?.text).toBe('Closing this chat now.');
 
       const history = await request(t.closer.app).get(`/v1/conversations/${conv.id}`).set(auth);
       expect(history.status).toBe(200);
-      expect(history.body.outcomes.map((o: { kind: string }) => o.kind)).toEqual(['terminated']);
+      expect(history.body.outcomes.map((o: { kind: string }) => o.kind)).toEqual([
+        'terminated',
+        'already-ended',
+      ]);
     });
 
     it('ends one leg when asked, and supports dry runs', async () => {
