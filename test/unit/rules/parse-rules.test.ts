@@ -235,7 +235,7 @@ describe('the shipped rules files', () => {
         id: 'idle-web-customer',
         kind: 'inactivity',
         match: { messageType: ['webmessaging'] },
-        idle: { side: 'customer', after: 20 * MINUTE },
+        idle: { side: 'customer', after: 20 * MINUTE, while: ['agent'] },
       }),
       expect.objectContaining({
         id: 'crm-ticket-closed',
@@ -243,6 +243,7 @@ describe('the shipped rules files', () => {
         source: 'crm',
         pattern: { type: ['ticket.closed'] },
         conversationId: '$.data.conversationId',
+        eventTime: '$.data.closedAt',
       }),
     ]);
   });
@@ -252,7 +253,7 @@ describe('the shipped rules files', () => {
     const prod = parseRules(readFileSync(join(repoConfig, 'rules.yaml'), 'utf8'), 'prod');
     expect(demo.rules.map((r) => r.id)).toEqual(prod.rules.map((r) => r.id));
     expect(demo.rules[0]).toMatchObject({
-      idle: { side: 'customer', after: 20 * SECOND },
+      idle: { side: 'customer', after: 20 * SECOND, while: ['agent'] },
       warn: { before: 10 * SECOND },
     });
   });
