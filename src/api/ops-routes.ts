@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { conversationPhase } from '../genesys';
 import type { Store } from '../store/store';
 import type { LoadedRules } from '../rules';
 import { parseRules, RulesValidationError } from '../rules';
@@ -80,8 +81,23 @@ export function opsRoutes(deps: { store: Store; rules: () => LoadedRules }): Rou
       });
       return;
     }
+    const ending =
+      state === undefined ? undefined : await deps.store.getEnding(conversationId, state.episode);
+    const phase = state === undefined ? undefined : conversationPhase(state.participants);
     res.json({
       conversationId,
+      // The current episode (Genesys re-threads a returning customer into the same id), its
+      // phase by closer's one lifecycle definition, who ended it, and which rule claimed its end.
+      episode: state?.episode ?? null,
+      phase:
+        phase === undefined
+          ? null
+          : {
+              phase: phase.phase,
+              since: phase.since === undefined ? null : new Date(phase.since).toISOString(),
+            },
+      endedBy: state?.endedBy ?? null,
+      ending: ending ?? null,
       state: state ?? null,
       timers: timers.map((t) => ({
         ...t,

@@ -1,4 +1,4 @@
-import type { Outcome, StoreChanges, Timer, TimerInput } from '../store/store';
+import type { Ending, Outcome, StoreChanges, Timer, TimerInput } from '../store/store';
 import type { TimerHandlerResult } from '../timers';
 import type { EventRule, Rule } from '../rules';
 import { extractJsonPath, isDryRun, matchingEventRules } from '../rules';
@@ -112,7 +112,7 @@ export class Executor {
   async fireTimer(timer: Timer): Promise<TimerHandlerResult> {
     const rule = this.config().rules.find((r) => r.id === timer.ruleId);
     try {
-      const { decision, live, state } = await this.decideNow(
+      const { decision, live, state, ending } = await this.decideNow(
         timer.conversationId,
         rule?.enabled === true ? rule : undefined,
         timer,
@@ -123,6 +123,7 @@ export class Executor {
         timer,
         live,
         state,
+        ending,
       });
     } catch (thrown: unknown) {
       return this.failed(thrown, timer.conversationId, timer.ruleId, timer.episode);
@@ -220,6 +221,7 @@ export class Executor {
     decision: Decision;
     live: LiveRead | undefined;
     state: ConversationState | undefined;
+    ending: Ending | undefined;
   }> {
     const { store, clock, genesys } = this.deps;
     const stored = await store.getConversation(conversationId);
@@ -237,7 +239,7 @@ export class Executor {
       ...(ending === undefined ? {} : { ending }),
       ...(live?.found === false ? { notFound: true } : {}),
     });
-    return { decision, live, state };
+    return { decision, live, state, ending };
   }
 
   private async act(
@@ -248,6 +250,7 @@ export class Executor {
       timer: Timer;
       live: LiveRead | undefined;
       state: ConversationState | undefined;
+      ending: Ending | undefined;
     },
   ): Promise<TimerHandlerResult> {
     const { clock } = this.deps;
@@ -280,6 +283,20 @@ export class Executor {
         });
         return { status: 'done' };
       case 'skip':
+        if (
+          ctx.ending?.ruleId === timer.ruleId &&
+          ctx.ending.state === 'claimed' &&
+          decision.outcome !== 'skipped'
+        ) {
+          // This rule's earlier attempt lost its answer (or died); a read now shows the episode
+          // over, so its claim is settled: the episode is ended, once.
+          await this.deps.store.finishEnding(
+            conversationId,
+            ctx.ending.episode,
+            decision.outcome === 'already-ended' ? 'ended' : 'released',
+            now,
+          );
+        }
         await this.deps.recorder.commit({
           ...base,
           outcomes: [this.outcomeOf(conversationId, timer.ruleId, decision, timer.data)],

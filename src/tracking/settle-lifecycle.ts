@@ -9,8 +9,9 @@ import { maxDefined, minDefined } from './times';
  * conversation's life, by the one definition in `genesys/lifecycle.ts`:
  * - over now → the episode is ended: `endedAt` = the newest end of its non-routing legs (else the
  *   event time) and `endedBy` = the first of them that ended, with its `disconnectType`;
- * - over before, open now, and an open leg connected AFTER the recorded end (or a new leg of
- *   unknown connect time seen by a newer event) → a NEW episode: Genesys re-threaded the
+ * - over before, open now, and a NEW leg (an id closer did not know) connected at or after the
+ *   recorded end, or any leg connected after it (or a new leg of unknown connect time seen by a
+ *   newer event) → a NEW episode: Genesys re-threaded the
  *   conversation (terminal legs never come back; re-threading adds new legs). `episode` + 1,
  *   `episodeStartedAt` = the earliest such connect time, message times and the end cleared;
  * - over before, open now, no such leg → the end was premature (an event told of one leg while
@@ -35,18 +36,18 @@ export function settleLifecycle(
   draft.endedAt = undefined;
   draft.endedBy = undefined;
   const known = new Set(previousParticipants.map((p) => p.id));
-  const newLegs = draft.participants
-    .filter(keepsConversationOpen)
-    .filter((p) =>
-      p.connectedAt !== undefined
-        ? p.connectedAt > previousEnd
-        : !known.has(p.id) && evidenceAt !== undefined && evidenceAt > previousEnd,
-    );
+  // A leg closer never saw that connected at or after the end, or any leg connecting after it.
+  const newLegs = draft.participants.filter(keepsConversationOpen).filter((p) => {
+    const isNew = !known.has(p.id);
+    if (p.connectedAt !== undefined) {
+      return isNew ? p.connectedAt >= previousEnd : p.connectedAt > previousEnd;
+    }
+    return isNew && evidenceAt !== undefined && evidenceAt > previousEnd;
+  });
   if (newLegs.length === 0) {
     return;
   }
-  const boundary =
-    minDefined(...newLegs.map((p) => p.connectedAt)) ?? evidenceAt ?? previousEnd + 1;
+  const boundary = minDefined(...newLegs.map((p) => p.connectedAt)) ?? evidenceAt ?? previousEnd;
   draft.episode += 1;
   draft.episodeStartedAt = boundary;
   draft.startedAt = boundary;
@@ -72,10 +73,14 @@ function endTime(draft: StateDraft, evidenceAt: number | undefined): number {
 }
 
 function endedBy(draft: StateDraft): EndedBy | undefined {
+  // The first leg to end; at the same time, the one that ended itself before a `peer` knock-on.
+  const peerLast = (p: TrackedParticipant): number => (p.disconnectType === 'peer' ? 1 : 0);
   const ended = episodeLegs(draft)
     .filter((p) => !ROUTING_PURPOSES.has(p.purpose.toLowerCase()))
     .sort(
-      (a, b) => (a.endedAt ?? Number.POSITIVE_INFINITY) - (b.endedAt ?? Number.POSITIVE_INFINITY),
+      (a, b) =>
+        (a.endedAt ?? Number.POSITIVE_INFINITY) - (b.endedAt ?? Number.POSITIVE_INFINITY) ||
+        peerLast(a) - peerLast(b),
     );
   const first = ended.find((p) => p.disconnectType !== undefined) ?? ended[0];
   if (first === undefined) {

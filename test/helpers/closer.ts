@@ -26,7 +26,14 @@ export const TEST_API_TOKEN = 'test-api-token-0123456789abcdef';
 
 /** A rules file with a customer-idle rule (20m, warn 2m before) and the CRM ticket rule. */
 export function testRulesYaml(
-  overrides: { dryRun?: boolean; idleSide?: 'customer' | 'agent' | 'any' } = {},
+  overrides: {
+    dryRun?: boolean;
+    idleSide?: 'customer' | 'agent' | 'any';
+    /** `idle.while` phases of the idle rule (absent: every phase). */
+    idleWhile?: string[];
+    /** Extra rules appended (YAML list items, indented two spaces). */
+    extraRules?: string;
+  } = {},
 ): string {
   return `
 dryRun: ${overrides.dryRun === true ? 'true' : 'false'}
@@ -37,7 +44,7 @@ rules:
   - id: idle-web-customer
     kind: inactivity
     match: { messageType: [webmessaging] }
-    idle: { side: ${overrides.idleSide ?? 'customer'}, after: 20m }
+    idle: { side: ${overrides.idleSide ?? 'customer'}, after: 20m${overrides.idleWhile === undefined ? '' : `, while: [${overrides.idleWhile.join(', ')}]`} }
     warn: { before: 2m, message: "Are you still there?" }
     close: { message: "We closed this chat after 20 minutes without a reply." }
   - id: crm-ticket-closed
@@ -45,8 +52,9 @@ rules:
     source: crm
     pattern: { type: [ticket.closed] }
     conversationId: $.data.conversationId
+    eventTime: $.data.closedAt
     close: { message: "Your ticket is resolved, so this chat is closing." }
-`;
+${overrides.extraRules ?? ''}`;
 }
 
 /** closer wired to a real simulator, a real SQLite file and a ManualClock, listening on port 0. */
