@@ -149,6 +149,14 @@ function planInactivity(input: DecideInput, rule: InactivityRule): Decision {
   if (state === undefined) {
     return { kind: 'keep' };
   }
+  if (
+    input.ending?.ruleId === rule.id &&
+    input.ending.state === 'claimed' &&
+    timer?.episode === state.episode
+  ) {
+    // This rule's ending is under way (or its answer was lost): its timer settles it.
+    return { kind: 'keep' };
+  }
   if (state.endedAt !== undefined) {
     return { kind: 'cancel', reason: 'the conversation has ended' };
   }

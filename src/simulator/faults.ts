@@ -113,6 +113,15 @@ export function faultError(rule: SimFaultRule): {
     };
   }
   const status = rule.status ?? 500;
+  if (status === 403) {
+    // A refusal the permission probe could not foresee (e.g. a role scoped to other divisions).
+    return {
+      error: new SimHttpError(403, 'missing.any.permissions', {
+        permissions: 'conversation:communication:disconnect, conversation:message:park',
+      }),
+      headers: {},
+    };
+  }
   return { error: new SimHttpError(status, codeForStatus(status)), headers: {} };
 }
 

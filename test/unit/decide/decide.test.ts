@@ -230,6 +230,18 @@ const rows: Row[] = [
     },
     expected: { kind: 'arm', phase: 'warn', dueAt: at(78), episode: 2 },
   },
+  {
+    name: "plan: this rule's ending is under way → keep its timer even though the chat ended",
+    input: {
+      mode: 'plan',
+      state: endedByCustomer,
+      rule: rule('idle'),
+      now: at(21),
+      timer: { phase: 'close', dueAt: at(22), episode: 1 },
+      ending: { ruleId: 'idle', state: 'claimed' },
+    },
+    expected: { kind: 'keep' },
+  },
   // ----- inactivity, fire
   {
     name: 'fire: warn timer due → warn, close after the promised time',
