@@ -86,10 +86,14 @@ describe('unsafe writes: no promise closer cannot keep, no blind repeat', () => 
     expect(metrics.text).toMatch(
       /closer_closing_message_without_end_total\{rule="idle-web-customer"\} 1/,
     );
-    // The second conversation comes due 5 minutes later: ended, but without a closing message.
+    // The second conversation comes due 5 minutes later: ended, but with neither a warning nor a
+    // closing message (both promise an end the rule could not deliver last time).
     await passTime(t, 5 * MINUTE);
     expect(t.sim.conversation(second.id)?.state).toBe('disconnected');
-    expect(messagesSentByCloser(t, second.id)).toEqual([WARNING]);
+    expect(messagesSentByCloser(t, second.id)).toEqual([]);
+    expect(t.outcomes.find((o) => o.conversationId === second.id)?.reason).toMatch(
+      /^warning not sent: the rule's messages are held/,
+    );
     expect(
       t.outcomes.find((o) => o.conversationId === second.id && o.kind === 'terminated')?.details,
     ).toMatchObject({
