@@ -1,12 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { GenesysClient } from '../genesys';
-import {
-  GENESYS_OPERATIONS,
-  GenesysApiError,
-  resolveRegion,
-  type GenesysOperation,
-} from '../genesys';
+import { GenesysApiError, probeOperation, resolveRegion, type GenesysOperation } from '../genesys';
 import { SettingsError } from '../config/settings';
 import { coerceError } from '../errors';
 import { maskSecrets } from '../observability/logger';
@@ -31,9 +25,11 @@ interface Probe {
 }
 
 /**
- * Permission probes: each calls a real operation on conversation ids that do not exist. Genesys
- * checks permissions before existence, so 403 means the OAuth client's roles lack the permission
- * and 404 means it is allowed — without touching any real conversation.
+ * Permission probes: each calls a real operation on conversation ids that do not exist
+ * (`probeOperation`, the same check the service runs before promising an end): 403 means the
+ * OAuth client's roles lack the permission, 404 that it is allowed — without touching any real
+ * conversation. The premise (permissions checked before existence) and division scoping are not
+ * verifiable without a live org: docs/genesys/facts.md §10.
  */
 const PROBES: readonly Probe[] = [
   {
@@ -130,26 +126,20 @@ export const doctorCommand: Command = async (args, io) => {
 };
 
 async function runProbe(client: GenesysClient, probe: Probe): Promise<DoctorCheck> {
-  const spec = GENESYS_OPERATIONS[probe.operation];
-  const path = spec.path.replace(/\{[^}]+\}/g, () => randomUUID());
-  try {
-    await client.send({
-      operation: probe.operation,
-      method: spec.method,
-      path,
-      ...(probe.body === undefined ? {} : { body: probe.body }),
-      idempotent: spec.method === 'GET',
-    });
-    return {
-      name: probe.name,
-      status: 'warn',
-      detail: `unexpected success probing ${spec.method} ${spec.path}`,
-    };
-  } catch (error: unknown) {
-    if (error instanceof GenesysApiError && error.status === 404) {
+  const result = await probeOperation(client, probe.operation, probe.body);
+  switch (result.kind) {
+    case 'allowed':
       return { name: probe.name, status: 'ok', detail: `allowed (${probe.why})` };
+    case 'forbidden':
+      return failure(probe.name, result.error);
+    case 'inconclusive':
+      return result.error === undefined
+        ? { name: probe.name, status: 'warn', detail: result.detail }
+        : failure(probe.name, result.error);
+    default: {
+      const unreachable: never = result;
+      return unreachable;
     }
-    return failure(probe.name, error);
   }
 }
 
