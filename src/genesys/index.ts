@@ -51,11 +51,7 @@ export {
 export { isLiveParticipant, liveParticipants } from './participants';
 export * from './lifecycle';
 export { probeOperation, type ProbeResult } from './probe-permission';
-export {
-  EndPermission,
-  END_PERMISSION_TTL_MS,
-  type EndPermissionVerdict,
-} from './end-permission';
+export { EndPermission, END_PERMISSION_TTL_MS, type EndPermissionVerdict } from './end-permission';
 export type {
   Communication,
   Conversation,
