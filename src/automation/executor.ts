@@ -13,6 +13,17 @@ import { readLive, withCloserMessage, type LiveRead } from './live-read';
 import { errorDetails } from './error-details';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
 
+/** What one timer firing read and decided from: the live read folded into the stored state. */
+interface FiringContext {
+  conversationId: string;
+  rule: Rule | undefined;
+  timer: Timer;
+  live: LiveRead | undefined;
+  state: ConversationState | undefined;
+  /** The ending of the state's current episode, if claimed. */
+  ending: Ending | undefined;
+}
+
 /**
  * The one place that ACTS: it asks `decide()` what to do, then calls Genesys, writes state,
  * timers and outcomes (one store transaction per decision, through the recorder: audit events and
@@ -242,17 +253,7 @@ export class Executor {
     return { decision, live, state, ending };
   }
 
-  private async act(
-    decision: Decision,
-    ctx: {
-      conversationId: string;
-      rule: Rule | undefined;
-      timer: Timer;
-      live: LiveRead | undefined;
-      state: ConversationState | undefined;
-      ending: Ending | undefined;
-    },
-  ): Promise<TimerHandlerResult> {
+  private async act(decision: Decision, ctx: FiringContext): Promise<TimerHandlerResult> {
     const { clock } = this.deps;
     const now = clock.now();
     const { conversationId, timer, state } = ctx;
@@ -325,13 +326,7 @@ export class Executor {
 
   private async warn(
     decision: Extract<Decision, { kind: 'warn' }>,
-    ctx: {
-      conversationId: string;
-      rule: Rule | undefined;
-      timer: Timer;
-      live: LiveRead | undefined;
-      state: ConversationState | undefined;
-    },
+    ctx: FiringContext,
   ): Promise<TimerHandlerResult> {
     const { store, clock, genesys } = this.deps;
     const { conversationId, timer } = ctx;
