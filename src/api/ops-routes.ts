@@ -29,10 +29,37 @@ const outcomesQuerySchema = z.strictObject({
 
 /**
  * The ops API: what rules are in force, rule validation before deploying a file, what closer knows
- * of a conversation, and the recent decisions. All behind the bearer token.
+ * of a conversation, the recent decisions, and the audit outbox. All behind the bearer token.
  */
-export function opsRoutes(deps: { store: Store; rules: () => LoadedRules }): Router {
+export function opsRoutes(deps: {
+  store: Store;
+  rules: () => LoadedRules;
+  /** The audit outbox report, when an audit bus is configured. */
+  audit?: () => Promise<Record<string, unknown>>;
+}): Router {
   const router = Router();
+
+  router.get('/audit', async (_req, res) => {
+    if (deps.audit === undefined) {
+      res.json({ enabled: false });
+      return;
+    }
+    const [report, dead] = await Promise.all([deps.audit(), deps.store.listDeadAudit(100)]);
+    res.json({
+      enabled: true,
+      ...report,
+      // Entries EventBridge refused for good: kept, never deleted, with their error.
+      deadEvents: dead.map((entry) => ({
+        seq: entry.seq,
+        eventId: entry.eventId,
+        type: entry.type,
+        createdAt: new Date(entry.createdAt).toISOString(),
+        attempts: entry.attempts,
+        error: entry.lastError ?? null,
+        detail: entry.detail,
+      })),
+    });
+  });
 
   router.get('/rules', (_req, res) => {
     const loaded = deps.rules();

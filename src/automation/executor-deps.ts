@@ -4,6 +4,10 @@ import type { Store } from '../store/store';
 import type { LoadedRules } from '../rules';
 import type { GenesysClient } from '../genesys';
 import type { OutcomeRecorder } from './outcome-recorder';
+import type { Ending, Timer } from '../store/store';
+import type { Rule } from '../rules';
+import type { ConversationState } from '../tracking/conversation-state';
+import type { LiveRead } from './live-read';
 
 /** What the executor needs. */
 export interface ExecutorDeps {
@@ -15,4 +19,15 @@ export interface ExecutorDeps {
   recorder: OutcomeRecorder;
   /** Called when a closing message went out and the disconnect was then refused (metric). */
   onMessageWithoutEnd?: (ruleId: string) => void;
+}
+
+/** What one timer firing read and decided from: the live read folded into the stored state. */
+export interface FiringContext {
+  conversationId: string;
+  rule: Rule | undefined;
+  timer: Timer;
+  live: LiveRead | undefined;
+  state: ConversationState | undefined;
+  /** The ending of the state's current episode, if claimed. */
+  ending: Ending | undefined;
 }

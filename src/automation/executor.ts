@@ -1,28 +1,18 @@
-import type { Ending, Outcome, StoreChanges, Timer, TimerInput } from '../store/store';
+import type { Ending, StoreChanges, Timer } from '../store/store';
 import type { TimerHandlerResult } from '../timers';
-import type { EventRule, Rule } from '../rules';
-import { extractJsonPath, isDryRun, matchingEventRules } from '../rules';
-import { GenesysApiError, sendConversationMessage } from '../genesys';
+import type { Rule } from '../rules';
+import { isDryRun, matchingEventRules } from '../rules';
+import { GenesysApiError } from '../genesys';
 import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
-import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
 import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
 import { CloserError, coerceError } from '../errors';
-import type { ExecutorDeps } from './executor-deps';
-import { readLive, withCloserMessage, type LiveRead } from './live-read';
+import type { ExecutorDeps, FiringContext } from './executor-deps';
+import { readLive, type LiveRead } from './live-read';
 import { errorDetails } from './error-details';
+import { planTimers, eventTimeOf } from './plan-timers';
+import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
-
-/** What one timer firing read and decided from: the live read folded into the stored state. */
-interface FiringContext {
-  conversationId: string;
-  rule: Rule | undefined;
-  timer: Timer;
-  live: LiveRead | undefined;
-  state: ConversationState | undefined;
-  /** The ending of the state's current episode, if claimed. */
-  ending: Ending | undefined;
-}
 
 /**
  * The one place that ACTS: it asks `decide()` what to do, then calls Genesys, writes state,
@@ -47,7 +37,7 @@ export class Executor {
     if (state === undefined) {
       return false;
     }
-    const changes = await this.planTimers(state);
+    const changes = await planTimers(this.deps, state);
     await this.deps.recorder.commit(changes);
     return (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0) > 0;
   }
@@ -180,50 +170,6 @@ export class Executor {
     });
   }
 
-  /** Re-plans every inactivity rule of a state (new event or new rules). */
-  private async planTimers(state: ConversationState): Promise<StoreChanges> {
-    const { store, clock } = this.deps;
-    const now = clock.now();
-    const existing = await store.listTimers(state.conversationId);
-    const ending = await store.getEnding(state.conversationId, state.episode);
-    const upsertTimers: TimerInput[] = [];
-    const cancelTimers: { conversationId: string; ruleId: string }[] = [];
-    const rules = this.config().rules;
-    const inactivityIds = new Set(rules.filter((r) => r.kind === 'inactivity').map((r) => r.id));
-    for (const timer of existing) {
-      // Timers of rules that are gone or are no longer inactivity rules.
-      if (timer.phase !== 'event' && !inactivityIds.has(timer.ruleId)) {
-        cancelTimers.push({ conversationId: state.conversationId, ruleId: timer.ruleId });
-      }
-    }
-    for (const rule of rules) {
-      if (rule.kind !== 'inactivity') {
-        continue;
-      }
-      const timer = existing.find((t) => t.ruleId === rule.id && t.phase !== 'event');
-      const decision = decide({
-        mode: 'plan',
-        state,
-        rule,
-        now,
-        ...(timer === undefined ? {} : { timer }),
-        ...(ending === undefined ? {} : { ending }),
-      });
-      if (decision.kind === 'arm' && (decision.phase === 'warn' || decision.phase === 'close')) {
-        upsertTimers.push({
-          conversationId: state.conversationId,
-          ruleId: rule.id,
-          phase: decision.phase,
-          dueAt: decision.dueAt,
-          episode: decision.episode,
-        });
-      } else if (decision.kind === 'cancel' && timer !== undefined) {
-        cancelTimers.push({ conversationId: state.conversationId, ruleId: rule.id });
-      }
-    }
-    return { now, conversation: state, upsertTimers, cancelTimers };
-  }
-
   private async decideNow(
     conversationId: string,
     rule: Rule | OnDemandRequest | undefined,
@@ -304,7 +250,7 @@ export class Executor {
         });
         return { status: 'done' };
       case 'warn':
-        return this.warn(decision, ctx);
+        return executeWarning(this.deps, decision, ctx);
       case 'close': {
         const rule = ctx.rule;
         await executeEnding(this.deps, decision, {
@@ -322,80 +268,6 @@ export class Executor {
         return unreachable;
       }
     }
-  }
-
-  private async warn(
-    decision: Extract<Decision, { kind: 'warn' }>,
-    ctx: FiringContext,
-  ): Promise<TimerHandlerResult> {
-    const { store, clock, genesys } = this.deps;
-    const { conversationId, timer } = ctx;
-    const now = clock.now();
-    const closeTimer: TimerInput = {
-      conversationId,
-      ruleId: timer.ruleId,
-      phase: 'close',
-      dueAt: decision.closeAt,
-      episode: decision.episode,
-    };
-    const details = {
-      message: decision.message,
-      idleSince: new Date(decision.idleSince).toISOString(),
-    };
-    const outcome = (
-      kind: Outcome['kind'],
-      reason: string,
-      extra: Record<string, unknown> = {},
-    ) => ({
-      conversationId,
-      ruleId: timer.ruleId,
-      episode: decision.episode,
-      kind,
-      reason,
-      details: { ...details, ...extra },
-      at: now,
-    });
-    let state = ctx.state;
-    if (ctx.rule !== undefined && isDryRun(ctx.rule, this.config())) {
-      await this.deps.recorder.commit({
-        now,
-        ...(state === undefined ? {} : { conversation: state }),
-        outcomes: [outcome('dry-run', 'would send the warning')],
-        upsertTimers: [closeTimer],
-      });
-      return { status: 'done' };
-    }
-    const hold = await store.closingMessageHold(timer.ruleId);
-    if (hold !== undefined) {
-      await this.deps.recorder.commit({
-        now,
-        ...(state === undefined ? {} : { conversation: state }),
-        outcomes: [
-          outcome(
-            'skipped',
-            `warning not sent: the rule's messages are held since a disconnect was refused (${hold.reason})`,
-          ),
-        ],
-        upsertTimers: [closeTimer],
-      });
-      return { status: 'done' };
-    }
-    const live = ctx.live?.found === true ? ctx.live.conversation : undefined;
-    const sent = await sendConversationMessage(genesys, conversationId, decision.message, live);
-    if (sent.sent && state !== undefined) {
-      state = withCloserMessage(state, sent.messageId, MAX_CLOSER_MESSAGE_IDS);
-    }
-    await this.deps.recorder.commit({
-      now,
-      ...(state === undefined ? {} : { conversation: state }),
-      outcomes: [
-        sent.sent
-          ? outcome('warned', 'warning sent', { messageId: sent.messageId })
-          : outcome('skipped', `warning not sent: ${sent.reason}`),
-      ],
-      upsertTimers: [closeTimer],
-    });
-    return { status: 'done' };
   }
 
   private outcomeOf(
@@ -458,20 +330,4 @@ export class Executor {
   private config() {
     return this.deps.rules().config;
   }
-}
-
-/** The event's own time from the rule's `eventTime` path (ISO-8601 or epoch ms), if any. */
-function eventTimeOf(rule: EventRule, body: unknown): number | undefined {
-  if (rule.eventTime === undefined) {
-    return undefined;
-  }
-  const value = extractJsonPath(body, rule.eventTime);
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return value;
-  }
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
 }

@@ -1,6 +1,6 @@
 export { InboxProcessor, type InboxProcessorOptions } from './inbox-processor';
 export { Executor } from './executor';
 export type { ExecutorDeps } from './executor-deps';
-export { createOutcomeRecorder, type OutcomeRecorder, type AuditPublish } from './outcome-recorder';
+export { createOutcomeRecorder, type OutcomeRecorder } from './outcome-recorder';
 export type { EndingResult, OnDemandOptions } from './execute-ending';
 export { errorDetails } from './error-details';

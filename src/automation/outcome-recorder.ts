@@ -1,14 +1,13 @@
 import type { Logger } from '../observability/logger';
 import type { Outcome, Store, StoreChanges } from '../store/store';
-
-/** Publishes an outcome to the audit stream (see `src/publish`). */
-export type AuditPublish = (outcome: Outcome) => Promise<void>;
+import { auditEventFromOutcome, toOutboxInput } from '../publish';
 
 /**
- * Where every decision's writes go, in ONE store transaction (state, timers, outcomes), and then
- * each recorded outcome to the log, the metric (through `onRecorded`) and the audit stream. The
- * executor is its only caller, so no outcome escapes audit or metrics. An audit failure is logged:
- * the outcome itself is already durable.
+ * Where every decision's writes go, in ONE store transaction: state, timers, outcomes and — when an
+ * audit bus is configured — each outcome's audit event into the outbox (published from there by
+ * `publish/OutboxPublisher`, so a crash or an EventBridge outage loses none). Then each recorded
+ * outcome goes to the log and the metric (`onRecorded`). The executor is its only caller, so no
+ * outcome escapes audit or metrics.
  */
 export interface OutcomeRecorder {
   commit(changes: StoreChanges): Promise<Outcome[]>;
@@ -17,13 +16,25 @@ export interface OutcomeRecorder {
 export function createOutcomeRecorder(options: {
   store: Store;
   logger: Logger;
-  publish?: AuditPublish;
+  /** Write audit events into the outbox (an audit bus is configured). Default false. */
+  audit?: boolean;
+  /** Called after a commit that wrote audit events (wakes the publisher). */
+  onAudit?: () => void;
   onRecorded?: (outcome: Outcome) => void;
 }): OutcomeRecorder {
-  const { store, logger, publish, onRecorded } = options;
+  const { store, logger, onRecorded } = options;
   return {
     async commit(changes) {
-      const recorded = await store.commit(changes);
+      const audit =
+        options.audit === true
+          ? (changes.outcomes ?? []).map((o) => toOutboxInput(auditEventFromOutcome(o)))
+          : [];
+      const recorded = await store.commit(
+        audit.length === 0 ? changes : { ...changes, audit: [...(changes.audit ?? []), ...audit] },
+      );
+      if (audit.length > 0) {
+        options.onAudit?.();
+      }
       for (const outcome of recorded) {
         logger.info('outcome', {
           conversationId: outcome.conversationId,
@@ -33,16 +44,6 @@ export function createOutcomeRecorder(options: {
           reason: outcome.reason,
         });
         onRecorded?.(outcome);
-        if (publish !== undefined) {
-          try {
-            await publish(outcome);
-          } catch (error: unknown) {
-            logger.error('audit publish failed', {
-              conversationId: outcome.conversationId,
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-        }
       }
       return recorded;
     },

@@ -13,6 +13,12 @@ export interface HealthRouterOptions {
   timeoutMs?: number;
   /** When it returns true, `/readyz` answers 503 `shutting-down` (graceful shutdown). */
   isShuttingDown?: () => boolean;
+  /**
+   * Named reports included in the `/readyz` body under `reports` but never deciding readiness
+   * (e.g. the audit outbox: EventBridge being down must not take closer out of a load balancer).
+   * A report that fails is shown as `{ error }`.
+   */
+  reports?: Record<string, () => Promise<Record<string, unknown>>>;
 }
 
 /** Result of one check in the `/readyz` body. */
@@ -23,6 +29,7 @@ export interface ReadinessBody {
   status: 'ready' | 'not-ready' | 'shutting-down';
   checks: Record<string, CheckStatus>;
   errors?: Record<string, string>;
+  reports?: Record<string, Record<string, unknown>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 2_000;
@@ -107,11 +114,31 @@ export function createHealthRouter(options: HealthRouterOptions): Router {
       }
     }
     const ready = Object.keys(errors).length === 0;
-    const body: ReadinessBody = ready
-      ? { status: 'ready', checks }
-      : { status: 'not-ready', checks, errors };
+    const reports = await collectReports(options.reports, timeoutMs);
+    const body: ReadinessBody = {
+      ...(ready ? { status: 'ready', checks } : { status: 'not-ready', checks, errors }),
+      ...(reports === undefined ? {} : { reports }),
+    };
     res.status(ready ? 200 : 503).json(body);
   });
 
   return router;
+}
+
+async function collectReports(
+  reports: HealthRouterOptions['reports'],
+  timeoutMs: number,
+): Promise<Record<string, Record<string, unknown>> | undefined> {
+  if (reports === undefined) {
+    return undefined;
+  }
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, report] of Object.entries(reports)) {
+    let value: Record<string, unknown> = {};
+    const outcome = await runCheck(async () => {
+      value = await report();
+    }, timeoutMs);
+    out[name] = outcome.status === 'ok' ? value : { error: outcome.message };
+  }
+  return out;
 }

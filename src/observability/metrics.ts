@@ -38,8 +38,14 @@ export interface Metrics {
   readonly inboxPending: Gauge;
   /** `closer_rules_reloads_total{result}`: rules file reloads (`applied`, `rejected`). */
   readonly rulesReloads: Counter<'result'>;
-  /** `closer_audit_publish_failures_total`: audit events given up on. */
-  readonly auditPublishFailures: Counter;
+  /** `closer_audit_outbox_depth`: audit events not yet published (pending), set at scrape. */
+  readonly auditOutboxDepth: Gauge;
+  /** `closer_audit_outbox_oldest_age_seconds`: age of the oldest unpublished audit event (0 when none). */
+  readonly auditOutboxOldestAge: Gauge;
+  /** `closer_audit_outbox_dead`: audit events EventBridge refused for good, kept with their error. */
+  readonly auditOutboxDead: Gauge;
+  /** `closer_audit_events_total{result}`: publish results (`published`, `retried`, `dead`). */
+  readonly auditEvents: Counter<'result'>;
   /**
    * `closer_closing_message_without_end_total{rule}`: a closing message went out and Genesys then
    * refused the disconnect — the customer was told "closed" in a chat that stays open. Alert on it.
@@ -112,9 +118,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['result'] as const,
       registers,
     }),
-    auditPublishFailures: new Counter({
-      name: 'closer_audit_publish_failures_total',
-      help: 'Audit events that could not be published and were given up on.',
+    auditOutboxDepth: new Gauge({
+      name: 'closer_audit_outbox_depth',
+      help: 'Audit events in the outbox not yet published.',
+      registers,
+    }),
+    auditOutboxOldestAge: new Gauge({
+      name: 'closer_audit_outbox_oldest_age_seconds',
+      help: 'Age of the oldest unpublished audit event, in seconds (0 when none).',
+      registers,
+    }),
+    auditOutboxDead: new Gauge({
+      name: 'closer_audit_outbox_dead',
+      help: 'Audit events EventBridge refused for good, kept in the outbox with their error.',
+      registers,
+    }),
+    auditEvents: new Counter({
+      name: 'closer_audit_events_total',
+      help: 'Audit event publish results: published, retried, dead.',
+      labelNames: ['result'] as const,
       registers,
     }),
     closingMessageWithoutEnd: new Counter({

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Clock } from '../timers/clock';
+import type { AuditOutboxInput, OutcomeInput } from '../store/store';
 
-/** Every outcome closer records about a conversation it acted on (or decided not to). */
+/**
+ * Audit event types: one per outcome kind closer records about a conversation, and the rules
+ * file's life (`rules.reloaded` when a valid edit applied, `rules.rejected` when an edit was
+ * refused and the previous rules stayed in force).
+ */
 export const AUDIT_EVENT_TYPES = [
   'conversation.terminated',
   'conversation.already-ended',
@@ -10,31 +15,74 @@ export const AUDIT_EVENT_TYPES = [
   'conversation.warned',
   'conversation.dry-run',
   'conversation.not-found',
+  'rules.reloaded',
+  'rules.rejected',
 ] as const;
 
 /**
- * One audit record. It becomes the `Detail` of an EventBridge event (`DetailType` = `type`) or one
- * log line. Never put secrets or message bodies in `details`.
+ * One audit event: the `Detail` of an EventBridge event whose `DetailType` is `type` and whose
+ * `Source` is the publisher's (default `closer`). Delivery is at least once: consumers dedupe on
+ * `id`. Never holds secrets; message texts appear only as closer's own configured texts.
  */
-export const auditEventSchema = z.object({
-  type: z.enum(AUDIT_EVENT_TYPES),
-  conversationId: z.string().min(1),
-  /** The rule that decided (or the trigger's rule for CRM requests). */
-  ruleId: z.string().min(1),
-  /** When closer decided, ISO-8601 with offset (`2026-01-01T10:00:00.000Z`). */
-  at: z.iso.datetime({ offset: true }),
-  /** Short machine-friendly reason (`customer-inactive`, `GENESYS_FORBIDDEN`, …). */
-  reason: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
+export const auditEventSchema = z
+  .object({
+    /** Stable id (UUID), the same on every delivery of this event. */
+    id: z.uuid(),
+    type: z.enum(AUDIT_EVENT_TYPES),
+    /** When closer decided, ISO-8601 (`2026-01-01T10:00:00.000Z`). */
+    at: z.iso.datetime({ offset: true }),
+    /** `conversation.*`: the Genesys conversation. */
+    conversationId: z.string().min(1).optional(),
+    /** `conversation.*`: the rule that decided (`on-demand` for HTTP API requests). */
+    ruleId: z.string().min(1).optional(),
+    /** `conversation.*`: the conversation's episode (Genesys re-threads a returning customer). */
+    episode: z.number().int().positive().optional(),
+    /** Why, in plain words. */
+    reason: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine(
+    (event) =>
+      !event.type.startsWith('conversation.') ||
+      (event.conversationId !== undefined && event.ruleId !== undefined),
+    { message: 'conversation events carry conversationId and ruleId' },
+  );
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 export type AuditEventType = AuditEvent['type'];
 
-/** Builds an audit event stamped with the clock's now. */
-export function createAuditEvent(
-  clock: Clock,
-  type: AuditEventType,
-  fields: Omit<AuditEvent, 'type' | 'at'>,
+/** The audit event of an outcome (written in the outcome's own transaction). */
+export function auditEventFromOutcome(
+  outcome: OutcomeInput,
+  id: string = randomUUID(),
 ): AuditEvent {
-  return { type, ...fields, at: new Date(clock.now()).toISOString() };
+  return {
+    id,
+    type: `conversation.${outcome.kind}`,
+    at: new Date(outcome.at).toISOString(),
+    conversationId: outcome.conversationId,
+    ruleId: outcome.ruleId,
+    episode: outcome.episode ?? 1,
+    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    ...(outcome.details === undefined ? {} : { details: outcome.details }),
+  };
+}
+
+/** The audit event of a rules file change (applied or refused). */
+export function rulesAuditEvent(
+  type: 'rules.reloaded' | 'rules.rejected',
+  at: number,
+  details: Record<string, unknown>,
+  id: string = randomUUID(),
+): AuditEvent {
+  return { id, type, at: new Date(at).toISOString(), details };
+}
+
+/** An audit event as the outbox stores it. */
+export function toOutboxInput(event: AuditEvent): AuditOutboxInput {
+  return {
+    eventId: event.id,
+    type: event.type,
+    detail: event,
+    createdAt: Date.parse(event.at),
+  };
 }

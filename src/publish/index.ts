@@ -1,9 +1,24 @@
-/** Audit publishing: where closer records what it did to each conversation. */
-export { AUDIT_EVENT_TYPES, auditEventSchema, createAuditEvent } from './audit-event';
+/**
+ * Audit events: what closer did to each conversation, written to a durable outbox in the same
+ * transaction as the decision, and published to Amazon EventBridge from there.
+ */
+export {
+  AUDIT_EVENT_TYPES,
+  auditEventSchema,
+  auditEventFromOutcome,
+  rulesAuditEvent,
+  toOutboxInput,
+} from './audit-event';
 export type { AuditEvent, AuditEventType } from './audit-event';
-export type { AuditPublisher } from './audit-publisher';
-export { EventBridgeAuditPublisher, MAX_PUT_EVENTS_ENTRIES } from './eventbridge-publisher';
-export type { EventBridgeAuditPublisherOptions } from './eventbridge-publisher';
-export { LogAuditPublisher } from './log-publisher';
-export { NoopAuditPublisher } from './noop-publisher';
-export { PublishError } from './errors';
+export { OutboxPublisher } from './outbox-publisher';
+export type {
+  OutboxObserver,
+  OutboxPublisherOptions,
+  OutboxPublisherStatus,
+} from './outbox-publisher';
+export {
+  MAX_PUT_EVENTS_ENTRIES,
+  MAX_PUT_EVENTS_BYTES,
+  NON_RETRYABLE_ENTRY_CODES,
+  putEventsEntrySize,
+} from './put-events-entry';

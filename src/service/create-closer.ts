@@ -11,7 +11,12 @@ import { TimerScheduler } from '../timers';
 import { RulesWatcher, type LoadedRules } from '../rules';
 import type { GenesysClient } from '../genesys';
 import { createIntakeRouter } from '../intake';
-import type { AuditPublisher } from '../publish';
+import {
+  OutboxPublisher,
+  rulesAuditEvent,
+  toOutboxInput,
+  type OutboxPublisherOptions,
+} from '../publish';
 import { Executor, InboxProcessor, createOutcomeRecorder } from '../automation';
 import { bearerAuth, opsRoutes, terminateRoute, apiErrorHandler } from '../api';
 
@@ -40,7 +45,12 @@ export interface CloserOptions {
   apiToken?: string | undefined;
   /** Environment holding the source secrets named in the rules file (default process.env). */
   env?: NodeJS.ProcessEnv;
-  audit?: AuditPublisher;
+  /**
+   * The EventBridge bus of audit events. When set, every outcome's audit event is written to the
+   * durable outbox in the outcome's own transaction and published from there (at least once);
+   * unset, nothing is written to the outbox.
+   */
+  audit?: Omit<OutboxPublisherOptions, 'store' | 'clock' | 'logger' | 'observer'>;
   metrics?: Metrics;
   /** Watch the rules file and apply valid edits (default true). */
   watchRules?: boolean;
@@ -63,6 +73,8 @@ export interface CloserOptions {
 export interface Closer {
   app: Express;
   store: Store;
+  /** The audit outbox publisher, when an audit bus is configured. */
+  audit: OutboxPublisher | undefined;
   rules: RulesWatcher;
   inbox: InboxProcessor;
   scheduler: TimerScheduler;
@@ -81,6 +93,40 @@ export function createCloser(options: CloserOptions): Closer {
   const metrics = options.metrics ?? createMetrics();
   const { store, genesys } = options;
 
+  const audit =
+    options.audit === undefined
+      ? undefined
+      : new OutboxPublisher({
+          ...options.audit,
+          store,
+          clock,
+          logger,
+          observer: {
+            published: (n) => { metrics.auditEvents.inc({ result: 'published' }, n); },
+            retried: (n) => { metrics.auditEvents.inc({ result: 'retried' }, n); },
+            dead: (n) => { metrics.auditEvents.inc({ result: 'dead' }, n); },
+          },
+        });
+  /** Rules changes have no decision transaction: their audit events are appended when they happen. */
+  const auditRules = (
+    type: 'rules.reloaded' | 'rules.rejected',
+    details: Record<string, unknown>,
+  ): void => {
+    if (audit === undefined) {
+      return;
+    }
+    store.appendAudit([toOutboxInput(rulesAuditEvent(type, clock.now(), details))]).then(
+      () => {
+        audit.poke();
+      },
+      (error: unknown) => {
+        logger.error('audit event of a rules change not written', {
+          type,
+          error: coerceError(error).message,
+        });
+      },
+    );
+  };
   const rules = new RulesWatcher({
     path: options.rulesFile,
     clock,
@@ -88,9 +134,11 @@ export function createCloser(options: CloserOptions): Closer {
     onChange: (loaded) => {
       metrics.rulesReloads.inc({ result: 'applied' });
       logger.info('rules applied', { version: loaded.version, hash: loaded.hash });
+      auditRules('rules.reloaded', { version: loaded.version, hash: loaded.hash });
     },
-    onRejected: () => {
+    onRejected: (error) => {
       metrics.rulesReloads.inc({ result: 'rejected' });
+      auditRules('rules.rejected', { problems: error.problems.slice(0, 20) });
     },
   });
   const currentRules = (): LoadedRules => rules.current();
@@ -98,9 +146,10 @@ export function createCloser(options: CloserOptions): Closer {
   const recorder = createOutcomeRecorder({
     store,
     logger,
-    ...(options.audit === undefined
-      ? {}
-      : { publish: (o: Outcome) => options.audit?.publish(toAuditEvent(o)) ?? Promise.resolve() }),
+    audit: audit !== undefined,
+    onAudit: () => {
+      audit?.poke();
+    },
     onRecorded: (outcome: Outcome) => {
       metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
       options.onOutcome?.(outcome);
@@ -173,6 +222,10 @@ export function createCloser(options: CloserOptions): Closer {
   );
   app.use(
     createHealthRouter({
+      // Reported, never gating readiness: intake must keep storing events while EventBridge is down.
+      ...(audit === undefined
+        ? {}
+        : { reports: { audit: () => auditReport(store, audit, clock) } }),
       checks: {
         store: () => store.ping(),
         rules: () => {
@@ -187,6 +240,16 @@ export function createCloser(options: CloserOptions): Closer {
     // Gauges read from the database at scrape time (an index count; scrapes are infrequent).
     try {
       metrics.timersArmed.set(await store.countTimers());
+      if (audit !== undefined) {
+        const stats = await store.auditOutboxStats();
+        metrics.auditOutboxDepth.set(stats.pending);
+        metrics.auditOutboxDead.set(stats.dead);
+        metrics.auditOutboxOldestAge.set(
+          stats.oldestPendingAt === undefined
+            ? 0
+            : Math.max(0, (clock.now() - stats.oldestPendingAt) / 1000),
+        );
+      }
     } catch {
       // The store being down shows in /readyz; the scrape still answers.
     }
@@ -202,7 +265,13 @@ export function createCloser(options: CloserOptions): Closer {
     }),
   );
   api.use(terminateRoute({ executor }));
-  api.use(opsRoutes({ store, rules: currentRules }));
+  api.use(
+    opsRoutes({
+      store,
+      rules: currentRules,
+      ...(audit === undefined ? {} : { audit: () => auditReport(store, audit, clock) }),
+    }),
+  );
   app.use('/v1', api);
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });
@@ -217,6 +286,7 @@ export function createCloser(options: CloserOptions): Closer {
   // than the dedupe window are pruned so the inbox does not grow forever.
   const intervals: NodeJS.Timeout[] = [];
   if (background) {
+    audit?.start();
     scheduler.start();
     drainSoon();
     intervals.push(setInterval(drainSoon, INBOX_SWEEP_INTERVAL_MS));
@@ -243,6 +313,7 @@ export function createCloser(options: CloserOptions): Closer {
   return {
     app,
     store,
+    audit,
     rules,
     inbox,
     scheduler,
@@ -263,17 +334,31 @@ export function createCloser(options: CloserOptions): Closer {
       rules.stop();
       await scheduler.stop();
       await inbox.drain();
+      await audit?.stop();
     },
   };
 }
 
-function toAuditEvent(outcome: Outcome): Parameters<AuditPublisher['publish']>[0] {
+/** The audit outbox at a glance: for the health body, the ops API and humans. */
+async function auditReport(
+  store: Store,
+  audit: OutboxPublisher,
+  clock: Clock,
+): Promise<Record<string, unknown>> {
+  const stats = await store.auditOutboxStats();
+  const status = audit.status();
   return {
-    type: `conversation.${outcome.kind}`,
-    conversationId: outcome.conversationId,
-    ruleId: outcome.ruleId,
-    at: new Date(outcome.at).toISOString(),
-    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-    ...(outcome.details === undefined ? {} : { details: outcome.details }),
+    pending: stats.pending,
+    dead: stats.dead,
+    oldestPendingAgeSeconds:
+      stats.oldestPendingAt === undefined
+        ? 0
+        : Math.max(0, Math.round((clock.now() - stats.oldestPendingAt) / 1000)),
+    lastPublishedAt:
+      status.lastPublishedAt === undefined ? null : new Date(status.lastPublishedAt).toISOString(),
+    lastError:
+      status.lastError === undefined
+        ? null
+        : { message: status.lastError.message, at: new Date(status.lastError.at).toISOString() },
   };
 }

@@ -14,7 +14,6 @@ import { NotificationSocket } from '../intake';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/store';
 import { systemClock, type Clock } from '../timers/clock';
-import { EventBridgeAuditPublisher, NoopAuditPublisher, type AuditPublisher } from '../publish';
 import type { Outcome } from '../store/store';
 import { checkRulesFile } from '../rules';
 import { coerceError } from '../errors';
@@ -131,18 +130,6 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
           observer,
         },
   );
-  const audit: AuditPublisher =
-    settings.audit === undefined
-      ? new NoopAuditPublisher()
-      : new EventBridgeAuditPublisher({
-          busName: settings.audit.eventBus,
-          ...(settings.audit.endpoint === undefined ? {} : { endpoint: settings.audit.endpoint }),
-          ...(settings.audit.region === undefined ? {} : { region: settings.audit.region }),
-          logger,
-          onFailure: (count: number) => {
-            metrics.auditPublishFailures.inc(count);
-          },
-        });
   const seen: Outcome[] = [];
   const closer = createCloser({
     store,
@@ -152,7 +139,15 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     logger,
     apiToken: simulatorMode?.apiToken ?? settings.apiToken,
     env: runEnv,
-    audit,
+    ...(settings.audit === undefined
+      ? {}
+      : {
+          audit: {
+            busName: settings.audit.eventBus,
+            ...(settings.audit.endpoint === undefined ? {} : { endpoint: settings.audit.endpoint }),
+            ...(settings.audit.region === undefined ? {} : { region: settings.audit.region }),
+          },
+        }),
     onOutcome: (outcome) => {
       seen.push(outcome);
       if (simulatorMode !== undefined) {
@@ -266,7 +261,6 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       );
       server.closeAllConnections();
       await closer.stop();
-      await audit.close();
       await genesys.close();
       await store.close();
       await simulatorMode?.simulator.close();

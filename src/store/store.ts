@@ -119,6 +119,39 @@ export type EndingClaim =
   /** `resumed`: this rule had claimed it already and never finished (a crash mid-ending). */
   { claimed: true; resumed: boolean; ending: Ending } | { claimed: false; ending: Ending };
 
+/** An audit event to publish (see `src/publish`): opaque JSON to the store. */
+export interface AuditOutboxInput {
+  /** Stable id (also in `detail`), for consumers to dedupe the rare redelivery. */
+  eventId: string;
+  /** EventBridge `DetailType`, e.g. `conversation.terminated`. */
+  type: string;
+  detail: Record<string, unknown>;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** One outbox entry. */
+export interface AuditOutboxEntry extends AuditOutboxInput {
+  /** Publish order. */
+  seq: number;
+  state: 'pending' | 'published' | 'dead';
+  /** Failed publish attempts so far. */
+  attempts: number;
+  /** Epoch ms before which a failed entry is not tried again. */
+  nextAttemptAt: number;
+  lastError?: string;
+  /** Epoch ms it was published or declared dead. */
+  finishedAt?: number;
+}
+
+/** The outbox at a glance (metrics, health, ops API). */
+export interface AuditOutboxStats {
+  pending: number;
+  dead: number;
+  /** `createdAt` of the oldest pending entry, when any. */
+  oldestPendingAt?: number;
+}
+
 /** Changes that one event's or one firing's handling writes together, in one transaction. */
 export interface StoreChanges {
   conversation?: ConversationState;
@@ -127,6 +160,8 @@ export interface StoreChanges {
   /** Timers removed: all of a conversation's, or one rule's. */
   cancelTimers?: { conversationId: string; ruleId?: string }[];
   outcomes?: OutcomeInput[];
+  /** Audit events of those outcomes, into the outbox (only when an audit bus is configured). */
+  audit?: AuditOutboxInput[];
   /** Epoch ms for `armed_at` of new timers. */
   now: number;
 }
@@ -204,6 +239,24 @@ export interface Store {
   releaseClosingMessages(ruleId: string): Promise<void>;
   /** The hold on a rule's closing messages, if any. */
   closingMessageHold(ruleId: string): Promise<{ since: number; reason: string } | undefined>;
+
+  /** Appends audit events that belong to no decision (rules reloaded or rejected). */
+  appendAudit(events: AuditOutboxInput[]): Promise<void>;
+  /**
+   * The next pending outbox entries to publish, oldest first, at most `limit`: stops at the first
+   * entry still backing off (`nextAttemptAt > now`), so entries are published in order.
+   */
+  nextAuditBatch(now: number, limit: number): Promise<AuditOutboxEntry[]>;
+  markAuditPublished(seqs: number[], at: number): Promise<void>;
+  /** Records a failed attempt: `attempts + 1`, the error, and when to try again. */
+  markAuditRetry(seq: number, nextAttemptAt: number, error: string): Promise<void>;
+  /** Keeps an entry EventBridge refuses for good (never deleted), with its error. */
+  markAuditDead(seq: number, error: string, at: number): Promise<void>;
+  auditOutboxStats(): Promise<AuditOutboxStats>;
+  /** Dead entries, oldest first, at most `limit` (ops API). */
+  listDeadAudit(limit: number): Promise<AuditOutboxEntry[]>;
+  /** Deletes published entries finished before `before` (epoch ms); returns how many. Dead ones stay. */
+  pruneAudit(before: number): Promise<number>;
 
   /** Cheap liveness check for `/readyz`. */
   ping(): Promise<void>;

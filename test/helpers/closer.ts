@@ -89,6 +89,8 @@ export async function startTestCloser(
     permissions?: string[];
     /** Also start the notification WebSocket intake for these queue ids (as run-service does). */
     notificationQueues?: string[];
+    /** Publish audit events through the outbox to this EventBridge endpoint (bus `closer-audit`). */
+    auditEndpoint?: string;
   } = {},
 ): Promise<TestCloser> {
   const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
@@ -141,6 +143,16 @@ export async function startTestCloser(
       watchRules: options.watchRules ?? false,
       background: false,
       onOutcome: (o) => outcomes.push(o),
+      ...(options.auditEndpoint === undefined
+        ? {}
+        : {
+            audit: {
+              busName: 'closer-audit',
+              region: 'eu-west-1',
+              endpoint: options.auditEndpoint,
+              credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'not-a-real-secret' },
+            },
+          }),
     });
   let closer = build();
   let server = await listen(closer);

@@ -1,4 +1,12 @@
-import type { Ending, InboxEvent, Outcome, OutcomeKind, Timer, TimerPhase } from '../store';
+import type {
+  AuditOutboxEntry,
+  Ending,
+  InboxEvent,
+  Outcome,
+  OutcomeKind,
+  Timer,
+  TimerPhase,
+} from '../store';
 
 /** Column shapes as SQLite returns them, and their mapping to the domain types. */
 export interface EventRow {
@@ -113,4 +121,38 @@ export function endingFromRow(row: EndingRow): Ending {
     ending.finishedAt = row.finished_at;
   }
   return ending;
+}
+
+export interface AuditRow {
+  seq: number;
+  event_id: string;
+  type: string;
+  detail: string;
+  created_at: number;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  finished_at: number | null;
+}
+
+export function auditFromRow(row: AuditRow): AuditOutboxEntry {
+  const entry: AuditOutboxEntry = {
+    seq: row.seq,
+    eventId: row.event_id,
+    type: row.type,
+    detail: parseObject(row.detail),
+    createdAt: row.created_at,
+    // The CHECK constraint keeps it to the three states.
+    state: row.state as AuditOutboxEntry['state'],
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+  };
+  if (row.last_error !== null) {
+    entry.lastError = row.last_error;
+  }
+  if (row.finished_at !== null) {
+    entry.finishedAt = row.finished_at;
+  }
+  return entry;
 }

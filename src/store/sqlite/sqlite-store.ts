@@ -7,6 +7,9 @@ import { systemClock } from '../../timers/clock';
 import type { MigrationReport } from '../migrate';
 import { runMigrations } from '../migrate';
 import type {
+  AuditOutboxEntry,
+  AuditOutboxInput,
+  AuditOutboxStats,
   Ending,
   EndingClaim,
   EndingClaimInput,
@@ -25,7 +28,14 @@ import { StoreError } from '../store-error';
 import { sqliteMigrations } from './migrations';
 import type { SqliteDatabaseOptions } from './open-database';
 import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteDatabase } from './open-database';
-import { endingFromRow, eventFromRow, jsonOrNull, outcomeFromRow, timerFromRow } from './rows';
+import {
+  auditFromRow,
+  endingFromRow,
+  eventFromRow,
+  jsonOrNull,
+  outcomeFromRow,
+  timerFromRow,
+} from './rows';
 import type { SqliteStatements } from './statements';
 import { prepareStatements } from './statements';
 import { settle } from './settle';
@@ -93,6 +103,8 @@ export class SqliteStore implements Store {
   private readonly markProcessedTx: (seqs: number[], at: number) => void;
   private readonly commitTx: (changes: StoreChanges) => Outcome[];
   private readonly claimEndingTx: (claim: EndingClaimInput) => EndingClaim;
+  private readonly appendAuditTx: (events: AuditOutboxInput[]) => void;
+  private readonly markAuditPublishedTx: (seqs: number[], at: number) => void;
   /** Calls served until the background checkpointer starts (never, when 0 at open). */
   private callsUntilCheckpointer: number;
   private checkpointer: WalCheckpointer | undefined;
@@ -141,7 +153,21 @@ export class SqliteStore implements Store {
       for (const timer of changes.upsertTimers ?? []) {
         this.writeTimer(timer, changes.now);
       }
-      return (changes.outcomes ?? []).map((outcome) => this.writeOutcome(outcome));
+      const recorded = (changes.outcomes ?? []).map((outcome) => this.writeOutcome(outcome));
+      for (const event of changes.audit ?? []) {
+        this.writeAudit(event);
+      }
+      return recorded;
+    });
+    this.appendAuditTx = db.transaction((events: AuditOutboxInput[]) => {
+      for (const event of events) {
+        this.writeAudit(event);
+      }
+    });
+    this.markAuditPublishedTx = db.transaction((seqs: number[], at: number) => {
+      for (const seq of seqs) {
+        this.statements.publishAudit.run(at, seq);
+      }
     });
     this.claimEndingTx = db.transaction((claim: EndingClaimInput): EndingClaim => {
       const s = this.statements;
@@ -370,6 +396,64 @@ export class SqliteStore implements Store {
     });
   }
 
+  appendAudit(events: AuditOutboxInput[]): Promise<void> {
+    return this.run('appendAudit', () => {
+      this.appendAuditTx(events);
+    });
+  }
+
+  nextAuditBatch(now: number, limit: number): Promise<AuditOutboxEntry[]> {
+    return this.run('nextAuditBatch', () => {
+      const batch: AuditOutboxEntry[] = [];
+      for (const row of this.statements.pendingAudit(nonNegativeInt(limit)).all()) {
+        if (row.next_attempt_at > now) {
+          break;
+        }
+        batch.push(auditFromRow(row));
+      }
+      return batch;
+    });
+  }
+
+  markAuditPublished(seqs: number[], at: number): Promise<void> {
+    return this.run('markAuditPublished', () => {
+      this.markAuditPublishedTx(seqs, at);
+    });
+  }
+
+  markAuditRetry(seq: number, nextAttemptAt: number, error: string): Promise<void> {
+    return this.run('markAuditRetry', () => {
+      this.statements.retryAudit.run(nextAttemptAt, error, seq);
+    });
+  }
+
+  markAuditDead(seq: number, error: string, at: number): Promise<void> {
+    return this.run('markAuditDead', () => {
+      this.statements.deadAudit.run(error, at, seq);
+    });
+  }
+
+  auditOutboxStats(): Promise<AuditOutboxStats> {
+    return this.run('auditOutboxStats', () => {
+      const row = this.statements.auditCounts.get();
+      const stats: AuditOutboxStats = { pending: row?.pending ?? 0, dead: row?.dead ?? 0 };
+      if (row?.oldest !== null && row?.oldest !== undefined) {
+        stats.oldestPendingAt = row.oldest;
+      }
+      return stats;
+    });
+  }
+
+  listDeadAudit(limit: number): Promise<AuditOutboxEntry[]> {
+    return this.run('listDeadAudit', () =>
+      this.statements.deadAuditList(nonNegativeInt(limit)).all().map(auditFromRow),
+    );
+  }
+
+  pruneAudit(before: number): Promise<number> {
+    return this.run('pruneAudit', () => this.statements.pruneAudit.run(before).changes);
+  }
+
   ping(): Promise<void> {
     return this.run('ping', () => {
       this.statements.ping.get();
@@ -429,6 +513,17 @@ export class SqliteStore implements Store {
     return ruleId === undefined
       ? this.statements.cancelConversationTimers.run(conversationId).changes
       : this.statements.cancelRuleTimer.run(conversationId, ruleId).changes;
+  }
+
+  private writeAudit(event: AuditOutboxInput): void {
+    this.statements.insertAudit.run(
+      event.eventId,
+      event.type,
+      JSON.stringify(event.detail),
+      event.createdAt,
+      // Due at once: never tried yet.
+      0,
+    );
   }
 
   private writeOutcome(outcome: OutcomeInput): Outcome {

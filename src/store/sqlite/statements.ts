@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { EndingRow, EventRow, OutcomeRow, TimerRow } from './rows';
+import type { AuditRow, EndingRow, EventRow, OutcomeRow, TimerRow } from './rows';
 
 const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
 const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
+const AUDIT_COLUMNS =
+  'seq, event_id, type, detail, created_at, state, attempts, next_attempt_at, last_error, finished_at';
 const ENDING_COLUMNS =
   'conversation_id, episode, rule_id, state, claimed_at, message_intent_at, finished_at';
 
@@ -26,6 +28,8 @@ export const HOT_SQL = {
     WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
   pruneEvents: 'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
   getEnding: `SELECT ${ENDING_COLUMNS} FROM endings WHERE conversation_id = ? AND episode = ?`,
+  // In order: the caller stops at the first entry still backing off.
+  pendingAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`,
   listConversationTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
 } as const;
 
@@ -99,6 +103,14 @@ export interface SqliteStatements {
   holdMessages: Stmt<[string, number, string]>;
   releaseMessages: Stmt<[string]>;
   getMessageHold: Stmt<[string], { since: number; reason: string }>;
+  insertAudit: Stmt<[string, string, string, number, number]>;
+  pendingAudit: ByLimit<[], AuditRow>;
+  publishAudit: Stmt<[number, number]>;
+  retryAudit: Stmt<[number, string, number]>;
+  deadAudit: Stmt<[string, number, number]>;
+  auditCounts: Stmt<[], { pending: number; dead: number; oldest: number | null }>;
+  deadAuditList: ByLimit<[], AuditRow>;
+  pruneAudit: Stmt<[number]>;
   listOutcomes: ByLimit<[], OutcomeRow>;
   listOutcomesSince: ByLimit<{ since: number }, OutcomeRow>;
   listConversationOutcomes: ByLimit<{ conversationId: string }, OutcomeRow>;
@@ -193,6 +205,36 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     releaseMessages: prepare<[string]>('DELETE FROM closing_message_holds WHERE rule_id = ?'),
     getMessageHold: prepare<[string], { since: number; reason: string }>(
       'SELECT since, reason FROM closing_message_holds WHERE rule_id = ?',
+    ),
+    // A repeated event id (a retried commit) is the same event: kept once.
+    insertAudit: prepare<[string, string, string, number, number]>(
+      `INSERT INTO audit_outbox (event_id, type, detail, created_at, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+    ),
+    pendingAudit: byLimit<[], AuditRow>(db, HOT_SQL.pendingAudit),
+    publishAudit: prepare<[number, number]>(
+      `UPDATE audit_outbox SET state = 'published', finished_at = ? WHERE seq = ? AND state = 'pending'`,
+    ),
+    retryAudit: prepare<[number, string, number]>(
+      `UPDATE audit_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+       WHERE seq = ? AND state = 'pending'`,
+    ),
+    deadAudit: prepare<[string, number, number]>(
+      `UPDATE audit_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, finished_at = ?
+       WHERE seq = ? AND state = 'pending'`,
+    ),
+    auditCounts: prepare<[], { pending: number; dead: number; oldest: number | null }>(
+      `SELECT
+         (SELECT count(*) FROM audit_outbox WHERE state = 'pending') AS pending,
+         (SELECT count(*) FROM audit_outbox WHERE state = 'dead') AS dead,
+         (SELECT created_at FROM audit_outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest`,
+    ),
+    deadAuditList: byLimit<[], AuditRow>(
+      db,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_outbox WHERE state = 'dead' ORDER BY seq LIMIT ?`,
+    ),
+    pruneAudit: prepare<[number]>(
+      `DELETE FROM audit_outbox WHERE state = 'published' AND finished_at < ?`,
     ),
     listOutcomes: listOutcomes<[]>(''),
     listOutcomesSince: listOutcomes<{ since: number }>('WHERE at >= @since'),

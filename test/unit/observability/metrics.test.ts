@@ -20,7 +20,8 @@ test('GET /metrics serves every closer metric in the Prometheus text format', as
   metrics.outcomes.inc({ rule: 'idle', kind: 'terminated' });
   metrics.inboxPending.set(2);
   metrics.rulesReloads.inc({ result: 'applied' });
-  metrics.auditPublishFailures.inc(4);
+  metrics.auditEvents.inc({ result: 'dead' }, 4);
+  metrics.auditOutboxDepth.set(5);
 
   const res = await request(appWith(metrics)).get('/metrics');
   expect(res.status).toBe(200);
@@ -38,7 +39,8 @@ test('GET /metrics serves every closer metric in the Prometheus text format', as
   expect(text).toContain('closer_outcomes_total{rule="idle",kind="terminated"} 1');
   expect(text).toContain('closer_inbox_pending 2');
   expect(text).toContain('closer_rules_reloads_total{result="applied"} 1');
-  expect(text).toContain('closer_audit_publish_failures_total 4');
+  expect(text).toContain('closer_audit_events_total{result="dead"} 4');
+  expect(text).toContain('closer_audit_outbox_depth 5');
   expect(text).toContain('# HELP closer_outcomes_total');
   expect(text).toContain('process_cpu_user_seconds_total');
 });

@@ -1,6 +1,7 @@
 import type { Migration } from '../../migrate';
 import * as m0001 from './0001-init';
 import * as m0002 from './0002-episodes';
+import * as m0003 from './0003-audit-outbox';
 
 /**
  * Every SQLite migration, in order. Embedded as TypeScript strings (not .sql files) because the
@@ -10,4 +11,5 @@ import * as m0002 from './0002-episodes';
 export const sqliteMigrations: readonly Migration[] = [
   { version: 1, ...m0001 },
   { version: 2, ...m0002 },
+  { version: 3, ...m0003 },
 ];

@@ -1,0 +1,72 @@
+import type { StoreChanges, TimerInput } from '../store/store';
+import type { EventRule } from '../rules';
+import { extractJsonPath } from '../rules';
+import type { ConversationState } from '../tracking/conversation-state';
+import { decide } from '../decide';
+import type { ExecutorDeps } from './executor-deps';
+
+/**
+ * Plans every inactivity rule's timer for a conversation state (after an event, or new rules):
+ * the changes to write with the state in one transaction.
+ */
+export async function planTimers(
+  deps: ExecutorDeps,
+  state: ConversationState,
+): Promise<StoreChanges> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const existing = await store.listTimers(state.conversationId);
+  const ending = await store.getEnding(state.conversationId, state.episode);
+  const upsertTimers: TimerInput[] = [];
+  const cancelTimers: { conversationId: string; ruleId: string }[] = [];
+  const rules = deps.rules().config.rules;
+  const inactivityIds = new Set(rules.filter((r) => r.kind === 'inactivity').map((r) => r.id));
+  for (const timer of existing) {
+    // Timers of rules that are gone or are no longer inactivity rules.
+    if (timer.phase !== 'event' && !inactivityIds.has(timer.ruleId)) {
+      cancelTimers.push({ conversationId: state.conversationId, ruleId: timer.ruleId });
+    }
+  }
+  for (const rule of rules) {
+    if (rule.kind !== 'inactivity') {
+      continue;
+    }
+    const timer = existing.find((t) => t.ruleId === rule.id && t.phase !== 'event');
+    const decision = decide({
+      mode: 'plan',
+      state,
+      rule,
+      now,
+      ...(timer === undefined ? {} : { timer }),
+      ...(ending === undefined ? {} : { ending }),
+    });
+    if (decision.kind === 'arm' && (decision.phase === 'warn' || decision.phase === 'close')) {
+      upsertTimers.push({
+        conversationId: state.conversationId,
+        ruleId: rule.id,
+        phase: decision.phase,
+        dueAt: decision.dueAt,
+        episode: decision.episode,
+      });
+    } else if (decision.kind === 'cancel' && timer !== undefined) {
+      cancelTimers.push({ conversationId: state.conversationId, ruleId: rule.id });
+    }
+  }
+  return { now, conversation: state, upsertTimers, cancelTimers };
+}
+
+/** The event's own time from the rule's `eventTime` path (ISO-8601 or epoch ms), if any. */
+export function eventTimeOf(rule: EventRule, body: unknown): number | undefined {
+  if (rule.eventTime === undefined) {
+    return undefined;
+  }
+  const value = extractJsonPath(body, rule.eventTime);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return value;
+  }
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
