@@ -102,9 +102,15 @@ export function createCloser(options: CloserOptions): Closer {
           clock,
           logger,
           observer: {
-            published: (n) => { metrics.auditEvents.inc({ result: 'published' }, n); },
-            retried: (n) => { metrics.auditEvents.inc({ result: 'retried' }, n); },
-            dead: (n) => { metrics.auditEvents.inc({ result: 'dead' }, n); },
+            published: (n) => {
+              metrics.auditEvents.inc({ result: 'published' }, n);
+            },
+            retried: (n) => {
+              metrics.auditEvents.inc({ result: 'retried' }, n);
+            },
+            dead: (n) => {
+              metrics.auditEvents.inc({ result: 'dead' }, n);
+            },
           },
         });
   /** Rules changes have no decision transaction: their audit events are appended when they happen. */
