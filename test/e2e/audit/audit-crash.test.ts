@@ -67,7 +67,9 @@ function killed(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): 
       done();
       return;
     }
-    child.on('exit', () => done());
+    child.on('exit', () => {
+      done();
+    });
     child.kill(signal);
   });
 }
