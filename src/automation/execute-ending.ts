@@ -6,7 +6,9 @@ import type { ConversationState } from '../tracking/conversation-state';
 import { describeEndedBy, ON_DEMAND_RULE_ID, type Decision } from '../decide';
 import { CloserError, coerceError } from '../errors';
 import type { ExecutorDeps } from './executor-deps';
-import type { LiveRead } from './live-read';
+import { liveUpdate, withCloserMessage, type LiveRead } from './live-read';
+import { applyCloserEnding } from '../tracking';
+import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
 import { errorDetails } from './error-details';
 
 /** Options of an on-demand ending (HTTP API). */
@@ -62,10 +64,7 @@ export async function executeEnding(
   const { store, clock, recorder } = deps;
   const now = clock.now();
   const { conversationId, ruleId } = ctx;
-  const base: StoreChanges = {
-    now,
-    ...(ctx.state === undefined ? {} : { conversation: ctx.state }),
-  };
+  const base: StoreChanges = { now, conversation: liveUpdate(conversationId, ctx.live) };
   const record = async (
     result: EndingResult,
     kind: 'terminated' | 'already-ended' | 'not-found' | 'skipped' | 'dry-run' | 'failed',
@@ -143,8 +142,8 @@ export async function executeEnding(
   }
   const hold = await store.closingMessageHold(ruleId);
   const suppressMessage =
-    claim.resumed && claim.ending.messageIntentAt !== undefined
-      ? 'a closing message may already have gone out before closer restarted; not sent twice'
+    claim.ending.messageIntentAt !== undefined
+      ? 'a closing message may already have gone out in this episode (an earlier attempt); not sent twice'
       : hold !== undefined
         ? `closing messages of rule ${ruleId} are held since a disconnect was refused after one (${hold.reason})`
         : undefined;
@@ -207,12 +206,34 @@ export async function executeEnding(
     if (hold !== undefined) {
       await store.releaseClosingMessages(ruleId);
     }
-    return record({ ...result, episode }, 'terminated', decision.reason, {
-      ...rest,
-      ...(decision.idleSince === undefined
-        ? {}
-        : { idleSince: new Date(decision.idleSince).toISOString() }),
-    });
+    const closerEnding = {
+      participantIds: result.disconnectedParticipantIds,
+      at: clock.now(),
+      ruleId,
+    };
+    const messageId = result.messageId;
+    return record(
+      { ...result, episode },
+      'terminated',
+      decision.reason,
+      {
+        ...rest,
+        ...(decision.idleSince === undefined
+          ? {}
+          : { idleSince: new Date(decision.idleSince).toISOString() }),
+      },
+      {
+        // What closer did is known now, whatever the events say later: the episode is over.
+        conversation: liveUpdate(conversationId, ctx.live, (state) =>
+          applyCloserEnding(
+            messageId === undefined
+              ? state
+              : withCloserMessage(state, messageId, MAX_CLOSER_MESSAGE_IDS),
+            closerEnding,
+          ),
+        ),
+      },
+    );
   }
   await store.finishEnding(conversationId, episode, 'released', clock.now());
   const reason =

@@ -5,7 +5,7 @@ import { sendConversationMessage } from '../genesys';
 import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
 import type { Decision } from '../decide';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
-import { withCloserMessage } from './live-read';
+import { liveUpdate, withCloserMessage } from './live-read';
 
 /**
  * Acts on a `warn` decision: sends the warning (unless dry run, or the rule's messages are held),
@@ -39,11 +39,11 @@ export async function executeWarning(
     details: { ...details, ...extra },
     at: now,
   });
-  let state = ctx.state;
+  const conversation = liveUpdate(conversationId, ctx.live);
   if (ctx.rule !== undefined && isDryRun(ctx.rule, deps.rules().config)) {
     await deps.recorder.commit({
       now,
-      ...(state === undefined ? {} : { conversation: state }),
+      conversation,
       outcomes: [outcome('dry-run', 'would send the warning')],
       upsertTimers: [closeTimer],
     });
@@ -53,7 +53,7 @@ export async function executeWarning(
   if (hold !== undefined) {
     await deps.recorder.commit({
       now,
-      ...(state === undefined ? {} : { conversation: state }),
+      conversation,
       outcomes: [
         outcome(
           'skipped',
@@ -65,13 +65,16 @@ export async function executeWarning(
     return { status: 'done' };
   }
   const live = ctx.live?.found === true ? ctx.live.conversation : undefined;
-  const sent = await sendConversationMessage(genesys, conversationId, decision.message, live);
-  if (sent.sent && state !== undefined) {
-    state = withCloserMessage(state, sent.messageId, MAX_CLOSER_MESSAGE_IDS);
-  }
+  const sent = await sendConversationMessage(genesys, conversationId, decision.message, {
+    ...(live === undefined ? {} : { live }),
+    endOperation: decision.endOperation,
+  });
   await deps.recorder.commit({
     now,
-    ...(state === undefined ? {} : { conversation: state }),
+    // closer's own message never counts as activity: remembered with the state.
+    conversation: liveUpdate(conversationId, ctx.live, (state) =>
+      sent.sent ? withCloserMessage(state, sent.messageId, MAX_CLOSER_MESSAGE_IDS) : state,
+    ),
     outcomes: [
       sent.sent
         ? outcome('warned', 'warning sent', { messageId: sent.messageId })

@@ -8,8 +8,9 @@ import type { ConversationState } from '../tracking/conversation-state';
 import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
 import { CloserError, coerceError } from '../errors';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
-import { readLive, type LiveRead } from './live-read';
+import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails } from './error-details';
+import { KeyedMutex } from './keyed-mutex';
 import { planTimers, eventTimeOf } from './plan-timers';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
@@ -20,6 +21,8 @@ import { executeEnding, type EndingResult, type OnDemandOptions } from './execut
  * metrics included), and nothing else in closer does. Dry run is a mode of it, per rule.
  */
 export class Executor {
+  private readonly perConversation = new KeyedMutex();
+
   constructor(private readonly deps: ExecutorDeps) {}
 
   /**
@@ -37,7 +40,11 @@ export class Executor {
     if (state === undefined) {
       return false;
     }
-    const changes = await planTimers(this.deps, state);
+    // The state is folded again at commit, from what is stored then (a firing may have written).
+    const changes = await planTimers(this.deps, state, {
+      conversationId,
+      apply: (current) => applyNotification(current, notification) ?? current,
+    });
     await this.deps.recorder.commit(changes);
     return (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0) > 0;
   }
@@ -110,7 +117,11 @@ export class Executor {
    * Errors Genesys will answer the same way again are recorded as `failed` at once; transient ones
    * go back to the scheduler for a later attempt (which reads again first).
    */
-  async fireTimer(timer: Timer): Promise<TimerHandlerResult> {
+  fireTimer(timer: Timer): Promise<TimerHandlerResult> {
+    return this.perConversation.run(timer.conversationId, () => this.fireTimerNow(timer));
+  }
+
+  private async fireTimerNow(timer: Timer): Promise<TimerHandlerResult> {
     const rule = this.config().rules.find((r) => r.id === timer.ruleId);
     try {
       const { decision, live, state, ending } = await this.decideNow(
@@ -131,21 +142,85 @@ export class Executor {
     }
   }
 
-  /** An on-demand ending (HTTP API): one per episode like a rule's, recorded under `on-demand`. */
-  async endOnDemand(conversationId: string, options: OnDemandOptions): Promise<EndingResult> {
-    const request: OnDemandRequest = {
-      kind: 'on-demand',
-      id: ON_DEMAND_RULE_ID,
-      close: options.close,
-    };
-    const { decision, live, state } = await this.decideNow(conversationId, request, undefined);
-    return executeEnding(this.deps, decision, {
-      conversationId,
-      ruleId: request.id,
-      live,
-      state,
-      dryRun: options.dryRun === true,
+  /**
+   * An on-demand ending (HTTP API): one per episode like a rule's, recorded under `on-demand`.
+   * It has no timer to retry it: a transient failure is recorded `failed`, its claim released
+   * (keeping the closing message's intent, so no later ending repeats the message), and thrown.
+   */
+  endOnDemand(conversationId: string, options: OnDemandOptions): Promise<EndingResult> {
+    return this.perConversation.run(conversationId, async () => {
+      const request: OnDemandRequest = {
+        kind: 'on-demand',
+        id: ON_DEMAND_RULE_ID,
+        close: options.close,
+      };
+      const { decision, live, state, ending } = await this.decideNow(
+        conversationId,
+        request,
+        undefined,
+      );
+      await this.settleOwnClaim(decision, conversationId, request.id, ending);
+      try {
+        return await executeEnding(this.deps, decision, {
+          conversationId,
+          ruleId: request.id,
+          live,
+          state,
+          dryRun: options.dryRun === true,
+        });
+      } catch (thrown: unknown) {
+        const error = coerceError(thrown);
+        const episode = state?.episode ?? 1;
+        await this.deps.store.finishEnding(
+          conversationId,
+          episode,
+          'released',
+          this.deps.clock.now(),
+        );
+        await this.deps.recorder.commit({
+          now: this.deps.clock.now(),
+          outcomes: [
+            {
+              conversationId,
+              ruleId: request.id,
+              episode,
+              kind: 'failed',
+              reason: error.message,
+              details: errorDetails(error),
+              at: this.deps.clock.now(),
+            },
+          ],
+        });
+        throw error;
+      }
     });
+  }
+
+  /**
+   * A decision other than `close` while this rule (or anyone, once the episode is over) still
+   * holds the episode's ending claim: settle the claim so it never blocks the episode for good —
+   * `ended` when the conversation is over (the lost-answer disconnect took effect), else
+   * `released` (the rule is gone, disabled, no longer matches, or went dry-run).
+   */
+  private async settleOwnClaim(
+    decision: Decision,
+    conversationId: string,
+    ruleId: string,
+    ending: Ending | undefined,
+  ): Promise<void> {
+    if (ending?.state !== 'claimed' || decision.kind === 'close') {
+      return;
+    }
+    const over = decision.kind === 'skip' && decision.outcome === 'already-ended';
+    if (ending.ruleId !== ruleId && !over) {
+      return;
+    }
+    await this.deps.store.finishEnding(
+      conversationId,
+      ending.episode,
+      over ? 'ended' : 'released',
+      this.deps.clock.now(),
+    );
   }
 
   /** The scheduler gave up on a timer: record it, and free the episode's ending if it held it. */
@@ -202,8 +277,9 @@ export class Executor {
   private async act(decision: Decision, ctx: FiringContext): Promise<TimerHandlerResult> {
     const { clock } = this.deps;
     const now = clock.now();
-    const { conversationId, timer, state } = ctx;
-    const base: StoreChanges = { now, ...(state === undefined ? {} : { conversation: state }) };
+    const { conversationId, timer, live } = ctx;
+    await this.settleOwnClaim(decision, conversationId, timer.ruleId, ctx.ending);
+    const base: StoreChanges = { now, conversation: liveUpdate(conversationId, live) };
     switch (decision.kind) {
       case 'keep':
         await this.deps.recorder.commit(base);
@@ -230,20 +306,6 @@ export class Executor {
         });
         return { status: 'done' };
       case 'skip':
-        if (
-          ctx.ending?.ruleId === timer.ruleId &&
-          ctx.ending.state === 'claimed' &&
-          decision.outcome !== 'skipped'
-        ) {
-          // This rule's earlier attempt lost its answer (or died); a read now shows the episode
-          // over, so its claim is settled: the episode is ended, once.
-          await this.deps.store.finishEnding(
-            conversationId,
-            ctx.ending.episode,
-            decision.outcome === 'already-ended' ? 'ended' : 'released',
-            now,
-          );
-        }
         await this.deps.recorder.commit({
           ...base,
           outcomes: [this.outcomeOf(conversationId, timer.ruleId, decision, timer.data)],
@@ -252,13 +314,16 @@ export class Executor {
       case 'warn':
         return executeWarning(this.deps, decision, ctx);
       case 'close': {
-        const rule = ctx.rule;
+        const dryRun = ctx.rule !== undefined && isDryRun(ctx.rule, this.config());
+        if (dryRun && ctx.ending?.ruleId === timer.ruleId && ctx.ending.state === 'claimed') {
+          await this.deps.store.finishEnding(conversationId, ctx.ending.episode, 'released', now);
+        }
         await executeEnding(this.deps, decision, {
           conversationId,
           ruleId: timer.ruleId,
-          live: ctx.live,
-          state,
-          dryRun: rule !== undefined && isDryRun(rule, this.config()),
+          live,
+          state: ctx.state,
+          dryRun,
           ...(timer.data === undefined ? {} : { trigger: timer.data }),
         });
         return { status: 'done' };

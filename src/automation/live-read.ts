@@ -1,11 +1,21 @@
 import type { GenesysClient, MessageConversation } from '../genesys';
 import { GenesysApiError } from '../genesys';
-import { applyNotification } from '../tracking';
+import { applyNotification, type GenesysNotification } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
+import type { ConversationUpdate } from '../store/store';
 
-/** A live read of the conversation, folded into what closer knew (`state`). */
+/**
+ * A live read of the conversation, folded into what closer knew (`state`); `notification` is the
+ * read as a notification, to fold again into the stored state at commit time.
+ */
 export type LiveRead =
-  { found: true; state: ConversationState; conversation: MessageConversation } | { found: false };
+  | {
+      found: true;
+      state: ConversationState;
+      conversation: MessageConversation;
+      notification: GenesysNotification;
+    }
+  | { found: false };
 
 /**
  * Reads `GET /api/v2/conversations/messages/{id}` and folds it into the stored state with the
@@ -29,11 +39,12 @@ export async function readLive(
     }
     throw error;
   }
-  const state = applyNotification(stored, {
+  const notification: GenesysNotification = {
     topicName: 'v2.users.closer.conversations.messages',
     eventBody: conversation,
     time: Math.max(at, stored?.snapshotAt ?? at),
-  });
+  };
+  const state = applyNotification(stored, notification);
   if (state === undefined) {
     // A read that does not parse as a conversation: nothing to fold; treat as unknown.
     throw new GenesysApiError({
@@ -45,7 +56,27 @@ export async function readLive(
       requestId: 'live-read',
     });
   }
-  return { found: true, state, conversation };
+  return { found: true, state, conversation, notification };
+}
+
+/**
+ * The store update that folds a live read (and then `more`, e.g. closer's own ending or message)
+ * into the CURRENT stored state at commit time — never overwriting what events taught meanwhile.
+ * Without a live read, `more` alone is applied (to the stored state, when there is one).
+ */
+export function liveUpdate(
+  conversationId: string,
+  live: LiveRead | undefined,
+  more: (state: ConversationState) => ConversationState = (state) => state,
+): ConversationUpdate {
+  return {
+    conversationId,
+    apply: (current) => {
+      const folded =
+        live?.found === true ? (applyNotification(current, live.notification) ?? current) : current;
+      return folded === undefined ? undefined : more(folded);
+    },
+  };
 }
 
 /** The state with closer's own message id remembered (never counted as activity). */

@@ -1,4 +1,4 @@
-import type { StoreChanges, TimerInput } from '../store/store';
+import type { ConversationUpdate, StoreChanges, TimerInput } from '../store/store';
 import type { EventRule } from '../rules';
 import { extractJsonPath } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
@@ -12,6 +12,7 @@ import type { ExecutorDeps } from './executor-deps';
 export async function planTimers(
   deps: ExecutorDeps,
   state: ConversationState,
+  conversation: ConversationUpdate,
 ): Promise<StoreChanges> {
   const { store, clock } = deps;
   const now = clock.now();
@@ -52,17 +53,27 @@ export async function planTimers(
       cancelTimers.push({ conversationId: state.conversationId, ruleId: rule.id });
     }
   }
-  return { now, conversation: state, upsertTimers, cancelTimers };
+  return { now, conversation, upsertTimers, cancelTimers };
 }
 
-/** The event's own time from the rule's `eventTime` path (ISO-8601 or epoch ms), if any. */
+/**
+ * Epoch numbers below this are seconds, above it milliseconds: 1e11 s is the year 5138, 1e11 ms
+ * is 1973 — no event closer sees falls in between. (Stripe's `created` is in seconds.)
+ */
+const SECONDS_BELOW = 1e11;
+
+/**
+ * The event's own time from the rule's `eventTime` path: an ISO-8601 string, or an epoch number
+ * in seconds or milliseconds (told apart by size). Undefined when the rule has none or the value
+ * is not a time.
+ */
 export function eventTimeOf(rule: EventRule, body: unknown): number | undefined {
   if (rule.eventTime === undefined) {
     return undefined;
   }
   const value = extractJsonPath(body, rule.eventTime);
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return value;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+    return value < SECONDS_BELOW ? value * 1000 : value;
   }
   if (typeof value === 'string') {
     const ms = Date.parse(value);

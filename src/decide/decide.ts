@@ -3,7 +3,7 @@ import { isCustomerGone } from '../genesys/lifecycle';
 import { conversationFacts } from '../rules/conversation-facts';
 import { matchesPattern } from '../rules/event-pattern';
 import type { CloseAction, InactivityRule, Rule } from '../rules/rules-schema';
-import type { Decision } from './decision';
+import { endOperationOf, type Decision } from './decision';
 import { idleClock } from './idle-clock';
 
 /** Outcomes of on-demand endings (HTTP API) are recorded under this rule id. */
@@ -24,10 +24,10 @@ export interface TimerView {
   data?: Record<string, unknown>;
 }
 
-/** The claimed ending of the state's current episode. */
+/** The claimed ending of the state's current episode (`released`: an attempt failed; free again). */
 export interface EndingView {
   ruleId: string;
-  state: 'claimed' | 'ended';
+  state: 'claimed' | 'ended' | 'released';
 }
 
 /** Everything a decision depends on; nothing else is read (no clock, no I/O). */
@@ -57,7 +57,11 @@ export interface DecideInput {
  * from the Genesys client or the store, so every case is a row in a table test
  * (`test/unit/decide/decide.test.ts`). The executor acts on the result.
  */
-export function decide(input: DecideInput): Decision {
+export function decide(given: DecideInput): Decision {
+  // A released ending (a failed attempt) holds nothing: the episode may be ended again.
+  const { ending: _ending, ...rest } = given;
+  const input: DecideInput =
+    given.ending === undefined || given.ending.state === 'released' ? rest : given;
   const { rule, state } = input;
   const episode = state?.episode ?? 1;
   if (rule === undefined || (rule.kind !== 'on-demand' && !rule.enabled)) {
@@ -101,6 +105,9 @@ export function describeEndedBy(endedBy: EndedBy | undefined): string {
   if (endedBy === undefined) {
     return 'nobody is connected any more';
   }
+  if (endedBy.closerRuleId !== undefined) {
+    return `ended by closer (${endedBy.closerRuleId === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${endedBy.closerRuleId}`})`;
+  }
   const type = endedBy.disconnectType;
   const who =
     type === 'inactivity' || type === 'session.expired' || type === 'system'
@@ -121,21 +128,31 @@ export function describeEndedBy(endedBy: EndedBy | undefined): string {
 function alreadyOver(input: DecideInput, ruleId: string): Decision | undefined {
   const { state, ending } = input;
   const episode = state?.episode ?? 1;
-  const byRule = (id: string): Decision =>
+  const byRule = (id: string, suffix = ''): Decision =>
     skip(
       'already-ended',
-      `already ended in this episode by ${id === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${id}`}`,
+      `already ended in this episode by ${id === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${id}`}${suffix}`,
       episode,
       { endedByRule: id },
     );
-  const ours = ending !== undefined && ending.ruleId === ruleId && ending.state === 'claimed';
-  if (ending !== undefined && !ours && (ending.state === 'ended' || state?.endedAt === undefined)) {
-    return byRule(ending.ruleId);
-  }
   if (state?.endedAt !== undefined) {
+    // Over: credit closer's own ending (its claim, or its mark on the state) before the legs.
+    if (ending !== undefined) {
+      return byRule(
+        ending.ruleId,
+        ending.state === 'claimed' ? ' (its disconnect took effect; the answer was lost)' : '',
+      );
+    }
+    if (state.endedBy?.closerRuleId !== undefined) {
+      return byRule(state.endedBy.closerRuleId);
+    }
     return skip('already-ended', describeEndedBy(state.endedBy), episode, {
       ...(state.endedBy === undefined ? {} : { endedBy: state.endedBy }),
     });
+  }
+  const ours = ending !== undefined && ending.ruleId === ruleId && ending.state === 'claimed';
+  if (ending !== undefined && !ours) {
+    return byRule(ending.ruleId, ending.state === 'claimed' ? ' (in progress)' : '');
   }
   return undefined;
 }
@@ -215,9 +232,14 @@ function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
     if (now < warnAt) {
       return { kind: 'arm', phase: 'warn', dueAt: warnAt, episode: state.episode };
     }
+    if (isCustomerGone(state.participants)) {
+      // Nobody would read a warning: go straight to the close at the deadline.
+      return { kind: 'arm', phase: 'close', dueAt: deadline, episode: state.episode };
+    }
     return {
       kind: 'warn',
       message: rule.warn.message,
+      endOperation: endOperationOf(rule.close),
       // A late warning (closer was down) still gives the customer the promised time to answer.
       closeAt: Math.max(deadline, now + rule.warn.before),
       idleSince: clock.since,

@@ -1,5 +1,13 @@
 import type { CloseAction } from '../rules/rules-schema';
 
+/** The Genesys operation an ending will call: the whole conversation, or one participant. */
+export type EndOperation = 'disconnectMessageConversation' | 'disconnectMessageParticipant';
+
+/** The operation a close action ends with. */
+export function endOperationOf(close: CloseAction): EndOperation {
+  return close.leg === undefined ? 'disconnectMessageConversation' : 'disconnectMessageParticipant';
+}
+
 /**
  * What closer should do about one (conversation, rule) now: the output of `decide()`, the one
  * place that decides. The executor (`automation/executor.ts`) is the one place that acts on it.
@@ -13,7 +21,15 @@ export type Decision =
   /** Nothing to change (e.g. an untracked conversation and an inactivity rule). */
   | { kind: 'keep' }
   /** Send the warning now, then close at `closeAt` unless the watched side speaks. */
-  | { kind: 'warn'; message: string; closeAt: number; idleSince: number; episode: number }
+  | {
+      kind: 'warn';
+      message: string;
+      closeAt: number;
+      idleSince: number;
+      episode: number;
+      /** The disconnect the warning promises (whole conversation, or one leg). */
+      endOperation: EndOperation;
+    }
   /** End the conversation (claim the episode's ending first). */
   | {
       kind: 'close';

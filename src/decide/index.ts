@@ -5,5 +5,5 @@
  */
 export { decide, describeEndedBy, ON_DEMAND_RULE_ID } from './decide';
 export type { DecideInput, EndingView, OnDemandRequest, TimerView } from './decide';
-export { DECISION_KINDS, type Decision } from './decision';
+export { DECISION_KINDS, endOperationOf, type Decision, type EndOperation } from './decision';
 export { idleClock, type IdleClock } from './idle-clock';

@@ -5,7 +5,7 @@ import { registerSecret, silentLogger, type Logger } from '../observability/logg
 import { TokenProvider } from './auth';
 import * as ops from './conversations';
 import { GenesysApiError, GenesysConfigError } from './errors';
-import { EndPermission, type EndPermissionVerdict } from './end-permission';
+import { EndPermission, type EndOperationName, type EndPermissionVerdict } from './end-permission';
 import { probeOperation } from './probe-permission';
 import * as notifications from './notifications';
 import type { ChannelTopicEntityListing, NotificationChannel } from './notifications';
@@ -109,7 +109,7 @@ export class GenesysClient {
   private readonly auth: TokenProvider;
   private readonly agent: Agent;
   private readonly context: SendContext;
-  private probing: Promise<EndPermissionVerdict> | undefined;
+  private readonly probing = new Map<EndOperationName, Promise<EndPermissionVerdict>>();
 
   constructor(options: GenesysClientOptions) {
     const merged = { ...GENESYS_CLIENT_DEFAULTS, ...stripUndefined(options) };
@@ -254,19 +254,23 @@ export class GenesysClient {
   }
 
   /**
-   * Throws unless closer has good reason to expect that disconnecting a conversation of
-   * `divisionId` is allowed: called BEFORE sending any message that promises an end, so a
-   * customer never reads "this chat is closed" in a chat closer cannot close. Uses what real
-   * disconnects taught, else probes once (single-flight; `probe-permission.ts`).
+   * Throws unless closer has good reason to expect that `operation` (the whole-conversation or the
+   * one-leg disconnect) is allowed on a conversation of `divisionId`: called BEFORE sending any
+   * message that promises an end, so a customer never reads "this chat is closed" in a chat closer
+   * cannot close. Uses what real disconnects taught, else probes the operation once
+   * (single-flight; `probe-permission.ts`).
    *
    * @throws GenesysApiError `GENESYS_FORBIDDEN` (missing permission and fix) when known refused;
    *   the probe's error when it was inconclusive (network, 5xx, auth): nothing should be sent then.
    */
-  async expectEndAllowed(divisionId: string | undefined): Promise<void> {
-    let verdict = this.endPermission.verdict(divisionId);
+  async expectEndAllowed(
+    divisionId: string | undefined,
+    operation: EndOperationName = 'disconnectMessageConversation',
+  ): Promise<void> {
+    let verdict = this.endPermission.verdict(operation, divisionId);
     if (verdict.kind === 'unknown') {
-      verdict = await this.probeEndPermission();
-      verdict = verdict.kind === 'unknown' ? this.endPermission.verdict(divisionId) : verdict;
+      await this.probeEndPermission(operation);
+      verdict = this.endPermission.verdict(operation, divisionId);
     }
     if (verdict.kind === 'forbidden') {
       throw verdict.error;
@@ -274,17 +278,21 @@ export class GenesysClient {
   }
 
   /**
-   * Probes the whole-conversation disconnect on a random id and records the result; the same
-   * check `closer doctor` and the service's start-up run. Concurrent callers share one probe.
+   * Probes a disconnect operation on random ids and records the result; the same check `closer
+   * doctor` runs. Concurrent callers share one probe per operation.
    *
    * @throws GenesysApiError when the probe is inconclusive (it then teaches nothing).
    */
-  probeEndPermission(): Promise<EndPermissionVerdict> {
-    this.probing ??= (async () => {
+  probeEndPermission(
+    operation: EndOperationName = 'disconnectMessageConversation',
+  ): Promise<EndPermissionVerdict> {
+    const running = this.probing.get(operation);
+    if (running !== undefined) {
+      return running;
+    }
+    const probe = (async () => {
       try {
-        const result = await probeOperation(this, 'disconnectMessageConversation', {
-          state: 'disconnected',
-        });
+        const result = await probeOperation(this, operation, { state: 'disconnected' });
         if (result.kind === 'inconclusive') {
           throw (
             result.error ??
@@ -292,19 +300,23 @@ export class GenesysClient {
               code: 'GENESYS_INVALID_RESPONSE',
               message: result.detail,
               status: undefined,
-              operation: 'disconnectMessageConversation',
+              operation,
               retryable: true,
               requestId: 'probe',
             })
           );
         }
-        this.endPermission.recordProbe(result.kind === 'allowed' ? 'allowed' : result.error);
-        return this.endPermission.verdict(undefined);
+        this.endPermission.recordProbe(
+          operation,
+          result.kind === 'allowed' ? 'allowed' : result.error,
+        );
+        return this.endPermission.verdict(operation, undefined);
       } finally {
-        this.probing = undefined;
+        this.probing.delete(operation);
       }
     })();
-    return this.probing;
+    this.probing.set(operation, probe);
+    return probe;
   }
 
   /** Closes the connection pool; in-flight requests finish first. */

@@ -17,6 +17,8 @@ export interface LifecycleLeg {
   connectedAt?: number | undefined;
   /** Epoch ms the leg was parked, when known. */
   parkedAt?: number | undefined;
+  /** Epoch ms the leg entered its current state, when known (e.g. unparked). */
+  stateSince?: number | undefined;
 }
 
 /**
@@ -71,7 +73,7 @@ export function openLegs<T extends LifecycleLeg>(legs: readonly T[]): T[] {
 /**
  * Whether the conversation is over: no leg other than ACD/IVR/workflow is connected or parked.
  * A chat whose customer left while the agent is still connected is NOT over (the agent's slot is
- * occupied); an empty participant list is over only when `emptyIsOver` (a read that lists nobody).
+ * occupied). An empty list is over here; tracking treats "nothing known yet" as not over.
  */
 export function isConversationOver(legs: readonly LifecycleLeg[]): boolean {
   return !legs.some(keepsConversationOpen);
@@ -110,6 +112,16 @@ export interface PhaseInfo {
   since?: number;
 }
 
+function latest(values: readonly (number | undefined)[]): number | undefined {
+  let out: number | undefined;
+  for (const v of values) {
+    if (v !== undefined && (out === undefined || v > out)) {
+      out = v;
+    }
+  }
+  return out;
+}
+
 function earliest(values: readonly (number | undefined)[]): number | undefined {
   let out: number | undefined;
   for (const v of values) {
@@ -129,7 +141,7 @@ export function conversationPhase(legs: readonly LifecycleLeg[]): PhaseInfo {
     legs.filter((l) => set.has(norm(l.purpose)) && norm(l.state) === state);
   const agents = withPurpose(AGENT_PURPOSES, 'connected');
   if (agents.length > 0) {
-    return info('agent', earliest(agents.map((l) => l.connectedAt)));
+    return info('agent', earliest(agents.map((l) => latest([l.connectedAt, l.stateSince]))));
   }
   const parked = withPurpose(AGENT_PURPOSES, 'parked');
   if (parked.length > 0) {

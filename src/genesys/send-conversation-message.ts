@@ -1,5 +1,6 @@
 import type { GenesysClient } from './client';
 import type { MessageConversation } from './models';
+import type { EndOperationName } from './end-permission';
 import { liveParticipants } from './participants';
 import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
 
@@ -16,7 +17,6 @@ export type SendConversationMessageResult =
  * A warning promises an end ("this chat closes in 2 minutes"), so like a closing message it is
  * sent only when a disconnect can be expected to succeed (`client.expectEndAllowed`).
  *
- * @param live the message conversation when the caller has just read it (saves a request).
  * @throws GenesysInputError for an empty or too long text; GenesysApiError for read/send failures,
  *   `GENESYS_FORBIDDEN` (nothing sent) when the disconnect is known to be refused.
  */
@@ -24,8 +24,14 @@ export async function sendConversationMessage(
   client: GenesysClient,
   conversationId: string,
   text: string,
-  live?: MessageConversation,
+  options: {
+    /** The message conversation when the caller has just read it (saves a request). */
+    live?: MessageConversation;
+    /** The disconnect the message promises (default the whole conversation). */
+    endOperation?: EndOperationName;
+  } = {},
 ): Promise<SendConversationMessageResult> {
+  const live = options.live;
   validateMessage(text, 'message');
   const conversation = live ?? (await client.getMessageConversation(conversationId));
   validateSmsLength(text, conversation, 'message');
@@ -36,6 +42,7 @@ export async function sendConversationMessage(
   }
   await client.expectEndAllowed(
     conversation.divisions?.find((d) => d.division?.id !== undefined)?.division?.id,
+    options.endOperation,
   );
   const data = await client.sendMessage(conversationId, channel.communicationId, text);
   return { sent: true, messageId: data.id, communicationId: channel.communicationId };

@@ -38,6 +38,8 @@ export type TerminationOutcome =
       conversationId: string;
       scope: 'conversation' | 'customer' | 'agent';
       messageSent: boolean;
+      /** Genesys's id of the closing message, when it returned one. */
+      messageId?: string;
       messageSkippedReason?: string;
       /** The customer had already left; the remaining legs (agent) were ended. */
       customerGone: boolean;
@@ -122,6 +124,8 @@ export async function endConversation(
   }
   validateSmsLength(options.message, conversation);
   const leg = options.leg;
+  const endOperation =
+    leg === undefined ? 'disconnectMessageConversation' : 'disconnectMessageParticipant';
   const targets = leg === undefined ? live : live.filter((p) => p.purpose === leg);
   if (leg !== undefined && targets.length === 0) {
     return { outcome: 'already-ended', conversationId, scope: leg };
@@ -147,6 +151,7 @@ export async function endConversation(
   }
 
   let messageSent = false;
+  let messageId: string | undefined;
   let messageSkippedReason: string | undefined;
   if (options.message !== undefined) {
     const text = options.message;
@@ -158,11 +163,14 @@ export async function endConversation(
       messageSkippedReason = 'no connected agent or bot/flow communication to send from';
     } else {
       // Throws GENESYS_FORBIDDEN before anything is sent when the disconnect is known refused.
-      await client.expectEndAllowed(divisionId);
+      await client.expectEndAllowed(divisionId, endOperation);
       await options.beforeMessage?.();
       try {
-        await counted(() => client.sendMessage(conversationId, channel.communicationId, text));
+        const data = await counted(() =>
+          client.sendMessage(conversationId, channel.communicationId, text),
+        );
         messageSent = true;
+        messageId = data.id;
         options.onMessageSent?.();
       } catch (e: unknown) {
         if (!(e instanceof GenesysApiError)) {
@@ -180,7 +188,7 @@ export async function endConversation(
   const disconnected: string[] = [];
   const refused = (e: unknown): void => {
     if (isGenesysApiError(e, 'GENESYS_FORBIDDEN')) {
-      client.endPermission.recordDisconnect(divisionId, e);
+      client.endPermission.recordDisconnect(endOperation, divisionId, e);
       if (messageSent) {
         log.error('closing message sent but Genesys refused the disconnect: the chat stays open', {
           error: describeFailure(e),
@@ -197,7 +205,7 @@ export async function endConversation(
         ),
       );
       disconnected.push(...targets.map((p) => p.id));
-      client.endPermission.recordDisconnect(divisionId, 'succeeded');
+      client.endPermission.recordDisconnect(endOperation, divisionId, 'succeeded');
     } catch (e: unknown) {
       refused(e);
       const confirmed = await confirmAlreadyDisconnected(
@@ -216,7 +224,7 @@ export async function endConversation(
       try {
         await counted(() => client.disconnectMessageParticipant(conversationId, target.id));
         disconnected.push(target.id);
-        client.endPermission.recordDisconnect(divisionId, 'succeeded');
+        client.endPermission.recordDisconnect(endOperation, divisionId, 'succeeded');
       } catch (e: unknown) {
         refused(e);
         const confirmed = await confirmAlreadyDisconnected(
@@ -276,6 +284,7 @@ export async function endConversation(
     conversationId,
     scope: leg ?? 'conversation',
     messageSent,
+    ...(messageId === undefined ? {} : { messageId }),
     ...(messageSkippedReason === undefined ? {} : { messageSkippedReason }),
     customerGone,
     wrapupApplied,

@@ -48,7 +48,11 @@ export function checkRulesFile(
         rules: config.rules.length,
         enabled: config.rules.filter((rule) => rule.enabled).length,
         lines: config.rules.map((rule) => describeRule(rule, config)),
-        warnings: [...unsetSecrets(config, env), ...countsQueueWait(config)],
+        warnings: [
+          ...unsetSecrets(config, env),
+          ...countsQueueWait(config),
+          ...eventsWithoutTime(config),
+        ],
       },
     };
   } catch (thrown: unknown) {
@@ -115,5 +119,20 @@ function countsQueueWait(config: RulesConfig): string[] {
     .map(
       ({ rule, index }) =>
         `rules[${index}] (${rule.id}): customer silence is counted while the customer waits in queue; add "while: [agent]" to the idle block to count it only while an agent is connected (as Genesys's own queue inactivity timer does)`,
+    );
+}
+
+/**
+ * An event rule without `eventTime` cannot tell a sender's retry of an old event from a new one
+ * (the delivery timestamp is renewed on each attempt): a "ticket closed" retried after the
+ * customer came back would end the new episode.
+ */
+function eventsWithoutTime(config: RulesConfig): string[] {
+  return config.rules
+    .map((rule, index) => ({ rule, index }))
+    .filter(({ rule }) => rule.kind === 'event' && rule.enabled && rule.eventTime === undefined)
+    .map(
+      ({ rule, index }) =>
+        `rules[${index}] (${rule.id}): no eventTime — closer cannot tell a retried old event from a new one after the customer came back; point eventTime at the event's own time in the body (e.g. $.data.closedAt)`,
     );
 }

@@ -93,14 +93,15 @@ export interface OutcomeQuery {
 
 /**
  * The one ending of a (conversation, episode): which rule claimed it, and whether the closing
- * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash the
- * message is treated as possibly sent and never sent again).
+ * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash or a
+ * failed attempt the message is treated as possibly sent and never sent again in the episode).
+ * `released`: an attempt failed; the next claim (any rule) takes it over, keeping the intent.
  */
 export interface Ending {
   conversationId: string;
   episode: number;
   ruleId: string;
-  state: 'claimed' | 'ended';
+  state: 'claimed' | 'ended' | 'released';
   claimedAt: number;
   messageIntentAt?: number;
   finishedAt?: number;
@@ -116,8 +117,21 @@ export interface EndingClaimInput {
 
 /** Result of {@link Store.claimEnding}. */
 export type EndingClaim =
-  /** `resumed`: this rule had claimed it already and never finished (a crash mid-ending). */
+  /**
+   * `resumed`: this rule had claimed it already and never finished (a crash mid-ending);
+   * `ending.messageIntentAt` set: a closing message may already have gone out in this episode.
+   */
   { claimed: true; resumed: boolean; ending: Ending } | { claimed: false; ending: Ending };
+
+/**
+ * A change of the stored conversation state computed from the CURRENT stored state inside the
+ * transaction (a compare-and-set by construction): two writers — an event and a timer firing —
+ * cannot overwrite each other's newer knowledge. Returns undefined to leave the row as it is.
+ */
+export interface ConversationUpdate {
+  conversationId: string;
+  apply: (current: ConversationState | undefined) => ConversationState | undefined;
+}
 
 /** An audit event to publish (see `src/publish`): opaque JSON to the store. */
 export interface AuditOutboxInput {
@@ -154,7 +168,7 @@ export interface AuditOutboxStats {
 
 /** Changes that one event's or one firing's handling writes together, in one transaction. */
 export interface StoreChanges {
-  conversation?: ConversationState;
+  conversation?: ConversationUpdate;
   /** Timers armed or re-armed. */
   upsertTimers?: TimerInput[];
   /** Timers removed: all of a conversation's, or one rule's. */
@@ -209,7 +223,8 @@ export interface Store {
   recordOutcome(outcome: OutcomeInput): Promise<Outcome>;
   /**
    * Writes `changes` atomically (all or nothing) and returns the recorded outcomes with their ids,
-   * in order. The way the pipeline writes: state, timers and outcomes of one decision together.
+   * in order, and the conversation state as written (when `changes.conversation` was given). The
+   * way the pipeline writes: state, timers and outcomes of one decision together.
    */
   commit(changes: StoreChanges): Promise<Outcome[]>;
   /** Outcomes oldest first (by `at`, then `id`), so `since` pages forward. */
@@ -217,14 +232,16 @@ export interface Store {
   /**
    * Claims the one ending of (conversation, episode) for a rule, enforced by the database's primary
    * key: the first claim wins; a second rule gets `claimed: false` with the holder. The same rule
-   * claiming again an unfinished claim gets it back (`resumed: true`): its earlier attempt died.
+   * claiming again an unfinished claim gets it back (`resumed: true`): its earlier attempt died
+   * (callers serialize their own attempts per conversation). A `released` claim is taken over by
+   * any rule, keeping its message intent.
    */
   claimEnding(claim: EndingClaimInput): Promise<EndingClaim>;
   /** Records, just before sending, that the claimed ending's closing message is going out. */
   markEndingMessage(conversationId: string, episode: number, at: number): Promise<void>;
   /**
-   * Finishes a claim: `ended` keeps it for good (the episode is over); `released` deletes it (the
-   * ending failed or was not needed, so another attempt or rule may claim it).
+   * Finishes a claim: `ended` keeps it for good (the episode is over); `released` lets another
+   * attempt or rule claim it (the ending failed or was not needed); the message intent stays.
    */
   finishEnding(
     conversationId: string,

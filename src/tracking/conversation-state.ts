@@ -20,6 +20,11 @@ export interface TrackedParticipant {
   endedAt?: number;
   /** Epoch ms the agent parked the conversation (`parkTime`). */
   parkedAt?: number;
+  /**
+   * Epoch ms the leg entered its current state when closer saw it change (an unparked agent: when
+   * it was seen connected again), so phases start when they began, not at the leg's first connect.
+   */
+  stateSince?: number;
   /** Why the leg ended, as Genesys says: `client`, `peer`, `system`, `inactivity`, `transfer`, … */
   disconnectType?: string;
   /**
@@ -41,6 +46,8 @@ export interface EndedBy {
   side?: ConversationSide;
   /** Genesys's reason: `client` (that party ended it), `peer`, `system`, `inactivity`, … */
   disconnectType?: string;
+  /** Set when closer itself ended the episode: the rule (or `on-demand`) that did. */
+  closerRuleId?: string;
 }
 
 /** Which side of a conversation a participant speaks for, for inactivity rules. */

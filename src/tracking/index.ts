@@ -1,6 +1,12 @@
 /** Conversation tracking: folds Genesys notifications into `ConversationState` (pure, no I/O). */
-export type { ConversationSide, ConversationState, TrackedParticipant } from './conversation-state';
+export type {
+  ConversationSide,
+  ConversationState,
+  EndedBy,
+  TrackedParticipant,
+} from './conversation-state';
 export { applyNotification, conversationIdOf } from './apply-notification';
+export { applyCloserEnding } from './apply-closer-ending';
 export type { ApplyOptions, GenesysNotification } from './apply-notification';
 export { TrackingError } from './errors';
 export { messageSide, sideOfPurpose, AGENT_PURPOSES, CUSTOMER_PURPOSES } from './message-side';

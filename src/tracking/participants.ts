@@ -67,6 +67,13 @@ export function mergeParticipant(
   const incomingWins = newerWins(existing, incoming);
   const pick = <T>(fromIncoming: T | undefined, fromExisting: T | undefined): T | undefined =>
     incomingWins ? (fromIncoming ?? fromExisting) : (fromExisting ?? fromIncoming);
+  const changed = incomingWins && incoming.state !== undefined && incoming.state !== existing.state;
+  // Back from parked: the agent phase starts again now, not at the leg's first connect.
+  const stateSince = changed
+    ? existing.state === 'parked'
+      ? incoming.observedAt
+      : (incoming.connectedAt ?? existing.connectedAt ?? incoming.observedAt)
+    : existing.stateSince;
   return compact({
     id: existing.id,
     purpose: pick(incoming.purpose, existing.purpose) ?? UNKNOWN,
@@ -79,6 +86,7 @@ export function mergeParticipant(
     endedAt: existing.endedAt ?? incoming.endedAt,
     parkedAt: pick(incoming.parkedAt, existing.parkedAt),
     disconnectType: existing.disconnectType ?? incoming.disconnectType,
+    stateSince,
     observedAt: incomingWins ? incoming.observedAt : existing.observedAt,
   });
 }

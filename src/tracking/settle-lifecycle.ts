@@ -1,7 +1,12 @@
 import type { EndedBy, TrackedParticipant } from './conversation-state';
 import type { StateDraft } from './draft';
 import { participantsEnded } from './participants';
-import { keepsConversationOpen, ROUTING_PURPOSES, sideOfPurpose } from '../genesys/lifecycle';
+import {
+  isTerminalState,
+  keepsConversationOpen,
+  ROUTING_PURPOSES,
+  sideOfPurpose,
+} from '../genesys/lifecycle';
 import { maxDefined, minDefined } from './times';
 
 /**
@@ -15,7 +20,9 @@ import { maxDefined, minDefined } from './times';
  *   conversation (terminal legs never come back; re-threading adds new legs). `episode` + 1,
  *   `episodeStartedAt` = the earliest such connect time, message times and the end cleared;
  * - over before, open now, no such leg → the end was premature (an event told of one leg while
- *   another, e.g. the agent, is still connected): the same episode is open again.
+ *   another, e.g. the agent, is still connected): the same episode is open again;
+ * - never seen over, but every leg that connected before the open ones had ended by the time they
+ *   connected → a new episode too (the end's events were lost or came late).
  *
  * @param evidenceAt the event time of the observation that changed the participants.
  */
@@ -26,11 +33,23 @@ export function settleLifecycle(
 ): void {
   if (participantsEnded(draft.participants)) {
     draft.endedAt = endTime(draft, evidenceAt);
-    draft.endedBy = endedBy(draft);
+    // closer's own ending (applyCloserEnding) stays credited to its rule.
+    const closerRuleId = draft.endedBy?.closerRuleId;
+    const legs = endedBy(draft);
+    draft.endedBy =
+      closerRuleId === undefined
+        ? legs
+        : { ...(legs ?? { participantId: '', purpose: 'closer' }), closerRuleId };
     return;
   }
   const previousEnd = draft.endedAt;
   if (previousEnd === undefined) {
+    // Never seen over (its end was lost, or events came out of order): the legs may still show a
+    // gap — every earlier leg ended before the open ones connected — which is a re-thread.
+    const gap = episodeGap(draft);
+    if (gap !== undefined) {
+      startEpisode(draft, gap);
+    }
     return;
   }
   draft.endedAt = undefined;
@@ -47,12 +66,44 @@ export function settleLifecycle(
   if (newLegs.length === 0) {
     return;
   }
-  const boundary = minDefined(...newLegs.map((p) => p.connectedAt)) ?? evidenceAt ?? previousEnd;
+  startEpisode(
+    draft,
+    minDefined(...newLegs.map((p) => p.connectedAt)) ?? evidenceAt ?? previousEnd,
+  );
+}
+
+/** Moves the draft into a new episode that began at `startedAt` (epoch ms). */
+function startEpisode(draft: StateDraft, startedAt: number): void {
   draft.episode += 1;
-  draft.episodeStartedAt = boundary;
-  draft.startedAt = boundary;
+  draft.episodeStartedAt = startedAt;
+  draft.startedAt = startedAt;
+  draft.endedAt = undefined;
+  draft.endedBy = undefined;
   draft.lastCustomerMessageAt = undefined;
   draft.lastAgentMessageAt = undefined;
+}
+
+/**
+ * When the earliest open (non-routing) leg of the current episode connected, if every
+ * non-routing leg that connected before it had already ended by then: the conversation was over
+ * in between, so the open legs are a new episode.
+ */
+function episodeGap(draft: StateDraft): number | undefined {
+  const legs = episodeLegs(draft).filter(
+    (p) => !ROUTING_PURPOSES.has(p.purpose.toLowerCase()) && p.connectedAt !== undefined,
+  );
+  const start = minDefined(...legs.filter(keepsConversationOpen).map((p) => p.connectedAt));
+  if (start === undefined) {
+    return undefined;
+  }
+  const earlier = legs.filter((p) => (p.connectedAt ?? start) < start);
+  const allEnded = earlier.every(
+    (p) => isTerminalState(p.state) && p.endedAt !== undefined && p.endedAt <= start,
+  );
+  // An episode is a conversation with a customer: without a customer leg among the earlier ones
+  // (events of a transfer only, say) there is no evidence of a gap.
+  const hadCustomer = earlier.some((p) => sideOfPurpose(p.purpose) === 'customer');
+  return hadCustomer && allEnded ? start : undefined;
 }
 
 /** Legs of the current episode: those that connected at or after its start (all in episode 1). */

@@ -110,7 +110,7 @@ export function endingFromRow(row: EndingRow): Ending {
     conversationId: row.conversation_id,
     episode: row.episode,
     ruleId: row.rule_id,
-    // The CHECK constraint keeps it to the two states.
+    // The CHECK constraint keeps it to the three states.
     state: row.state as Ending['state'],
     claimedAt: row.claimed_at,
   };

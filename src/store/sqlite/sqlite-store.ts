@@ -145,7 +145,12 @@ export class SqliteStore implements Store {
     });
     this.commitTx = db.transaction((changes: StoreChanges) => {
       if (changes.conversation !== undefined) {
-        this.writeConversation(changes.conversation);
+        const text = this.statements.getConversation.get(changes.conversation.conversationId);
+        const current = text === undefined ? undefined : (JSON.parse(text) as ConversationState);
+        const next = changes.conversation.apply(current);
+        if (next !== undefined) {
+          this.writeConversation(next);
+        }
       }
       for (const cancel of changes.cancelTimers ?? []) {
         this.deleteTimers(cancel.conversationId, cancel.ruleId);
@@ -173,7 +178,9 @@ export class SqliteStore implements Store {
       const s = this.statements;
       const inserted =
         s.insertEnding.run(claim.conversationId, claim.episode, claim.ruleId, claim.at).changes ===
-        1;
+          1 ||
+        s.takeOverEnding.run(claim.ruleId, claim.at, claim.conversationId, claim.episode)
+          .changes === 1;
       const row = s.getEnding.get(claim.conversationId, claim.episode);
       if (row === undefined) {
         throw new StoreError(

@@ -100,6 +100,7 @@ export interface SqliteStatements {
   markEndingMessage: Stmt<[number, string, number]>;
   endEnding: Stmt<[number, string, number]>;
   releaseEnding: Stmt<[string, number]>;
+  takeOverEnding: Stmt<[string, number, string, number]>;
   holdMessages: Stmt<[string, number, string]>;
   releaseMessages: Stmt<[string]>;
   getMessageHold: Stmt<[string], { since: number; reason: string }>;
@@ -196,7 +197,11 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `UPDATE endings SET state = 'ended', finished_at = ? WHERE conversation_id = ? AND episode = ?`,
     ),
     releaseEnding: prepare<[string, number]>(
-      `DELETE FROM endings WHERE conversation_id = ? AND episode = ? AND state = 'claimed'`,
+      `UPDATE endings SET state = 'released' WHERE conversation_id = ? AND episode = ? AND state = 'claimed'`,
+    ),
+    takeOverEnding: prepare<[string, number, string, number]>(
+      `UPDATE endings SET rule_id = ?, claimed_at = ?, state = 'claimed'
+       WHERE conversation_id = ? AND episode = ? AND state = 'released'`,
     ),
     holdMessages: prepare<[string, number, string]>(
       `INSERT INTO closing_message_holds (rule_id, since, reason) VALUES (?, ?, ?)

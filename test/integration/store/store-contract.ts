@@ -422,11 +422,17 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         // A released claim (a failed ending) lets the next attempt claim it.
         const d = uid('conv');
         await store.claimEnding({ conversationId: d, episode: 1, ruleId: 'idle', at: T0 });
+        await store.markEndingMessage(d, 1, T0 + 1);
         await store.finishEnding(d, 1, 'released', T0 + 1);
-        expect(await store.getEnding(d, 1)).toBeUndefined();
+        expect(await store.getEnding(d, 1)).toMatchObject({ state: 'released', ruleId: 'idle' });
+        // Any rule takes a released claim over, and learns that a closing message may be out.
         expect(
           await store.claimEnding({ conversationId: d, episode: 1, ruleId: 'crm', at: T0 + 2 }),
-        ).toMatchObject({ claimed: true, resumed: false });
+        ).toMatchObject({
+          claimed: true,
+          resumed: false,
+          ending: { ruleId: 'crm', state: 'claimed', claimedAt: T0 + 2, messageIntentAt: T0 + 1 },
+        });
       });
 
       it("holds and releases a rule's closing messages", async () => {
@@ -452,7 +458,15 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         );
         const recorded = await store.commit({
           now: T0,
-          conversation: { conversationId: c, participants: [], updatedAt: T0, episode: 2 },
+          conversation: {
+            conversationId: c,
+            apply: (current) => ({
+              conversationId: c,
+              participants: [],
+              updatedAt: T0,
+              episode: (current?.episode ?? 1) + 1,
+            }),
+          },
           cancelTimers: [{ conversationId: c, ruleId: 'old' }],
           upsertTimers: [
             { conversationId: c, ruleId: 'idle', phase: 'warn', dueAt: T0 + 10, episode: 2 },
@@ -471,7 +485,10 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         const c = uid('conv');
         const bad = store.commit({
           now: T0,
-          conversation: { conversationId: c, participants: [], updatedAt: T0, episode: 1 },
+          conversation: {
+            conversationId: c,
+            apply: () => ({ conversationId: c, participants: [], updatedAt: T0, episode: 1 }),
+          },
           // An invalid phase violates the timers CHECK constraint after the state was written.
           upsertTimers: [
             { conversationId: c, ruleId: 'idle', phase: 'bogus' as 'warn', dueAt: T0 },

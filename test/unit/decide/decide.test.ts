@@ -364,7 +364,7 @@ const rows: Row[] = [
     expected: {
       kind: 'skip',
       outcome: 'already-ended',
-      reason: 'already ended in this episode by rule crm',
+      reason: 'already ended in this episode by rule crm (in progress)',
     },
   },
   {
@@ -445,6 +445,64 @@ const rows: Row[] = [
       timer: { phase: 'close', dueAt: at(20), episode: 1 },
     },
     expected: { kind: 'skip', outcome: 'skipped' },
+  },
+  {
+    name: 'fire: a released ending (failed attempt) holds nothing → close',
+    input: {
+      mode: 'fire',
+      state: chat(),
+      rule: rule('idle'),
+      now: at(20),
+      timer: { phase: 'close', dueAt: at(20), episode: 1 },
+      ending: { ruleId: 'crm', state: 'released' },
+    },
+    expected: { kind: 'close' },
+  },
+  {
+    name: 'fire: over while a claim is open → credited to the claiming rule (answer lost)',
+    input: {
+      mode: 'fire',
+      state: endedByCustomer,
+      rule: rule('idle'),
+      now: at(20),
+      timer: { phase: 'close', dueAt: at(20), episode: 1 },
+      ending: { ruleId: 'idle', state: 'claimed' },
+    },
+    expected: {
+      kind: 'skip',
+      outcome: 'already-ended',
+      reason:
+        'already ended in this episode by rule idle (its disconnect took effect; the answer was lost)',
+    },
+  },
+  {
+    name: 'fire: ended by closer (marked on the state) → named as closer',
+    input: {
+      mode: 'fire',
+      state: chat({
+        endedAt: at(3),
+        endedBy: { participantId: 'cust', purpose: 'customer', closerRuleId: 'on-demand' },
+      }),
+      rule: rule('crm'),
+      now: at(5),
+      timer: { phase: 'event', dueAt: at(5), episode: 1 },
+    },
+    expected: {
+      kind: 'skip',
+      outcome: 'already-ended',
+      reason: 'already ended in this episode by an on-demand request',
+    },
+  },
+  {
+    name: 'fire: warning due but the customer already left → close at the deadline, no warning',
+    input: {
+      mode: 'fire',
+      state: customerGone,
+      rule: rule('idle'),
+      now: at(18),
+      timer: { phase: 'warn', dueAt: at(18), episode: 1 },
+    },
+    expected: { kind: 'arm', phase: 'close', dueAt: at(20) },
   },
   // ----- event rules
   {

@@ -12,12 +12,13 @@ ALTER TABLE outcomes ADD COLUMN episode INTEGER NOT NULL DEFAULT 1;
 DROP INDEX outcomes_one_terminal;
 
 -- The ended-once guarantee: one row per (conversation, episode). A rule claims it before it sends
--- a closing message or a disconnect; a failed ending releases it (deletes the row).
+-- a closing message or a disconnect; a failed ending releases it (state 'released', keeping
+-- message_intent_at so that no later claim sends a second closing message in the episode).
 CREATE TABLE endings (
   conversation_id   TEXT    NOT NULL,
   episode           INTEGER NOT NULL,
   rule_id           TEXT    NOT NULL,
-  state             TEXT    NOT NULL CHECK (state IN ('claimed', 'ended')),
+  state             TEXT    NOT NULL CHECK (state IN ('claimed', 'ended', 'released')),
   claimed_at        INTEGER NOT NULL,
   message_intent_at INTEGER,                       -- set just before the closing message is sent
   finished_at       INTEGER,
