@@ -1,4 +1,5 @@
 import {
+  applyCloserEnding,
   applyNotification,
   conversationIdOf,
   TrackingError,
@@ -356,6 +357,91 @@ describe('applyNotification: detail events', () => {
     );
     expect(state?.endedAt).toBe(T0 + 610 * S);
     expect(state?.episode).toBe(2);
+  });
+
+  test('a re-thread is found from the legs even when the end was never seen (one snapshot)', () => {
+    // The first snapshot closer sees already shows the old legs ended and new ones connected.
+    const state = applyNotification(
+      undefined,
+      snapshot(rethreaded(T0 + 500 * S, [{ at: T0 + 500 * S }], [], T0 + 100 * S), {
+        time: T0 + 502 * S,
+      }),
+    );
+    expect(state).toMatchObject({ episode: 2, episodeStartedAt: T0 + 500 * S });
+    expect(state?.lastCustomerMessageAt).toBe(T0 + 500 * S);
+  });
+
+  test('a re-thread is found from detail events out of order (the old agent end comes late)', () => {
+    const state = fold([
+      detail('customer.start', T0, { participantId: 'p-cust' }),
+      detail('user.start', T0 + S, { participantId: 'p-agent' }),
+      detail('customer.end', T0 + 100 * S, { participantId: 'p-cust' }),
+      detail('customer.start', T0 + 400 * S, { participantId: 'p-cust-2' }),
+      detail('user.end', T0 + 110 * S, { participantId: 'p-agent' }),
+    ]);
+    expect(state).toMatchObject({ episode: 2, episodeStartedAt: T0 + 400 * S });
+    expect(state?.endedAt).toBeUndefined();
+  });
+
+  test('a transfer between agents is not a new episode (the customer stays connected)', () => {
+    const state = fold([
+      detail('customer.start', T0, { participantId: 'p-cust' }),
+      detail('user.start', T0 + S, { participantId: 'p-agent' }),
+      detail('user.end', T0 + 50 * S, { participantId: 'p-agent', disconnectType: 'transfer' }),
+      detail('user.start', T0 + 51 * S, { participantId: 'p-agent-2' }),
+    ]);
+    expect(state?.episode).toBe(1);
+  });
+
+  test("closer's own ending is folded at once and credited to its rule", () => {
+    const open = fold([snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 20 * S })]);
+    if (open === undefined) {
+      throw new Error('no state');
+    }
+    const ended = applyCloserEnding(open, {
+      participantIds: ['p-cust', 'p-agent'],
+      at: T0 + 30 * S,
+      ruleId: 'idle',
+    });
+    expect(ended.endedAt).toBe(T0 + 30 * S);
+    expect(ended.endedBy?.closerRuleId).toBe('idle');
+    // Genesys's own snapshot of the end, later, keeps the credit.
+    const confirmed = applyNotification(
+      ended,
+      snapshot(
+        routed([{ at: T0 + 10 * S }], [], {
+          customer: 'disconnected',
+          agent: 'disconnected',
+          customerEndAt: T0 + 30 * S,
+          agentEndAt: T0 + 30 * S,
+          customerDisconnectType: 'client',
+        }),
+        { time: T0 + 31 * S },
+      ),
+    );
+    expect(confirmed?.endedBy).toMatchObject({ closerRuleId: 'idle' });
+    // The customer comes back: a new episode.
+    const back = applyNotification(
+      confirmed,
+      snapshot(rethreaded(T0 + 90 * S, [{ at: T0 + 90 * S }], [], T0 + 30 * S), {
+        time: T0 + 91 * S,
+      }),
+    );
+    expect(back).toMatchObject({ episode: 2 });
+    expect(back?.endedBy).toBeUndefined();
+  });
+
+  test('an unparked agent starts the agent phase again when seen connected', () => {
+    const parts = routed([{ at: T0 + 10 * S }], [], { agent: 'parked' });
+    const parkedState = applyNotification(undefined, snapshot(parts, { time: T0 + 60 * S }));
+    const unparked = applyNotification(
+      parkedState,
+      snapshot(routed([{ at: T0 + 10 * S }], []), { time: T0 + 600 * S }),
+    );
+    expect(unparked?.participants.find((p) => p.id === 'p-agent')).toMatchObject({
+      state: 'connected',
+      stateSince: T0 + 600 * S,
+    });
   });
 
   test('customer.start of a new leg after the end starts a new episode', () => {
