@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './durations';
 import { CloserError } from '../errors';
 import { MAX_TOPICS_PER_CHANNEL } from '../genesys';
 
@@ -102,6 +103,23 @@ export const settingsSchema = z
         'must be a port number from 0 to 65535',
       ),
     CLOSER_NOTIFICATION_QUEUES: notificationQueues,
+    CLOSER_NOTIFICATION_RECONCILE_INTERVAL: optionalText.transform((value, ctx) => {
+      if (value === undefined) {
+        return DEFAULT_RECONCILE_INTERVAL_MS;
+      }
+      if (value === '0' || value === 'off') {
+        return 0;
+      }
+      try {
+        return parseDuration(value);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration such as 5m or 90s, or 0/off to disable',
+        });
+        return z.NEVER;
+      }
+    }),
   })
   .superRefine((env, ctx) => {
     const hasId = env.GENESYS_CLIENT_ID !== undefined;
@@ -148,7 +166,16 @@ export interface Settings {
    * (`CLOSER_NOTIFICATION_QUEUES`); empty = no WebSocket intake. Used only with Genesys credentials.
    */
   notificationQueues: string[];
+  /**
+   * How often the WebSocket intake reconciles as a safety net, reading active conversations of
+   * the followed queues that closer does not know (`CLOSER_NOTIFICATION_RECONCILE_INTERVAL`, ms,
+   * default 5 minutes; 0 = only after gaps).
+   */
+  notificationReconcileIntervalMs: number;
 }
+
+/** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
+export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
 
 /** Thrown by {@link parseSettings}: one readable line per problem in `problems`. */
 export class SettingsError extends CloserError {
@@ -202,5 +229,6 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           },
     simulatorPort: e.CLOSER_SIMULATOR_PORT,
     notificationQueues: e.CLOSER_NOTIFICATION_QUEUES,
+    notificationReconcileIntervalMs: e.CLOSER_NOTIFICATION_RECONCILE_INTERVAL,
   };
 }

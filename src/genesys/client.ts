@@ -8,6 +8,8 @@ import { GenesysApiError, GenesysConfigError } from './errors';
 import { EndPermission, type EndOperationName, type EndPermissionVerdict } from './end-permission';
 import { probeOperation } from './probe-permission';
 import * as notifications from './notifications';
+import * as activity from './conversation-activity';
+import type { ActiveConversations } from './conversation-activity';
 import type { ChannelTopicEntityListing, NotificationChannel } from './notifications';
 import type {
   Conversation,
@@ -235,6 +237,14 @@ export class GenesysClient {
     wrapup: WrapupInput,
   ): Promise<void> {
     return ops.applyWrapup(this, conversationId, participantId, communicationId, wrapup);
+  }
+
+  /**
+   * `POST /api/v2/analytics/conversations/activity/query`: the message conversations active now
+   * (waiting or with an agent) in `queueIds`; used to reconcile after notification gaps.
+   */
+  queryActiveConversations(queueIds: readonly string[]): Promise<ActiveConversations> {
+    return activity.queryActiveConversations(this, queueIds);
   }
 
   /** `POST /api/v2/notifications/channels`: a notification channel `{id, connectUri, expires}`. */

@@ -50,6 +50,12 @@ export {
 } from './notifications';
 export { isLiveParticipant, liveParticipants } from './participants';
 export * from './lifecycle';
+export {
+  activityQueryBody,
+  ACTIVITY_METRICS,
+  type ActiveConversation,
+  type ActiveConversations,
+} from './conversation-activity';
 export { probeOperation, type ProbeResult } from './probe-permission';
 export { EndPermission, END_PERMISSION_TTL_MS, type EndPermissionVerdict } from './end-permission';
 export type {

@@ -75,6 +75,13 @@ export const GENESYS_OPERATIONS = {
     permissions: { any: ['conversation:participant:wrapup'] },
     source: 'docs/genesys/facts.md §3',
   },
+  queryConversationActivity: {
+    method: 'POST',
+    path: '/api/v2/analytics/conversations/activity/query',
+    permissions: { any: ['analytics:queueObservation:view'] },
+    source:
+      'docs/genesys/facts.md §7 (JS-SDK ConversationsApi.md, postAnalyticsConversationsActivityQuery)',
+  },
   createNotificationChannel: {
     method: 'POST',
     path: '/api/v2/notifications/channels',
@@ -100,6 +107,8 @@ export const CLOSER_PERMISSIONS: readonly string[] = [
   'conversation:communication:disconnect',
   'conversation:message:create',
   'conversation:participant:wrapup',
+  // Only for the notification WebSocket intake's reconciliation (the analytics activity query).
+  'analytics:queueObservation:view',
 ];
 
 /** The name of an operation in {@link GENESYS_OPERATIONS}. */

@@ -45,6 +45,12 @@ export interface NotificationSocketOptions {
   idleTimeoutMs?: number;
   /** Jitter source in [0, 1) (default Math.random); tests pin it. */
   random?: () => number;
+  /**
+   * Called each time the socket is subscribed: `gapSince` is when the previous subscribed session
+   * was lost (epoch ms), undefined on the first subscription of this process (nothing is known of
+   * what happened before it started). Notifications of the gap are lost: reconcile here.
+   */
+  onSubscribed?: (event: { gapSince: number | undefined; reconnect: boolean }) => void;
 }
 
 const DEFAULT_INITIAL_BACKOFF_MS = 1000;
@@ -65,7 +71,8 @@ function rawDataText(data: RawData): string {
  *
  * When the socket closes it reconnects with exponential backoff (reusing the channel after a
  * healthy session, creating a new one after a failure) and subscribes again. Notifications sent
- * while disconnected are lost (the WebSocket has no redelivery): EventBridge is the durable path.
+ * while disconnected are lost (the WebSocket has no redelivery): `onSubscribed` reports each gap
+ * so the caller can reconcile (`notification-reconciler.ts`); EventBridge is the durable path.
  * Backoff and idle timers are real timers (transport, not domain time) so `stop()` can cancel them.
  */
 export class NotificationSocket {
@@ -76,6 +83,9 @@ export class NotificationSocket {
   private channel: NotificationChannel | undefined;
   private writes: Promise<void> = Promise.resolve();
   private isSubscribed = false;
+  /** When the last subscribed session was lost (epoch ms); undefined while subscribed or at start. */
+  private lostAt: number | undefined;
+  private everSubscribed = false;
 
   constructor(private readonly options: NotificationSocketOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -173,10 +183,24 @@ export class NotificationSocket {
       await this.options.subscribe(channel.id, this.options.topics());
       this.isSubscribed = socket.readyState === WebSocket.OPEN;
       this.logger.info('notification socket subscribed', { channelId: channel.id });
+      if (this.isSubscribed) {
+        const gapSince = this.lostAt;
+        const reconnect = this.everSubscribed;
+        this.everSubscribed = true;
+        this.lostAt = undefined;
+        try {
+          this.options.onSubscribed?.({ gapSince, reconnect });
+        } catch (e: unknown) {
+          this.logger.warn('notification gap handler failed', { error: coerceError(e) });
+        }
+      }
       await closed;
       this.logger.info('notification socket closed', { channelId: channel.id });
       return this.isSubscribed;
     } finally {
+      if (this.isSubscribed) {
+        this.lostAt = this.options.clock.now();
+      }
       this.isSubscribed = false;
       stopWatchdog();
       if (socket.readyState !== WebSocket.CLOSED) {

@@ -46,6 +46,12 @@ export interface Metrics {
   readonly auditOutboxDead: Gauge;
   /** `closer_audit_events_total{result}`: publish results (`published`, `retried`, `dead`). */
   readonly auditEvents: Counter<'result'>;
+  /** `closer_notification_reconnects_total`: the notification WebSocket subscribed again after a gap. */
+  readonly notificationReconnects: Counter;
+  /** `closer_notification_gap_seconds`: how long each notification gap lasted. */
+  readonly notificationGapSeconds: Histogram;
+  /** `closer_reconciled_conversations_total`: conversations read by reconciliation (missed or unknown). */
+  readonly reconciledConversations: Counter;
   /**
    * `closer_closing_message_without_end_total{rule}`: a closing message went out and Genesys then
    * refused the disconnect — the customer was told "closed" in a chat that stays open. Alert on it.
@@ -137,6 +143,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'closer_audit_events_total',
       help: 'Audit event publish results: published, retried, dead.',
       labelNames: ['result'] as const,
+      registers,
+    }),
+    notificationReconnects: new Counter({
+      name: 'closer_notification_reconnects_total',
+      help: 'Times the notification WebSocket subscribed again after a gap.',
+      registers,
+    }),
+    notificationGapSeconds: new Histogram({
+      name: 'closer_notification_gap_seconds',
+      help: 'How long each notification WebSocket gap lasted, in seconds.',
+      buckets: [1, 5, 15, 60, 300, 900, 3600],
+      registers,
+    }),
+    reconciledConversations: new Counter({
+      name: 'closer_reconciled_conversations_total',
+      help: 'Conversations read by reconciliation after a notification gap or by the safety net.',
       registers,
     }),
     closingMessageWithoutEnd: new Counter({

@@ -6,18 +6,19 @@ import {
   SettingsError,
   DEFAULT_RULES_FILE,
   DEMO_RULES_FILE,
+  DEFAULT_RECONCILE_INTERVAL_MS,
 } from '../config/settings';
 import { createLogger, registerSecret } from '../observability/logger';
 import { openStore } from '../store';
 import { GenesysClient, queueConversationsTopic } from '../genesys';
-import { NotificationSocket } from '../intake';
+import { NotificationReconciler, NotificationSocket, type ReconcileReport } from '../intake';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/store';
 import { systemClock, type Clock } from '../timers/clock';
 import type { Outcome } from '../store/store';
 import { checkRulesFile } from '../rules';
 import { coerceError } from '../errors';
-import { createMetrics } from '../observability';
+import { createMetrics, type Metrics } from '../observability';
 import { createCloser } from './create-closer';
 import { startSimulatorMode, type SimulatorMode } from './simulator-mode';
 import { runDemoScenario } from './demo-scenario';
@@ -189,13 +190,15 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   // Notifications are stored in the inbox (source `notifications`) like EventBridge events, then
   // processed. The socket reconnects (and re-creates an expired channel) by itself; notifications
   // sent while it is disconnected are lost. Simulator mode uses the simulator's EventBridge feed.
-  let notifications: NotificationSocket | undefined;
+  let notifications: QueueNotifications | undefined;
   if (settings.notificationQueues.length > 0) {
     if (simulatorMode === undefined) {
       notifications = startQueueNotifications({
         genesys,
         store,
         queueIds: settings.notificationQueues,
+        reconcileIntervalMs: settings.notificationReconcileIntervalMs,
+        metrics,
         logger,
         onAccepted: (count) => {
           metrics.intakeEvents.inc({ source: 'notifications', result: 'accepted' }, count);
@@ -274,23 +277,69 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
 
 /** Options of {@link startQueueNotifications}. */
 export interface QueueNotificationsOptions {
-  genesys: Pick<GenesysClient, 'createNotificationChannel' | 'subscribeNotificationChannel'>;
-  store: Pick<Store, 'insertEvents'>;
+  genesys: Pick<
+    GenesysClient,
+    | 'createNotificationChannel'
+    | 'subscribeNotificationChannel'
+    | 'queryActiveConversations'
+    | 'getMessageConversation'
+  >;
+  store: Pick<Store, 'insertEvents' | 'getConversation'>;
   /** Queue ids (validated by settings); one topic each. */
   queueIds: readonly string[];
+  /** Safety-net reconciliation interval in ms (0 = only after gaps). Default 5 minutes. */
+  reconcileIntervalMs?: number;
   /** Time for `receivedAt` (default: system clock). */
   clock?: Clock;
   logger: Logger;
+  metrics?: Pick<
+    Metrics,
+    'notificationReconnects' | 'notificationGapSeconds' | 'reconciledConversations'
+  >;
   /** Called with the number of newly stored notifications (process the inbox here). */
   onAccepted?: (count: number) => void;
+  /** Called with what each reconciliation found (tests, logs). */
+  onReconciled?: (report: ReconcileReport) => void;
+}
+
+/** The running WebSocket intake: the socket and its reconciler. */
+export interface QueueNotifications {
+  socket: NotificationSocket;
+  reconciler: NotificationReconciler;
+  stop(): Promise<void>;
 }
 
 /**
  * Starts a {@link NotificationSocket} on a new Genesys notification channel subscribed to the
- * queues' message-conversation topics. Stop it with `stop()`.
+ * queues' message-conversation topics, and a {@link NotificationReconciler} that runs after every
+ * subscription (the start, each reconnect: notifications of a gap are lost) and every
+ * `reconcileIntervalMs` as a safety net. Stop it with `stop()`.
  */
-export function startQueueNotifications(options: QueueNotificationsOptions): NotificationSocket {
+export function startQueueNotifications(options: QueueNotificationsOptions): QueueNotifications {
+  const clock = options.clock ?? systemClock;
   const topics = options.queueIds.map(queueConversationsTopic);
+  const reconciler = new NotificationReconciler({
+    genesys: options.genesys,
+    store: options.store,
+    queueIds: options.queueIds,
+    clock,
+    logger: options.logger,
+    ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
+    onReconciled: (report) => {
+      options.metrics?.reconciledConversations.inc(report.read);
+      options.onReconciled?.(report);
+    },
+  });
+  const reconcile = (since: number | undefined | 'unknown-only'): void => {
+    reconciler.reconcile(since).catch((error: unknown) => {
+      options.logger.warn(
+        'notification reconciliation failed; retried at the next gap or interval',
+        {
+          error: coerceError(error).message,
+        },
+      );
+    });
+  };
   const socket = new NotificationSocket({
     store: options.store,
     createChannel: () => options.genesys.createNotificationChannel(),
@@ -298,13 +347,40 @@ export function startQueueNotifications(options: QueueNotificationsOptions): Not
       await options.genesys.subscribeNotificationChannel(channelId, channelTopics);
     },
     topics: () => topics,
-    clock: options.clock ?? systemClock,
+    clock,
     logger: options.logger,
     ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
+    onSubscribed: ({ gapSince, reconnect }) => {
+      if (reconnect) {
+        options.metrics?.notificationReconnects.inc();
+      }
+      if (gapSince !== undefined) {
+        options.metrics?.notificationGapSeconds.observe((clock.now() - gapSince) / 1000);
+      }
+      reconcile(gapSince);
+    },
   });
   socket.start();
+  const intervalMs = options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
+  // A plain timer: it paces I/O, not domain time.
+  const interval =
+    intervalMs > 0
+      ? setInterval(() => {
+          reconcile('unknown-only');
+        }, intervalMs)
+      : undefined;
+  interval?.unref();
   options.logger.info('notification intake started', { queues: options.queueIds.length });
-  return socket;
+  return {
+    socket,
+    reconciler,
+    async stop() {
+      if (interval !== undefined) {
+        clearInterval(interval);
+      }
+      await socket.stop();
+    },
+  };
 }
 
 /**

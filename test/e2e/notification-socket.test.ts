@@ -39,7 +39,10 @@ describe('notification WebSocket intake, end to end (no EventBridge)', () => {
     const started = await startTestCloser({ notificationQueues: [DEFAULT_QUEUE_ID] });
     // The WebSocket must be the only path: the simulator stops posting EventBridge envelopes.
     started.sim.setEventTarget(undefined);
-    await waitUntil('the socket to subscribe', () => started.notifications?.subscribed === true);
+    await waitUntil(
+      'the socket to subscribe',
+      () => started.notifications?.socket.subscribed === true,
+    );
     return started;
   }
 
@@ -116,9 +119,9 @@ describe('notification WebSocket intake, end to end (no EventBridge)', () => {
   it('stops cleanly: close() leaves no subscribed socket', async () => {
     t = await start();
     const socket = t.notifications;
-    expect(socket?.subscribed).toBe(true);
+    expect(socket?.socket.subscribed).toBe(true);
     await t.close();
     t = undefined;
-    expect(socket?.subscribed).toBe(false);
+    expect(socket?.socket.subscribed).toBe(false);
   });
 });

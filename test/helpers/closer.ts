@@ -13,8 +13,8 @@ import { createLogger, type Logger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
-import type { NotificationSocket } from '../../src/intake';
-import { startQueueNotifications } from '../../src/service/run-service';
+import { startQueueNotifications, type QueueNotifications } from '../../src/service/run-service';
+import type { ReconcileReport } from '../../src/intake';
 
 /** Secrets the test rules file names; fixed so tests can sign webhooks. */
 export const TEST_ENV = {
@@ -73,8 +73,10 @@ export interface TestCloser {
    * The Genesys notification WebSocket intake, when started with `notificationQueues` (stopped by
    * `close()`, re-created by `restart()`); `notificationsAccepted` counts notifications it stored.
    */
-  notifications: NotificationSocket | undefined;
+  notifications: QueueNotifications | undefined;
   notificationsAccepted: number;
+  /** Reconciliations the WebSocket intake ran, with what each found. */
+  reconciliations: ReconcileReport[];
   /** Waits for the simulator's event deliveries, then runs closer's inbox and due timers. */
   settle(): Promise<void>;
   /** Simulates a crash-free restart: stops closer, closes the store, opens both again. */
@@ -156,7 +158,7 @@ export async function startTestCloser(
     });
   let closer = build();
   let server = await listen(closer);
-  const startNotifications = (): NotificationSocket | undefined =>
+  const startNotifications = (): QueueNotifications | undefined =>
     options.notificationQueues === undefined
       ? undefined
       : startQueueNotifications({
@@ -165,8 +167,13 @@ export async function startTestCloser(
           queueIds: options.notificationQueues,
           clock,
           logger,
+          metrics,
+          reconcileIntervalMs: 0,
           onAccepted: (count) => {
             handle.notificationsAccepted += count;
+          },
+          onReconciled: (report) => {
+            handle.reconciliations.push(report);
           },
         });
   const handle: TestCloser = {
@@ -181,6 +188,7 @@ export async function startTestCloser(
     logs,
     notifications: undefined,
     notificationsAccepted: 0,
+    reconciliations: [],
     async settle() {
       for (let i = 0; i < 5; i += 1) {
         await sim.flushEvents();
