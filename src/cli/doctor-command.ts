@@ -74,10 +74,12 @@ export const doctorCommand: Command = async (args, io) => {
   }
   const checks: DoctorCheck[] = [];
   let client: GenesysClient | undefined;
+  let notificationQueues: readonly string[] = [];
   try {
     const built = genesysFromEnv(io.env);
     client = built.client;
     const genesys = built.settings.genesys;
+    notificationQueues = built.settings.notificationQueues;
     const region = genesys === undefined ? undefined : resolveRegion(genesys.region);
     checks.push({
       name: 'configuration',
@@ -117,6 +119,9 @@ export const doctorCommand: Command = async (args, io) => {
   for (const probe of PROBES) {
     checks.push(await runProbe(client, probe));
   }
+  if (notificationQueues.length > 0) {
+    checks.push(await checkReconciliation(client, notificationQueues));
+  }
   await client.close();
   const forbidden = checks.some(
     (c) => c.status === 'fail' && (c.missingPermissions?.length ?? 0) > 0,
@@ -140,6 +145,26 @@ async function runProbe(client: GenesysClient, probe: Probe): Promise<DoctorChec
       const unreachable: never = result;
       return unreachable;
     }
+  }
+}
+
+/**
+ * The WebSocket intake reconciles its gaps with the analytics activity query: a real, read-only
+ * query of the followed queues (nothing is changed), so its permission shows for certain.
+ */
+async function checkReconciliation(
+  client: GenesysClient,
+  queueIds: readonly string[],
+): Promise<DoctorCheck> {
+  try {
+    const active = await client.queryActiveConversations(queueIds);
+    return {
+      name: 'reconcile notification gaps',
+      status: 'ok',
+      detail: `activity query allowed (${active.conversations.length} active conversation(s) in the followed queues)`,
+    };
+  } catch (error: unknown) {
+    return failure('reconcile notification gaps', error);
   }
 }
 
