@@ -3,6 +3,7 @@ import type { Clock } from '../timers/clock';
 import type { SimAuth } from './auth';
 import type { Reply } from './http-util';
 import type { NotificationHub } from './notifications';
+import type { SimSettings } from './types';
 import type { SimWorld } from './world';
 
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   auth: SimAuth;
   clock: Clock;
   hub: NotificationHub;
+  /** Live settings the handlers read (changed by `setActivityQueryLimit`). */
+  settings: Readonly<SimSettings>;
 }
 
 export type ApiHandler = (ctx: ApiContext) => Reply;

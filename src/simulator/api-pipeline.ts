@@ -8,10 +8,15 @@ import { SimHttpError, simErrors } from './errors';
 import type { Reply } from './http-util';
 import { matchOperation, missingPermissions } from './operations';
 import type { RateLimiter } from './rate-limit';
+import { analyticsHandlers } from './routes-analytics';
 import { conversationHandlers } from './routes-conversations';
 import { platformHandlers } from './routes-platform';
 
-const handlers: Record<string, ApiHandler> = { ...conversationHandlers, ...platformHandlers };
+const handlers: Record<string, ApiHandler> = {
+  ...conversationHandlers,
+  ...platformHandlers,
+  ...analyticsHandlers,
+};
 
 export interface ApiRequest {
   method: string;

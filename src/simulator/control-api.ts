@@ -4,6 +4,7 @@
  * `{error, message}` (this is not a Genesys API, so it does not use ErrorBody).
  */
 import { handleConversationControl } from './control-conversations';
+import { handleNotificationControl } from './control-notifications';
 import {
   ClientSchema,
   ConversationSchema,
@@ -41,6 +42,10 @@ export function handleControl(
     const conversationReply = handleConversationControl(sim, method, route, body);
     if (conversationReply) {
       return conversationReply;
+    }
+    const notificationReply = handleNotificationControl(sim, method, route);
+    if (notificationReply) {
+      return notificationReply;
     }
     if (method === 'GET' && route === '/requests') {
       return { status: 200, body: query.scope === 'api' ? sim.apiRequests() : sim.requests };
@@ -89,6 +94,9 @@ function applySettings(
   }
   if (settings.latencyMs !== undefined) {
     sim.setLatency(settings.latencyMs);
+  }
+  if (settings.activityQueryLimit !== undefined) {
+    sim.setActivityQueryLimit(settings.activityQueryLimit);
   }
   if (settings.eventTarget !== undefined) {
     sim.setEventTarget(settings.eventTarget === null ? undefined : defined(settings.eventTarget));

@@ -48,6 +48,7 @@ export const SettingsSchema = z.object({
   rateLimit: RateLimit.nullable().optional(),
   failureRate: z.number().min(0).max(1).optional(),
   latencyMs: z.number().min(0).optional(),
+  activityQueryLimit: z.number().int().min(1).optional(),
   eventTarget: EventTargetSchema.nullable().optional(),
 });
 /** A fault rule over JSON: `path` is a prefix, `pathPattern` a RegExp source (one of them). */

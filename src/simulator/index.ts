@@ -21,6 +21,8 @@ export type {
   SimPurpose,
   SimRateLimit,
   SimSide,
+  SimChannelStatus,
+  SimNotificationStatus,
   SimulatorOptions,
 } from './types';
 export { ALL_KNOWN_PERMISSIONS, OPERATIONS } from './operations';
@@ -34,5 +36,10 @@ export { SIM_WRAPUP_CODES } from './models';
 export { SIM_ORGANIZATION } from './routes-platform';
 export { DEFAULT_AGENT_USER_ID, DEFAULT_QUEUE_ID, SIM_FLOW_ID } from './legs';
 export { DEFAULT_THREADING_TIMELINE_MS } from './transitions';
+export {
+  ACTIVITY_DIMENSIONS,
+  ACTIVITY_METRICS,
+  DEFAULT_ACTIVITY_QUERY_LIMIT,
+} from './activity-query';
 export type { SimFaultKind, SimFaultRule } from './faults';
 export { CONTROL_PREFIX } from './control-api';

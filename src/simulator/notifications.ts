@@ -2,6 +2,8 @@
  * Notification channels (docs/genesys/facts.md §7): REST-created channels, topic subscriptions, and a WebSocket
  * at each channel's connectUri that pushes `{topicName, version, eventBody, metadata}` for
  * subscribed topics, `channel.metadata` heartbeats, and a `pong` answer to `{"message":"ping"}`.
+ * `drop()` / `restore()` simulate a gap: sockets cut, upgrades refused with 503, notifications
+ * meanwhile lost (Genesys's WebSocket has no redelivery).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -11,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../timers/clock';
 import { SimHttpError } from './errors';
+import type { SimNotificationStatus } from './types';
 
 /** Channel lifetime (third-party reports: 24 h). */
 export const CHANNEL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +44,7 @@ export class NotificationHub {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly heartbeat: NodeJS.Timeout;
   private useCounter = 0;
+  private dropped = false;
 
   constructor(
     private readonly clock: Clock,
@@ -108,8 +112,11 @@ export class NotificationHub {
     return listing(channel.topics);
   }
 
-  /** Sends `message` to every socket of every channel subscribed to its topic. */
+  /** Sends `message` to every socket subscribed to its topic; nothing while dropped (lost). */
   publish(message: TopicMessage): void {
+    if (this.dropped) {
+      return;
+    }
     const frame = JSON.stringify({
       topicName: message.topicName,
       version: '2',
@@ -129,11 +136,21 @@ export class NotificationHub {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const id = /^\/channels\/([^/?]+)/.exec(req.url ?? '')?.[1];
     const channel = id === undefined ? undefined : this.channels.get(id);
+    if (this.dropped) {
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+      );
+      return;
+    }
     if (!channel || channel.expires <= this.clock.now()) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (this.dropped || !this.channels.has(channel.id)) {
+        ws.terminate();
+        return;
+      }
       channel.sockets.add(ws);
       ws.on('close', () => channel.sockets.delete(ws));
       ws.on('message', (data: Buffer) => {
@@ -144,6 +161,43 @@ export class NotificationHub {
         }
       });
     });
+  }
+
+  /** Starts a gap: cuts every socket (no close frame) and refuses upgrades until `restore()`. */
+  drop(): void {
+    this.dropped = true;
+    for (const channel of this.channels.values()) {
+      channel.sockets.forEach((socket) => {
+        socket.terminate();
+      });
+      channel.sockets.clear();
+    }
+  }
+
+  /** Ends the gap: upgrades are accepted again. */
+  restore(): void {
+    this.dropped = false;
+  }
+
+  /** Removes a channel as if it expired; 404 `not.found` when there is none. */
+  expireChannel(channelId: string): void {
+    if (!this.channels.has(channelId)) {
+      throw new SimHttpError(404, 'not.found');
+    }
+    this.removeChannel(channelId);
+  }
+
+  status(): SimNotificationStatus {
+    return {
+      dropped: this.dropped,
+      channels: [...this.channels.values()].map((c) => ({
+        id: c.id,
+        clientId: c.clientId,
+        topics: [...c.topics],
+        sockets: c.sockets.size,
+        expires: new Date(c.expires).toISOString(),
+      })),
+    };
   }
 
   /** Closes every socket and stops the heartbeat. */

@@ -7,7 +7,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export interface OperationSpec {
-  /** The SDK method name (ConversationsApi / TokensApi / NotificationsApi). */
+  /** The SDK method name (ConversationsApi / AnalyticsApi / TokensApi / NotificationsApi). */
   readonly id: string;
   readonly method: HttpMethod;
   /** Path template with `{param}` segments. */
@@ -144,6 +144,13 @@ export const OPERATIONS = [
     path: '/api/v2/notifications/channels/{channelId}',
     requires: 'none',
     permissions: [],
+  },
+  {
+    id: 'postAnalyticsConversationsActivityQuery',
+    method: 'POST',
+    path: '/api/v2/analytics/conversations/activity/query',
+    requires: 'any',
+    permissions: ['analytics:queueObservation:view'],
   },
   ...(['GET', 'POST', 'PUT', 'DELETE'] as const).map((method) => ({
     id: `${method.toLowerCase()}NotificationsChannelSubscriptions`,

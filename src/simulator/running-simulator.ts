@@ -7,6 +7,7 @@ import type { SimAuth } from './auth';
 import { simErrors } from './errors';
 import type { EventDelivery } from './event-delivery';
 import type { FaultInjector } from './faults';
+import type { NotificationHub } from './notifications';
 import type { RateLimiter } from './rate-limit';
 import { summarize } from './summary';
 import {
@@ -21,7 +22,7 @@ import {
   routeToQueue,
   unpark,
 } from './transitions';
-import type { RunningSimulator, SeenRequest, SimConversationSummary } from './types';
+import type { RunningSimulator, SeenRequest, SimConversationSummary, SimSettings } from './types';
 import type { SimConversation, SimWorld } from './world';
 
 /** The simulator's parts the handle works on. */
@@ -31,10 +32,11 @@ export interface SimulatorParts {
   rateLimiter: RateLimiter;
   delivery: EventDelivery;
   faults: FaultInjector;
+  hub: NotificationHub;
   requests: SeenRequest[];
   threadingTimelineMs: number;
-  /** Mutable settings read by the request handler. */
-  settings: { failureRate: number; latencyMs: number };
+  /** Mutable settings read by the request handler and the API handlers. */
+  settings: SimSettings;
   close: () => Promise<void>;
 }
 
@@ -120,6 +122,19 @@ export function buildRunningSimulator(parts: SimulatorParts): RunningSimulator {
     setEventTarget: (target) => {
       parts.delivery.setTarget(target);
     },
+    setActivityQueryLimit: (limit) => {
+      settings.activityQueryLimit = Math.max(1, Math.floor(limit));
+    },
+    dropNotifications: () => {
+      parts.hub.drop();
+    },
+    restoreNotifications: () => {
+      parts.hub.restore();
+    },
+    expireChannel: (channelId) => {
+      parts.hub.expireChannel(channelId);
+    },
+    notificationStatus: () => parts.hub.status(),
     flushEvents: () => parts.delivery.flush(),
     deliveries: () => parts.delivery.flush(),
     close: parts.close,

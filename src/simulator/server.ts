@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../timers/clock';
+import { DEFAULT_ACTIVITY_QUERY_LIMIT } from './activity-query';
 import { SimAuth } from './auth';
 import { EventDelivery } from './event-delivery';
 import { FaultInjector } from './faults';
@@ -18,7 +19,7 @@ import { createRequestHandler } from './request-handler';
 import { buildRunningSimulator } from './running-simulator';
 import { topicsFor } from './topics';
 import { DEFAULT_THREADING_TIMELINE_MS } from './transitions';
-import type { RunningSimulator, SeenRequest, SimulatorOptions } from './types';
+import type { RunningSimulator, SeenRequest, SimSettings, SimulatorOptions } from './types';
 import { SimWorld } from './world';
 import type { SimChange } from './world';
 
@@ -27,7 +28,11 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 86_400;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const clock = options.clock ?? systemClock;
-  const settings = { failureRate: options.failureRate ?? 0, latencyMs: options.latencyMs ?? 0 };
+  const settings: SimSettings = {
+    failureRate: options.failureRate ?? 0,
+    latencyMs: options.latencyMs ?? 0,
+    activityQueryLimit: options.activityQueryLimit ?? DEFAULT_ACTIVITY_QUERY_LIMIT,
+  };
   const random = seededRandom(options.seed ?? 1);
   const auth = new SimAuth(clock, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
   const rateLimiter = new RateLimiter(clock, options.rateLimit);
@@ -59,6 +64,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     rateLimiter,
     delivery,
     faults,
+    hub,
     requests,
     threadingTimelineMs: options.threadingTimelineMs ?? DEFAULT_THREADING_TIMELINE_MS,
     settings,
@@ -82,7 +88,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     settings,
     sim,
     pipeline: {
-      base: { world, auth, clock, hub },
+      base: { world, auth, clock, hub, settings },
       rateLimiter,
       shouldFail: () => settings.failureRate > 0 && random() < settings.failureRate,
     },

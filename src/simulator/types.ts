@@ -55,6 +55,38 @@ export interface SimulatorOptions {
    * (help.mypurecloud.com "Messaging threading timeline"); 0 = never re-thread.
    */
   threadingTimelineMs?: number;
+  /**
+   * Entities listed per result group of `POST /api/v2/analytics/conversations/activity/query`
+   * before the group is cut (`truncated: true`, oldest half + newest half); default 1000
+   * (**decision**: Genesys's own limit is not documented).
+   */
+  activityQueryLimit?: number;
+}
+
+/** Mutable settings shared by the handle, the request handler and the API handlers. */
+export interface SimSettings {
+  failureRate: number;
+  latencyMs: number;
+  activityQueryLimit: number;
+}
+
+/** One notification channel as `notificationStatus()` shows it. */
+export interface SimChannelStatus {
+  id: string;
+  clientId: string;
+  /** Subscribed topics. */
+  topics: string[];
+  /** Open WebSockets on the channel. */
+  sockets: number;
+  /** ISO expiry. */
+  expires: string;
+}
+
+/** The notification service's state: whether it is dropped, and its channels. */
+export interface SimNotificationStatus {
+  /** True between `dropNotifications()` and `restoreNotifications()`. */
+  dropped: boolean;
+  channels: SimChannelStatus[];
 }
 
 /** An OAuth client (client-credentials grant) and the permissions its roles grant. */
@@ -213,6 +245,24 @@ export interface RunningSimulator {
   setFailureRate(rate: number): void;
   setLatency(ms: number): void;
   setEventTarget(target: SimEventTarget | undefined): void;
+  /** Changes `activityQueryLimit` (entities per activity-query group before truncation). */
+  setActivityQueryLimit(limit: number): void;
+  /**
+   * A notification gap: every notification WebSocket is cut (close code 1006) and WebSocket
+   * upgrades answer 503 until `restoreNotifications()`. Notifications produced meanwhile are
+   * lost, not queued (Genesys's WebSocket has no redelivery). Channels, their subscriptions, the
+   * REST API and EventBridge delivery keep working.
+   */
+  dropNotifications(): void;
+  /** Ends the gap: WebSockets connect again; nothing produced during the gap is sent. */
+  restoreNotifications(): void;
+  /**
+   * Removes channel `channelId` as if it expired: its sockets close (1000), and its HEAD,
+   * subscriptions and WebSocket answer 404. Unknown channel → 404 `not.found`.
+   */
+  expireChannel(channelId: string): void;
+  /** Whether notifications are dropped, and every channel with its topics and open sockets. */
+  notificationStatus(): SimNotificationStatus;
   /** Resolves when every event queued so far was delivered (or gave up). */
   flushEvents(): Promise<void>;
   /** Same as `flushEvents`. */

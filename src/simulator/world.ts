@@ -47,6 +47,11 @@ export class SimWorld {
     return this.conversations.get(conversationId);
   }
 
+  /** Every conversation, in creation order (ended ones included). */
+  all(): SimConversation[] {
+    return [...this.conversations.values()];
+  }
+
   /** Like `get` but throws 404 `not.found` (as the API answers for an unknown id). */
   require(conversationId: string): SimConversation {
     const conversation = this.conversations.get(conversationId);

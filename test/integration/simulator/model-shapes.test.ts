@@ -129,9 +129,22 @@ test('REST payloads match the SDK models', async () => {
   t.sim.customerLeaves(p.id);
   t.sim.rethread(p.id);
   t.sim.park(p.id);
+  t.sim.createConversation({ phase: 'queue' });
+  const activityQuery = {
+    metrics: [
+      { metric: 'oWaiting', details: true },
+      { metric: 'oInteracting', details: true },
+    ],
+    groupBy: ['queueId'],
+  };
   cases.push(
     [await call('GET', `/api/v2/conversations/messages/${p.id}`), 'MessageConversation'],
     [await call('GET', `/api/v2/conversations/${p.id}`), 'Conversation'],
+    [
+      await call('POST', '/api/v2/analytics/conversations/activity/query', activityQuery),
+      'ConversationActivityResponse',
+    ],
+    [await call('POST', '/api/v2/analytics/conversations/activity/query', {}), 'ErrorBody'],
   );
   for (const [payload, model] of cases) {
     expect({ model, problems: check(payload, model) }).toEqual({ model, problems: [] });

@@ -96,6 +96,26 @@ test('read, send, disconnect a leg and the whole conversation through Conversati
   expect(summary?.messages.map((m) => m.side)).toEqual(['customer', 'agent']);
 });
 
+test('AnalyticsApi.postAnalyticsConversationsActivityQuery lists the active conversations', async () => {
+  await apiClient.loginClientCredentialsGrant(t.clientId, t.clientSecret);
+  const waiting = t.sim.createConversation({ queueId: 'q-sdk', phase: 'queue' });
+  const response = await new platformClient.AnalyticsApi().postAnalyticsConversationsActivityQuery(
+    {
+      metrics: [{ metric: 'oWaiting', details: true }],
+      groupBy: ['queueId'],
+      filter: { type: 'or', predicates: [{ dimension: 'queueId', value: 'q-sdk' }] },
+    },
+    { pageSize: 100, pageNumber: 1 },
+  );
+  expect(response.results?.[0]?.entities?.map((e) => e.conversationId)).toEqual([waiting.id]);
+  expect(t.sim.apiRequests().at(-1)).toMatchObject({
+    method: 'POST',
+    path: '/api/v2/analytics/conversations/activity/query',
+    query: { pageSize: '100', pageNumber: '1' },
+    status: 200,
+  });
+});
+
 test('a forbidden call rejects with the ErrorBody the SDK surfaces', async () => {
   t.sim.registerClient({
     clientId: 'no-disconnect',
