@@ -72,7 +72,7 @@ export class NotificationReconciler {
       const known = await store.getConversation(conversationId);
       const stale =
         known === undefined ||
-        (since !== 'unknown-only' && (since === undefined || known.updatedAt < since));
+        (since !== 'unknown-only' && (since === undefined || known.updatedAt <= since));
       if (!stale) {
         continue;
       }
