@@ -45,6 +45,11 @@ export interface OutboxPublisherOptions {
   maxBackoffMs?: number;
   /** Published entries are pruned this long after publishing (default 7 days). Dead ones stay. */
   retentionMs?: number;
+  /**
+   * A PutEvents request that has not answered after this long fails and is retried (default
+   * 10000): a silent endpoint must not stall the outbox.
+   */
+  requestTimeoutMs?: number;
 }
 
 const DEFAULTS = {
@@ -53,6 +58,7 @@ const DEFAULTS = {
   baseBackoffMs: 1_000,
   maxBackoffMs: 300_000,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
+  requestTimeoutMs: 10_000,
 } as const;
 
 /** How often published entries are pruned (ms). */
@@ -67,10 +73,12 @@ export interface OutboxPublisherStatus {
 
 /**
  * Publishes the audit outbox to EventBridge with `PutEvents`, oldest first: batches of at most 10
- * entries and 256 KB. A whole-request failure (network, throttling, 5xx) and a retryable entry
- * failure (`FailedEntryCount` > 0 with a retryable `ErrorCode`) are retried, entry by entry, with
- * capped exponential backoff and **no give-up**; while the oldest entry backs off, later ones wait,
- * so delivery stays in order. An entry EventBridge refuses for good (a non-retryable code, or too
+ * entries and 256 KB. A whole-request failure (network, timeout, throttling, 5xx) and a retryable
+ * entry failure (`FailedEntryCount` > 0 with a retryable `ErrorCode`) are retried, entry by entry,
+ * with capped exponential backoff and **no give-up**; while the oldest entry backs off, later
+ * batches wait. Order: batches go out in outbox order; within a batch EventBridge accepts entries
+ * independently, so an entry retried after a partial failure arrives after the entries of its own
+ * batch that were accepted (at most 9). One publisher per database (an in-process pass is shared). An entry EventBridge refuses for good (a non-retryable code, or too
  * large) is kept as `dead` with its error — never deleted. Delivery is at least once: a crash
  * between PutEvents and marking an entry published sends it again; consumers dedupe on `detail.id`.
  * The SDK's own retries are off (`maxAttempts: 1`) so the policy lives here.
@@ -110,8 +118,14 @@ export class OutboxPublisher {
       this.client = options.client;
       this.ownsClient = false;
     } else {
+      const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
       this.client = new EventBridgeClient({
         maxAttempts: 1,
+        requestHandler: {
+          requestTimeout,
+          connectionTimeout: requestTimeout,
+          throwOnRequestTimeout: true,
+        },
         ...(options.region === undefined ? {} : { region: options.region }),
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
         ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
@@ -270,6 +284,10 @@ export class OutboxPublisher {
       await this.options.store.markAuditPublished(published, now);
       this.state.lastPublishedAt = now;
       this.observer.published?.(published.length);
+      if (retried === 0) {
+        // EventBridge accepts again: an old error no longer describes the outbox.
+        delete this.state.lastError;
+      }
     }
     if (retried > 0) {
       this.observer.retried?.(retried);

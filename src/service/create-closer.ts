@@ -231,7 +231,7 @@ export function createCloser(options: CloserOptions): Closer {
       // Reported, never gating readiness: intake must keep storing events while EventBridge is down.
       ...(audit === undefined
         ? {}
-        : { reports: { audit: () => auditReport(store, audit, clock) } }),
+        : { reports: { audit: () => auditReport(store, audit, clock, 'public') } }),
       checks: {
         store: () => store.ping(),
         rules: () => {
@@ -345,11 +345,15 @@ export function createCloser(options: CloserOptions): Closer {
   };
 }
 
-/** The audit outbox at a glance: for the health body, the ops API and humans. */
+/**
+ * The audit outbox at a glance: for the ops API (`full`) and the unauthenticated health body
+ * (`public`: when the last error happened, not its text, which can name AWS accounts and roles).
+ */
 async function auditReport(
   store: Store,
   audit: OutboxPublisher,
   clock: Clock,
+  detail: 'full' | 'public' = 'full',
 ): Promise<Record<string, unknown>> {
   const stats = await store.auditOutboxStats();
   const status = audit.status();
@@ -365,6 +369,9 @@ async function auditReport(
     lastError:
       status.lastError === undefined
         ? null
-        : { message: status.lastError.message, at: new Date(status.lastError.at).toISOString() },
+        : {
+            ...(detail === 'full' ? { message: status.lastError.message } : {}),
+            at: new Date(status.lastError.at).toISOString(),
+          },
   };
 }

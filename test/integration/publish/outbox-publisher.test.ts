@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { OutboxPublisher, auditEventFromOutcome, toOutboxInput } from '../../../src/publish';
 import type { Store } from '../../../src/store';
 import { openStore } from '../../../src/store';
@@ -108,7 +109,7 @@ test('keeps each PutEvents request under 256 KB', async () => {
   expect(fake.received.map((r) => r.entries.length)).toEqual([2, 2, 1]);
 });
 
-test('retries a partial failure entry by entry; later entries wait so the order holds', async () => {
+test('retries a partial failure entry by entry; the next batch waits for it', async () => {
   const ids = await writeEvents(4);
   fake.respond = (index, entries) =>
     index === 0
@@ -138,6 +139,37 @@ test('retries a partial failure entry by entry; later entries wait so the order 
     [ids[1]],
   );
   expect(await store.auditOutboxStats()).toEqual({ pending: 0, dead: 0 });
+  // EventBridge accepted 0, 2 and 3 of the first batch; 1 came after them (documented order).
+  expect(
+    fake.received.map((r) => r.entries.map((e) => (JSON.parse(e.Detail) as { id: string }).id)),
+  ).toEqual([[ids[0], ids[1], ids[2], ids[3]], [ids[1]]]);
+  // The recovery clears the error.
+  expect(publisher.status().lastError).toBeUndefined();
+});
+
+test('a silent EventBridge endpoint times out and is retried, never stalling the outbox', async () => {
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const address = silent.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  try {
+    await writeEvents(2);
+    publisher = new OutboxPublisher({
+      store,
+      busName: BUS,
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'not-a-real-secret' },
+      clock,
+      requestTimeoutMs: 200,
+    });
+    expect(await publisher.publishDue()).toBe(0);
+    expect(publisher.status().lastError?.message).toMatch(/PutEvents failed/);
+    expect(await store.auditOutboxStats()).toMatchObject({ pending: 2 });
+  } finally {
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
 });
 
 test('EventBridge down for a while, then back: every event is delivered, none lost, in order', async () => {
