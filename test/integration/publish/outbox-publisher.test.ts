@@ -168,7 +168,11 @@ test('a silent EventBridge endpoint times out and is retried, never stalling the
     expect(await store.auditOutboxStats()).toMatchObject({ pending: 2 });
   } finally {
     silent.closeAllConnections();
-    await new Promise<void>((resolve) => silent.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      silent.close(() => {
+        resolve();
+      }),
+    );
   }
 });
 
