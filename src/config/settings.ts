@@ -110,15 +110,22 @@ export const settingsSchema = z
       if (value === '0' || value === 'off') {
         return 0;
       }
+      let ms: number;
       try {
-        return parseDuration(value);
+        ms = parseDuration(value);
       } catch {
+        ms = Number.NaN;
+      }
+      // Bounded: below 10 s it would spend the request budget; above a day it is no safety net
+      // (and setInterval cannot take more than ~24.8 days).
+      if (!(ms >= 10_000 && ms <= 24 * 60 * 60_000)) {
         ctx.addIssue({
           code: 'custom',
-          message: 'must be a duration such as 5m or 90s, or 0/off to disable',
+          message: 'must be a duration from 10s to 24h (e.g. 5m), or 0/off to disable',
         });
         return z.NEVER;
       }
+      return ms;
     }),
   })
   .superRefine((env, ctx) => {

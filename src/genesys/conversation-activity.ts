@@ -11,8 +11,8 @@ import { expectBody, type GenesysSender } from './send';
  * listed.
  */
 
-/** Observation metrics asked for: waiting in queue, and interacting with an agent. */
-export const ACTIVITY_METRICS = ['oWaiting', 'oInteracting'] as const;
+/** Observation metrics asked for: waiting in queue, being offered to an agent, with an agent. */
+export const ACTIVITY_METRICS = ['oWaiting', 'oAlerting', 'oInteracting'] as const;
 
 const ActivityEntitySchema = z.looseObject({
   conversationId: z.string().optional(),

@@ -48,5 +48,9 @@ export type {
 } from './signatures';
 export { NotificationSocket, NOTIFICATIONS_SOURCE } from './notification-socket';
 export type { NotificationChannel, NotificationSocketOptions } from './notification-socket';
-export { NotificationReconciler } from './notification-reconciler';
-export type { ReconcileReport, NotificationReconcilerOptions } from './notification-reconciler';
+export { NotificationReconciler, widerScope } from './notification-reconciler';
+export type {
+  ReconcileReport,
+  ReconcileScope,
+  NotificationReconcilerOptions,
+} from './notification-reconciler';

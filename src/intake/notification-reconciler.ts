@@ -38,24 +38,76 @@ export interface NotificationReconcilerOptions {
  * the gap, feeding the read into the same inbox and pipeline as a notification would. Reads go
  * through the shared Genesys client, so they spend the same request budget as everything else.
  */
+/** What a reconciliation must cover: `undefined` = everything listed (the widest). */
+export type ReconcileScope = number | undefined | 'unknown-only';
+
+/** The wider of two scopes: everything > since the earlier gap > since the later gap > unknown only. */
+export function widerScope(a: ReconcileScope, b: ReconcileScope): ReconcileScope {
+  if (a === undefined || b === undefined) {
+    return undefined;
+  }
+  if (a === 'unknown-only') {
+    return b;
+  }
+  if (b === 'unknown-only') {
+    return a;
+  }
+  return Math.min(a, b);
+}
+
 export class NotificationReconciler {
   private running: Promise<ReconcileReport> | undefined;
+  /** A request that arrived during a run, or the scope of a run that failed: done next. */
+  private owed: { scope: ReconcileScope } | undefined;
 
   constructor(private readonly options: NotificationReconcilerOptions) {}
 
   /**
-   * Reconciles once (concurrent calls share one run). `since`: when the gap began (epoch ms) —
-   * conversations not heard from since then are read too; undefined after a start with no
-   * history: every listed conversation is read; `'unknown-only'`: only conversations closer does
-   * not know at all (the periodic safety net).
+   * Reconciles. `since`: when the gap began (epoch ms) — conversations not heard from since then
+   * are read too; undefined after a start with no history: every listed conversation is read;
+   * `'unknown-only'`: only conversations closer does not know (the periodic safety net). A
+   * request during a run is not lost: it runs right after, merged with any other owed scope; a
+   * failed run's scope is owed until a later run succeeds (`owes()` tells).
    *
-   * @throws GenesysApiError when the activity query fails (the caller logs it; the next run retries).
+   * @throws GenesysApiError when the activity query fails (its scope stays owed).
    */
-  reconcile(since: number | undefined | 'unknown-only'): Promise<ReconcileReport> {
-    this.running ??= this.run(since).finally(() => {
-      this.running = undefined;
-    });
+  async reconcile(since: ReconcileScope): Promise<ReconcileReport> {
+    this.owe(since);
+    // Wait for a run in flight: what it covered may not include this request.
+    while (this.running !== undefined) {
+      await this.running.catch(() => undefined);
+    }
+    const owed = this.owed;
+    if (owed === undefined) {
+      // Another caller's run (started after this request) covered it.
+      return { listed: 0, read: 0, truncated: false };
+    }
+    this.owed = undefined;
+    this.running = this.run(owed.scope)
+      .catch((error: unknown) => {
+        this.owe(owed.scope);
+        throw error;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
+  }
+
+  /** Whether a failed or pending reconciliation still has to run. */
+  owes(): boolean {
+    return this.owed !== undefined;
+  }
+
+  /** Resolves once no reconciliation is running (shutdown). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) {
+      await this.running.catch(() => undefined);
+    }
+  }
+
+  private owe(scope: ReconcileScope): void {
+    this.owed = { scope: this.owed === undefined ? scope : widerScope(this.owed.scope, scope) };
   }
 
   private async run(since: number | undefined | 'unknown-only'): Promise<ReconcileReport> {

@@ -52,6 +52,8 @@ export interface Metrics {
   readonly notificationGapSeconds: Histogram;
   /** `closer_reconciled_conversations_total`: conversations read by reconciliation (missed or unknown). */
   readonly reconciledConversations: Counter;
+  /** `closer_reconcile_runs_total{result}`: reconciliations (`ok`, `truncated`, `failed`). */
+  readonly reconcileRuns: Counter<'result'>;
   /**
    * `closer_closing_message_without_end_total{rule}`: a closing message went out and Genesys then
    * refused the disconnect — the customer was told "closed" in a chat that stays open. Alert on it.
@@ -159,6 +161,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     reconciledConversations: new Counter({
       name: 'closer_reconciled_conversations_total',
       help: 'Conversations read by reconciliation after a notification gap or by the safety net.',
+      registers,
+    }),
+    reconcileRuns: new Counter({
+      name: 'closer_reconcile_runs_total',
+      help: 'Reconciliations of the notification WebSocket intake, by result (ok, truncated, failed).',
+      labelNames: ['result'] as const,
       registers,
     }),
     closingMessageWithoutEnd: new Counter({

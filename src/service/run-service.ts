@@ -11,7 +11,12 @@ import {
 import { createLogger, registerSecret } from '../observability/logger';
 import { openStore } from '../store';
 import { GenesysClient, queueConversationsTopic } from '../genesys';
-import { NotificationReconciler, NotificationSocket, type ReconcileReport } from '../intake';
+import {
+  NotificationReconciler,
+  NotificationSocket,
+  type ReconcileReport,
+  type ReconcileScope,
+} from '../intake';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/store';
 import { systemClock, type Clock } from '../timers/clock';
@@ -275,6 +280,9 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   }
 }
 
+/** Delay before a failed reconciliation is tried again (ms). */
+const RECONCILE_RETRY_MS = 30_000;
+
 /** Options of {@link startQueueNotifications}. */
 export interface QueueNotificationsOptions {
   genesys: Pick<
@@ -294,7 +302,10 @@ export interface QueueNotificationsOptions {
   logger: Logger;
   metrics?: Pick<
     Metrics,
-    'notificationReconnects' | 'notificationGapSeconds' | 'reconciledConversations'
+    | 'notificationReconnects'
+    | 'notificationGapSeconds'
+    | 'reconciledConversations'
+    | 'reconcileRuns'
   >;
   /** Called with the number of newly stored notifications (process the inbox here). */
   onAccepted?: (count: number) => void;
@@ -327,17 +338,27 @@ export function startQueueNotifications(options: QueueNotificationsOptions): Que
     ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
     onReconciled: (report) => {
       options.metrics?.reconciledConversations.inc(report.read);
+      options.metrics?.reconcileRuns.inc({ result: report.truncated ? 'truncated' : 'ok' });
       options.onReconciled?.(report);
     },
   });
-  const reconcile = (since: number | undefined | 'unknown-only'): void => {
+  let retry: NodeJS.Timeout | undefined;
+  const reconcile = (since: ReconcileScope): void => {
     reconciler.reconcile(since).catch((error: unknown) => {
+      options.metrics?.reconcileRuns.inc({ result: 'failed' });
       options.logger.warn(
-        'notification reconciliation failed; retried at the next gap or interval',
-        {
-          error: coerceError(error).message,
-        },
+        'notification reconciliation failed; its gap stays owed and is retried in 30 s',
+        { error: coerceError(error).message },
       );
+      // A failed gap reconciliation is owed (the reconciler keeps its scope): retry it soon, not
+      // only at the next interval (which may be off).
+      retry ??= setTimeout(() => {
+        retry = undefined;
+        if (reconciler.owes()) {
+          reconcile('unknown-only');
+        }
+      }, RECONCILE_RETRY_MS);
+      retry.unref();
     });
   };
   const socket = new NotificationSocket({
@@ -378,7 +399,11 @@ export function startQueueNotifications(options: QueueNotificationsOptions): Que
       if (interval !== undefined) {
         clearInterval(interval);
       }
+      if (retry !== undefined) {
+        clearTimeout(retry);
+      }
       await socket.stop();
+      await reconciler.idle();
     },
   };
 }

@@ -97,20 +97,36 @@ describe('notification WebSocket gaps are reconciled', () => {
     expect(metrics).toMatch(/closer_notification_gap_seconds_count 1/);
   });
 
-  it('a chat started while closer itself was down is found at its start', async () => {
+  it("closer itself down: a chat started meanwhile is found at its start, and a message written meanwhile defers the other chat's end", async () => {
     t = await start();
     const current = t;
+    const known = current.sim.createConversation({ messageType: 'webmessaging' });
+    current.sim.postMessage(known.id, 'customer', 'Hello?');
+    await waitUntil('the known chat to be tracked', async () => {
+      await current.settle();
+      return (await current.store.listTimers(known.id)).length > 0;
+    });
     await current.notifications?.stop();
     current.notifications = undefined;
+    current.clock.advance(10 * MINUTE);
     const missed = current.sim.createConversation({ messageType: 'webmessaging' });
     current.sim.postMessage(missed.id, 'customer', 'Hello?');
+    current.sim.postMessage(known.id, 'customer', 'Still there, sorry');
     const wroteAt = current.clock.now();
     await current.restart();
     await waitUntil('the start reconciliation', () => current.reconciliations.length >= 2);
     await current.settle();
+    expect(current.reconciliations.at(-1)).toMatchObject({ listed: 2, read: 2 });
     expect((await current.store.getConversation(missed.id))?.lastCustomerMessageAt).toBe(wroteAt);
-    await passTime(current, 21 * MINUTE);
+    expect((await current.store.getConversation(known.id))?.lastCustomerMessageAt).toBe(wroteAt);
+    // The known chat's first deadline (20 minutes after its first message) passes: not ended.
+    await passTime(current, 19 * MINUTE);
+    expect(current.sim.conversation(known.id)?.state).toBe('connected');
+    expect(current.sim.conversation(missed.id)?.state).toBe('connected');
+    await passTime(current, 2 * MINUTE);
     expect(current.sim.conversation(missed.id)?.state).toBe('disconnected');
+    expect(current.sim.conversation(known.id)?.state).toBe('disconnected');
     expect(disconnects(current, missed.id)).toBe(1);
+    expect(disconnects(current, known.id)).toBe(1);
   });
 });

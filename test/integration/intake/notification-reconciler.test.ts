@@ -76,6 +76,53 @@ describe('NotificationReconciler', () => {
     });
   });
 
+  it('a gap reported during a run is not swallowed: it runs right after, with its own scope', async () => {
+    const known = t.sim.createConversation();
+    await run(async (reconciler, store) => {
+      await store.putConversation({
+        conversationId: known.id,
+        participants: [],
+        updatedAt: 1_000,
+        episode: 1,
+      });
+      t.sim.setLatency(100);
+      const periodic = reconciler.reconcile('unknown-only');
+      const gap = reconciler.reconcile(5_000);
+      expect(await periodic).toMatchObject({ read: 0 });
+      expect(await gap).toMatchObject({ listed: 1, read: 1 });
+      t.sim.setLatency(0);
+    });
+  });
+
+  it('a failed reconciliation stays owed, and the next run covers its gap', async () => {
+    const known = t.sim.createConversation();
+    await run(async (reconciler, store) => {
+      await store.putConversation({
+        conversationId: known.id,
+        participants: [],
+        updatedAt: 1_000,
+        episode: 1,
+      });
+      t.sim.injectFaults([
+        {
+          method: 'POST',
+          path: '/api/v2/analytics/conversations/activity/query',
+          fault: 'error-before',
+          status: 500,
+          times: 20,
+        },
+      ]);
+      await expect(reconciler.reconcile(5_000)).rejects.toMatchObject({
+        code: 'GENESYS_UNAVAILABLE',
+      });
+      expect(reconciler.owes()).toBe(true);
+      t.sim.clearFaults();
+      // Even the safety net's narrow run covers the owed gap: the known chat is read.
+      expect(await reconciler.reconcile('unknown-only')).toMatchObject({ read: 1 });
+      expect(reconciler.owes()).toBe(false);
+    });
+  });
+
   it('reports a list Genesys truncated', async () => {
     t.sim.setActivityQueryLimit(1);
     t.sim.createConversation();
