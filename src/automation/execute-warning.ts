@@ -6,6 +6,8 @@ import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
 import type { Decision } from '../decide';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, withCloserMessage } from './live-read';
+import { errorDetails } from './error-details';
+import { coerceError } from '../errors';
 
 /**
  * Acts on a `warn` decision: sends the warning (unless dry run, or the rule's messages are held),
@@ -64,11 +66,33 @@ export async function executeWarning(
     });
     return { status: 'done' };
   }
+  // The close is armed BEFORE the warning goes out, replacing the warning timer: a warning whose
+  // answer is lost is never sent again (a send is an unsafe write), and the chat still closes.
+  await deps.recorder.commit({ now, upsertTimers: [closeTimer] });
   const live = ctx.live?.found === true ? ctx.live.conversation : undefined;
-  const sent = await sendConversationMessage(genesys, conversationId, decision.message, {
-    ...(live === undefined ? {} : { live }),
-    endOperation: decision.endOperation,
-  });
+  let sent: Awaited<ReturnType<typeof sendConversationMessage>>;
+  try {
+    sent = await sendConversationMessage(genesys, conversationId, decision.message, {
+      ...(live === undefined ? {} : { live }),
+      endOperation: decision.endOperation,
+    });
+  } catch (thrown: unknown) {
+    const error = coerceError(thrown);
+    await deps.recorder.commit({
+      now,
+      conversation,
+      outcomes: [
+        outcome(
+          'failed',
+          `warning not sent (or its answer was lost; not sent again): ${error.message}`,
+          {
+            ...errorDetails(error),
+          },
+        ),
+      ],
+    });
+    return { status: 'done' };
+  }
   await deps.recorder.commit({
     now,
     // closer's own message never counts as activity: remembered with the state.
@@ -80,7 +104,6 @@ export async function executeWarning(
         ? outcome('warned', 'warning sent', { messageId: sent.messageId })
         : outcome('skipped', `warning not sent: ${sent.reason}`),
     ],
-    upsertTimers: [closeTimer],
   });
   return { status: 'done' };
 }

@@ -110,6 +110,30 @@ describe('unsafe writes: no promise closer cannot keep, no blind repeat', () => 
     expect(messagesSentByCloser(t, third.id)).toEqual([WARNING, CLOSING]);
   });
 
+  it('a warning whose answer was lost is never sent again, and the chat still closes on time', async () => {
+    t = await startTestCloser();
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    t.sim.injectFaults([
+      {
+        method: 'POST',
+        path: new RegExp(`^/api/v2/conversations/messages/${conv.id}/communications/`),
+        fault: 'error-after',
+        status: 502,
+        times: 1,
+      },
+    ]);
+    await passTime(t, 19 * MINUTE);
+    // Genesys applied it (the customer saw it) but closer got a 502: recorded, not repeated.
+    expect(messagesSentByCloser(t, conv.id)).toEqual([WARNING]);
+    expect(t.outcomes.at(-1)).toMatchObject({ kind: 'failed' });
+    expect(t.outcomes.at(-1)?.reason).toMatch(/not sent again/);
+    await passTime(t, 2 * MINUTE);
+    expect(t.sim.conversation(conv.id)?.state).toBe('disconnected');
+    expect(messagesSentByCloser(t, conv.id)).toEqual([WARNING, CLOSING]);
+  });
+
   it('an ambiguous disconnect (applied, answer lost) with reads failing: no second disconnect, one closing message', async () => {
     t = await startTestCloser();
     const conv = t.sim.createConversation({ messageType: 'webmessaging' });
