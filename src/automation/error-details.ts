@@ -13,3 +13,14 @@ export function errorDetails(error: Error): Record<string, unknown> {
   }
   return error instanceof CloserError ? { code: error.code } : {};
 }
+
+/**
+ * Whether Genesys will answer the same way on every attempt (a 403, an impossible input): such a
+ * failure is recorded at once instead of retried until the scheduler gives up.
+ */
+export function isPermanentFailure(error: Error): boolean {
+  return (
+    (error instanceof GenesysApiError && !error.retryable) ||
+    (error instanceof CloserError && error.code === 'GENESYS_INVALID_INPUT')
+  );
+}

@@ -4,12 +4,12 @@ import { endConversation, GenesysApiError, type TerminationOutcome } from '../ge
 import { openLegs } from '../genesys/lifecycle';
 import type { ConversationState } from '../tracking/conversation-state';
 import { describeEndedBy, ON_DEMAND_RULE_ID, type Decision } from '../decide';
-import { CloserError, coerceError } from '../errors';
+import { coerceError } from '../errors';
 import type { ExecutorDeps } from './executor-deps';
 import { liveUpdate, withCloserMessage, type LiveRead } from './live-read';
 import { applyCloserEnding } from '../tracking';
 import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
-import { errorDetails } from './error-details';
+import { errorDetails, isPermanentFailure } from './error-details';
 
 /** Options of an on-demand ending (HTTP API). */
 export interface OnDemandOptions {
@@ -166,9 +166,7 @@ export async function executeEnding(
     });
   } catch (thrown: unknown) {
     const error = coerceError(thrown);
-    const permanent =
-      (error instanceof GenesysApiError && !error.retryable) ||
-      (error instanceof CloserError && error.code === 'GENESYS_INVALID_INPUT');
+    const permanent = isPermanentFailure(error);
     const messageSent = sent.message;
     const intent =
       messageSent ||

@@ -2,14 +2,13 @@ import type { Ending, StoreChanges, Timer } from '../store/store';
 import type { TimerHandlerResult } from '../timers';
 import type { Rule } from '../rules';
 import { isDryRun, matchingEventRules } from '../rules';
-import { GenesysApiError } from '../genesys';
 import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
 import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
 import { CloserError, coerceError } from '../errors';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
-import { errorDetails } from './error-details';
+import { errorDetails, isPermanentFailure } from './error-details';
 import { KeyedMutex } from './keyed-mutex';
 import { planTimers, eventTimeOf } from './plan-timers';
 import { executeWarning } from './execute-warning';
@@ -159,7 +158,13 @@ export class Executor {
         request,
         undefined,
       );
-      await this.settleOwnClaim(decision, conversationId, request.id, ending);
+      await this.settleOwnClaim(
+        decision,
+        conversationId,
+        request.id,
+        ending,
+        options.dryRun === true,
+      );
       try {
         return await executeEnding(this.deps, decision, {
           conversationId,
@@ -200,15 +205,17 @@ export class Executor {
    * A decision other than `close` while this rule (or anyone, once the episode is over) still
    * holds the episode's ending claim: settle the claim so it never blocks the episode for good —
    * `ended` when the conversation is over (the lost-answer disconnect took effect), else
-   * `released` (the rule is gone, disabled, no longer matches, or went dry-run).
+   * `released` (the rule is gone, disabled, no longer matches, or went dry-run: a dry-run `close`
+   * acts on no claim).
    */
   private async settleOwnClaim(
     decision: Decision,
     conversationId: string,
     ruleId: string,
     ending: Ending | undefined,
+    dryRun: boolean,
   ): Promise<void> {
-    if (ending?.state !== 'claimed' || decision.kind === 'close') {
+    if (ending?.state !== 'claimed' || (decision.kind === 'close' && !dryRun)) {
       return;
     }
     const over = decision.kind === 'skip' && decision.outcome === 'already-ended';
@@ -278,7 +285,8 @@ export class Executor {
     const { clock } = this.deps;
     const now = clock.now();
     const { conversationId, timer, live } = ctx;
-    await this.settleOwnClaim(decision, conversationId, timer.ruleId, ctx.ending);
+    const dryRun = ctx.rule !== undefined && isDryRun(ctx.rule, this.config());
+    await this.settleOwnClaim(decision, conversationId, timer.ruleId, ctx.ending, dryRun);
     const base: StoreChanges = { now, conversation: liveUpdate(conversationId, live) };
     switch (decision.kind) {
       case 'keep':
@@ -314,10 +322,6 @@ export class Executor {
       case 'warn':
         return executeWarning(this.deps, decision, ctx);
       case 'close': {
-        const dryRun = ctx.rule !== undefined && isDryRun(ctx.rule, this.config());
-        if (dryRun && ctx.ending?.ruleId === timer.ruleId && ctx.ending.state === 'claimed') {
-          await this.deps.store.finishEnding(conversationId, ctx.ending.episode, 'released', now);
-        }
         await executeEnding(this.deps, decision, {
           conversationId,
           ruleId: timer.ruleId,
@@ -362,9 +366,7 @@ export class Executor {
     episode: number,
   ): Promise<TimerHandlerResult> {
     const error = coerceError(thrown);
-    const permanent =
-      (error instanceof GenesysApiError && !error.retryable) ||
-      (error instanceof CloserError && error.code === 'GENESYS_INVALID_INPUT');
+    const permanent = isPermanentFailure(error);
     this.deps.logger.warn('timer firing failed', {
       conversationId,
       ruleId,
