@@ -10,6 +10,7 @@ import { CloserError } from '../errors';
  * - `STORE_ALREADY_ENDED`: a second terminal outcome for a (conversation, rule); see
  *   {@link StoreAlreadyEndedError}.
  * - `STORE_CLOSED`: the store was used after `close()`.
+ * - `STORE_LOCKED`: another closer process uses the same SQLite file (one process per file).
  * - `STORE_QUERY_FAILED`: the database refused a statement (disk full, busy past the timeout…);
  *   `details.sqliteCode` names the driver's code when there is one.
  */
@@ -21,6 +22,7 @@ export type StoreErrorCode =
   | 'STORE_MIGRATION_FAILED'
   | 'STORE_ALREADY_ENDED'
   | 'STORE_CLOSED'
+  | 'STORE_LOCKED'
   | 'STORE_QUERY_FAILED';
 
 /** Any failure of the durable store; branch on `code`. */

@@ -24,6 +24,7 @@ import type {
   Timer,
   TimerInput,
 } from '../store';
+import { acquireProcessLock, type ProcessLock } from './process-lock';
 import { StoreError } from '../store-error';
 import { sqliteMigrations } from './migrations';
 import type { SqliteDatabaseOptions } from './open-database';
@@ -113,6 +114,7 @@ export class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly filename: string,
     private readonly options: SqliteStoreOptions,
+    private readonly lock: ProcessLock | undefined,
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
@@ -204,18 +206,23 @@ export class SqliteStore implements Store {
    * ready store.
    *
    * @param filename path relative to the working directory, absolute, or `:memory:`.
-   * @throws StoreError `STORE_OPEN_FAILED`, `STORE_SCHEMA_TOO_NEW`, `STORE_MIGRATION_FAILED`.
+   * @throws StoreError `STORE_LOCKED` (another process uses the file: see `process-lock.ts`),
+   *   `STORE_OPEN_FAILED`, `STORE_SCHEMA_TOO_NEW`, `STORE_MIGRATION_FAILED`.
    */
   static async open(filename: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
-    const db = openSqliteDatabase(filename, options);
+    // One process per file, checked first: a second process must not even migrate.
+    const lock = filename === ':memory:' ? undefined : acquireProcessLock(filename);
+    let db: Database.Database | undefined;
     try {
+      db = openSqliteDatabase(filename, options);
       // Migrate before constructing: the statements are prepared against the migrated schema.
       const report = await migrateSqlite(db, options.clock ?? systemClock, options.logger);
-      const store = new SqliteStore(db, filename, options);
+      const store = new SqliteStore(db, filename, options, lock);
       store.lastMigration = report;
       return store;
     } catch (e: unknown) {
-      db.close();
+      db?.close();
+      lock?.release();
       throw e;
     }
   }
@@ -494,6 +501,7 @@ export class SqliteStore implements Store {
     if (this.db.open) {
       this.db.close();
     }
+    this.lock?.release();
   }
 
   private writeConversation(state: ConversationState): void {
