@@ -57,6 +57,23 @@ export {
   type ActiveConversations,
 } from './conversation-activity';
 export { probeOperation, type ProbeResult } from './probe-permission';
+export {
+  ACCESS_PROBES,
+  checkGenesysAccess,
+  type AccessProbe,
+  type AccessProbeResult,
+  type GenesysAccessReport,
+} from './access-check';
+export {
+  GenesysHealth,
+  GENESYS_CHECK_INTERVAL_MS,
+  GENESYS_RETRY_INTERVAL_MS,
+  type GenesysHealthOptions,
+  type GenesysHealthReport,
+  type GenesysPermissionReport,
+  type GenesysProblem,
+  type GenesysStatus,
+} from './genesys-health';
 export { EndPermission, END_PERMISSION_TTL_MS, type EndPermissionVerdict } from './end-permission';
 export type {
   Communication,

@@ -59,6 +59,19 @@ export interface Metrics {
    * refused the disconnect — the customer was told "closed" in a chat that stays open. Alert on it.
    */
   readonly closingMessageWithoutEnd: Counter<'rule'>;
+  /**
+   * `closer_genesys_up`: 1 when the last check obtained a token and found every permission closer
+   * needs, else 0 (credentials refused, Genesys unreachable, a permission missing). Intake keeps
+   * accepting events either way; alert on this, not on readiness.
+   */
+  readonly genesysUp: Gauge;
+  /** `closer_genesys_permission_held{operation}`: 1 held, 0 missing or not known, per probed operation. */
+  readonly genesysPermissionHeld: Gauge<'operation'>;
+  /**
+   * `closer_unmatched_deliveries_total{source}`: accepted deliveries (Genesys events, webhooks) that
+   * matched no rule; the recent ones and each rule's verdict are in `GET /v1/deliveries/unmatched`.
+   */
+  readonly unmatchedDeliveries: Counter<'source'>;
 }
 
 /** Seconds; intake should answer in milliseconds, so the buckets are fine-grained at the bottom. */
@@ -173,6 +186,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'closer_closing_message_without_end_total',
       help: 'Closing messages sent whose disconnect Genesys then refused (the chat stays open).',
       labelNames: ['rule'] as const,
+      registers,
+    }),
+    genesysUp: new Gauge({
+      name: 'closer_genesys_up',
+      help: 'Genesys reachable with a token and every permission closer needs (1), else 0.',
+      registers,
+    }),
+    genesysPermissionHeld: new Gauge({
+      name: 'closer_genesys_permission_held',
+      help: 'Whether the OAuth client holds the permission of each operation closer performs (1/0).',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+    unmatchedDeliveries: new Counter({
+      name: 'closer_unmatched_deliveries_total',
+      help: 'Accepted deliveries (Genesys events, webhooks) that matched no rule, by source.',
+      labelNames: ['source'] as const,
       registers,
     }),
   };

@@ -190,6 +190,8 @@ export interface Store {
   pendingEvents(limit: number): Promise<InboxEvent[]>;
   /** Marks inbox events processed (they stay for dedupe until pruned). */
   markEventsProcessed(seqs: number[]): Promise<void>;
+  /** Stored events not yet processed (the backlog: `closer_inbox_pending`). */
+  countPendingEvents(): Promise<number>;
   /**
    * Deletes processed events received before `before` (epoch ms); returns how many. This ends
    * their dedupe window: the same `(source, eventId)` is accepted as new afterwards.

@@ -13,7 +13,10 @@ import { createLogger, type Logger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
-import { startQueueNotifications, type QueueNotifications } from '../../src/service/run-service';
+import {
+  startQueueNotifications,
+  type QueueNotifications,
+} from '../../src/service/queue-notifications';
 import type { ReconcileReport } from '../../src/intake';
 
 /** Secrets the test rules file names; fixed so tests can sign webhooks. */

@@ -257,6 +257,12 @@ export class SqliteStore implements Store {
     });
   }
 
+  countPendingEvents(): Promise<number> {
+    // Commit queued inserts first: they were acknowledged, so they are part of the backlog.
+    this.eventInserts.flush();
+    return this.run('countPendingEvents', () => this.statements.countPendingEvents.get() ?? 0);
+  }
+
   pruneEvents(before: number): Promise<number> {
     return this.run('pruneEvents', () => this.statements.pruneEvents.run(before).changes);
   }

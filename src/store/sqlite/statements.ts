@@ -91,6 +91,7 @@ export interface SqliteStatements {
   retryTimer: Stmt<[number, string, string, number, string]>;
   listTimers: Stmt<[string], TimerRow>;
   countTimers: Stmt<[], number>;
+  countPendingEvents: Stmt<[], number>;
   insertOutcome: Stmt<
     [string, string, string, string | null, string | null, number, number],
     number
@@ -177,6 +178,10 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ),
     listTimers: prepare<[string], TimerRow>(HOT_SQL.listConversationTimers),
     countTimers: prepare<[], number>('SELECT count(*) FROM timers').pluck(),
+    // Served by the partial index inbox_events_pending.
+    countPendingEvents: prepare<[], number>(
+      'SELECT count(*) FROM inbox_events WHERE processed_at IS NULL',
+    ).pluck(),
 
     insertOutcome: db
       .prepare<[string, string, string, string | null, string | null, number, number], number>(

@@ -1,0 +1,144 @@
+import express from 'express';
+import type { Express } from 'express';
+import type { Clock } from '../timers/clock';
+import { createHealthRouter, metricsHandler } from '../observability';
+import type { Store } from '../store/store';
+import { createIntakeRouter } from '../intake';
+import type { OutboxPublisher } from '../publish';
+import { bearerAuth, opsRoutes, terminateRoute, apiErrorHandler, genesysRoute } from '../api';
+import type { Pipeline } from './pipeline';
+
+/** HTTP settings of {@link createHttpApp}. */
+export interface HttpAppOptions {
+  /** Bearer token of the ops and termination API; without one those endpoints answer 503. */
+  apiToken?: string | undefined;
+  /** Environment holding the source secrets named in the rules file (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Maximum intake body size in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Process accepted events in the background (default true; tests call `settle()`). */
+  background?: boolean;
+}
+
+/**
+ * closer's HTTP surface over a pipeline: intake (EventBridge, webhooks), health, metrics and the
+ * `/v1` API. Routes only; what they do lives in the pipeline and the domains.
+ */
+export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}): Express {
+  const { store, clock, logger, metrics, audit } = pipeline;
+  const background = options.background ?? true;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.
+  // First, too: it is the hot path, so its requests do not walk the health and metrics routes.
+  app.use(
+    createIntakeRouter({
+      store,
+      sources: () => pipeline.currentRules().config.sources,
+      env: options.env ?? process.env,
+      clock,
+      logger,
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      onAccepted: (count) => {
+        metrics.intakeEvents.inc({ source: 'all', result: 'accepted' }, count);
+        if (background) {
+          pipeline.drainSoon();
+        }
+      },
+    }),
+  );
+  app.use(
+    createHealthRouter({
+      // Reported, never gating readiness: intake must keep storing events while EventBridge or
+      // Genesys is down (senders would otherwise retry, or disable the webhook).
+      reports: {
+        genesys: () => Promise.resolve({ ...pipeline.genesysHealth.report('public') }),
+        ...(audit === undefined ? {} : { audit: () => auditReport(store, audit, clock, 'public') }),
+      },
+      checks: {
+        store: () => store.ping(),
+        rules: () => {
+          pipeline.currentRules();
+          return Promise.resolve();
+        },
+      },
+    }),
+  );
+  const serveMetrics = metricsHandler(metrics);
+  app.get('/metrics', async (req, res, next) => {
+    // Gauges read from the database at scrape time (index counts; scrapes are infrequent).
+    try {
+      metrics.timersArmed.set(await store.countTimers());
+      metrics.inboxPending.set(await store.countPendingEvents());
+      if (audit !== undefined) {
+        const stats = await store.auditOutboxStats();
+        metrics.auditOutboxDepth.set(stats.pending);
+        metrics.auditOutboxDead.set(stats.dead);
+        metrics.auditOutboxOldestAge.set(
+          stats.oldestPendingAt === undefined
+            ? 0
+            : Math.max(0, (clock.now() - stats.oldestPendingAt) / 1000),
+        );
+      }
+    } catch {
+      // The store being down shows in /readyz; the scrape still answers.
+    }
+    serveMetrics(req, res, next);
+  });
+  const api = express.Router();
+  api.use(bearerAuth(() => options.apiToken));
+  api.use(express.json({ limit: '256kb' }));
+  api.use(
+    express.text({
+      type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'],
+      limit: '256kb',
+    }),
+  );
+  api.use(terminateRoute({ executor: pipeline.executor }));
+  api.use(genesysRoute({ health: pipeline.genesysHealth }));
+  api.use(
+    opsRoutes({
+      store,
+      rules: () => pipeline.currentRules(),
+      ...(audit === undefined ? {} : { audit: () => auditReport(store, audit, clock) }),
+    }),
+  );
+  app.use('/v1', api);
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });
+  });
+  app.use(apiErrorHandler(logger));
+  return app;
+}
+
+/**
+ * The audit outbox at a glance: for the ops API (`full`) and the unauthenticated health body
+ * (`public`: when the last error happened, not its text, which can name AWS accounts and roles).
+ */
+async function auditReport(
+  store: Store,
+  audit: OutboxPublisher,
+  clock: Clock,
+  detail: 'full' | 'public' = 'full',
+): Promise<Record<string, unknown>> {
+  const stats = await store.auditOutboxStats();
+  const status = audit.status();
+  return {
+    pending: stats.pending,
+    dead: stats.dead,
+    oldestPendingAgeSeconds:
+      stats.oldestPendingAt === undefined
+        ? 0
+        : Math.max(0, Math.round((clock.now() - stats.oldestPendingAt) / 1000)),
+    lastPublishedAt:
+      status.lastPublishedAt === undefined ? null : new Date(status.lastPublishedAt).toISOString(),
+    lastError:
+      status.lastError === undefined
+        ? null
+        : {
+            ...(detail === 'full' ? { message: status.lastError.message } : {}),
+            at: new Date(status.lastError.at).toISOString(),
+          },
+  };
+}

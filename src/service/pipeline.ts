@@ -1,0 +1,294 @@
+import { coerceError } from '../errors';
+import type { Clock } from '../timers/clock';
+import { systemClock } from '../timers/clock';
+import type { Logger } from '../observability/logger';
+import { silentLogger } from '../observability/logger';
+import { createMetrics, type Metrics } from '../observability';
+import type { Store, Outcome } from '../store/store';
+import { TimerScheduler } from '../timers';
+import { RulesWatcher, type LoadedRules } from '../rules';
+import { checkGenesysAccess, GenesysHealth, type GenesysClient } from '../genesys';
+import {
+  OutboxPublisher,
+  rulesAuditEvent,
+  toOutboxInput,
+  type OutboxPublisherOptions,
+} from '../publish';
+import { Executor, InboxProcessor, createOutcomeRecorder } from '../automation';
+
+/**
+ * Inbox events the processor reads and marks processed per batch (its default is 200); kept small
+ * as tuned in bench/ so processed marks are committed often under load.
+ */
+const INBOX_CHUNK = 20;
+
+/** Default retention of processed inbox events (and so the dedupe window): 48 hours. */
+export const DEFAULT_EVENT_RETENTION_MS = 48 * 60 * 60 * 1000;
+/** How often pending inbox events are swept up even without new requests (ms). */
+const INBOX_SWEEP_INTERVAL_MS = 5_000;
+/** How often old processed inbox events are pruned (ms). */
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** What the processing pipeline is made of. */
+export interface PipelineOptions {
+  store: Store;
+  /** Path of the rules file (watched for changes unless `watchRules` is false). */
+  rulesFile: string;
+  genesys: GenesysClient;
+  clock?: Clock;
+  logger?: Logger;
+  /**
+   * The EventBridge bus of audit events. When set, every outcome's audit event is written to the
+   * durable outbox in the outcome's own transaction and published from there (at least once);
+   * unset, nothing is written to the outbox.
+   */
+  audit?: Omit<OutboxPublisherOptions, 'store' | 'clock' | 'logger' | 'observer'>;
+  metrics?: Metrics;
+  /** Watch the rules file and apply valid edits (default true). */
+  watchRules?: boolean;
+  /**
+   * Run the inbox processor, the timer loop and housekeeping in the background (default true).
+   * Tests with a ManualClock set false and call `settle()` to run both to completion.
+   */
+  background?: boolean;
+  /**
+   * Check Genesys (token and every permission closer needs) at start and then periodically, in
+   * the background (default false: tests that count Genesys requests would see the probes).
+   * `genesysHealth.check()` runs one check either way.
+   */
+  checkGenesys?: boolean;
+  /** Called after every recorded outcome (the demo prints them). */
+  onOutcome?: (outcome: Outcome) => void;
+  /**
+   * How long processed inbox events are kept, which is also the dedupe window for redeliveries
+   * (ms, default 48 h: EventBridge retries a delivery for up to 24 h).
+   */
+  eventRetentionMs?: number;
+}
+
+/** The processing side of closer: rules, inbox, timers, actions, audit and Genesys health. */
+export interface Pipeline {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  rules: RulesWatcher;
+  currentRules(): LoadedRules;
+  executor: Executor;
+  inbox: InboxProcessor;
+  scheduler: TimerScheduler;
+  /** The audit outbox publisher, when an audit bus is configured. */
+  audit: OutboxPublisher | undefined;
+  /** Closer's connection to Genesys as last checked (reported, never gating readiness). */
+  genesysHealth: GenesysHealth;
+  /** Processes stored events soon (after an accepted request), in the background. */
+  drainSoon(): void;
+  /** Processes every stored event, then fires every due timer (repeats until both are idle). */
+  settle(): Promise<void>;
+  /** Stops loops and watchers; the store and Genesys client belong to the caller. */
+  stop(): Promise<void>;
+}
+
+/** Builds (and, with `background`, starts) the processing pipeline. No HTTP here. */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const background = options.background ?? true;
+  const metrics = options.metrics ?? createMetrics();
+  const { store, genesys } = options;
+
+  const audit =
+    options.audit === undefined
+      ? undefined
+      : new OutboxPublisher({
+          ...options.audit,
+          store,
+          clock,
+          logger,
+          observer: {
+            published: (n) => {
+              metrics.auditEvents.inc({ result: 'published' }, n);
+            },
+            retried: (n) => {
+              metrics.auditEvents.inc({ result: 'retried' }, n);
+            },
+            dead: (n) => {
+              metrics.auditEvents.inc({ result: 'dead' }, n);
+            },
+          },
+        });
+  /** Rules changes have no decision transaction: their audit events are appended when they happen. */
+  const auditRules = (
+    type: 'rules.reloaded' | 'rules.rejected',
+    details: Record<string, unknown>,
+  ): void => {
+    if (audit === undefined) {
+      return;
+    }
+    store.appendAudit([toOutboxInput(rulesAuditEvent(type, clock.now(), details))]).then(
+      () => {
+        audit.poke();
+      },
+      (error: unknown) => {
+        logger.error('audit event of a rules change not written', {
+          type,
+          error: coerceError(error).message,
+        });
+      },
+    );
+  };
+  const rules = new RulesWatcher({
+    path: options.rulesFile,
+    clock,
+    logger,
+    onChange: (loaded) => {
+      metrics.rulesReloads.inc({ result: 'applied' });
+      logger.info('rules applied', { version: loaded.version, hash: loaded.hash });
+      auditRules('rules.reloaded', { version: loaded.version, hash: loaded.hash });
+    },
+    onRejected: (error) => {
+      metrics.rulesReloads.inc({ result: 'rejected' });
+      auditRules('rules.rejected', { problems: error.problems.slice(0, 20) });
+    },
+  });
+  const currentRules = (): LoadedRules => rules.current();
+
+  const recorder = createOutcomeRecorder({
+    store,
+    logger,
+    audit: audit !== undefined,
+    onAudit: () => {
+      audit?.poke();
+    },
+    onRecorded: (outcome: Outcome) => {
+      metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
+      options.onOutcome?.(outcome);
+    },
+  });
+
+  const executor = new Executor({
+    store,
+    rules: currentRules,
+    clock,
+    logger,
+    genesys,
+    recorder,
+    onMessageWithoutEnd: (ruleId) => {
+      metrics.closingMessageWithoutEnd.inc({ rule: ruleId });
+    },
+  });
+
+  const scheduler = new TimerScheduler({
+    store,
+    clock,
+    logger,
+    handle: (timer) => {
+      metrics.timersFired.inc({ rule: timer.ruleId, phase: timer.phase });
+      return executor.fireTimer(timer);
+    },
+    onGiveUp: (timer, reason) => executor.giveUp(timer, reason),
+  });
+
+  const inbox = new InboxProcessor({
+    store,
+    batchSize: INBOX_CHUNK,
+    executor,
+    logger,
+    onTimersChanged: () => {
+      if (background) {
+        scheduler.poke();
+      }
+    },
+  });
+
+  const genesysHealth = new GenesysHealth({
+    check: () => checkGenesysAccess(genesys, clock),
+    clock,
+    logger,
+    onChange: (report) => {
+      metrics.genesysUp.set(report.status === 'up' ? 1 : 0);
+      for (const permission of report.permissions) {
+        metrics.genesysPermissionHeld.set(
+          { operation: permission.operation },
+          permission.status === 'held' ? 1 : 0,
+        );
+      }
+    },
+  });
+
+  const drainSoon = (): void => {
+    inbox.drain().catch((error: unknown) => {
+      logger.error('inbox processing failed', { error: coerceError(error).message });
+    });
+  };
+
+  if (options.watchRules ?? true) {
+    rules.start();
+  }
+  // Housekeeping (background only, real intervals: they pace I/O, not domain time): a periodic
+  // drain picks up events whose processing failed transiently, and processed inbox events older
+  // than the dedupe window are pruned so the inbox does not grow forever.
+  const intervals: NodeJS.Timeout[] = [];
+  if (background) {
+    audit?.start();
+    scheduler.start();
+    drainSoon();
+    intervals.push(setInterval(drainSoon, INBOX_SWEEP_INTERVAL_MS));
+    intervals.push(
+      setInterval(() => {
+        const before = clock.now() - (options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS);
+        store.pruneEvents(before).then(
+          (pruned) => {
+            if (pruned > 0) {
+              logger.info('pruned processed inbox events', { pruned });
+            }
+          },
+          (error: unknown) => {
+            logger.warn('inbox pruning failed', { error: coerceError(error).message });
+          },
+        );
+      }, PRUNE_INTERVAL_MS),
+    );
+    for (const interval of intervals) {
+      interval.unref();
+    }
+  }
+  if (background && options.checkGenesys === true) {
+    genesysHealth.start();
+  }
+
+  return {
+    store,
+    clock,
+    logger,
+    metrics,
+    rules,
+    currentRules,
+    executor,
+    inbox,
+    scheduler,
+    audit,
+    genesysHealth,
+    drainSoon,
+    async settle() {
+      for (let round = 0; round < 20; round += 1) {
+        const events = await inbox.drain();
+        const fired = await scheduler.runDue();
+        if (events === 0 && fired === 0) {
+          return;
+        }
+      }
+    },
+    async stop() {
+      for (const interval of intervals) {
+        clearInterval(interval);
+      }
+      genesysHealth.stop();
+      rules.stop();
+      await scheduler.stop();
+      await inbox.drain();
+      await audit?.stop();
+      await genesysHealth.idle();
+    },
+  };
+}
