@@ -20,6 +20,22 @@ export class CloserError extends Error {
   }
 }
 
+/**
+ * How closer answers an error code over HTTP, declared next to each code in its domain (e.g.
+ * `INTAKE_ERRORS`, `API_ERRORS`, `GENESYS_ERRORS`) and read by the one mapping,
+ * `http/error-answer.ts`. `retryable`: the same request may succeed later (closer's or a
+ * dependency's problem), so the answer carries `Retry-After` when it is a 503.
+ */
+export interface ErrorAnswerSpec {
+  status: number;
+  retryable: boolean;
+}
+
+/** A domain's codes with their answers. */
+export type ErrorAnswerTable<Code extends string = string> = Readonly<
+  Record<Code, ErrorAnswerSpec>
+>;
+
 /** Turns anything thrown into an `Error`, keeping the original as `cause` when it was not one. */
 export function coerceError(thrown: unknown): Error {
   if (thrown instanceof Error) {

@@ -14,7 +14,6 @@ export function bearerAuth(token: () => string | undefined): RequestHandler {
     if (expected === undefined) {
       next(
         new ApiError(
-          503,
           'API_TOKEN_NOT_CONFIGURED',
           'CLOSER_API_TOKEN is not set, so the API is disabled; set it and restart closer',
         ),
@@ -25,15 +24,13 @@ export function bearerAuth(token: () => string | undefined): RequestHandler {
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const given = match?.[1]?.trim();
     if (given === undefined) {
-      next(
-        new ApiError(401, 'API_UNAUTHENTICATED', 'send Authorization: Bearer <CLOSER_API_TOKEN>'),
-      );
+      next(new ApiError('API_UNAUTHENTICATED', 'send Authorization: Bearer <CLOSER_API_TOKEN>'));
       return;
     }
     const a = createHash('sha256').update(given).digest();
     const b = createHash('sha256').update(expected).digest();
     if (!timingSafeEqual(a, b)) {
-      next(new ApiError(401, 'API_UNAUTHENTICATED', 'the bearer token is not CLOSER_API_TOKEN'));
+      next(new ApiError('API_UNAUTHENTICATED', 'the bearer token is not CLOSER_API_TOKEN'));
       return;
     }
     next();

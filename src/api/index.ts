@@ -1,6 +1,5 @@
-export { ApiError } from './api-error';
+export { ApiError, API_ERRORS, type ApiErrorCode } from './api-error';
 export { bearerAuth } from './bearer-auth';
-export { apiErrorHandler } from './error-handler';
 export { opsRoutes } from './ops-routes';
 export { terminateRoute, terminateRequestSchema, ON_DEMAND_RULE_ID } from './terminate-route';
 export { genesysRoute } from './genesys-route';

@@ -5,6 +5,7 @@ import type { Store } from '../store/store';
 import type { LoadedRules } from '../rules';
 import { parseRules, RulesValidationError } from '../rules';
 import { parseBody } from './validate';
+import { ApiError } from './api-error';
 import { conversationIdSchema } from './conversation-id';
 
 const outcomesQuerySchema = z.strictObject({
@@ -100,13 +101,10 @@ export function opsRoutes(deps: {
       deps.store.listOutcomes({ conversationId, limit: 200 }),
     ]);
     if (state === undefined && timers.length === 0 && outcomes.length === 0) {
-      res.status(404).json({
-        error: {
-          code: 'CONVERSATION_UNKNOWN',
-          message: `closer knows nothing of conversation ${conversationId}`,
-        },
-      });
-      return;
+      throw new ApiError(
+        'CONVERSATION_UNKNOWN',
+        `closer knows nothing of conversation ${conversationId}`,
+      );
     }
     const ending =
       state === undefined ? undefined : await deps.store.getEnding(conversationId, state.episode);

@@ -38,7 +38,6 @@ export function terminateRoute(deps: { executor: Executor }): Router {
     // `dryRun` would end the conversation for real.
     if (req.body === undefined && req.is('application/json') === false && hasContent(req)) {
       throw new ApiError(
-        415,
         'API_UNSUPPORTED_MEDIA_TYPE',
         `send the body as application/json (got ${(req.get('content-type') ?? 'none').slice(0, 100)})`,
       );
@@ -58,7 +57,6 @@ export function terminateRoute(deps: { executor: Executor }): Router {
     const { outcome } = result;
     if (outcome === 'not-found') {
       throw new ApiError(
-        404,
         'CONVERSATION_NOT_FOUND',
         `Genesys has no conversation ${conversationId}`,
         {

@@ -17,5 +17,5 @@ export function parseBody<T extends z.ZodType>(
   const problems = parsed.error.issues.map(
     (issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`,
   );
-  throw new ApiError(400, 'API_INVALID_REQUEST', problems.join('; '), { problems });
+  throw new ApiError('API_INVALID_REQUEST', problems.join('; '), { problems });
 }

@@ -1,4 +1,4 @@
-import { CloserError } from '../errors';
+import { CloserError, type ErrorAnswerTable } from '../errors';
 import type { RequiredPermissions } from './permissions';
 
 /**
@@ -114,3 +114,24 @@ export function isGenesysApiError(
 ): error is GenesysApiError {
   return error instanceof GenesysApiError && (codes.length === 0 || codes.includes(error.code));
 }
+
+/**
+ * How closer's HTTP API answers each Genesys failure (status declared with the code; read by
+ * `http/error-answer.ts`). A refusal closer cannot fix by retrying (403, bad credentials, 4xx) is
+ * a 502 (the upstream refused); Genesys being unavailable or rate limiting is a retryable 503;
+ * an unknown outcome is a 502 the caller must not blindly retry (the conversation may have ended).
+ */
+export const GENESYS_ERRORS = {
+  GENESYS_FORBIDDEN: { status: 502, retryable: false },
+  GENESYS_AUTH_FAILED: { status: 502, retryable: false },
+  GENESYS_NOT_FOUND: { status: 404, retryable: false },
+  GENESYS_RATE_LIMITED: { status: 503, retryable: true },
+  GENESYS_UNAVAILABLE: { status: 503, retryable: true },
+  GENESYS_TIMEOUT: { status: 504, retryable: true },
+  GENESYS_NETWORK: { status: 502, retryable: true },
+  GENESYS_BAD_REQUEST: { status: 502, retryable: false },
+  GENESYS_INVALID_RESPONSE: { status: 502, retryable: false },
+  GENESYS_OUTCOME_UNKNOWN: { status: 502, retryable: false },
+  GENESYS_CONFIG: { status: 500, retryable: false },
+  GENESYS_INVALID_INPUT: { status: 400, retryable: false },
+} as const satisfies ErrorAnswerTable;

@@ -192,7 +192,11 @@ export class GenesysHealth {
       access = await this.options.check();
     } catch (thrown: unknown) {
       const error = coerceError(thrown);
-      this.apply('down', [], [{ code: 'GENESYS_CHECK_FAILED', message: maskSecrets(error.message) }]);
+      this.apply(
+        'down',
+        [],
+        [{ code: 'GENESYS_CHECK_FAILED', message: maskSecrets(error.message) }],
+      );
       return this.report();
     }
     if (access.token === 'failed') {
@@ -270,4 +274,3 @@ export class GenesysHealth {
     this.options.onChange?.(this.report());
   }
 }
-

@@ -1,4 +1,4 @@
-import { CloserError } from '../errors';
+import { CloserError, type ErrorAnswerTable } from '../errors';
 
 /**
  * Stable intake error codes and the HTTP status each one is answered with.
@@ -11,32 +11,32 @@ import { CloserError } from '../errors';
  * keeps being retried until the connection is fixed, while a 400 for a malformed event is dropped
  * (or dead-lettered) at once, which is what we want for input that can never succeed.
  */
-export const INTAKE_ERROR_STATUS = {
+export const INTAKE_ERRORS = {
   /** Missing or wrong API key / Basic credentials. */
-  INTAKE_UNAUTHENTICATED: 401,
+  INTAKE_UNAUTHENTICATED: { status: 401, retryable: false },
   /** Webhook signature missing, malformed or not matching any configured secret. */
-  INTAKE_BAD_SIGNATURE: 401,
+  INTAKE_BAD_SIGNATURE: { status: 401, retryable: false },
   /** Signed timestamp outside the tolerance window (replay protection). */
-  INTAKE_STALE_TIMESTAMP: 401,
+  INTAKE_STALE_TIMESTAMP: { status: 401, retryable: false },
   /** Body is not valid JSON; `details.position` says where when known. */
-  INTAKE_MALFORMED_JSON: 400,
+  INTAKE_MALFORMED_JSON: { status: 400, retryable: false },
   /** JSON that does not match the expected shape; `details.issues` lists `path: message`. */
-  INTAKE_INVALID_PAYLOAD: 400,
+  INTAKE_INVALID_PAYLOAD: { status: 400, retryable: false },
   /** Other unreadable requests (aborted, bad content-length). */
-  INTAKE_BAD_REQUEST: 400,
+  INTAKE_BAD_REQUEST: { status: 400, retryable: false },
   /** The route's source is not configured in the rules file. */
-  INTAKE_UNKNOWN_SOURCE: 404,
-  INTAKE_BODY_TOO_LARGE: 413,
-  INTAKE_UNSUPPORTED_MEDIA_TYPE: 415,
+  INTAKE_UNKNOWN_SOURCE: { status: 404, retryable: false },
+  INTAKE_BODY_TOO_LARGE: { status: 413, retryable: false },
+  INTAKE_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   /** A bug or a mis-mounted router (a JSON parser consumed the raw body first). */
-  INTAKE_INTERNAL: 500,
+  INTAKE_INTERNAL: { status: 500, retryable: true },
   /** A secret or setting the source needs is missing: our configuration problem, retryable. */
-  INTAKE_SOURCE_MISCONFIGURED: 503,
+  INTAKE_SOURCE_MISCONFIGURED: { status: 503, retryable: true },
   /** The store could not durably record the event; retry later. */
-  INTAKE_STORE_UNAVAILABLE: 503,
-} as const satisfies Record<string, number>;
+  INTAKE_STORE_UNAVAILABLE: { status: 503, retryable: true },
+} as const satisfies ErrorAnswerTable;
 
-export type IntakeErrorCode = keyof typeof INTAKE_ERROR_STATUS;
+export type IntakeErrorCode = keyof typeof INTAKE_ERRORS;
 
 /** An intake failure answered to the sender as `{"error": {"code", "message", ...details}}`. */
 export class IntakeError extends CloserError {
@@ -50,11 +50,6 @@ export class IntakeError extends CloserError {
     options: { cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
     super(code, message, options);
-    this.status = INTAKE_ERROR_STATUS[code];
+    this.status = INTAKE_ERRORS[code].status;
   }
-}
-
-/** HTTP status for an intake error code. */
-export function intakeErrorStatus(code: IntakeErrorCode): number {
-  return INTAKE_ERROR_STATUS[code];
 }

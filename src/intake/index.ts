@@ -4,7 +4,7 @@
  */
 export { createIntakeRouter, EVENTBRIDGE_PATH, WEBHOOK_PATH } from './router';
 export type { IntakeOptions } from './options';
-export { IntakeError, INTAKE_ERROR_STATUS, intakeErrorStatus } from './errors';
+export { IntakeError, INTAKE_ERRORS } from './errors';
 export type { IntakeErrorCode } from './errors';
 export { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH } from './http/body';
 export type { PayloadIssue } from './http/invalid-payload';

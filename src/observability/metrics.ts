@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { coerceError } from '../errors';
+import { CloserError } from '../errors';
 
 /**
  * closer's Prometheus metrics: names, help texts and labels live here and nowhere else. Each
@@ -210,7 +210,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
 /** Express handler for `GET /metrics` in the Prometheus text format. */
 export function metricsHandler(metrics: Metrics): RequestHandler {
-  return (_req, res) => {
+  return (_req, res, next) => {
     metrics.registry.metrics().then(
       (text) => {
         res.setHeader('Content-Type', metrics.registry.contentType);
@@ -218,9 +218,9 @@ export function metricsHandler(metrics: Metrics): RequestHandler {
         res.status(200).send(text);
       },
       (e: unknown) => {
-        res.status(500).json({
-          error: { code: 'METRICS_UNAVAILABLE', message: coerceError(e).message },
-        });
+        next(
+          new CloserError('METRICS_UNAVAILABLE', 'the metrics could not be rendered', { cause: e }),
+        );
       },
     );
   };

@@ -1,4 +1,4 @@
-import { CloserError } from '../errors';
+import { CloserError, type ErrorAnswerTable } from '../errors';
 
 /**
  * A rules file was refused. `problems` holds one readable line per problem, each naming where in
@@ -23,3 +23,8 @@ export class RulesValidationError extends CloserError {
     this.origin = origin;
   }
 }
+
+/** How closer's HTTP API answers a refused rules file (`POST /v1/rules/validate`, …). */
+export const RULES_ERRORS = {
+  RULES_INVALID: { status: 422, retryable: false },
+} as const satisfies ErrorAnswerTable;

@@ -5,7 +5,8 @@ import { createHealthRouter, metricsHandler } from '../observability';
 import type { Store } from '../store/store';
 import { createIntakeRouter } from '../intake';
 import type { OutboxPublisher } from '../publish';
-import { bearerAuth, opsRoutes, terminateRoute, apiErrorHandler, genesysRoute } from '../api';
+import { ApiError, bearerAuth, opsRoutes, terminateRoute, genesysRoute } from '../api';
+import { API_SURFACE, errorHandler } from '../http';
 import type { Pipeline } from './pipeline';
 
 /** HTTP settings of {@link createHttpApp}. */
@@ -105,10 +106,10 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
     }),
   );
   app.use('/v1', api);
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });
+  app.use((_req, _res, next) => {
+    next(new ApiError('NOT_FOUND', 'no such endpoint'));
   });
-  app.use(apiErrorHandler(logger));
+  app.use(errorHandler({ logger, surface: API_SURFACE, label: 'api' }));
   return app;
 }
 

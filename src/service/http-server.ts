@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { CloserError } from '../errors';
+import { rawErrorResponse } from '../http';
 
 /**
  * Why closer could not listen: `LISTEN_ADDRESS_IN_USE` (the port is taken) or
@@ -57,15 +58,10 @@ function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const body = JSON.stringify({
-      error: tooLarge
-        ? { code: 'HTTP_HEADERS_TOO_LARGE', message: 'the request line or headers are too large' }
-        : { code: 'HTTP_BAD_REQUEST', message: 'malformed HTTP request' },
-    });
     socket.end(
-      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? rawErrorResponse('HTTP_HEADERS_TOO_LARGE', 'the request line or headers are too large')
+        : rawErrorResponse('HTTP_BAD_REQUEST', 'malformed HTTP request'),
     );
   });
 }

@@ -1,4 +1,4 @@
-import { CloserError } from '../errors';
+import { CloserError, type ErrorAnswerTable } from '../errors';
 
 /**
  * Stable codes of {@link StoreError}:
@@ -37,3 +37,19 @@ export class StoreError extends CloserError {
     super(code, message, options);
   }
 }
+
+/**
+ * How closer's HTTP answers a store failure: the database being unusable is a retryable 503
+ * (EventBridge and CRMs retry; nothing is acknowledged that is not stored).
+ */
+export const STORE_ERRORS = {
+  STORE_BAD_URL: { status: 500, retryable: false },
+  STORE_UNSUPPORTED: { status: 500, retryable: false },
+  STORE_OPEN_FAILED: { status: 503, retryable: true },
+  STORE_SCHEMA_TOO_NEW: { status: 500, retryable: false },
+  STORE_MIGRATION_FAILED: { status: 500, retryable: false },
+  STORE_ALREADY_ENDED: { status: 409, retryable: false },
+  STORE_CLOSED: { status: 503, retryable: true },
+  STORE_LOCKED: { status: 503, retryable: true },
+  STORE_QUERY_FAILED: { status: 503, retryable: true },
+} as const satisfies ErrorAnswerTable<StoreErrorCode>;
