@@ -15,6 +15,12 @@ export function rulesCommand(ctx: CliContext): Command {
   return new Command('rules')
     .summary('work with rules files')
     .description('Commands for rules files (see README, The rules file).')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { command: 'closer rules check config/rules.yaml', does: 'validate a rules file' },
+      ]),
+    )
     .addCommand(rulesCheckCommand(ctx));
 }
 
