@@ -29,7 +29,7 @@ export function closerProgram(ctx: CliContext): Command {
       [
         '',
         'Every command has --help (or: closer help <command>). With --json a command prints one',
-        'JSON document on stdout — its result, or {"error":{"code","message","hint"?}} — even for',
+        'JSON document on stdout — its result, or {"error":{"code","message","hint"}} — even for',
         'usage errors; human-readable errors and warnings go to stderr.',
         '',
         'Exit codes:',
