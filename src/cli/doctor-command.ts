@@ -1,11 +1,14 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { GenesysClient } from '../genesys';
 import { GenesysApiError, probeOperation, resolveRegion, type GenesysOperation } from '../genesys';
 import { SettingsError } from '../config/settings';
-import { coerceError } from '../errors';
+import { CloserError, coerceError } from '../errors';
 import { maskSecrets } from '../observability/logger';
 import { EXIT, type ExitCode } from './exit-codes';
-import type { Command } from './output';
+import { exitCodeForErrorCode } from './error-exit';
+import type { CommandIo } from './output';
+import { runs, type CliContext } from './cli-context';
+import { examplesHelp, GENESYS_ENV_HELP, jsonOption } from './help-text';
 import { genesysFromEnv } from './genesys-from-env';
 
 /** One line of the doctor's checklist. */
@@ -15,6 +18,13 @@ export interface DoctorCheck {
   detail: string;
   fix?: string;
   missingPermissions?: string[];
+  /** Stable code of the error behind a failed check (`GENESYS_NETWORK`, …); sets the exit code. */
+  code?: string;
+}
+
+/** The options of `closer doctor`, as commander parses them. */
+interface DoctorFlags {
+  json?: boolean;
 }
 
 interface Probe {
@@ -63,15 +73,33 @@ const PROBES: readonly Probe[] = [
   },
 ];
 
-/** `closer doctor`: checks region, credentials and permissions and prints the fix for each failure. */
-export const doctorCommand: Command = async (args, io) => {
-  let json = false;
-  try {
-    json = parseArgs({ args, options: { json: { type: 'boolean', default: false } } }).values.json;
-  } catch (error: unknown) {
-    io.err(`${coerceError(error).message}\nusage: closer doctor [--json]`);
-    return EXIT.USAGE;
-  }
+/** `closer doctor`: its options, help and action. */
+export function doctorCommand(ctx: CliContext): Command {
+  return new Command('doctor')
+    .summary('check region, credentials and permissions')
+    .description(
+      "Checks the Genesys settings, the OAuth client's credentials and token, and whether its roles " +
+        'allow what closer does (disconnect, read, send messages, wrap-up) — by probing random ' +
+        'conversation ids, so no real conversation is touched — and prints the fix for each ' +
+        'failure. Exits with the code of the first failed check.',
+    )
+    .addOption(jsonOption())
+    .addHelpText('after', GENESYS_ENV_HELP)
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { command: 'closer doctor', does: 'print the checklist' },
+        {
+          command: 'closer doctor --json | jq \'.checks[] | select(.status == "fail")\'',
+          does: 'list the failed checks of the JSON report',
+        },
+      ]),
+    )
+    .action(runs(ctx, (flags: DoctorFlags) => runDoctor(flags.json === true, ctx.io)));
+}
+
+/** Runs the checks in order and prints the checklist (or its JSON report). */
+async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
   const checks: DoctorCheck[] = [];
   let client: GenesysClient | undefined;
   let notificationQueues: readonly string[] = [];
@@ -94,8 +122,9 @@ export const doctorCommand: Command = async (args, io) => {
       status: 'fail',
       detail: problem,
       fix: 'set the variables named above (see README, Configuration)',
+      code: error instanceof CloserError ? error.code : 'CONFIG_INVALID',
     });
-    return finish(checks, io, json, EXIT.USAGE);
+    return finish(checks, io, json);
   }
   try {
     await client.getToken();
@@ -103,7 +132,7 @@ export const doctorCommand: Command = async (args, io) => {
   } catch (error: unknown) {
     checks.push(failure('credentials', error));
     await client.close();
-    return finish(checks, io, json, EXIT.AUTH_FAILED);
+    return finish(checks, io, json);
   }
   try {
     const info = await client.getTokenInfo();
@@ -123,12 +152,8 @@ export const doctorCommand: Command = async (args, io) => {
     checks.push(await checkReconciliation(client, notificationQueues));
   }
   await client.close();
-  const forbidden = checks.some(
-    (c) => c.status === 'fail' && (c.missingPermissions?.length ?? 0) > 0,
-  );
-  const failed = checks.some((c) => c.status === 'fail');
-  return finish(checks, io, json, forbidden ? EXIT.FORBIDDEN : failed ? EXIT.FAILURE : EXIT.OK);
-};
+  return finish(checks, io, json);
+}
 
 async function runProbe(client: GenesysClient, probe: Probe): Promise<DoctorCheck> {
   const result = await probeOperation(client, probe.operation, probe.body);
@@ -179,24 +204,45 @@ function failure(name: string, thrown: unknown): DoctorCheck {
       ...(error.code === 'GENESYS_FORBIDDEN'
         ? { missingPermissions: error.missingPermissions }
         : {}),
+      code: error.code,
     };
   }
-  return { name, status: 'fail', detail: maskSecrets(error.message) };
+  return {
+    name,
+    status: 'fail',
+    detail: maskSecrets(error.message),
+    ...(error instanceof CloserError ? { code: error.code } : {}),
+  };
 }
 
-function finish(
-  checks: DoctorCheck[],
-  io: Parameters<Command>[1],
-  json: boolean,
-  code: ExitCode,
-): ExitCode {
+/**
+ * The doctor's exit code: that of its first failed check — checks run in dependency order, so the
+ * first failure is the cause (a refused connection is TEMPORARY, as for every command; refused
+ * credentials AUTH_FAILED; a missing permission FORBIDDEN). 0 when nothing failed.
+ */
+function exitCodeOf(checks: readonly DoctorCheck[]): ExitCode {
+  const failed = checks.find((c) => c.status === 'fail');
+  if (failed === undefined) {
+    return EXIT.OK;
+  }
+  return failed.code === undefined ? EXIT.FAILURE : exitCodeForErrorCode(failed.code);
+}
+
+function finish(checks: DoctorCheck[], io: CommandIo, json: boolean): ExitCode {
+  const code = exitCodeOf(checks);
   if (json) {
     io.out(JSON.stringify({ ok: code === EXIT.OK, exitCode: code, checks }));
     return code;
   }
-  io.out('closer doctor');
+  const style = io.outStyle;
+  io.out(style.bold('closer doctor'));
   for (const check of checks) {
-    const mark = check.status === 'ok' ? 'ok  ' : check.status === 'warn' ? 'WARN' : 'FAIL';
+    const mark =
+      check.status === 'ok'
+        ? style.green('ok  ')
+        : check.status === 'warn'
+          ? style.yellow('WARN')
+          : style.red('FAIL');
     io.out(`  [${mark}] ${check.name}: ${check.detail}`);
     if (check.missingPermissions !== undefined && check.missingPermissions.length > 0) {
       io.out(`         missing permission(s): ${check.missingPermissions.join(', ')}`);

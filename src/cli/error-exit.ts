@@ -1,70 +1,50 @@
 import { CloserError } from '../errors';
-import { GenesysApiError } from '../genesys';
-import { SettingsError } from '../config/settings';
-import { maskSecrets } from '../observability/logger';
+import type { GenesysErrorCode } from '../genesys';
 import { EXIT, type ExitCode } from './exit-codes';
-import type { CommandIo } from './output';
 
-/** Maps an error to the documented exit code. */
+/**
+ * Exit code of each Genesys error code — exhaustive, so a new code must be placed here.
+ * Connection-level failures (refused, DNS, timeout) and unavailability after retries are
+ * TEMPORARY for every command alike.
+ */
+const GENESYS_EXIT: Readonly<Record<GenesysErrorCode, ExitCode>> = {
+  GENESYS_FORBIDDEN: EXIT.FORBIDDEN,
+  GENESYS_NOT_FOUND: EXIT.NOT_FOUND,
+  GENESYS_AUTH_FAILED: EXIT.AUTH_FAILED,
+  GENESYS_NETWORK: EXIT.TEMPORARY,
+  GENESYS_TIMEOUT: EXIT.TEMPORARY,
+  GENESYS_UNAVAILABLE: EXIT.TEMPORARY,
+  GENESYS_RATE_LIMITED: EXIT.TEMPORARY,
+  GENESYS_OUTCOME_UNKNOWN: EXIT.TEMPORARY,
+  GENESYS_BAD_REQUEST: EXIT.FAILURE,
+  GENESYS_INVALID_RESPONSE: EXIT.FAILURE,
+};
+
+/**
+ * Codes of errors that are the caller's to fix: arguments, settings, a rules file, input closer
+ * refuses to send.
+ */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'USAGE',
+  'CONFIG_INVALID',
+  'RULES_INVALID',
+  'GENESYS_CONFIG',
+  'GENESYS_INVALID_INPUT',
+]);
+
+/**
+ * The exit code of a stable error code (`GENESYS_NETWORK`, `CONFIG_INVALID`, …): the one
+ * classification every command uses, so the same failure exits the same way everywhere.
+ * Unknown codes are FAILURE.
+ */
+export function exitCodeForErrorCode(code: string): ExitCode {
+  if (USAGE_CODES.has(code)) {
+    return EXIT.USAGE;
+  }
+  return Object.hasOwn(GENESYS_EXIT, code) ? GENESYS_EXIT[code as GenesysErrorCode] : EXIT.FAILURE;
+}
+
+/** The exit code of anything thrown: by its `code` when it is a {@link CloserError}, else FAILURE. */
 export function exitCodeFor(error: unknown): ExitCode {
-  if (error instanceof SettingsError) {
-    return EXIT.USAGE;
-  }
-  if (error instanceof GenesysApiError) {
-    switch (error.code) {
-      case 'GENESYS_FORBIDDEN':
-        return EXIT.FORBIDDEN;
-      case 'GENESYS_NOT_FOUND':
-        return EXIT.NOT_FOUND;
-      case 'GENESYS_AUTH_FAILED':
-        return EXIT.AUTH_FAILED;
-      default:
-        return EXIT.FAILURE;
-    }
-  }
-  if (
-    error instanceof CloserError &&
-    (error.code === 'GENESYS_CONFIG' || error.code === 'GENESYS_INVALID_INPUT')
-  ) {
-    return EXIT.USAGE;
-  }
-  return EXIT.FAILURE;
-}
-
-/** Prints an error (human text or `{"error":…}` JSON) and returns its exit code. */
-export function reportError(error: unknown, io: CommandIo, json: boolean): ExitCode {
-  const code = exitCodeFor(error);
-  const body = errorBody(error);
-  if (json) {
-    io.out(JSON.stringify({ error: body }));
-  } else {
-    io.err(`error ${String(body.code)}: ${String(body.message)}`);
-    if (error instanceof GenesysApiError) {
-      if (error.missingPermissions.length > 0) {
-        io.err(`  missing permission(s): ${error.missingPermissions.join(', ')}`);
-      }
-      if (error.fix !== undefined) {
-        io.err(`  fix: ${error.fix}`);
-      }
-    }
-  }
-  return code;
-}
-
-function errorBody(error: unknown): Record<string, unknown> {
-  if (error instanceof GenesysApiError) {
-    return {
-      code: error.code,
-      message: maskSecrets(error.message),
-      status: error.status,
-      missingPermissions: error.missingPermissions,
-      requiredPermissions: error.requiredPermissions,
-      ...(error.fix === undefined ? {} : { fix: error.fix }),
-    };
-  }
-  if (error instanceof CloserError) {
-    return { code: error.code, message: maskSecrets(error.message), ...error.details };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'FAILURE', message: maskSecrets(message) };
+  return error instanceof CloserError ? exitCodeForErrorCode(error.code) : EXIT.FAILURE;
 }

@@ -1,61 +1,98 @@
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { endConversation, type EndConversationOptions } from '../genesys';
-import { SettingsError } from '../config/settings';
-import { EXIT } from './exit-codes';
-import type { Command } from './output';
+import { EXIT, type ExitCode } from './exit-codes';
+import type { CommandIo } from './output';
+import { runs, type CliContext } from './cli-context';
+import { examplesHelp, GENESYS_ENV_HELP, jsonOption } from './help-text';
 import { genesysFromEnv } from './genesys-from-env';
-import { reportError } from './error-exit';
+import { reportError } from './report-error';
 
-export const TERMINATE_USAGE =
-  'closer terminate <conversationId> [--message TEXT] [--leg customer|agent] [--wrapup CODE] [--dry-run] [--json]';
+/** The options of `closer terminate`, as commander parses them. */
+interface TerminateFlags {
+  message?: string;
+  leg?: 'customer' | 'agent';
+  wrapupCode?: string;
+  /** Deprecated spelling of `wrapupCode` (the library and rules say `wrapupCode`). */
+  wrapup?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** `closer terminate <conversationId>`: its options, help and action. */
+export function terminateCommand(ctx: CliContext): Command {
+  return new Command('terminate')
+    .summary('end one conversation the right way, exactly once')
+    .description(
+      'Ends one conversation the right way, exactly once: reads it, sends the closing message only ' +
+        'when the disconnect is expected to succeed, disconnects, applies the wrap-up code. Exit 0 ' +
+        'when terminated, already ended, or a dry run.',
+    )
+    .argument('<conversationId>', 'Genesys conversation id (UUID)')
+    .option('--message <text>', 'closing message sent before the disconnect (≤ 2000 characters)')
+    .addOption(
+      new Option(
+        '--leg <side>',
+        "end only this side's leg (default: the whole conversation)",
+      ).choices(['customer', 'agent']),
+    )
+    .option('--wrapup-code <id>', "wrap-up code id applied to the agent's communication")
+    .addOption(
+      new Option('--wrapup <id>', 'deprecated: use --wrapup-code')
+        .hideHelp()
+        .conflicts('wrapupCode'),
+    )
+    .option('--dry-run', 'say what would be done; send and change nothing')
+    .addOption(jsonOption())
+    .addHelpText('after', GENESYS_ENV_HELP)
+    .addHelpText(
+      'after',
+      examplesHelp([
+        {
+          command: 'closer terminate 3f2c9a1e-8b7d-4c3a-9f1e-2d4b6a8c0e1f',
+          does: 'end the whole conversation',
+        },
+        {
+          command:
+            'closer terminate 3f2c9a1e-… --message "We closed this chat." --wrapup-code 7a1b…',
+          does: 'send a closing message first, then apply a wrap-up code',
+        },
+        {
+          command: 'closer terminate 3f2c9a1e-… --leg customer --dry-run --json',
+          does: 'show, as JSON, what ending the customer leg would do',
+        },
+      ]),
+    )
+    .action(
+      runs(ctx, (conversationId: string, flags: TerminateFlags) =>
+        terminate(conversationId, flags, ctx.io),
+      ),
+    );
+}
 
 /**
- * `closer terminate`: ends one conversation the right way, exactly once. Exit 0 when terminated,
- * already ended or dry run; see exit-codes.ts for the rest.
+ * Ends one conversation (see `endConversation`). Exit 0 when terminated, already ended or dry run,
+ * 4 when Genesys does not know it; failures by exit-codes.ts.
  */
-export const terminateCommand: Command = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        message: { type: 'string' },
-        leg: { type: 'string' },
-        wrapup: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error: unknown) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\nusage: ${TERMINATE_USAGE}`);
-    return EXIT.USAGE;
+async function terminate(
+  conversationId: string,
+  flags: TerminateFlags,
+  io: CommandIo,
+): Promise<ExitCode> {
+  if (flags.wrapup !== undefined) {
+    io.err(`${io.errStyle.yellow('warning')}: --wrapup is deprecated; use --wrapup-code`);
   }
-  const { values, positionals } = parsed;
-  const json = values.json;
-  const conversationId = positionals[0];
-  if (conversationId === undefined || positionals.length > 1) {
-    io.err(`usage: ${TERMINATE_USAGE}`);
-    return EXIT.USAGE;
-  }
-  if (values.leg !== undefined && values.leg !== 'customer' && values.leg !== 'agent') {
-    io.err(`--leg must be customer or agent, not "${values.leg}"\nusage: ${TERMINATE_USAGE}`);
-    return EXIT.USAGE;
-  }
+  const wrapupCode = flags.wrapupCode ?? flags.wrapup;
   const options: EndConversationOptions = {
-    ...(values.message === undefined ? {} : { message: values.message }),
-    ...(values.leg === undefined ? {} : { leg: values.leg }),
-    ...(values.wrapup === undefined ? {} : { wrapupCode: values.wrapup }),
-    dryRun: values['dry-run'],
+    ...(flags.message === undefined ? {} : { message: flags.message }),
+    ...(flags.leg === undefined ? {} : { leg: flags.leg }),
+    ...(wrapupCode === undefined ? {} : { wrapupCode }),
+    dryRun: flags.dryRun === true,
   };
+  const json = flags.json === true;
   let client;
   try {
     client = genesysFromEnv(io.env).client;
   } catch (error: unknown) {
-    if (error instanceof SettingsError) {
-      io.err(error.message);
-      return EXIT.USAGE;
-    }
     return reportError(error, io, json);
   }
   try {
@@ -71,7 +108,7 @@ export const terminateCommand: Command = async (args, io) => {
   } finally {
     await client.close();
   }
-};
+}
 
 function describeOutcome(result: Awaited<ReturnType<typeof endConversation>>): string {
   switch (result.outcome) {

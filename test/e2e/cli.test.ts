@@ -1,33 +1,11 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
-
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/main.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI asynchronously (the simulator lives in this process and must keep serving). */
-function closer(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolvePromise({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { assertBuilt, CLI, closedLoopbackPort, ROOT, runCli as closer } from '../helpers/cli';
 
 describe('closer CLI (built dist/, real simulator over HTTP)', () => {
   let sim: RunningSimulator;
@@ -39,9 +17,7 @@ describe('closer CLI (built dist/, real simulator over HTTP)', () => {
   let base: Record<string, string>;
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) {
-      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-    }
+    assertBuilt();
     sim = await startSimulator();
     sim.registerClient({
       clientId: full.GENESYS_CLIENT_ID,
@@ -100,6 +76,67 @@ describe('closer CLI (built dist/, real simulator over HTTP)', () => {
     expect(noCredentials.stderr).toMatch(/GENESYS_CLIENT_ID/);
   });
 
+  it('terminate --wrapup-code applies the wrap-up code; the deprecated --wrapup still works and warns on stderr', async () => {
+    const conv = sim.createConversation();
+    const agent = conv.participants.find((p) => p.purpose === 'agent');
+    const run = await closer(['terminate', conv.id, '--wrapup-code', 'cli-wrapup', '--json'], {
+      ...base,
+      ...full,
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'terminated', wrapupApplied: true });
+    expect(run.stderr).toBe('');
+    expect(sim.conversation(conv.id)?.participants.find((p) => p.id === agent?.id)?.wrapup).toEqual(
+      { code: 'cli-wrapup' },
+    );
+
+    const old = sim.createConversation();
+    const oldAgent = old.participants.find((p) => p.purpose === 'agent');
+    const deprecated = await closer(['terminate', old.id, '--wrapup', 'cli-old-flag'], {
+      ...base,
+      ...full,
+    });
+    expect(deprecated.code).toBe(0);
+    expect(deprecated.stderr).toMatch(/^warning: --wrapup is deprecated; use --wrapup-code\n$/);
+    expect(
+      sim.conversation(old.id)?.participants.find((p) => p.id === oldAgent?.id)?.wrapup,
+    ).toEqual({ code: 'cli-old-flag' });
+
+    const both = await closer(['terminate', old.id, '--wrapup', 'a', '--wrapup-code', 'b'], {
+      ...base,
+      ...full,
+    });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--wrapup .*cannot be used with .*--wrapup-code/);
+  });
+
+  it('doctor and terminate exit with the same code (6, temporary) when the Genesys host refuses the connection', async () => {
+    const port = await closedLoopbackPort();
+    const refused = { GENESYS_API_URL: `http://127.0.0.1:${port}`, ...full };
+    const [doctor, doctorJson, terminate, terminateJson] = await Promise.all([
+      closer(['doctor'], refused),
+      closer(['doctor', '--json'], refused),
+      closer(['terminate', '0b6e3a4c-0000-4000-8000-000000000001'], refused),
+      closer(['terminate', '0b6e3a4c-0000-4000-8000-000000000001', '--json'], refused),
+    ]);
+    expect(doctor.code).toBe(6);
+    expect(doctor.stdout).toMatch(/FAIL\] credentials: .*ECONNREFUSED/);
+    expect(terminate.code).toBe(6);
+    expect(terminate.stderr).toMatch(/^error GENESYS_NETWORK: .*ECONNREFUSED/);
+    expect(doctorJson.code).toBe(6);
+    expect(JSON.parse(doctorJson.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 6,
+      checks: expect.arrayContaining([
+        expect.objectContaining({ name: 'credentials', status: 'fail', code: 'GENESYS_NETWORK' }),
+      ]),
+    });
+    expect(terminateJson.code).toBe(6);
+    expect(JSON.parse(terminateJson.stdout)).toMatchObject({
+      error: { code: 'GENESYS_NETWORK' },
+    });
+  });
+
   it('doctor passes for a complete client', async () => {
     const run = await closer(['doctor'], { ...base, ...full });
     expect(run.stdout).toMatch(/all checks passed/);
@@ -153,6 +190,73 @@ describe('closer CLI (built dist/, real simulator over HTTP)', () => {
       expect(run.stderr).toMatch(/rules\[0\]\.idle\.after/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rules check --json prints the verdict as one JSON document (exit 0 valid, 2 invalid)', async () => {
+    const ok = await closer(['rules', 'check', 'config/rules.yaml', '--json'], {});
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      ok: true,
+      path: 'config/rules.yaml',
+      rules: expect.any(Number),
+    });
+    const missing = await closer(['rules', 'check', 'no/such/rules.yaml', '--json'], {});
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      ok: false,
+      path: 'no/such/rules.yaml',
+      problems: [expect.stringMatching(/does not exist/)],
+    });
+  });
+
+  it('simulator --json prints its URL and clients on one line, serves them, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'simulator', '--json'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const exited = new Promise<number | null>((resolveExit) => {
+        child.once('exit', (code) => {
+          resolveExit(code);
+        });
+      });
+      const firstLine = await new Promise<string>((resolveLine, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.once('line', (line) => {
+          lines.close();
+          resolveLine(line);
+        });
+        child.once('exit', (code) => {
+          reject(new Error(`closer simulator exited (${String(code)}) before printing`));
+        });
+      });
+      const printed = JSON.parse(firstLine) as {
+        url: string;
+        clients: { clientId: string; clientSecret: string; name: string }[];
+      };
+      expect(printed.clients.map((c) => c.clientId)).toEqual([
+        'closer-sim-client',
+        'closer-sim-no-disconnect',
+      ]);
+      const [complete, noDisconnect] = await Promise.all(
+        printed.clients.map((client) =>
+          closer(['doctor', '--json'], {
+            GENESYS_API_URL: printed.url,
+            GENESYS_CLIENT_ID: client.clientId,
+            GENESYS_CLIENT_SECRET: client.clientSecret,
+          }),
+        ),
+      );
+      expect(complete?.code).toBe(0);
+      expect(noDisconnect?.code).toBe(3);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+      }
     }
   });
 
