@@ -1,6 +1,12 @@
 import { Command } from 'commander';
 import type { GenesysClient } from '../genesys';
-import { GenesysApiError, probeOperation, resolveRegion, type GenesysOperation } from '../genesys';
+import {
+  checkGenesysAccess,
+  GenesysApiError,
+  resolveRegion,
+  type AccessProbeResult,
+} from '../genesys';
+import { systemClock } from '../timers/clock';
 import { SettingsError } from '../config/settings';
 import { CloserError, coerceError } from '../errors';
 import { maskSecrets } from '../observability/logger';
@@ -26,52 +32,6 @@ export interface DoctorCheck {
 interface DoctorFlags {
   json?: boolean;
 }
-
-interface Probe {
-  name: string;
-  operation: GenesysOperation;
-  why: string;
-  body?: unknown;
-}
-
-/**
- * Permission probes: each calls a real operation on conversation ids that do not exist
- * (`probeOperation`, the same check the service runs before promising an end): 403 means the
- * OAuth client's roles lack the permission, 404 that it is allowed — without touching any real
- * conversation. The premise (permissions checked before existence) and division scoping are not
- * verifiable without a live org: docs/genesys/facts.md §10.
- */
-const PROBES: readonly Probe[] = [
-  {
-    name: 'disconnect conversations',
-    operation: 'disconnectMessageConversation',
-    why: 'ending a conversation',
-    body: { state: 'disconnected' },
-  },
-  {
-    name: 'disconnect one participant',
-    operation: 'disconnectMessageParticipant',
-    why: 'ending one leg',
-    body: { state: 'disconnected' },
-  },
-  {
-    name: 'read conversations',
-    operation: 'getConversation',
-    why: 'finding the communication to send closing messages on',
-  },
-  {
-    name: 'send messages',
-    operation: 'sendMessage',
-    why: 'closing and warning messages',
-    body: { textBody: 'closer doctor probe' },
-  },
-  {
-    name: 'apply wrap-up',
-    operation: 'applyWrapup',
-    why: 'wrap-up codes on closing',
-    body: { code: 'closer-doctor-probe' },
-  },
-];
 
 /** `closer doctor`: its options, help and action. */
 export function doctorCommand(ctx: CliContext): Command {
@@ -145,8 +105,12 @@ async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
   } catch (error: unknown) {
     checks.push({ ...failure('token', error), status: 'warn' });
   }
-  for (const probe of PROBES) {
-    checks.push(await runProbe(client, probe));
+  // The same access check the service runs at start and periodically (one implementation).
+  const access = await checkGenesysAccess(client, systemClock);
+  if (access.token === 'failed') {
+    checks.push(failure('credentials', access.error));
+  } else {
+    checks.push(...access.probes.map(probeCheck));
   }
   if (notificationQueues.length > 0) {
     checks.push(await checkReconciliation(client, notificationQueues));
@@ -155,8 +119,7 @@ async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
   return finish(checks, io, json);
 }
 
-async function runProbe(client: GenesysClient, probe: Probe): Promise<DoctorCheck> {
-  const result = await probeOperation(client, probe.operation, probe.body);
+function probeCheck({ probe, result }: AccessProbeResult): DoctorCheck {
   switch (result.kind) {
     case 'allowed':
       return { name: probe.name, status: 'ok', detail: `allowed (${probe.why})` };
