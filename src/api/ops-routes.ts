@@ -6,6 +6,7 @@ import type { LoadedRules } from '../rules';
 import { parseRules, RulesValidationError } from '../rules';
 import { parseBody } from './validate';
 import { ApiError } from './api-error';
+import { isoTimes, presentRule } from './present';
 import { conversationIdSchema } from './conversation-id';
 
 const outcomesQuerySchema = z.strictObject({
@@ -71,7 +72,7 @@ export function opsRoutes(deps: {
       loadedAt: new Date(loaded.loadedAt).toISOString(),
       dryRun: loaded.config.dryRun,
       sources: Object.keys(loaded.config.sources),
-      rules: loaded.config.rules,
+      rules: loaded.config.rules.map(presentRule),
     });
   });
 
@@ -109,28 +110,20 @@ export function opsRoutes(deps: {
     const ending =
       state === undefined ? undefined : await deps.store.getEnding(conversationId, state.episode);
     const phase = state === undefined ? undefined : conversationPhase(state.participants);
-    res.json({
-      conversationId,
-      // The current episode (Genesys re-threads a returning customer into the same id), its
-      // phase by closer's one lifecycle definition, who ended it, and which rule claimed its end.
-      episode: state?.episode ?? null,
-      phase:
-        phase === undefined
-          ? null
-          : {
-              phase: phase.phase,
-              since: phase.since === undefined ? null : new Date(phase.since).toISOString(),
-            },
-      endedBy: state?.endedBy ?? null,
-      ending: ending ?? null,
-      state: state ?? null,
-      timers: timers.map((t) => ({
-        ...t,
-        dueAt: new Date(t.dueAt).toISOString(),
-        armedAt: new Date(t.armedAt).toISOString(),
-      })),
-      outcomes: outcomes.map(presentOutcome),
-    });
+    res.json(
+      isoTimes({
+        conversationId,
+        // The current episode (Genesys re-threads a returning customer into the same id), its
+        // phase by closer's one lifecycle definition, who ended it, and which rule claimed its end.
+        episode: state?.episode ?? null,
+        phase: phase === undefined ? null : { phase: phase.phase, since: phase.since ?? null },
+        endedBy: state?.endedBy ?? null,
+        ending: ending ?? null,
+        state: state ?? null,
+        timers,
+        outcomes,
+      }),
+    );
   });
 
   router.get('/outcomes', async (req, res) => {
@@ -140,14 +133,10 @@ export function opsRoutes(deps: {
       ...(query.conversationId === undefined ? {} : { conversationId: query.conversationId }),
       ...(query.limit === undefined ? {} : { limit: query.limit }),
     });
-    res.json({ outcomes: outcomes.map(presentOutcome) });
+    res.json(isoTimes({ outcomes }));
   });
 
   return router;
-}
-
-function presentOutcome<T extends { at: number }>(outcome: T): Omit<T, 'at'> & { at: string } {
-  return { ...outcome, at: new Date(outcome.at).toISOString() };
 }
 
 /** The rules text from a validate request: a raw YAML body, or JSON `{ "text": "…" }`. */

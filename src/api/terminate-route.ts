@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Executor } from '../automation';
 import { ApiError } from './api-error';
 import { parseBody } from './validate';
+import { isoTimes } from './present';
 import { conversationIdSchema } from './conversation-id';
 
 /** Body of `POST /v1/conversations/{id}/terminate`; every field optional. */
@@ -13,6 +14,8 @@ export const terminateRequestSchema = z.strictObject({
   /** End one leg only; default the whole conversation. */
   leg: z.enum(['customer', 'agent']).optional(),
   /** Wrap-up code id applied to the agent's communication after disconnect. */
+  wrapupCode: z.string().trim().min(1).max(200).optional(),
+  /** Deprecated spelling of `wrapupCode` (answers carry a `Warning` header). */
   wrapup: z.string().trim().min(1).max(200).optional(),
   /** Report what would be done; send nothing. */
   dryRun: z.boolean().optional(),
@@ -43,11 +46,24 @@ export function terminateRoute(deps: { executor: Executor }): Router {
       );
     }
     const body = parseBody(terminateRequestSchema, req.body ?? {}, 'body');
+    if (body.wrapup !== undefined && body.wrapupCode !== undefined) {
+      throw new ApiError(
+        'API_INVALID_REQUEST',
+        'body: give wrapupCode only (wrapup is its deprecated spelling)',
+        {
+          problems: ['body.wrapup: deprecated spelling of wrapupCode; give one of them'],
+        },
+      );
+    }
+    if (body.wrapup !== undefined) {
+      res.set('Warning', '299 closer "wrapup is deprecated; use wrapupCode"');
+    }
+    const wrapupCode = body.wrapupCode ?? body.wrapup;
     const result = await deps.executor.endOnDemand(conversationId, {
       close: {
         ...(body.message === undefined ? {} : { message: body.message }),
         ...(body.leg === undefined ? {} : { leg: body.leg }),
-        ...(body.wrapup === undefined ? {} : { wrapupCode: body.wrapup }),
+        ...(wrapupCode === undefined ? {} : { wrapupCode }),
       },
       ...(body.dryRun === undefined ? {} : { dryRun: body.dryRun }),
     });
@@ -65,7 +81,7 @@ export function terminateRoute(deps: { executor: Executor }): Router {
         },
       );
     }
-    res.status(200).json(result);
+    res.status(200).json(isoTimes(result));
   });
   return router;
 }

@@ -196,4 +196,71 @@ describe('HTTP API', () => {
       expect(notReady.status).toBe(503);
     });
   });
+  describe('one vocabulary across interfaces', () => {
+    it('terminate takes wrapupCode like the library and rules; wrapup still works with a Warning', async () => {
+      t = await startTestCloser();
+      const code = '6f1d8c2a-3b4e-4f5a-8b9c-0d1e2f3a4b5c';
+      const first = t.sim.createConversation();
+      const ok = await request(t.closer.app)
+        .post(`/v1/conversations/${first.id}/terminate`)
+        .set(auth)
+        .send({ wrapupCode: code });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.warning).toBeUndefined();
+      const agentWrapup = t.sim
+        .conversation(first.id)
+        ?.participants.find((p) => p.purpose === 'agent')?.wrapup;
+      expect(agentWrapup).toEqual({ code });
+
+      const second = t.sim.createConversation();
+      const old = await request(t.closer.app)
+        .post(`/v1/conversations/${second.id}/terminate`)
+        .set(auth)
+        .send({ wrapup: code });
+      expect(old.status).toBe(200);
+      expect(old.headers.warning).toMatch(/wrapup is deprecated; use wrapupCode/);
+
+      const both = await request(t.closer.app)
+        .post(`/v1/conversations/${t.sim.createConversation().id}/terminate`)
+        .set(auth)
+        .send({ wrapup: code, wrapupCode: code });
+      expect(both.status).toBe(400);
+      expect(both.body.error.code).toBe('API_INVALID_REQUEST');
+    });
+
+    it('GET /v1/rules shows durations as the file writes them; every time in answers is ISO-8601', async () => {
+      t = await startTestCloser();
+      const rules = await request(t.closer.app).get('/v1/rules').set(auth);
+      const idle = (rules.body.rules as { id: string; idle?: unknown; warn?: unknown }[]).find(
+        (r) => r.id === 'idle-web-customer',
+      );
+      expect(idle?.idle).toMatchObject({ after: '20m' });
+      expect(idle?.warn).toMatchObject({ before: '2m' });
+
+      const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+      t.sim.postMessage(conv.id, 'customer', 'hello');
+      await t.settle();
+      const view = await request(t.closer.app).get(`/v1/conversations/${conv.id}`).set(auth);
+      expect(view.status).toBe(200);
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+      const times: [string, unknown][] = [];
+      const walk = (value: unknown, key: string): void => {
+        if (/^(at|since)$|At$/.test(key)) {
+          times.push([key, value]);
+        }
+        if (typeof value === 'object' && value !== null) {
+          for (const [k, v] of Object.entries(value)) {
+            walk(v, k);
+          }
+        }
+      };
+      walk(view.body, '');
+      expect(times.length).toBeGreaterThan(3);
+      for (const [key, value] of times) {
+        if (value !== null) {
+          expect([key, value]).toEqual([key, expect.stringMatching(iso)]);
+        }
+      }
+    });
+  });
 });

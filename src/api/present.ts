@@ -1,0 +1,44 @@
+import { formatDuration } from '../config/durations';
+import type { Rule } from '../rules';
+
+/** Field names holding a time: `at`, `since` and every `…At`. */
+const TIME_FIELD = /^(at|since)$|At$/;
+
+/**
+ * One vocabulary for times in every API answer: each time field (`at`, `since`, `…At`) holding
+ * epoch milliseconds becomes an ISO-8601 string, at any depth. The store keeps epoch ms; only
+ * answers are converted.
+ */
+export function isoTimes<T>(value: T): T {
+  return convert(value) as T;
+}
+
+function convert(value: unknown, key?: string): unknown {
+  if (typeof value === 'number' && key !== undefined && TIME_FIELD.test(key)) {
+    return Number.isFinite(value) ? new Date(value).toISOString() : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => convert(item));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, k)]));
+  }
+  return value;
+}
+
+/**
+ * A rule as the rules file says it: durations written back as text (`20m`, not 1200000), so
+ * `GET /v1/rules` reads like the file ops wrote.
+ */
+export function presentRule(rule: Rule): Record<string, unknown> {
+  if (rule.kind !== 'inactivity') {
+    return { ...rule };
+  }
+  return {
+    ...rule,
+    idle: { ...rule.idle, after: formatDuration(rule.idle.after) },
+    ...(rule.warn === undefined
+      ? {}
+      : { warn: { ...rule.warn, before: formatDuration(rule.warn.before) } }),
+  };
+}
