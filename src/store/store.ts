@@ -167,6 +167,22 @@ export interface AuditOutboxStats {
 }
 
 /** Changes that one event's or one firing's handling writes together, in one transaction. */
+/** A delivery that matched no rule, with every rule's verdict (see `GET /v1/deliveries/unmatched`). */
+export interface UnmatchedDeliveryInput {
+  source: string;
+  eventId: string;
+  conversationId?: string;
+  receivedAt: number;
+  recordedAt: number;
+  /** Every rule's verdict (JSON-serialisable). */
+  verdicts: unknown[];
+}
+
+/** A stored unmatched delivery. */
+export interface UnmatchedDelivery extends UnmatchedDeliveryInput {
+  seq: number;
+}
+
 export interface StoreChanges {
   conversation?: ConversationUpdate;
   /** Timers armed or re-armed. */
@@ -176,6 +192,8 @@ export interface StoreChanges {
   outcomes?: OutcomeInput[];
   /** Audit events of those outcomes, into the outbox (only when an audit bus is configured). */
   audit?: AuditOutboxInput[];
+  /** The delivery matched no rule: kept with the verdicts, in the same transaction. */
+  unmatched?: UnmatchedDeliveryInput;
   /** Epoch ms for `armed_at` of new timers. */
   now: number;
 }
@@ -190,6 +208,10 @@ export interface Store {
   pendingEvents(limit: number): Promise<InboxEvent[]>;
   /** Marks inbox events processed (they stay for dedupe until pruned). */
   markEventsProcessed(seqs: number[]): Promise<void>;
+  /** Recent unmatched deliveries, newest first (`since`: recorded at or after, epoch ms). */
+  listUnmatchedDeliveries(query: { since?: number; limit: number }): Promise<UnmatchedDelivery[]>;
+  /** Deletes unmatched deliveries recorded before `before` (epoch ms); returns how many. */
+  pruneUnmatchedDeliveries(before: number): Promise<number>;
   /** Stored events not yet processed (the backlog: `closer_inbox_pending`). */
   countPendingEvents(): Promise<number>;
   /**

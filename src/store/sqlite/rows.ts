@@ -6,6 +6,7 @@ import type {
   OutcomeKind,
   Timer,
   TimerPhase,
+  UnmatchedDelivery,
 } from '../store';
 
 /** Column shapes as SQLite returns them, and their mapping to the domain types. */
@@ -16,6 +17,29 @@ export interface EventRow {
   kind: string;
   payload: string;
   received_at: number;
+}
+
+export interface UnmatchedRow {
+  seq: number;
+  source: string;
+  event_id: string;
+  conversation_id: string | null;
+  received_at: number;
+  recorded_at: number;
+  verdicts: string;
+}
+
+/** An `unmatched_deliveries` row as the domain sees it. */
+export function unmatchedFromRow(row: UnmatchedRow): UnmatchedDelivery {
+  return {
+    seq: row.seq,
+    source: row.source,
+    eventId: row.event_id,
+    ...(row.conversation_id === null ? {} : { conversationId: row.conversation_id }),
+    receivedAt: row.received_at,
+    recordedAt: row.recorded_at,
+    verdicts: JSON.parse(row.verdicts) as unknown[],
+  };
 }
 
 export interface TimerRow {

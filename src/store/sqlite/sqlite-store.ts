@@ -23,6 +23,7 @@ import type {
   StoreChanges,
   Timer,
   TimerInput,
+  UnmatchedDelivery,
 } from '../store';
 import { acquireProcessLock, type ProcessLock } from './process-lock';
 import { StoreError } from '../store-error';
@@ -31,6 +32,7 @@ import type { SqliteDatabaseOptions } from './open-database';
 import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteDatabase } from './open-database';
 import {
   auditFromRow,
+  unmatchedFromRow,
   endingFromRow,
   eventFromRow,
   jsonOrNull,
@@ -164,6 +166,17 @@ export class SqliteStore implements Store {
       for (const event of changes.audit ?? []) {
         this.writeAudit(event);
       }
+      if (changes.unmatched !== undefined) {
+        const u = changes.unmatched;
+        this.statements.insertUnmatched.run(
+          u.source,
+          u.eventId,
+          u.conversationId ?? null,
+          u.receivedAt,
+          u.recordedAt,
+          JSON.stringify(u.verdicts),
+        );
+      }
       return recorded;
     });
     this.appendAuditTx = db.transaction((events: AuditOutboxInput[]) => {
@@ -261,6 +274,21 @@ export class SqliteStore implements Store {
     // Commit queued inserts first: they were acknowledged, so they are part of the backlog.
     this.eventInserts.flush();
     return this.run('countPendingEvents', () => this.statements.countPendingEvents.get() ?? 0);
+  }
+
+  listUnmatchedDeliveries(query: { since?: number; limit: number }): Promise<UnmatchedDelivery[]> {
+    return this.run('listUnmatchedDeliveries', () =>
+      this.statements.listUnmatched
+        .all(query.since ?? 0, nonNegativeInt(query.limit))
+        .map(unmatchedFromRow),
+    );
+  }
+
+  pruneUnmatchedDeliveries(before: number): Promise<number> {
+    return this.run(
+      'pruneUnmatchedDeliveries',
+      () => this.statements.pruneUnmatched.run(before).changes,
+    );
   }
 
   pruneEvents(before: number): Promise<number> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditRow, EndingRow, EventRow, OutcomeRow, TimerRow } from './rows';
+import type { AuditRow, EndingRow, EventRow, OutcomeRow, TimerRow, UnmatchedRow } from './rows';
 
 const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
 const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
@@ -92,6 +92,9 @@ export interface SqliteStatements {
   listTimers: Stmt<[string], TimerRow>;
   countTimers: Stmt<[], number>;
   countPendingEvents: Stmt<[], number>;
+  insertUnmatched: Stmt<[string, string, string | null, number, number, string]>;
+  listUnmatched: Stmt<[number, number], UnmatchedRow>;
+  pruneUnmatched: Stmt<[number]>;
   insertOutcome: Stmt<
     [string, string, string, string | null, string | null, number, number],
     number
@@ -179,6 +182,15 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     listTimers: prepare<[string], TimerRow>(HOT_SQL.listConversationTimers),
     countTimers: prepare<[], number>('SELECT count(*) FROM timers').pluck(),
     // Served by the partial index inbox_events_pending.
+    insertUnmatched: prepare<[string, string, string | null, number, number, string]>(
+      `INSERT INTO unmatched_deliveries (source, event_id, conversation_id, received_at, recorded_at, verdicts)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    listUnmatched: db.prepare<[number, number], UnmatchedRow>(
+      `SELECT seq, source, event_id, conversation_id, received_at, recorded_at, verdicts
+       FROM unmatched_deliveries WHERE recorded_at >= ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    pruneUnmatched: prepare<[number]>('DELETE FROM unmatched_deliveries WHERE recorded_at < ?'),
     countPendingEvents: prepare<[], number>(
       'SELECT count(*) FROM inbox_events WHERE processed_at IS NULL',
     ).pluck(),

@@ -517,6 +517,51 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
       });
     });
 
+    describe('unmatched deliveries and the backlog', () => {
+      it('keeps an unmatched delivery with its verdicts in the commit, lists newest first, prunes by age', async () => {
+        const verdicts = [
+          { ruleId: 'crm-closed', verdict: 'not-matched', reason: 'type: wanted ticket.closed' },
+        ];
+        await store.commit({
+          now: T0,
+          unmatched: { source: 'crm', eventId: 'd1', receivedAt: T0, recordedAt: T0, verdicts },
+        });
+        await store.commit({
+          now: T0 + MINUTE,
+          unmatched: {
+            source: 'eventbridge',
+            eventId: 'd2',
+            conversationId: 'c-9',
+            receivedAt: T0 + MINUTE,
+            recordedAt: T0 + MINUTE,
+            verdicts: [],
+          },
+        });
+        const listed = await store.listUnmatchedDeliveries({ limit: 10 });
+        expect(listed.map((d) => d.eventId)).toEqual(['d2', 'd1']);
+        expect(listed[1]).toMatchObject({ source: 'crm', receivedAt: T0, verdicts });
+        expect(listed[1]?.conversationId).toBeUndefined();
+        expect(listed[0]?.conversationId).toBe('c-9');
+        expect(
+          (await store.listUnmatchedDeliveries({ since: T0 + 1, limit: 10 })).map((d) => d.eventId),
+        ).toEqual(['d2']);
+        expect(await store.listUnmatchedDeliveries({ limit: 1 })).toHaveLength(1);
+        expect(await store.pruneUnmatchedDeliveries(T0 + 1)).toBe(1);
+        expect((await store.listUnmatchedDeliveries({ limit: 10 })).map((d) => d.eventId)).toEqual([
+          'd2',
+        ]);
+      });
+
+      it('counts pending events, acknowledged ones included', async () => {
+        const before = await store.countPendingEvents();
+        await store.insertEvents([event(), event()]);
+        expect(await store.countPendingEvents()).toBe(before + 2);
+        const pending = await store.pendingEvents(100);
+        await store.markEventsProcessed(pending.map((e) => e.seq));
+        expect(await store.countPendingEvents()).toBe(0);
+      });
+    });
+
     describe('durability', () => {
       it('keeps events, conversations, timers and outcomes across close and reopen', async () => {
         const c = uid('conv');
