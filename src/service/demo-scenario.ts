@@ -14,27 +14,36 @@ export interface DemoContext {
   /** Every outcome closer records, as it records it. */
   outcomes: () => readonly Outcome[];
   say: (line: string) => void;
+  /** Epoch ms the demo's `+Ns` times count from (shared with closer's outcome lines). */
+  startedAt: number;
+  /** Called with each demo chat and its customer's name, so closer's lines can name them. */
+  named?: (conversationId: string, customerName: string) => void;
   /** Longest the demo waits for each automatic ending (ms, default 60 000). */
   timeoutMs?: number;
+}
+
+/** `+ 7s`: seconds since `startedAt`, the time shown on every demo and closer line. */
+export function demoStamp(startedAt: number, now: number = Date.now()): string {
+  return `+${String(Math.round((now - startedAt) / 1000)).padStart(2, ' ')}s`;
 }
 
 /**
  * The loop closed locally, for README's main command: one web-messaging chat goes quiet and is
  * warned, then ended by the inactivity rule; another is ended by a signed CRM "ticket closed"
- * webhook; a third stays active and is left alone. Events reach closer the way EventBridge would
- * deliver them (the simulator posts envelopes to /events/eventbridge). Returns true when both
- * endings were seen.
+ * webhook; a third stays lively until its customer says thanks and the agent ends it, so closer
+ * leaves it alone for good (what the demo says at the end stays true afterwards). Events reach
+ * closer the way EventBridge would deliver them (the simulator posts envelopes to
+ * /events/eventbridge). Returns true when both endings were seen and the lively chat was never
+ * warned or ended by closer.
  */
 export async function runDemoScenario(ctx: DemoContext): Promise<boolean> {
   const { simulator, say } = ctx;
-  const started = Date.now();
-  const stamp = (): string =>
-    `+${String(Math.round((Date.now() - started) / 1000)).padStart(2, ' ')}s`;
   const log = (line: string): void => {
-    say(`[demo ${stamp()}] ${line}`);
+    say(`[demo ${demoStamp(ctx.startedAt)}] ${line}`);
   };
 
   const idle = simulator.createConversation({ messageType: 'webmessaging', customerName: 'Ada' });
+  ctx.named?.(idle.id, 'Ada');
   log(`chat ${idle.id} (Ada): started on web messaging`);
   simulator.postMessage(idle.id, 'customer', 'Hi, my parcel has not arrived.');
   simulator.postMessage(idle.id, 'agent', 'Sorry to hear that! Can you send me the order number?');
@@ -44,6 +53,7 @@ export async function runDemoScenario(ctx: DemoContext): Promise<boolean> {
     messageType: 'webmessaging',
     customerName: 'Grace',
   });
+  ctx.named?.(ticket.id, 'Grace');
   log(`chat ${ticket.id} (Grace): started; she asks about ticket T-4711`);
   simulator.postMessage(ticket.id, 'customer', 'Any news on ticket T-4711?');
   simulator.postMessage(ticket.id, 'agent', 'Our team is fixing it right now.');
@@ -52,6 +62,7 @@ export async function runDemoScenario(ctx: DemoContext): Promise<boolean> {
     messageType: 'webmessaging',
     customerName: 'Linus',
   });
+  ctx.named?.(active.id, 'Linus');
   log(`chat ${active.id} (Linus): started; this one stays lively`);
 
   await delay(3000);
@@ -59,7 +70,7 @@ export async function runDemoScenario(ctx: DemoContext): Promise<boolean> {
   const status = await sendCrmWebhook(ctx, ticket.id);
   log(`closer answered the webhook with HTTP ${status}`);
 
-  const deadline = started + (ctx.timeoutMs ?? 60_000);
+  const deadline = ctx.startedAt + (ctx.timeoutMs ?? 60_000);
   let turn = 0;
   while (Date.now() < deadline) {
     const done = endedBy(ctx.outcomes(), idle.id) && endedBy(ctx.outcomes(), ticket.id);
@@ -77,12 +88,25 @@ export async function runDemoScenario(ctx: DemoContext): Promise<boolean> {
     turn += 1;
     await delay(1000);
   }
-  const ok = endedBy(ctx.outcomes(), idle.id) && endedBy(ctx.outcomes(), ticket.id);
-  const activeState = simulator.conversation(active.id)?.state ?? 'unknown';
+  const ended = endedBy(ctx.outcomes(), idle.id) && endedBy(ctx.outcomes(), ticket.id);
+  // Linus is done: he says thanks and his agent ends the chat. Ended by the agent, it is no
+  // longer closer's to close, so nothing closer does later contradicts the summary below.
+  simulator.postMessage(active.id, 'customer', "That's all, thank you!");
+  simulator.agentEnds(active.id);
+  log(`chat ${active.id} (Linus): he says thanks and his agent ends the chat`);
+  await delay(1500);
+  const touched = ctx
+    .outcomes()
+    .some(
+      (o) => o.conversationId === active.id && (o.kind === 'terminated' || o.kind === 'warned'),
+    );
+  const ok = ended && !touched;
   log(
     ok
-      ? `done: the idle chat and the CRM-closed chat were ended automatically; Linus's active chat is ${activeState}`
-      : 'the demo did not see both endings in time; check the log above',
+      ? `done: Ada's idle chat and Grace's CRM-closed chat were ended automatically; Linus's lively chat was never warned or closed by closer (his agent ended it)`
+      : ended
+        ? "closer warned or ended Linus's lively chat: that is a bug, see the lines above"
+        : 'the demo did not see both endings in time; check the log above',
   );
   return ok;
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { Settings } from '../config/settings';
 import { DEMO_RULES_FILE } from '../config/settings';
 import type { Outcome } from '../store/store';
-import { runDemoScenario } from './demo-scenario';
+import { demoStamp, runDemoScenario } from './demo-scenario';
 import type { ServiceProfile } from './service-profile';
 import { startSimulatorMode } from './simulator-mode';
 
@@ -46,6 +46,8 @@ export async function simulatorProfile(
     warnings.push('CLOSER_NOTIFICATION_QUEUES is ignored in simulator mode (no credentials).');
   }
   const seen: Outcome[] = [];
+  const names = new Map<string, string>();
+  let startedAt = Date.now();
   return {
     name: 'simulator',
     databaseUrl,
@@ -72,7 +74,7 @@ export async function simulatorProfile(
     warnings,
     onOutcome: (outcome) => {
       seen.push(outcome);
-      say(`[closer] ${describeOutcome(outcome)}`);
+      say(`[closer ${demoStamp(startedAt)}] ${describeOutcome(outcome, names)}`);
     },
     async afterListen(closerUrl) {
       mode.simulator.setEventTarget({
@@ -89,7 +91,10 @@ export async function simulatorProfile(
       if (env.CLOSER_DEMO === 'off') {
         return undefined;
       }
+      startedAt = Date.now();
       const ok = await runDemoScenario({
+        startedAt,
+        named: (id, name) => names.set(id, name),
         simulator: mode.simulator,
         closerUrl,
         crmSecret: mode.env.CRM_WEBHOOK_SECRET ?? '',
@@ -106,8 +111,11 @@ export async function simulatorProfile(
   };
 }
 
-function describeOutcome(outcome: Outcome): string {
-  const what = `${outcome.kind.toUpperCase()} chat ${outcome.conversationId} (rule ${outcome.ruleId})`;
+/** `TERMINATED Ada's chat 3f2c… (rule idle-web-customer), closing message sent first`. */
+function describeOutcome(outcome: Outcome, names: ReadonlyMap<string, string>): string {
+  const name = names.get(outcome.conversationId);
+  const chat = name === undefined ? 'chat' : `${name}'s chat`;
+  const what = `${outcome.kind.toUpperCase()} ${chat} ${outcome.conversationId} (rule ${outcome.ruleId})`;
   const sent = outcome.details?.messageSent === true ? ', closing message sent first' : '';
   return outcome.kind === 'terminated' ? `${what}${sent}` : `${what}: ${outcome.reason ?? ''}`;
 }

@@ -42,12 +42,18 @@ describe('quick start: `npm start` with no credentials', () => {
         },
       );
       expect(result.stderr).toMatch(/BUILT-IN SIMULATOR/);
-      expect(result.stdout).toMatch(/TERMINATED chat \S+ \(rule crm-ticket-closed\)/);
-      expect(result.stdout).toMatch(/WARNED chat \S+ \(rule idle-web-customer\)/);
-      expect(result.stdout).toMatch(/TERMINATED chat \S+ \(rule idle-web-customer\)/);
       expect(result.stdout).toMatch(
-        /done: the idle chat and the CRM-closed chat were ended automatically/,
+        /\[closer \+ ?\d+s\] TERMINATED Grace's chat \S+ \(rule crm-ticket-closed\)/,
       );
+      expect(result.stdout).toMatch(
+        /\[closer \+ ?\d+s\] WARNED Ada's chat \S+ \(rule idle-web-customer\)/,
+      );
+      expect(result.stdout).toMatch(/TERMINATED Ada's chat \S+ \(rule idle-web-customer\)/);
+      expect(result.stdout).toMatch(
+        /done: Ada's idle chat and Grace's CRM-closed chat were ended automatically; Linus's lively chat was never warned or closed by closer/,
+      );
+      // One true story: nothing closer says later contradicts the summary.
+      expect(result.stdout).not.toMatch(/(WARNED|TERMINATED) Linus's chat/);
       expect(result.stdout + result.stderr).not.toContain('quickstart-token-0123456789');
       expect(result.code).toBe(0);
     } finally {
