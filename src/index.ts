@@ -4,7 +4,7 @@
  *   const closer = createCloserClient();            // GENESYS_* from the environment
  *   const result = await closer.endConversation(id, { message: 'Thanks, closing this chat.' });
  */
-export { createCloserClient, type CloserClient } from './closer-client';
+export { createCloserClient, type CloserClient } from './client/closer-client';
 export {
   GenesysClient,
   GenesysApiError,

@@ -1,12 +1,17 @@
 import { parseArgs } from 'node:util';
 import type { GenesysClient } from '../genesys';
-import { GenesysApiError, probeOperation, resolveRegion, type GenesysOperation } from '../genesys';
-import { SettingsError } from '../config/settings';
+import {
+  clientFromSettings,
+  GenesysApiError,
+  probeOperation,
+  type GenesysOperation,
+} from '../genesys';
+import { parseSettings, SettingsError } from '../config/settings';
+import { requireGenesysSettings } from '../config/genesys-settings';
 import { coerceError } from '../errors';
 import { maskSecrets } from '../observability/logger';
 import { EXIT, type ExitCode } from './exit-codes';
 import type { Command } from './output';
-import { genesysFromEnv } from './genesys-from-env';
 
 /** One line of the doctor's checklist. */
 export interface DoctorCheck {
@@ -76,15 +81,13 @@ export const doctorCommand: Command = async (args, io) => {
   let client: GenesysClient | undefined;
   let notificationQueues: readonly string[] = [];
   try {
-    const built = genesysFromEnv(io.env);
-    client = built.client;
-    const genesys = built.settings.genesys;
-    notificationQueues = built.settings.notificationQueues;
-    const region = genesys === undefined ? undefined : resolveRegion(genesys.region);
+    const settings = parseSettings(io.env);
+    notificationQueues = settings.notificationQueues;
+    client = clientFromSettings(requireGenesysSettings(settings.genesys));
     checks.push({
       name: 'configuration',
       status: 'ok',
-      detail: `region ${region?.key ?? '?'}; API ${genesys?.apiUrl ?? region?.apiUrl ?? '?'}; login ${genesys?.loginUrl ?? region?.loginUrl ?? '?'}`,
+      detail: `region ${client.region}; API ${client.apiUrl}; login ${client.loginUrl}`,
     });
   } catch (error: unknown) {
     const problem =
@@ -93,7 +96,9 @@ export const doctorCommand: Command = async (args, io) => {
       name: 'configuration',
       status: 'fail',
       detail: problem,
-      fix: 'set the variables named above (see README, Configuration)',
+      fix:
+        (error instanceof SettingsError ? error.fix : undefined) ??
+        'set the variables named above (see README, Configuration)',
     });
     return finish(checks, io, json, EXIT.USAGE);
   }

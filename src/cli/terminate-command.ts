@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { endConversation, type EndConversationOptions } from '../genesys';
-import { SettingsError } from '../config/settings';
+import { clientFromSettings, endConversation, type EndConversationOptions } from '../genesys';
+import { parseSettings, SettingsError } from '../config/settings';
+import { requireGenesysSettings } from '../config/genesys-settings';
 import { EXIT } from './exit-codes';
 import type { Command } from './output';
-import { genesysFromEnv } from './genesys-from-env';
 import { reportError } from './error-exit';
 
 export const TERMINATE_USAGE =
@@ -50,7 +50,7 @@ export const terminateCommand: Command = async (args, io) => {
   };
   let client;
   try {
-    client = genesysFromEnv(io.env).client;
+    client = clientFromSettings(requireGenesysSettings(parseSettings(io.env).genesys));
   } catch (error: unknown) {
     if (error instanceof SettingsError) {
       io.err(error.message);

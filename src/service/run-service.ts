@@ -10,7 +10,8 @@ import {
 } from '../config/settings';
 import { createLogger, registerSecret } from '../observability/logger';
 import { openStore } from '../store';
-import { GenesysClient, queueConversationsTopic } from '../genesys';
+import { clientFromSettings, queueConversationsTopic, type GenesysClient } from '../genesys';
+import { requireGenesysSettings } from '../config/genesys-settings';
 import {
   NotificationReconciler,
   NotificationSocket,
@@ -115,26 +116,9 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       metrics.genesysRetries.inc({ reason });
     },
   };
-  const genesysSettings = settings.genesys;
-  const genesys = new GenesysClient(
-    genesysSettings === undefined
-      ? {
-          clientId: simulatorMode?.clientId ?? '',
-          clientSecret: simulatorMode?.clientSecret ?? '',
-          apiUrl: simulatorMode?.simulator.url ?? '',
-          loginUrl: simulatorMode?.simulator.url ?? '',
-          logger,
-          observer,
-        }
-      : {
-          region: genesysSettings.region,
-          clientId: genesysSettings.clientId,
-          clientSecret: genesysSettings.clientSecret,
-          ...(genesysSettings.apiUrl === undefined ? {} : { apiUrl: genesysSettings.apiUrl }),
-          ...(genesysSettings.loginUrl === undefined ? {} : { loginUrl: genesysSettings.loginUrl }),
-          logger,
-          observer,
-        },
+  const genesys = clientFromSettings(
+    simulatorMode?.genesys ?? requireGenesysSettings(settings.genesys),
+    { logger, observer },
   );
   const seen: Outcome[] = [];
   const closer = createCloser({
