@@ -12,7 +12,7 @@ import {
   type IncompleteGenesysSettings,
 } from '../config/genesys-settings';
 
-/** The library face of closer for backends (a GraphQL resolver, a job): end a conversation right. */
+/** closer as a library for backends (a GraphQL resolver, a job): ends conversations right. */
 export interface CloserClient {
   /**
    * Ends a conversation exactly once: reads it, sends the closing message if asked, disconnects

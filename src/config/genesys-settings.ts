@@ -22,7 +22,7 @@ export const genesysEnvShape = {
 
 const genesysEnvSchema = z.object(genesysEnvShape);
 
-/** Settings as far as they are known: any field may be missing until {@link requireGenesysSettings}. */
+/** Settings as far as known: any field may be missing (see {@link requireGenesysSettings}). */
 export type IncompleteGenesysSettings = {
   [K in keyof GenesysSettings]?: GenesysSettings[K] | undefined;
 };
@@ -55,7 +55,7 @@ export function genesysSettingsFrom(env: GenesysEnv): IncompleteGenesysSettings 
  * Reads only the `GENESYS_*` variables of `env` (a library must not judge its host's `PORT` or
  * `HOST`). Missing credentials are not an error here.
  *
- * @throws SettingsError (`CONFIG_INVALID`) when a variable is set to a bad value (a URL that is not one).
+ * @throws SettingsError (`CONFIG_INVALID`) when a variable holds a bad value (e.g. not a URL).
  */
 export function readGenesysEnv(env: NodeJS.ProcessEnv): IncompleteGenesysSettings {
   const parsed = genesysEnvSchema.safeParse(env);

@@ -16,7 +16,7 @@ export interface GenesysSettings {
   loginUrl: string | undefined;
 }
 
-/** Everything else a client takes: logger, metrics observer, clock, timeouts, retry and rate tuning. */
+/** Everything else a client takes: logger, metrics observer, clock, timeouts, retries, rate. */
 export type GenesysClientExtras = Omit<Partial<GenesysClientOptions>, keyof GenesysSettings>;
 
 /**

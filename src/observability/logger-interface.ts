@@ -5,7 +5,7 @@
  * light `closer/client` entry, never load winston.
  */
 
-/** Structured fields of one line (`conversationId`, `operation`, …). Secrets are masked by the service logger. */
+/** Structured fields of a line (`conversationId`, `operation`, …); the service masks secrets. */
 export type LogFields = Record<string, unknown>;
 
 /** A structured logger. Methods must not throw. */
