@@ -8,6 +8,8 @@
  * Errors are {@link CloserError}s with a stable `code`: `CONFIG_INVALID` ({@link SettingsError}),
  * `GENESYS_CONFIG`, `GENESYS_INVALID_INPUT` and the `GENESYS_*` codes of {@link GenesysApiError}.
  */
+// Files, not domain indexes, for config, timers and observability: those indexes also export the
+// service's parts (scheduler, metrics, health), which would load prom-client and Express here.
 export { createCloserClient, type CloserClient, type CloserClientOptions } from './closer-client';
 export {
   GenesysClient,
