@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createCloser, GenesysClient } from '../dist/index.js';
+import { GenesysClient } from '../dist/index.js';
+import { createCloser } from '../dist/service/index.js';
 import { openStore } from '../dist/store/index.js';
 import { toInboxEvents } from '../dist/intake/index.js';
 

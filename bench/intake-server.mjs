@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import Database from 'better-sqlite3';
-import { createCloser, GenesysClient } from '../dist/index.js';
+import { GenesysClient } from '../dist/index.js';
+import { createCloser } from '../dist/service/index.js';
 import { createLogger } from '../dist/observability/logger.js';
 import { openStore } from '../dist/store/index.js';
 

@@ -1,18 +1,7 @@
 /**
- * closer as a library. The usual entry is {@link createCloserClient}:
- *
- *   const closer = createCloserClient();            // GENESYS_* from the environment
- *   const result = await closer.endConversation(id, { message: 'Thanks, closing this chat.' });
+ * `closer`: the same light library as `closer/client` (the Genesys client and
+ * `createCloserClient`), so that the obvious import never loads the service. The service
+ * (`createCloser`, `runService`: Express, SQLite, AWS SDK, winston) is `closer/service`; the
+ * Genesys simulator is `closer/simulator`.
  */
-export { createCloserClient, type CloserClient } from './closer-client';
-export {
-  GenesysClient,
-  GenesysApiError,
-  endConversation,
-  resolveRegion,
-  type GenesysClientOptions,
-  type EndConversationOptions,
-  type TerminationOutcome,
-} from './genesys';
-export { CloserError } from './errors';
-export { createCloser, runService, type Closer, type CloserOptions } from './service';
+export * from './client';

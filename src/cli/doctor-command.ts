@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import type { GenesysClient } from '../genesys';
 import {
   checkGenesysAccess,
+  clientFromSettings,
   GenesysApiError,
-  resolveRegion,
   type AccessProbeResult,
 } from '../genesys';
 import { systemClock } from '../timers/clock';
-import { SettingsError } from '../config/settings';
+import { parseSettings, SettingsError } from '../config/settings';
+import { requireGenesysSettings } from '../config/genesys-settings';
 import { CloserError, coerceError } from '../errors';
 import { maskSecrets } from '../observability/logger';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -15,7 +16,6 @@ import { exitCodeForErrorCode } from './error-exit';
 import type { CommandIo } from './output';
 import { runs, type CliContext } from './cli-context';
 import { examplesHelp, GENESYS_ENV_HELP, jsonOption } from './help-text';
-import { genesysFromEnv } from './genesys-from-env';
 
 /** One line of the doctor's checklist. */
 export interface DoctorCheck {
@@ -64,15 +64,13 @@ async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
   let client: GenesysClient | undefined;
   let notificationQueues: readonly string[] = [];
   try {
-    const built = genesysFromEnv(io.env);
-    client = built.client;
-    const genesys = built.settings.genesys;
-    notificationQueues = built.settings.notificationQueues;
-    const region = genesys === undefined ? undefined : resolveRegion(genesys.region);
+    const settings = parseSettings(io.env);
+    notificationQueues = settings.notificationQueues;
+    client = clientFromSettings(requireGenesysSettings(settings.genesys));
     checks.push({
       name: 'configuration',
       status: 'ok',
-      detail: `region ${region?.key ?? '?'}; API ${genesys?.apiUrl ?? region?.apiUrl ?? '?'}; login ${genesys?.loginUrl ?? region?.loginUrl ?? '?'}`,
+      detail: `region ${client.region}; API ${client.apiUrl}; login ${client.loginUrl}`,
     });
   } catch (error: unknown) {
     const problem =
@@ -81,7 +79,9 @@ async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
       name: 'configuration',
       status: 'fail',
       detail: problem,
-      fix: 'set the variables named above (see README, Configuration)',
+      fix:
+        (error instanceof SettingsError ? error.fix : undefined) ??
+        'set the variables named above (see README, Configuration)',
       code: error instanceof CloserError ? error.code : 'CONFIG_INVALID',
     });
     return finish(checks, io, json);

@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
-import { endConversation, type EndConversationOptions } from '../genesys';
+import { clientFromSettings, endConversation, type EndConversationOptions } from '../genesys';
 import { EXIT, type ExitCode } from './exit-codes';
 import type { CommandIo } from './output';
 import { runs, type CliContext } from './cli-context';
 import { examplesHelp, GENESYS_ENV_HELP, jsonOption } from './help-text';
-import { genesysFromEnv } from './genesys-from-env';
+import { parseSettings } from '../config/settings';
+import { requireGenesysSettings } from '../config/genesys-settings';
 import { reportError } from './report-error';
 
 /** The options of `closer terminate`, as commander parses them. */
@@ -91,7 +92,7 @@ async function terminate(
   const json = flags.json === true;
   let client;
   try {
-    client = genesysFromEnv(io.env).client;
+    client = clientFromSettings(requireGenesysSettings(parseSettings(io.env).genesys));
   } catch (error: unknown) {
     return reportError(error, io, json);
   }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { parseDuration } from './durations';
-import { CloserError } from '../errors';
-import { MAX_TOPICS_PER_CHANNEL } from '../genesys';
+import { MAX_TOPICS_PER_CHANNEL, type GenesysSettings } from '../genesys';
+import { optionalText, optionalUrl } from './env-values';
+import { genesysEnvShape, genesysSettingsFrom, requireGenesysSettings } from './genesys-settings';
+import { SettingsError } from './settings-error';
+
+export { SettingsError } from './settings-error';
 
 /**
  * Service settings, read once from the environment at start-up and validated here. This schema is
@@ -17,12 +21,6 @@ export const DEFAULT_RULES_FILE = 'config/rules.yaml';
 export const DEMO_RULES_FILE = 'config/demo.rules.yaml';
 /** Default HTTP port. */
 export const DEFAULT_PORT = 8080;
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
 
 /** A Genesys queue id: a UUID such as `6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10`. */
 const QUEUE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,18 +57,9 @@ const notificationQueues = optionalText
   })
   .transform((ids) => [...new Set(ids)]);
 
-const optionalUrl = optionalText.refine(
-  (value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value),
-  'must be an http(s) URL such as http://127.0.0.1:9000',
-);
-
 export const settingsSchema = z
   .object({
-    GENESYS_REGION: optionalText,
-    GENESYS_CLIENT_ID: optionalText,
-    GENESYS_CLIENT_SECRET: optionalText,
-    GENESYS_API_URL: optionalUrl,
-    GENESYS_LOGIN_URL: optionalUrl,
+    ...genesysEnvShape,
     CLOSER_API_TOKEN: optionalText.refine(
       (value) => value === undefined || value.length >= 16,
       'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
@@ -157,15 +146,7 @@ export interface Settings {
   rulesFile: string | undefined;
   logLevel: string;
   apiToken: string | undefined;
-  genesys:
-    | {
-        region: string;
-        clientId: string;
-        clientSecret: string;
-        apiUrl: string | undefined;
-        loginUrl: string | undefined;
-      }
-    | undefined;
+  genesys: GenesysSettings | undefined;
   audit: { eventBus: string; endpoint: string | undefined; region: string | undefined } | undefined;
   simulatorPort: number;
   /**
@@ -184,20 +165,11 @@ export interface Settings {
 /** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
 export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
 
-/** Thrown by {@link parseSettings}: one readable line per problem in `problems`. */
-export class SettingsError extends CloserError {
-  constructor(readonly problems: string[]) {
-    super(
-      'CONFIG_INVALID',
-      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      {
-        details: { problems },
-      },
-    );
-  }
-}
-
-/** Reads and validates settings from an environment (default `process.env`). */
+/**
+ * Reads and validates settings from an environment (default `process.env`).
+ *
+ * @throws SettingsError (`CONFIG_INVALID`) listing every problem.
+ */
 export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
@@ -208,16 +180,9 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(problems);
   }
   const e = parsed.data;
+  // The schema checked that the credentials come in pairs: neither (simulator mode) or both.
   const genesys =
-    e.GENESYS_CLIENT_ID !== undefined && e.GENESYS_CLIENT_SECRET !== undefined
-      ? {
-          region: e.GENESYS_REGION ?? 'us_east_1',
-          clientId: e.GENESYS_CLIENT_ID,
-          clientSecret: e.GENESYS_CLIENT_SECRET,
-          apiUrl: e.GENESYS_API_URL,
-          loginUrl: e.GENESYS_LOGIN_URL ?? e.GENESYS_API_URL,
-        }
-      : undefined;
+    e.GENESYS_CLIENT_ID === undefined ? undefined : requireGenesysSettings(genesysSettingsFrom(e));
   return {
     port: e.PORT,
     host: e.HOST,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../timers/clock';
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../observability/logger-interface';
 import { GenesysApiError } from './errors';
 import { OAuthErrorSchema, TokenResponseSchema } from './models';
 import { decideRetry, type AttemptFailure, type RetryPolicy } from './retry';

@@ -1,7 +1,8 @@
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../timers/clock';
-import { registerSecret, silentLogger, type Logger } from '../observability/logger';
+import { silentLogger, type Logger } from '../observability/logger-interface';
+import { registerSecret } from '../observability/secrets';
 import { TokenProvider } from './auth';
 import * as ops from './conversations';
 import { GenesysApiError, GenesysConfigError } from './errors';

@@ -2,6 +2,11 @@
  * Genesys Cloud domain: the only code that talks to Genesys. Other domains import from here only.
  */
 export { GenesysClient, GENESYS_CLIENT_DEFAULTS, type GenesysClientOptions } from './client';
+export {
+  clientFromSettings,
+  type GenesysClientExtras,
+  type GenesysSettings,
+} from './client-from-settings';
 export type { GenesysObserver, GenesysRequest, GenesysResponse, GenesysSender } from './send';
 export { REQUEST_ID_HEADER } from './send';
 export {

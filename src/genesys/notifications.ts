@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { silentLogger, type Logger } from '../observability/logger';
+import { silentLogger, type Logger } from '../observability/logger-interface';
 import { GENESYS_OPERATIONS as OPS, buildPath } from './permissions';
 import { expectBody, type GenesysSender } from './send';
 

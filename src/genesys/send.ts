@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../timers/clock';
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../observability/logger-interface';
 import type { TokenProvider } from './auth';
 import { GenesysApiError } from './errors';
 import { errorFromFailure } from './error-mapping';

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../observability/logger-interface';
 import type { GenesysClient } from './client';
 import { GenesysApiError, isGenesysApiError } from './errors';
 import type { MessageConversation } from './models';

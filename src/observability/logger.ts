@@ -1,4 +1,11 @@
 import winston from 'winston';
+import type { Logger } from './logger-interface';
+import { maskSecrets } from './secrets';
+
+// The service's code imports these from here; code on the light library path (the Genesys client)
+// imports './secrets' and './logger-interface' directly, so it never loads winston.
+export { registerSecret, maskSecrets } from './secrets';
+export { silentLogger, type Logger, type LogFields } from './logger-interface';
 
 /**
  * closer's structured logger: winston, JSON lines, scoped child loggers
@@ -6,33 +13,9 @@ import winston from 'winston';
  * has to remember: keys that look like credentials are replaced, and any registered secret value is
  * masked wherever it appears in a string.
  */
-export type Logger = winston.Logger;
 
 const SECRET_KEY = /(secret|password|passwd|token|authorization|api[-_]?key|signature|cookie)/i;
 const REDACTED = '[redacted]';
-
-const registeredSecrets = new Set<string>();
-
-/**
- * Registers a secret value (client secret, API token, webhook key) so that it is masked in every
- * log line, whatever key or message it appears in. Values shorter than 4 characters are ignored.
- */
-export function registerSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= 4) {
-    registeredSecrets.add(value);
-  }
-}
-
-/** Masks registered secret values inside a string. */
-export function maskSecrets(text: string): string {
-  let out = text;
-  for (const secret of registeredSecrets) {
-    if (out.includes(secret)) {
-      out = out.split(secret).join(REDACTED);
-    }
-  }
-  return out;
-}
 
 function redactValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') {
@@ -94,6 +77,3 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   return logger;
 }
-
-/** A logger that drops everything; the default where none is injected. */
-export const silentLogger: Logger = createLogger({ silent: true });

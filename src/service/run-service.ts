@@ -4,7 +4,7 @@ import { parseSettings, SettingsError } from '../config/settings';
 import { createLogger, registerSecret, type Logger } from '../observability/logger';
 import { openStore } from '../store';
 import type { Store } from '../store/store';
-import { GenesysClient } from '../genesys';
+import { clientFromSettings } from '../genesys';
 import { checkRulesFile } from '../rules';
 import { CloserError, coerceError } from '../errors';
 import { createMetrics } from '../observability';
@@ -83,8 +83,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   const metrics = createMetrics();
   // The client's observer feeds the health monitor, which is built with the pipeline after it.
   const late: { closer?: Closer } = {};
-  const genesys = new GenesysClient({
-    ...profile.genesys,
+  const genesys = clientFromSettings(profile.genesys, {
     logger,
     observer: {
       attempt: (operation, status) => {

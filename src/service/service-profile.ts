@@ -1,4 +1,4 @@
-import type { GenesysClientOptions } from '../genesys';
+import type { GenesysSettings } from '../genesys';
 import type { Settings } from '../config/settings';
 import { DEFAULT_RULES_FILE } from '../config/settings';
 import type { Outcome } from '../store/store';
@@ -19,10 +19,7 @@ export interface ServiceProfile {
   /** Environment holding the source secrets the rules file names. */
   env: NodeJS.ProcessEnv;
   /** Where and how the Genesys client connects (credentials and URLs; no logger or observer). */
-  genesys: Pick<
-    GenesysClientOptions,
-    'region' | 'clientId' | 'clientSecret' | 'apiUrl' | 'loginUrl'
-  >;
+  genesys: GenesysSettings;
   /** Queues followed over the notification WebSocket (none in simulator mode). */
   notificationQueues: readonly string[];
   /** Values never to appear in logs (besides the settings' own secrets). */
@@ -60,13 +57,7 @@ export function orgProfile(
     host: settings.host,
     apiToken: settings.apiToken,
     env,
-    genesys: {
-      region: genesys.region,
-      clientId: genesys.clientId,
-      clientSecret: genesys.clientSecret,
-      ...(genesys.apiUrl === undefined ? {} : { apiUrl: genesys.apiUrl }),
-      ...(genesys.loginUrl === undefined ? {} : { loginUrl: genesys.loginUrl }),
-    },
+    genesys,
     notificationQueues: settings.notificationQueues,
     secrets: [],
     warnings,

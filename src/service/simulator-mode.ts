@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import { CLOSER_PERMISSIONS } from '../genesys';
+import { CLOSER_PERMISSIONS, type GenesysSettings } from '../genesys';
 
 /** What closer needs to run against its built-in simulator instead of a Genesys org. */
 export interface SimulatorMode {
   simulator: RunningSimulator;
   clientId: string;
   clientSecret: string;
+  /** Where closer's Genesys client connects: the simulator (API and login) as that client. */
+  genesys: GenesysSettings;
   /** The environment with demo source secrets filled in where unset. */
   env: NodeJS.ProcessEnv;
   apiToken: string;
@@ -49,5 +51,12 @@ export async function startSimulatorMode(options: {
     mkdirSync(dirname(apiTokenFile), { recursive: true });
     writeFileSync(apiTokenFile, `${apiToken}\n`, { mode: 0o600 });
   }
-  return { simulator, clientId, clientSecret, env, apiToken, apiTokenFile };
+  const genesys: GenesysSettings = {
+    region: undefined,
+    clientId,
+    clientSecret,
+    apiUrl: simulator.url,
+    loginUrl: simulator.url,
+  };
+  return { simulator, clientId, clientSecret, genesys, env, apiToken, apiTokenFile };
 }

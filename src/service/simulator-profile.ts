@@ -58,12 +58,7 @@ export async function simulatorProfile(
     host: '127.0.0.1',
     apiToken: mode.apiToken,
     env: mode.env,
-    genesys: {
-      clientId: mode.clientId,
-      clientSecret: mode.clientSecret,
-      apiUrl: mode.simulator.url,
-      loginUrl: mode.simulator.url,
-    },
+    genesys: mode.genesys,
     notificationQueues: [],
     secrets: [
       mode.clientSecret,

@@ -66,7 +66,11 @@ interface CompiledQuery {
   descending: boolean;
 }
 
-/** Answers one activity query over `conversations`; 400 for what Genesys or the simulator refuses. */
+/**
+ * Answers one activity query over `conversations`; 400 for what Genesys or the simulator refuses.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function answerActivityQuery(
   body: unknown,
   conversations: readonly SimConversation[],

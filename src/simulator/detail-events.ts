@@ -20,6 +20,11 @@ export const DETAIL_ROLE: Record<SimParticipant['purpose'], 'customer' | 'user' 
 /** Architect flow type of the simulated message flow (**decision**: no source names it). */
 export const SIM_FLOW_TYPE = 'inboundshortmessage';
 
+/**
+ * A detail event body, as the SDK models it.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export type DetailEventBody =
   | Models.CustomerStartDetailEventTopicCustomerStartEvent
   | Models.CustomerEndDetailEventTopicCustomerEndEvent
@@ -144,7 +149,11 @@ const BUILDERS = {
   flow: flowEvent,
 } as const;
 
-/** The detail event body for leg `p` starting (`ended` false) or ending, at `eventTime`. */
+/**
+ * The detail event body for leg `p` starting (`ended` false) or ending, at `eventTime`.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function toDetailEvent(
   c: SimConversation,
   p: SimParticipant,

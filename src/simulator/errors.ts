@@ -53,7 +53,11 @@ function render(template: string, params: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
-/** Builds the ErrorBody for `error` with a fresh contextId (also sent as ININ-Correlation-Id). */
+/**
+ * Builds the ErrorBody for `error` with a fresh contextId (also sent as ININ-Correlation-Id).
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function errorBody(error: SimHttpError, contextId: string = randomUUID()): Models.ErrorBody {
   const template = error.overrideMessage ?? ERROR_TEMPLATES[error.code];
   return {

@@ -54,7 +54,11 @@ function toWrapup(p: SimParticipant): Models.Wrapup {
   };
 }
 
-/** GET /api/v2/conversations/messages/{id}. */
+/**
+ * GET /api/v2/conversations/messages/{id}.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function toMessageConversation(c: SimConversation): Models.MessageConversation {
   const participants: Models.MessageMediaParticipant[] = c.participants.map((p) => ({
     ...legCommon(p),
@@ -71,7 +75,11 @@ export function toMessageConversation(c: SimConversation): Models.MessageConvers
   };
 }
 
-/** GET /api/v2/conversations/{id} and the PATCH answer: each leg's communication in `messages`. */
+/**
+ * GET /api/v2/conversations/{id} and the PATCH answer: each leg's communication in `messages`.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function toConversation(c: SimConversation): Models.Conversation {
   const participants: Models.Participant[] = c.participants.map((p) => {
     const communication: Models.Message = {
@@ -116,7 +124,11 @@ export function toConversation(c: SimConversation): Models.Conversation {
   };
 }
 
-/** The message-conversation notification snapshot (`v2.routing.queues.{id}.conversations.messages`). */
+/**
+ * The message-conversation notification snapshot (`v2.routing.queues.{id}.conversations.messages`).
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function toQueueSnapshot(
   c: SimConversation,
 ): Models.QueueConversationMessageEventTopicMessageConversation {
@@ -138,7 +150,11 @@ export function toQueueSnapshot(
   };
 }
 
-/** POST .../communications/{cid}/messages answer. */
+/**
+ * POST .../communications/{cid}/messages answer.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function toMessageData(c: SimConversation, m: SimMessageRecord): Models.MessageData {
   return {
     id: m.messageId,
@@ -158,13 +174,28 @@ export function toMessageData(c: SimConversation, m: SimMessageRecord): Models.M
   };
 }
 
+/**
+ * A wrap-up code as Genesys lists it (the fields of the SDK's `WrapupCode` the simulator fills).
+ * Declared here, and checked against the SDK with `satisfies`, so the published types of
+ * `closer/simulator` do not need the SDK.
+ */
+export interface SimWrapupCode {
+  id: string;
+  name: string;
+}
+
 /** Wrap-up codes offered to every participant. */
-export const SIM_WRAPUP_CODES: Models.WrapupCode[] = [
+export const SIM_WRAPUP_CODES: SimWrapupCode[] = [
   { id: '7fb334b0-0e9e-11e4-9191-0800200c9a66', name: 'ININ-WRAP-UP-TIMEOUT' },
   { id: 'b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f', name: 'Resolved' },
   { id: 'c2a1d3ef-6b7c-4d8e-9fa0-1b2c3d4e5f60', name: 'Closed - inactivity' },
-];
+] satisfies Models.WrapupCode[];
 
+/**
+ * A participant's assigned wrap-up.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
 export function toAssignedWrapup(p: SimParticipant): Models.AssignedWrapupCode {
   return p.wrapup === undefined
     ? {}

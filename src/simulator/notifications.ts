@@ -57,6 +57,7 @@ export class NotificationHub {
     this.heartbeat.unref();
   }
 
+  /** @internal SDK-typed (see models.ts); left out of the published types. */
   createChannel(clientId: string): Models.Channel {
     const owned = [...this.channels.values()].filter((c) => c.clientId === clientId);
     if (owned.length >= MAX_CHANNELS_PER_CLIENT) {
@@ -77,6 +78,7 @@ export class NotificationHub {
     return this.describe(channel);
   }
 
+  /** @internal SDK-typed (see models.ts); left out of the published types. */
   listChannels(clientId: string): Models.ChannelEntityListing {
     return {
       entities: [...this.channels.values()]
@@ -90,11 +92,16 @@ export class NotificationHub {
     this.owned(clientId, channelId);
   }
 
+  /** @internal SDK-typed (see models.ts); left out of the published types. */
   subscriptions(clientId: string, channelId: string): Models.ChannelTopicEntityListing {
     return listing(this.owned(clientId, channelId).topics);
   }
 
-  /** PUT replaces, POST adds, DELETE removes all. */
+  /**
+   * PUT replaces, POST adds, DELETE removes all.
+   *
+   * @internal SDK-typed (see models.ts); left out of the published types.
+   */
   subscribe(
     clientId: string,
     channelId: string,

@@ -5,11 +5,14 @@ import type { ApiHandler } from './api-context';
 import { param } from './api-context';
 import { simErrors } from './errors';
 
-/** The simulated organization every token belongs to. */
-export const SIM_ORGANIZATION: Models.NamedEntity = {
+/**
+ * The simulated organization every token belongs to (an SDK `NamedEntity`, declared without the
+ * SDK so the published types of `closer/simulator` do not need it).
+ */
+export const SIM_ORGANIZATION: { id: string; name: string } = {
   id: '5c8b1e2a-3d4f-4a6b-9c7d-8e9f0a1b2c3d',
   name: 'closer-simulated-org',
-};
+} satisfies Models.NamedEntity;
 
 const TopicList = z.array(z.object({ id: z.string().min(1) }));
 
