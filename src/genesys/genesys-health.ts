@@ -1,6 +1,6 @@
 import { coerceError } from '../errors';
-import type { Logger } from '../observability/logger';
-import { maskSecrets } from '../observability/logger';
+import type { Logger } from '../observability/logger-interface';
+import { maskSecrets } from '../observability/secrets';
 import type { Clock } from '../timers/clock';
 import type { GenesysAccessReport } from './access-check';
 import type { GenesysApiError } from './errors';

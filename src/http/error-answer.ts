@@ -1,6 +1,6 @@
 import { CloserError, coerceError } from '../errors';
 import { GenesysApiError } from '../genesys/errors';
-import { maskSecrets } from '../observability/logger';
+import { maskSecrets } from '../observability/secrets';
 import { errorAnswerSpec } from './error-catalog';
 
 /** Seconds a client should wait before retrying a retryable 503. */

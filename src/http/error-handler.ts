@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../observability/logger-interface';
 import { errorEnvelope, toErrorAnswer, type ErrorAnswer, type SurfaceCodes } from './error-answer';
 import { errorAnswerSpec } from './error-catalog';
 
