@@ -19,6 +19,8 @@ export interface ExecutorDeps {
   recorder: OutcomeRecorder;
   /** Called when a closing message went out and the disconnect was then refused (metric). */
   onMessageWithoutEnd?: (ruleId: string) => void;
+  /** Called when a delivery matched no rule (metric `closer_unmatched_deliveries_total`). */
+  onUnmatched?: (source: string) => void;
 }
 
 /** What one timer firing read and decided from: the live read folded into the stored state. */

@@ -1,4 +1,10 @@
-import type { Ending, StoreChanges, Timer } from '../store/store';
+import type { Ending, StoreChanges, Timer, UnmatchedDeliveryInput } from '../store/store';
+import {
+  anyPatternMatched,
+  conversationVerdicts,
+  webhookVerdicts,
+  type RuleVerdict,
+} from '../diagnose/rule-verdicts';
 import type { TimerHandlerResult } from '../timers';
 import type { Rule } from '../rules';
 import { isDryRun, matchingEventRules } from '../rules';
@@ -14,6 +20,13 @@ import { planTimers, eventTimeOf } from './plan-timers';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
 
+/** Which intake delivery an event came in (for the record of deliveries no rule matched). */
+export interface Delivery {
+  source: string;
+  eventId: string;
+  receivedAt: number;
+}
+
 /**
  * The one place that ACTS: it asks `decide()` what to do, then calls Genesys, writes state,
  * timers and outcomes (one store transaction per decision, through the recorder: audit events and
@@ -28,7 +41,10 @@ export class Executor {
    * A Genesys notification: folds it into the conversation's state and plans every inactivity
    * rule's timer — state and timers written in one transaction. Returns whether timers changed.
    */
-  async handleNotification(notification: GenesysNotification): Promise<boolean> {
+  async handleNotification(
+    notification: GenesysNotification,
+    delivery?: Delivery,
+  ): Promise<boolean> {
     const { store } = this.deps;
     const conversationId = conversationIdOf(notification);
     if (conversationId === undefined) {
@@ -44,7 +60,19 @@ export class Executor {
       conversationId,
       apply: (current) => applyNotification(current, notification) ?? current,
     });
+    // A conversation no rule's `match` selects is recorded once per episode (its first event),
+    // so "why didn't it fire?" has an answer without one row per message.
+    if (delivery !== undefined && (previous === undefined || previous.episode !== state.episode)) {
+      const now = this.deps.clock.now();
+      const verdicts = conversationVerdicts(this.config(), state, { now });
+      if (!anyPatternMatched(verdicts)) {
+        changes.unmatched = this.unmatched(delivery, verdicts, now, conversationId);
+      }
+    }
     await this.deps.recorder.commit(changes);
+    if (changes.unmatched !== undefined) {
+      this.deps.onUnmatched?.(changes.unmatched.source);
+    }
     return (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0) > 0;
   }
 
@@ -65,7 +93,8 @@ export class Executor {
       upsertTimers: [],
       outcomes: [],
     };
-    for (const match of matchingEventRules(event.source, event.body, this.config())) {
+    const matches = matchingEventRules(event.source, event.body, this.config());
+    for (const match of matches) {
       const trigger = { source: event.source, eventId: event.eventId };
       if (match.conversationId === undefined) {
         changes.outcomes.push({
@@ -107,8 +136,41 @@ export class Executor {
         );
       }
     }
+    if (matches.length === 0) {
+      changes.unmatched = this.unmatched(
+        event,
+        webhookVerdicts(this.config(), event.source, event.body, now),
+        now,
+      );
+    }
     await this.deps.recorder.commit(changes);
+    if (changes.unmatched !== undefined) {
+      this.deps.onUnmatched?.(event.source);
+    }
     return changes.upsertTimers.length > 0;
+  }
+
+  /** The record of a delivery no rule matched, logged once (info) for the people who run closer. */
+  private unmatched(
+    delivery: Delivery,
+    verdicts: RuleVerdict[],
+    now: number,
+    conversationId?: string,
+  ): UnmatchedDeliveryInput {
+    this.deps.logger.info('delivery matched no rule', {
+      source: delivery.source,
+      eventId: delivery.eventId,
+      ...(conversationId === undefined ? {} : { conversationId }),
+      rules: verdicts.map((v) => `${v.ruleId}: ${v.reason}`).slice(0, 10),
+    });
+    return {
+      source: delivery.source,
+      eventId: delivery.eventId,
+      ...(conversationId === undefined ? {} : { conversationId }),
+      receivedAt: delivery.receivedAt,
+      recordedAt: now,
+      verdicts,
+    };
   }
 
   /**

@@ -85,6 +85,7 @@ export class InboxProcessor {
         const { topicName, eventBody, time } = payload;
         changed = await executor.handleNotification(
           time === undefined ? { topicName, eventBody } : { topicName, eventBody, time },
+          { source: event.source, eventId: event.eventId, receivedAt: event.receivedAt },
         );
       } else {
         changed = await executor.handleWebhook({

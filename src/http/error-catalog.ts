@@ -1,5 +1,6 @@
 import type { ErrorAnswerSpec, ErrorAnswerTable } from '../errors';
 import { API_ERRORS } from '../api/api-error';
+import { RULES_TEST_ERRORS } from '../diagnose/errors';
 import { GENESYS_ERRORS } from '../genesys/errors';
 import { INTAKE_ERRORS } from '../intake/errors';
 import { RULES_ERRORS } from '../rules/errors';
@@ -29,6 +30,7 @@ export const ERROR_CATALOG: ErrorAnswerTable = {
   ...GENESYS_ERRORS,
   ...STORE_ERRORS,
   ...RULES_ERRORS,
+  ...RULES_TEST_ERRORS,
 };
 
 /** The answer declared for `code`, or undefined when none is. */

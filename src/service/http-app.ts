@@ -5,7 +5,14 @@ import { createHealthRouter, metricsHandler } from '../observability';
 import type { Store } from '../store/store';
 import { createIntakeRouter } from '../intake';
 import type { OutboxPublisher } from '../publish';
-import { ApiError, bearerAuth, opsRoutes, terminateRoute, genesysRoute } from '../api';
+import {
+  ApiError,
+  bearerAuth,
+  diagnoseRoutes,
+  opsRoutes,
+  terminateRoute,
+  genesysRoute,
+} from '../api';
 import { API_SURFACE, errorHandler } from '../http';
 import type { Pipeline } from './pipeline';
 
@@ -98,6 +105,14 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
   );
   api.use(terminateRoute({ executor: pipeline.executor }));
   api.use(genesysRoute({ health: pipeline.genesysHealth }));
+  api.use(
+    diagnoseRoutes({
+      store,
+      rules: () => pipeline.currentRules(),
+      genesys: pipeline.genesys,
+      clock,
+    }),
+  );
   api.use(
     opsRoutes({
       store,

@@ -26,6 +26,8 @@ const INBOX_CHUNK = 20;
 export const DEFAULT_EVENT_RETENTION_MS = 48 * 60 * 60 * 1000;
 /** How often pending inbox events are swept up even without new requests (ms). */
 const INBOX_SWEEP_INTERVAL_MS = 5_000;
+/** How long deliveries that matched no rule are kept for `GET /v1/deliveries/unmatched` (24 h). */
+export const UNMATCHED_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** How often old processed inbox events are pruned (ms). */
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -75,6 +77,8 @@ export interface Pipeline {
   rules: RulesWatcher;
   currentRules(): LoadedRules;
   executor: Executor;
+  /** The Genesys client the pipeline acts through (shared: one token, one rate budget). */
+  genesys: GenesysClient;
   inbox: InboxProcessor;
   scheduler: TimerScheduler;
   /** The audit outbox publisher, when an audit bus is configured. */
@@ -176,6 +180,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onMessageWithoutEnd: (ruleId) => {
       metrics.closingMessageWithoutEnd.inc({ rule: ruleId });
     },
+    onUnmatched: (source) => {
+      metrics.unmatchedDeliveries.inc({ source });
+    },
   });
 
   const scheduler = new TimerScheduler({
@@ -237,6 +244,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     intervals.push(
       setInterval(() => {
         const before = clock.now() - (options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS);
+        store
+          .pruneUnmatchedDeliveries(clock.now() - UNMATCHED_RETENTION_MS)
+          .catch((error: unknown) => {
+            logger.warn('pruning unmatched deliveries failed', {
+              error: coerceError(error).message,
+            });
+          });
         store.pruneEvents(before).then(
           (pruned) => {
             if (pruned > 0) {
@@ -265,6 +279,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     rules,
     currentRules,
     executor,
+    genesys,
     inbox,
     scheduler,
     audit,

@@ -1,0 +1,75 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Clock } from '../timers/clock';
+import type { GenesysClient } from '../genesys';
+import type { LoadedRules } from '../rules';
+import { parseRules } from '../rules';
+import type { Store } from '../store/store';
+import { rulesTestInputSchema, testRules } from '../diagnose';
+import { parseBody } from './validate';
+import { isoTimes } from './present';
+
+const unmatchedQuerySchema = z.strictObject({
+  /** ISO-8601 time or epoch milliseconds. */
+  since: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) {
+        return undefined;
+      }
+      const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+/**
+ * "Why didn't it fire?" over HTTP:
+ * - `POST /v1/rules/test`: every rule's verdict on `{event}`, `{webhook: {source, body}}` or
+ *   `{conversationId}` (`?live=1` reads the conversation from Genesys first), against the rules
+ *   in force or a candidate `rules` text given in the body. Nothing is acted on or stored.
+ * - `GET /v1/deliveries/unmatched?since=&limit=`: recent deliveries that matched no rule, with
+ *   each rule's verdict (kept 24 h).
+ */
+export function diagnoseRoutes(deps: {
+  store: Store;
+  rules: () => LoadedRules;
+  genesys: GenesysClient;
+  clock: Clock;
+}): Router {
+  const router = Router();
+
+  router.post('/rules/test', async (req, res) => {
+    const raw: unknown = req.body ?? {};
+    const { rules: rulesText, ...rest } =
+      typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? (raw as Record<string, unknown>)
+        : { rules: undefined };
+    const input = parseBody(rulesTestInputSchema, rest, 'body');
+    const text = parseBody(z.string().max(256_000).optional(), rulesText, 'body.rules');
+    const config = text === undefined ? deps.rules().config : parseRules(text, 'body.rules');
+    const live = req.query.live === '1' || req.query.live === 'true';
+    const report = await testRules(config, input, {
+      now: deps.clock.now(),
+      store: deps.store,
+      ...(live ? { genesys: deps.genesys } : {}),
+    });
+    res.json({ rules: text === undefined ? 'in force' : 'from the request', ...report });
+  });
+
+  router.get('/deliveries/unmatched', async (req, res) => {
+    const query = parseBody(unmatchedQuerySchema, req.query, 'query');
+    const deliveries = await deps.store.listUnmatchedDeliveries({
+      limit: query.limit ?? 100,
+      ...(query.since === undefined ? {} : { since: query.since }),
+    });
+    res.json(isoTimes({ deliveries }));
+  });
+
+  return router;
+}
