@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger';
 import type { SourcesConfig } from '../rules/sources-schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../timers/clock';
+import type { IntakeTimingObserver } from './http/request-timing';
 
 /** What the intake router needs. */
 export interface IntakeOptions {
@@ -19,4 +20,10 @@ export interface IntakeOptions {
   maxBodyBytes?: number;
   /** Called with the number of newly stored events (not duplicates), e.g. to wake the pipeline. */
   onAccepted?: (count: number) => void;
+  /**
+   * Called once per answered intake request with its source (`eventbridge`, the configured webhook
+   * source's name, or `unknown` for a name the rules file does not configure, so the label stays
+   * bounded) and its handling time in seconds, e.g. for `closer_intake_request_duration_seconds`.
+   */
+  onHandled?: IntakeTimingObserver;
 }

@@ -6,8 +6,9 @@ import { silentLogger } from '../observability/logger';
 import { eventBridgeHandler } from './eventbridge/route';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body';
 import { createRawBodyReader } from './http/raw-body-reader';
+import { timeRequests } from './http/request-timing';
 import type { IntakeOptions } from './options';
-import { webhookHandler } from './webhooks/route';
+import { findWebhookSource, webhookHandler } from './webhooks/route';
 
 /** Path of the EventBridge API destination endpoint. */
 export const EVENTBRIDGE_PATH = '/events/eventbridge';
@@ -28,7 +29,25 @@ export function createIntakeRouter(options: IntakeOptions): Router {
   const readRawBody = createRawBodyReader(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const onError = errorHandler({ logger, surface: INTAKE_SURFACE, label: 'intake' });
   const router = express.Router();
-  router.post(EVENTBRIDGE_PATH, eventBridgeHandler(options, readRawBody), onError);
-  router.post(WEBHOOK_PATH, webhookHandler(options, readRawBody), onError);
+  const { onHandled } = options;
+  router.post(
+    EVENTBRIDGE_PATH,
+    timeRequests(onHandled, () => 'eventbridge', logger),
+    eventBridgeHandler(options, readRawBody),
+    onError,
+  );
+  router.post(
+    WEBHOOK_PATH,
+    timeRequests(onHandled, (req) => webhookLabel(options, req.params.source), logger),
+    webhookHandler(options, readRawBody),
+    onError,
+  );
   return router;
+}
+
+/** A configured webhook source's name, else `unknown` (any path segment must not become a label). */
+function webhookLabel(options: IntakeOptions, name: unknown): string {
+  return typeof name === 'string' && findWebhookSource(options.sources(), name) !== undefined
+    ? name
+    : 'unknown';
 }

@@ -48,6 +48,9 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
       clock,
       logger,
       ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      onHandled: (source, seconds) => {
+        metrics.intakeRequestDuration.observe({ source }, seconds);
+      },
       onAccepted: (count) => {
         metrics.intakeEvents.inc({ source: 'all', result: 'accepted' }, count);
         if (background) {

@@ -27,6 +27,12 @@ export const TEST_ENV = {
 
 export const TEST_API_TOKEN = 'test-api-token-0123456789abcdef';
 
+/** The OAuth client closer uses against the simulator (re-register it to change its permissions). */
+export const TEST_GENESYS_CLIENT = {
+  clientId: 'e2e-client',
+  clientSecret: 'e2e-secret-0123456789',
+} as const;
+
 /** A rules file with a customer-idle rule (20m, warn 2m before) and the CRM ticket rule. */
 export function testRulesYaml(
   overrides: {
@@ -104,8 +110,7 @@ export async function startTestCloser(
   const clock = new ManualClock(Date.UTC(2026, 10, 25, 9, 0, 0));
   const sim = await startSimulator({ clock });
   sim.registerClient({
-    clientId: 'e2e-client',
-    clientSecret: 'e2e-secret-0123456789',
+    ...TEST_GENESYS_CLIENT,
     permissions: options.permissions ?? [...CLOSER_PERMISSIONS],
   });
   const logs: string[] = [];
@@ -120,13 +125,16 @@ export async function startTestCloser(
   });
   const metrics = createMetrics({ defaultMetrics: false });
   const genesys = new GenesysClient({
+    // As run-service wires it (the service's own client is built there).
     observer: {
       attempt: (operation, status) => {
         metrics.genesysRequests.inc({ operation, status });
       },
+      retry: (_operation, reason) => {
+        metrics.genesysRetries.inc({ reason });
+      },
     },
-    clientId: 'e2e-client',
-    clientSecret: 'e2e-secret-0123456789',
+    ...TEST_GENESYS_CLIENT,
     apiUrl: sim.url,
     loginUrl: sim.url,
     logger,
