@@ -20,11 +20,7 @@ const MINUTE = 60_000;
  * Declared metrics nothing sets yet, each with why. Keep this list short and honest: an entry
  * whose metric starts to move fails the test, so it is removed when the wiring lands.
  */
-const PENDING: Readonly<Record<string, string>> = {
-  // The store records unmatched deliveries (migration 0004), but no decision path writes them or
-  // counts them yet (issue 7, "unmatched deliveries"): nothing calls unmatchedDeliveries.inc().
-  closer_unmatched_deliveries_total: 'unmatched deliveries are not recorded by the pipeline yet',
-};
+const PENDING: Readonly<Record<string, string>> = {};
 
 /** The audit event type the fake EventBridge refuses for good (a non-retryable entry code). */
 const REFUSED_AUDIT_TYPE = 'rules.rejected';
@@ -59,12 +55,16 @@ async function passTime(t: TestCloser, ms: number): Promise<void> {
 }
 
 /** A signed CRM "ticket closed" webhook, POSTed to closer over real HTTP. */
-async function ticketClosed(t: TestCloser, conversationId: string): Promise<number> {
+async function ticketClosed(
+  t: TestCloser,
+  conversationId: string,
+  type = 'ticket.closed',
+): Promise<number> {
   const delivery = signedWebhook(
     'standard-webhooks',
     TEST_ENV.CRM_WEBHOOK_SECRET,
     {
-      type: 'ticket.closed',
+      type,
       data: { conversationId, closedAt: new Date(t.clock.now()).toISOString() },
     },
     { nowMs: t.clock.now() },
@@ -188,6 +188,9 @@ describe('GET /metrics', () => {
     expect(await ticketClosed(c, crm.id)).toBe(202);
     await c.settle();
     expect(c.sim.conversation(crm.id)?.state).toBe('disconnected');
+    // A signed CRM delivery no rule matches: kept with its verdicts and counted.
+    expect(await ticketClosed(c, crm.id, 'ticket.updated')).toBe(202);
+    await c.settle();
     // A path naming no configured source is timed as `unknown`, never under its own name.
     const unknown = await fetch(`${c.url}/webhooks/no-such-source`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);
@@ -210,7 +213,7 @@ describe('GET /metrics', () => {
         'closer_intake_request_duration_seconds_count',
       );
     expect(timed('eventbridge')).toBeGreaterThan(0);
-    expect(timed('crm')).toBe(1);
+    expect(timed('crm')).toBe(2);
     expect(timed('unknown')).toBe(1);
     expect(timed('no-such-source')).toBeUndefined();
 
