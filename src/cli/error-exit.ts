@@ -30,6 +30,7 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'RULES_INVALID',
   'GENESYS_CONFIG',
   'GENESYS_INVALID_INPUT',
+  'RULES_TEST_INVALID_EVENT',
 ]);
 
 /**
@@ -38,6 +39,9 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
  * Unknown codes are FAILURE.
  */
 export function exitCodeForErrorCode(code: string): ExitCode {
+  if (code === 'RULES_TEST_UNKNOWN_CONVERSATION') {
+    return EXIT.NOT_FOUND;
+  }
   if (USAGE_CODES.has(code)) {
     return EXIT.USAGE;
   }

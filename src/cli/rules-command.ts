@@ -5,6 +5,7 @@ import { EXIT, type ExitCode } from './exit-codes';
 import type { CommandIo } from './output';
 import { runs, type CliContext } from './cli-context';
 import { examplesHelp, jsonOption } from './help-text';
+import { rulesTestCommand } from './rules-test-command';
 
 /**
  * `closer rules …`: the rules-file commands. To add one (`rules test`, …): write a factory like
@@ -19,9 +20,14 @@ export function rulesCommand(ctx: CliContext): Command {
       'after',
       examplesHelp([
         { command: 'closer rules check config/rules.yaml', does: 'validate a rules file' },
+        {
+          command: 'closer rules test --source crm ticket.json',
+          does: "which rules match this webhook body, and why the others don't",
+        },
       ]),
     )
-    .addCommand(rulesCheckCommand(ctx));
+    .addCommand(rulesCheckCommand(ctx))
+    .addCommand(rulesTestCommand(ctx));
 }
 
 /** The options of `closer rules check`, as commander parses them. */

@@ -22,6 +22,7 @@ const COMMAND_PATHS: readonly (readonly string[])[] = [
   ['simulator'],
   ['rules'],
   ['rules', 'check'],
+  ['rules', 'test'],
 ];
 
 const ESC = '\u001b[';
