@@ -56,7 +56,7 @@ describe('closer CLI usage: help, version, suggestions, --json errors, colour (b
       'help',
     ]);
     const rules = await closer(['rules', '--help']);
-    expect(listedCommands(rules.stdout)).toEqual(['check', 'help']);
+    expect(listedCommands(rules.stdout)).toEqual(['check', 'test', 'help']);
   });
 
   it.each(COMMAND_PATHS.map((path) => [path.join(' ') || '(closer)', path] as const))(
