@@ -31,6 +31,18 @@ export type { RulesWatcherOptions } from './rules-watcher';
 export { checkRulesFile, describeRule } from './check-rules-file';
 export type { RulesCheckResult, RulesSummary } from './check-rules-file';
 export { matchesPattern } from './event-pattern';
+export { explainPattern } from './explain-pattern';
+export { patternExplanationSchema, patternFailureSchema } from './pattern-explanation';
+export type {
+  PatternExplanation,
+  PatternFailure,
+  FieldFailure,
+  OrFailure,
+  ElementsFailure,
+  MatcherCheck,
+  MatcherMiss,
+  EventLeafValue,
+} from './pattern-explanation';
 export { validatePattern, isEventPattern, formatPath } from './event-pattern-validate';
 export { MAX_WILDCARD_COMPLEXITY } from './wildcard-complexity';
 export { PATTERN_OPERATORS } from './event-pattern-types';
