@@ -104,7 +104,9 @@ function checkLeaf(values: unknown[], path: Path, problems: PatternProblem[]): v
 /**
  * The wildcard values of one (valid) leaf list, `wildcard` and `anything-but` `wildcard` alike:
  * EventBridge weighs them together (see `wildcard-complexity.ts`). Equal values of one kind count
- * once, as event-ruler keeps one pattern for them.
+ * once, as event-ruler keeps one pattern for them. Each leaf list is measured on its own; event-ruler
+ * measures the state machine of a field, which can also gather the same field's wildcards from
+ * several `$or` branches, so closer may accept a few such patterns that EventBridge refuses.
  */
 function wildcardsOf(values: readonly unknown[]): string[] {
   const plain = new Set<string>();

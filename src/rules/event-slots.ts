@@ -11,12 +11,13 @@ import type { EventLeaf } from './pattern-matchers';
  */
 
 /**
- * A value the walker stands on: `rest` is `''` when `value` sits exactly at the current path, or
- * the remaining dotted name (`status` after descending `state` into a `state.status` key).
+ * A value the walker stands on: `rest` is null when `value` sits exactly at the current path, or
+ * the rest of a dotted name still to match (`status` after descending `state` into a
+ * `state.status` key; `''` for the empty last segment of a key like `state.`).
  */
 export interface EventSlot {
   readonly value: unknown;
-  readonly rest: string;
+  readonly rest: string | null;
   /** The object's dotted keys, looked up on first descent (`undefined` until then). */
   dotted: DottedKeys | null | undefined;
 }
@@ -26,7 +27,7 @@ type DottedKeys = ReadonlyMap<string, readonly EventSlot[]>;
 
 /** A slot for a value at the current path. */
 export function slotOf(value: unknown): EventSlot {
-  return { value, rest: '', dotted: undefined };
+  return { value, rest: null, dotted: undefined };
 }
 
 /** No values: a missing field. */
@@ -45,7 +46,7 @@ export function plainFields(
   context: readonly EventSlot[],
 ): Readonly<Record<string, unknown>> | undefined {
   const only = context.length === 1 ? context[0] : undefined;
-  if (only === undefined || only.rest !== '') {
+  if (only === undefined || only.rest !== null) {
     return undefined;
   }
   const fields = only.value as Readonly<Record<string, unknown>>;
@@ -71,7 +72,7 @@ export function rootSlots(event: unknown): readonly EventSlot[] {
 export function descend(context: readonly EventSlot[], segment: string): readonly EventSlot[] {
   let out: EventSlot[] | undefined;
   for (const slot of context) {
-    if (slot.rest === '') {
+    if (slot.rest === null) {
       const fields = slot.value as Readonly<Record<string, unknown>>;
       if (Object.prototype.hasOwnProperty.call(fields, segment)) {
         (out ??= []).push(slotOf(fields[segment]));
@@ -142,7 +143,7 @@ export function someLeaf(
   test: (value: EventLeaf) => boolean,
 ): boolean {
   for (const slot of slots) {
-    if (slot.rest === '' && someLeafIn(slot.value, test)) {
+    if (slot.rest === null && someLeafIn(slot.value, test)) {
       return true;
     }
   }
@@ -189,7 +190,7 @@ export function leafValues(slots: readonly EventSlot[]): EventLeaf[] {
 export function holdsObject(slots: readonly EventSlot[]): boolean {
   return slots.some(
     (slot) =>
-      slot.rest !== '' ||
+      slot.rest !== null ||
       isPlainObject(slot.value) ||
       (Array.isArray(slot.value) && flatten(slot.value as unknown[]).some(isPlainObject)),
   );
@@ -211,7 +212,7 @@ export function nestedChoices(slots: readonly EventSlot[]): NestedChoices {
   const base: EventSlot[] = [];
   const elements: { index: number; slot: EventSlot }[] = [];
   for (const slot of slots) {
-    if (slot.rest !== '' || isPlainObject(slot.value)) {
+    if (slot.rest !== null || isPlainObject(slot.value)) {
       base.push(slot);
     } else if (Array.isArray(slot.value)) {
       flatten(slot.value as unknown[]).forEach((item, index) => {

@@ -2,8 +2,6 @@ import type { CompiledField, CompiledLeaf, CompiledNode } from './compile-patter
 import {
   descend,
   hasLeaf,
-  holdsObject,
-  leafValues,
   hasLeafIn,
   isEventLeaf,
   nestedChoices,
@@ -13,9 +11,9 @@ import {
   slotsOf,
 } from './event-slots';
 import type { EventSlot } from './event-slots';
+import { fieldFailure } from './field-failure';
 import { formatPath } from './format-path';
-import type { FieldFailure, MatcherMiss, PatternFailure } from './pattern-explanation';
-import type { CompiledMatcher, EventLeaf } from './pattern-matchers';
+import type { PatternFailure } from './pattern-explanation';
 
 /**
  * The one walk over a compiled pattern and an event that both `matchesPattern` and
@@ -42,9 +40,6 @@ export function walkPattern(
 ): boolean {
   return matchNode(root, rootSlots(event), trace, null);
 }
-
-/** The most values a field failure lists (a field can be a long array). */
-export const MAX_FOUND_VALUES = 20;
 
 /** The most array elements whose failures an `elements` failure lists. */
 export const MAX_EXPLAINED_ELEMENTS = 10;
@@ -129,7 +124,7 @@ function matchField(
       if (trace === null) {
         return false;
       }
-      trace.push(fieldFailure(leaf, slots ?? slotsOf(value), path));
+      trace.push(fieldFailure(leaf, slots ?? slotsOf(value), pathText(path)));
       matched = false;
     }
   }
@@ -159,7 +154,7 @@ function matchLeaf(leaf: CompiledLeaf, slots: readonly EventSlot[]): boolean {
     return true;
   }
   for (const slot of slots) {
-    if (slot.rest === '' && leafHits(leaf, slot.value)) {
+    if (slot.rest === null && leafHits(leaf, slot.value)) {
       return true;
     }
   }
@@ -197,7 +192,7 @@ function matchNested(
   path: PathNode | null,
 ): boolean {
   // The common case, one object: it is its own context (no allocation).
-  if (slots.length === 1 && slots[0]?.rest === '' && !Array.isArray(slots[0].value)) {
+  if (slots.length === 1 && slots[0]?.rest === null && !Array.isArray(slots[0].value)) {
     const only = slots[0];
     return matchNode(
       node,
@@ -230,46 +225,4 @@ function matchNested(
     });
   }
   return false;
-}
-
-function fieldFailure(
-  leaf: CompiledLeaf,
-  slots: readonly EventSlot[],
-  path: PathNode | null,
-): FieldFailure {
-  const values = leafValues(slots);
-  return {
-    kind: 'field',
-    path: pathText(path),
-    wanted: [...leaf.source],
-    found: values.slice(0, MAX_FOUND_VALUES),
-    ...(values.length > MAX_FOUND_VALUES ? { foundCount: values.length } : {}),
-    ...(values.length === 0 && holdsObject(slots) ? { holdsObject: true } : {}),
-    checks: leaf.matchers.map((matcher) => ({
-      matcher: matcher.source,
-      miss: missOf(matcher, values),
-    })),
-  };
-}
-
-/** Why an entry that matched no value missed (descriptive only: the verdict is already known). */
-function missOf(matcher: CompiledMatcher, values: readonly EventLeaf[]): MatcherMiss {
-  if (matcher.kind === 'exists') {
-    return matcher.exists === true ? 'missing' : 'present';
-  }
-  if (values.length === 0) {
-    return 'missing';
-  }
-  switch (matcher.kind) {
-    case 'literal':
-      return 'not-equal';
-    case 'anything-but':
-      return 'excluded';
-    case 'numeric':
-      return values.some((value) => typeof value === 'number') ? 'out-of-range' : 'wrong-type';
-    case 'unknown':
-      return 'unknown-operator';
-    default:
-      return values.some((value) => typeof value === 'string') ? 'mismatch' : 'wrong-type';
-  }
 }

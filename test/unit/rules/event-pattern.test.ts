@@ -230,6 +230,30 @@ describe('matchesPattern', () => {
     expect(m({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: '::ffff:10.0.0.1' })).toBe(false);
   });
 
+  it('reads a field from a nested key and a dotted key of the same object together', () => {
+    const pattern = { a: { b: [1], c: [2] } };
+    expect(m(pattern, { a: { b: 1 }, 'a.c': 2 })).toBe(true);
+    expect(m(pattern, { a: { b: 1 }, 'a.c': 3 })).toBe(false);
+  });
+
+  it('consumes a dotted event key segment by segment', () => {
+    expect(m({ a: { 'b.c': [1] } }, { 'a.b.c': 1 })).toBe(true);
+    expect(m({ a: { b: { c: [1] } } }, { 'a.b': [{ c: 2 }, { c: 1 }] })).toBe(true);
+    expect(m({ a: { b: { c: [1] } } }, { 'a.bc': 1 })).toBe(false);
+  });
+
+  it('treats a field reached only through a dotted key as an object, not a value', () => {
+    expect(m({ a: [{ exists: false }] }, { 'a.b': 1 })).toBe(true);
+    expect(m({ a: [{ exists: true }] }, { 'a.b': 1 })).toBe(false);
+  });
+
+  it('keeps empty segments of names that start or end with a dot', () => {
+    expect(m({ 'a.': ['x'] }, { 'a.': 'x' })).toBe(true);
+    expect(m({ 'a.': ['x'] }, { a: { '': 'x' } })).toBe(true);
+    expect(m({ 'a.': ['x'] }, { a: 'x' })).toBe(false);
+    expect(m({ '.a': ['x'] }, { '': { a: 'x' } })).toBe(true);
+  });
+
   it('matches the conversation facts shape used by inactivity rules', () => {
     const facts = {
       conversationId: 'c1',
