@@ -7,7 +7,8 @@ import type { CompiledMatcher, EventLeaf } from './pattern-matchers';
  * An event pattern turned into the tree the walker runs: dotted keys split into nesting (a
  * pattern key `"state.status"` is the field `state` → `status`, as EventBridge treats it; see
  * `event-slots.ts`), keys naming the same object merged, and every leaf-list entry compiled once.
- * Compiled trees are cached per pattern object, so a rule's pattern is compiled on first use.
+ * Compiled trees are cached per pattern object, so a rule's pattern is compiled on first use; a
+ * pattern object must therefore not be changed once it has been matched (rules never are).
  */
 
 /** A leaf list (`["a", { prefix: "b" }]`): the field matches when any entry does. */
@@ -26,10 +27,24 @@ export interface CompiledLeaf {
   readonly whenAbsent: boolean;
 }
 
+/**
+ * An event key that spells a path below a field with dots (`state.status` for the field `state`
+ * when the pattern looks at `state` → `status`), and the part after the field (`status`).
+ */
+export interface DottedKey {
+  readonly key: string;
+  readonly rest: string;
+}
+
 /** One field of a pattern object; a field can carry a leaf list, a nested pattern, or both. */
 export interface CompiledField {
   /** The field name within its parent (one segment of the dotted path). */
   readonly segment: string;
+  /**
+   * Every dotted event key that can stand for a path the pattern looks at below this field. Only
+   * these can matter, so the walker checks them by name instead of scanning an event's keys.
+   */
+  readonly below: readonly DottedKey[];
   /** Leaf lists that must all hold (more than one only if the same path was given twice). */
   readonly leaves: readonly CompiledLeaf[];
   readonly nested: CompiledNode | undefined;
@@ -111,13 +126,32 @@ function fieldAt(builder: NodeBuilder, segments: readonly string[]): FieldBuilde
 
 function build(builder: NodeBuilder): CompiledNode {
   return {
-    fields: [...builder.fields].map(([segment, field]) => ({
-      segment,
-      leaves: field.leaves,
-      nested: field.nested === undefined ? undefined : build(field.nested),
-    })),
+    fields: [...builder.fields].map(([segment, field]) => {
+      const nested = field.nested === undefined ? undefined : build(field.nested);
+      const below = nested === undefined ? [] : [...new Set(pathsBelow(nested))];
+      return {
+        segment,
+        below: below.map((rest) => ({ key: `${segment}.${rest}`, rest })),
+        leaves: field.leaves,
+        nested,
+      };
+    }),
     ors: builder.ors,
   };
+}
+
+/** The dotted paths of every field inside `node` (its `$or` branches included). */
+function pathsBelow(node: CompiledNode): string[] {
+  const out: string[] = [];
+  for (const field of node.fields) {
+    out.push(field.segment, ...field.below.map(({ key }) => key));
+  }
+  for (const branches of node.ors) {
+    for (const branch of branches) {
+      out.push(...pathsBelow(branch));
+    }
+  }
+  return out;
 }
 
 function compileLeaf(source: readonly PatternMatcher[]): CompiledLeaf {

@@ -10,7 +10,8 @@ import { walkPattern } from './pattern-walker';
  * the same walk.
  *
  * The pattern should have passed `validatePattern`; an unknown operator simply never matches. The
- * pattern is compiled on first use and cached for as long as the pattern object lives.
+ * pattern is compiled on first use and cached for as long as the pattern object lives (so it must
+ * not be changed afterwards); the event is only read.
  */
 export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
   return walkPattern(compilePattern(pattern), event, null);

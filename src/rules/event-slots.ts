@@ -1,4 +1,5 @@
 import { isPlainObject } from './event-pattern-types';
+import type { DottedKey } from './compile-pattern';
 import type { EventLeaf } from './pattern-matchers';
 
 /**
@@ -7,7 +8,8 @@ import type { EventLeaf } from './pattern-matchers';
  * `state.status` (EventBridge user guide, "Considerations when creating event patterns";
  * event-ruler flattens events to dotted paths before matching). The walker descends the event one
  * pattern segment at a time; a key with dots that is only partly consumed is carried along as a
- * slot with the rest of its name still to match.
+ * slot with the rest of its name still to match. Which dotted keys to look for comes from the
+ * pattern (`CompiledField.below`): an event's keys are never scanned.
  */
 
 /**
@@ -18,16 +20,11 @@ import type { EventLeaf } from './pattern-matchers';
 export interface EventSlot {
   readonly value: unknown;
   readonly rest: string | null;
-  /** The object's dotted keys, looked up on first descent (`undefined` until then). */
-  dotted: DottedKeys | null | undefined;
 }
-
-/** An object's own keys that contain a dot, by first segment. */
-type DottedKeys = ReadonlyMap<string, readonly EventSlot[]>;
 
 /** A slot for a value at the current path. */
 export function slotOf(value: unknown): EventSlot {
-  return { value, rest: null, dotted: undefined };
+  return { value, rest: null };
 }
 
 /** No values: a missing field. */
@@ -39,19 +36,35 @@ export function slotsOf(value: unknown): readonly EventSlot[] {
 }
 
 /**
- * The object itself when `context` is one object without dotted keys — nearly always — so that
+ * The object itself when `context` is one object at the current path — nearly always — so that
  * the walker can read its fields directly, with no slots.
  */
 export function plainFields(
   context: readonly EventSlot[],
 ): Readonly<Record<string, unknown>> | undefined {
   const only = context.length === 1 ? context[0] : undefined;
-  if (only === undefined || only.rest !== null) {
-    return undefined;
+  return only === undefined || only.rest !== null
+    ? undefined
+    : (only.value as Readonly<Record<string, unknown>>);
+}
+
+/**
+ * The dotted keys of `fields` that spell paths below a field (see `CompiledField.below`), as
+ * slots carrying the rest of the path; none (the common case) gives `undefined`.
+ */
+export function dottedBelow(
+  fields: Readonly<Record<string, unknown>>,
+  below: readonly DottedKey[],
+): EventSlot[] | undefined {
+  let out: EventSlot[] | undefined;
+  for (const { key, rest } of below) {
+    // A plain property read first: a miss, nearly always, is cheaper than an own-key check.
+    const value = fields[key];
+    if (value !== undefined && Object.prototype.hasOwnProperty.call(fields, key)) {
+      (out ??= []).push({ value, rest });
+    }
   }
-  const fields = only.value as Readonly<Record<string, unknown>>;
-  only.dotted ??= dottedKeys(fields);
-  return only.dotted === null ? fields : undefined;
+  return out;
 }
 
 /** The value of an own field, or undefined when there is none. */
@@ -65,11 +78,15 @@ export function rootSlots(event: unknown): readonly EventSlot[] {
 }
 
 /**
- * The values of field `segment` under `context` (slots that each hold a plain object at the
- * current path, or a dotted remainder): the own key, keys spelling `segment.more` (carried with
- * `more` still to match), and remainders that start with the segment.
+ * The values of a field under `context` (slots that each hold a plain object at the current path,
+ * or a dotted remainder): the own key `segment`, the keys in `below` that spell paths under it
+ * (carried with the rest still to match), and remainders that start with the segment.
  */
-export function descend(context: readonly EventSlot[], segment: string): readonly EventSlot[] {
+export function descend(
+  context: readonly EventSlot[],
+  segment: string,
+  below: readonly DottedKey[],
+): readonly EventSlot[] {
   let out: EventSlot[] | undefined;
   for (const slot of context) {
     if (slot.rest === null) {
@@ -77,52 +94,20 @@ export function descend(context: readonly EventSlot[], segment: string): readonl
       if (Object.prototype.hasOwnProperty.call(fields, segment)) {
         (out ??= []).push(slotOf(fields[segment]));
       }
-      slot.dotted ??= dottedKeys(fields);
-      const more = slot.dotted === null ? undefined : slot.dotted.get(segment);
-      if (more !== undefined) {
-        (out ??= []).push(...more);
+      const dotted = dottedBelow(fields, below);
+      if (dotted !== undefined) {
+        (out ??= []).push(...dotted);
       }
     } else if (slot.rest === segment) {
       (out ??= []).push(slotOf(slot.value));
     } else if (slot.rest.startsWith(segment) && slot.rest.charCodeAt(segment.length) === DOT) {
-      (out ??= []).push({
-        value: slot.value,
-        rest: slot.rest.slice(segment.length + 1),
-        dotted: undefined,
-      });
+      (out ??= []).push({ value: slot.value, rest: slot.rest.slice(segment.length + 1) });
     }
   }
   return out ?? NO_SLOTS;
 }
 
 const DOT = 46;
-
-const dottedIndex = new WeakMap<object, DottedKeys | null>();
-
-/**
- * An object's own keys that contain a dot, by their first segment (`a.b.c` under `a`, rest
- * `b.c`), or null when it has none — most objects. Computed once per object: events are parsed
- * JSON that closer never modifies.
- */
-function dottedKeys(fields: Readonly<Record<string, unknown>>): DottedKeys | null {
-  let index = dottedIndex.get(fields);
-  if (index === undefined) {
-    let built: Map<string, EventSlot[]> | null = null;
-    for (const key of Object.keys(fields)) {
-      const dot = key.indexOf('.');
-      if (dot !== -1) {
-        built ??= new Map();
-        const first = key.slice(0, dot);
-        const list = built.get(first) ?? [];
-        list.push({ value: fields[key], rest: key.slice(dot + 1), dotted: undefined });
-        built.set(first, list);
-      }
-    }
-    index = built;
-    dottedIndex.set(fields, index);
-  }
-  return index;
-}
 
 /** Whether a value is a JSON value a field can hold (not an object or array). */
 export function isEventLeaf(value: unknown): value is EventLeaf {

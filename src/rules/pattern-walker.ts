@@ -1,6 +1,7 @@
 import type { CompiledField, CompiledLeaf, CompiledNode } from './compile-pattern';
 import {
   descend,
+  dottedBelow,
   hasLeaf,
   hasLeafIn,
   isEventLeaf,
@@ -71,10 +72,24 @@ function matchNode(
   let matched = true;
   const fields = plainFields(context);
   for (const field of node.fields) {
-    const found =
-      fields === undefined
-        ? matchField(field, descend(context, field.segment), undefined, trace, path)
-        : matchField(field, null, ownField(fields, field.segment), trace, path);
+    let found: boolean;
+    if (fields === undefined) {
+      found = matchField(
+        field,
+        descend(context, field.segment, field.below),
+        undefined,
+        trace,
+        path,
+      );
+    } else {
+      // One plain object: read the field directly; slots only if a dotted key spells a path below.
+      const value = ownField(fields, field.segment);
+      const dotted = field.below.length === 0 ? undefined : dottedBelow(fields, field.below);
+      found =
+        dotted === undefined
+          ? matchField(field, null, value, trace, path)
+          : matchField(field, [...slotsOf(value), ...dotted], undefined, trace, path);
+    }
     if (!found) {
       if (trace === null) {
         return false;
