@@ -1,8 +1,9 @@
 /**
  * Types of an Amazon EventBridge event pattern as closer accepts them. A pattern is an object whose
  * keys name fields of the event; each value is either a list of matchers (a leaf: any matcher may
- * match) or a nested pattern (the field must be an object matching it). The special key `$or`
- * holds two or more patterns of which at least one must match.
+ * match) or a nested pattern (the field must be an object matching it). A key with dots is the same
+ * as nesting (`"state.status"` is `state` → `status`). The special key `$or` holds two or more
+ * patterns of which at least one must match.
  */
 
 /** An exact value: matches an equal string, number (compared numerically), boolean or null. */

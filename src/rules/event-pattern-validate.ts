@@ -1,19 +1,16 @@
 import { isIP } from 'node:net';
+import { anythingButProblem } from './anything-but-problem';
+import { duplicateFieldProblems } from './duplicate-fields';
 import { isPlainObject, OR_KEY, PATTERN_OPERATORS } from './event-pattern-types';
 import type { EventPattern } from './event-pattern-types';
+import { formatPath } from './format-path';
+import type { PatternProblem } from './pattern-problem';
+import { showValue as show } from './show-value';
 import { wildcardProblem } from './wildcard';
+import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './wildcard-complexity';
 
-/** One problem found in a pattern, with its path inside the pattern. */
-export interface PatternProblem {
-  path: Array<string | number>;
-  message: string;
-}
-
-/**
- * EventBridge limits numeric matching to this magnitude (aws/event-ruler README, "Numeric
- * matching": -5.0e9 to +5.0e9 inclusive).
- */
-export const NUMERIC_LIMIT = 5e9;
+export { formatPath } from './format-path';
+export type { PatternProblem } from './pattern-problem';
 
 const NUMERIC_OPS = new Set(['=', '<', '<=', '>', '>=']);
 const KNOWN = PATTERN_OPERATORS.join(', ');
@@ -38,22 +35,8 @@ export function isEventPattern(value: unknown): value is EventPattern {
 export function collectPatternProblems(pattern: unknown): PatternProblem[] {
   const problems: PatternProblem[] = [];
   checkPattern(pattern, [], problems);
-  return problems;
-}
-
-/** `['detail', 'state', 0]` → `detail.state[0]`; keys that are not plain names are quoted. */
-export function formatPath(path: ReadonlyArray<string | number>): string {
-  let out = '';
-  for (const step of path) {
-    if (typeof step === 'number') {
-      out += `[${step}]`;
-    } else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(step)) {
-      out += out === '' ? step : `.${step}`;
-    } else {
-      out += `[${JSON.stringify(step)}]`;
-    }
-  }
-  return out;
+  // Only a pattern whose parts are all valid is worth checking as a whole.
+  return problems.length > 0 ? problems : duplicateFieldProblems(pattern);
 }
 
 type Path = Array<string | number>;
@@ -101,12 +84,53 @@ function checkLeaf(values: unknown[], path: Path, problems: PatternProblem[]): v
     problems.push({ path, message: 'must list at least one value' });
     return;
   }
+  const before = problems.length;
   values.forEach((matcher, index) => {
     const problem = matcherProblem(matcher);
     if (problem !== undefined) {
       problems.push({ path: [...path, index], message: problem });
     }
   });
+  // Complexity is only worth measuring on wildcards that are themselves valid.
+  const wildcards = problems.length === before ? wildcardsOf(values) : [];
+  if (wildcards.length > 0 && wildcardComplexity(wildcards) > MAX_WILDCARD_COMPLEXITY) {
+    problems.push({
+      path,
+      message: `these wildcards are too complex for EventBridge ("Rule is too complex"): a value can match more than ${MAX_WILDCARD_COMPLEXITY} of their prefixes at once; use fewer * or fewer repeated characters after a *`,
+    });
+  }
+}
+
+/**
+ * The wildcard values of one (valid) leaf list, `wildcard` and `anything-but` `wildcard` alike:
+ * EventBridge weighs them together (see `wildcard-complexity.ts`). Equal values of one kind count
+ * once, as event-ruler keeps one pattern for them. Each leaf list is measured on its own; event-ruler
+ * measures the state machine of a field, which can also gather the same field's wildcards from
+ * several `$or` branches, so closer may accept a few such patterns that EventBridge refuses.
+ */
+function wildcardsOf(values: readonly unknown[]): string[] {
+  const plain = new Set<string>();
+  const negated = new Set<string>();
+  for (const matcher of values) {
+    if (!isPlainObject(matcher)) {
+      continue;
+    }
+    if (typeof matcher.wildcard === 'string') {
+      plain.add(matcher.wildcard);
+    }
+    const but = matcher['anything-but'];
+    if (isPlainObject(but) && but.wildcard !== undefined) {
+      const list: unknown[] = Array.isArray(but.wildcard)
+        ? (but.wildcard as unknown[])
+        : [but.wildcard];
+      list.forEach((item) => {
+        if (typeof item === 'string') {
+          negated.add(item);
+        }
+      });
+    }
+  }
+  return [...plain, ...negated];
 }
 
 function matcherProblem(matcher: unknown): string | undefined {
@@ -169,46 +193,14 @@ function stringOrIgnoreCase(operator: string, argument: unknown): string | undef
   return `${operator} needs a string or { equals-ignore-case: string }, got ${show(argument)}`;
 }
 
-function anythingButProblem(argument: unknown): string | undefined {
-  if (typeof argument === 'string') {
-    return undefined;
-  }
-  if (typeof argument === 'number') {
-    return Number.isFinite(argument)
-      ? undefined
-      : `anything-but: ${String(argument)} is not a JSON number`;
-  }
-  if (Array.isArray(argument)) {
-    const list = argument as unknown[];
-    const allStrings = list.every((item) => typeof item === 'string');
-    const allNumbers = list.every((item) => typeof item === 'number' && Number.isFinite(item));
-    if (list.length > 0 && (allStrings || allNumbers)) {
-      return undefined;
-    }
-    return 'anything-but needs a non-empty list of only strings or only numbers';
-  }
-  if (isPlainObject(argument)) {
-    const keys = Object.keys(argument);
-    const [key = ''] = keys;
-    const inner = argument[key];
-    if (keys.length === 1 && (key === 'prefix' || key === 'suffix') && typeof inner === 'string') {
-      return undefined;
-    }
-    if (keys.length === 1 && (key === 'equals-ignore-case' || key === 'wildcard')) {
-      const list: unknown[] = Array.isArray(inner) ? (inner as unknown[]) : [inner];
-      if (list.length === 0 || !list.every((item) => typeof item === 'string')) {
-        return `anything-but ${key} needs a string or a non-empty list of strings`;
-      }
-      if (key === 'wildcard') {
-        return list.map((item) => wildcardProblem(item)).find((p) => p !== undefined);
-      }
-      return undefined;
-    }
-    return `anything-but takes a value, a list, or one of { prefix | suffix | equals-ignore-case | wildcard }, got ${show(argument)}`;
-  }
-  return `anything-but needs a string, a number or a list, got ${show(argument)}`;
-}
-
+/**
+ * `numeric` takes one comparison, or a lower and an upper bound. Any finite JSON number is
+ * accepted: aws/event-ruler, which EventBridge runs, compares the whole range of IEEE-754 doubles
+ * since September 2024 (aws/event-ruler#188; its README, "Numeric matching", now says numeric
+ * matching has the precision and range of Java's `double`). The ±5e9 closer enforced before came
+ * from that README's earlier wording; the EventBridge user guide has said ±1.0e9 and later ±5.0e9
+ * with 15 significant digits. closer parses numbers as doubles and compares exactly those.
+ */
 function numericProblem(argument: unknown): string | undefined {
   const usage =
     'numeric needs [op, number] or [">"|">=", low, "<"|"<=", high], op one of = < <= > >=';
@@ -227,9 +219,6 @@ function numericProblem(argument: unknown): string | undefined {
       !Number.isFinite(value)
     ) {
       return usage;
-    }
-    if (Math.abs(value) > NUMERIC_LIMIT) {
-      return `numeric: ${value} is outside EventBridge's range of -5e9 to 5e9`;
     }
     comparisons.push({ op, value });
   }
@@ -265,16 +254,4 @@ function cidrProblem(argument: unknown): string | undefined {
     return `cidr ${JSON.stringify(argument)} is not an IPv4 or IPv6 block such as "10.0.0.0/24"`;
   }
   return undefined;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) {
-    return 'nothing';
-  }
-  try {
-    // JSON.stringify returns undefined for functions and symbols despite its declared type.
-    return JSON.stringify(value) || typeof value;
-  } catch {
-    return typeof value;
-  }
 }

@@ -31,12 +31,20 @@ export type { RulesWatcherOptions } from './rules-watcher';
 export { checkRulesFile, describeRule } from './check-rules-file';
 export type { RulesCheckResult, RulesSummary } from './check-rules-file';
 export { matchesPattern } from './event-pattern';
-export {
-  validatePattern,
-  isEventPattern,
-  formatPath,
-  NUMERIC_LIMIT,
-} from './event-pattern-validate';
+export { explainPattern } from './explain-pattern';
+export { patternExplanationSchema, patternFailureSchema } from './pattern-explanation';
+export type {
+  PatternExplanation,
+  PatternFailure,
+  FieldFailure,
+  OrFailure,
+  ElementsFailure,
+  MatcherCheck,
+  MatcherMiss,
+  EventLeafValue,
+} from './pattern-explanation';
+export { validatePattern, isEventPattern, formatPath } from './event-pattern-validate';
+export { MAX_WILDCARD_COMPLEXITY } from './wildcard-complexity';
 export { PATTERN_OPERATORS } from './event-pattern-types';
 export type {
   EventPattern,

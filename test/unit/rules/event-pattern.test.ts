@@ -19,11 +19,15 @@ describe('validatePattern', () => {
           { 'anything-but': ['x', 'y'] },
           { 'anything-but': [1, 2] },
           { 'anything-but': { prefix: 'p' } },
+          { 'anything-but': { prefix: ['p', 'q'] } },
           { 'anything-but': { suffix: 's' } },
+          { 'anything-but': { suffix: ['.png', '.jpg'] } },
           { 'anything-but': { 'equals-ignore-case': ['a', 'B'] } },
           { 'anything-but': { wildcard: '*/lib/*' } },
         ],
         e: [{ numeric: ['>=', 0] }, { numeric: ['<', 5, '>', 1] }, { cidr: '::1/128' }],
+        f: [{ numeric: ['>', 1.7e12] }, { numeric: ['>=', -1e300, '<', 1e300] }],
+        'g.h': [{ wildcard: '*/init/*' }, { 'anything-but': { wildcard: ['*/dir/*', '*.tmp'] } }],
         nested: { deeper: { $or: [{ x: ['1'] }, { y: ['2'] }] } },
       }),
     ).toEqual([]);
@@ -85,9 +89,39 @@ describe('validatePattern', () => {
       'a[0]: numeric: the lower bound 5 must be below the upper bound 1',
     ],
     [
-      'numeric out of range',
-      { a: [{ numeric: ['>', 6e9] }] },
-      "a[0]: numeric: 6000000000 is outside EventBridge's range of -5e9 to 5e9",
+      'an empty anything-but prefix',
+      { a: [{ 'anything-but': { prefix: '' } }] },
+      'a[0]: anything-but prefix cannot be empty (it would exclude every string)',
+    ],
+    [
+      'an empty string in an anything-but suffix list',
+      { a: [{ 'anything-but': { suffix: ['.png', ''] } }] },
+      'a[0]: anything-but suffix cannot be empty (it would exclude every string)',
+    ],
+    [
+      'an anything-but prefix list with a number',
+      { a: [{ 'anything-but': { prefix: ['init', 5] } }] },
+      'a[0]: anything-but prefix needs a string or a non-empty list of strings',
+    ],
+    [
+      'an empty anything-but prefix list',
+      { a: [{ 'anything-but': { prefix: [] } }] },
+      'a[0]: anything-but prefix needs a string or a non-empty list of strings',
+    ],
+    [
+      'wildcards too complex for EventBridge',
+      { arn: [{ wildcard: '*:*:*:*:*:event-bus/*' }] },
+      'arn: these wildcards are too complex for EventBridge ("Rule is too complex"): a value can match more than 10 of their prefixes at once; use fewer * or fewer repeated characters after a *',
+    ],
+    [
+      'the same field given dotted and nested',
+      { 'detail.state': ['a'], detail: { state: ['b'] } },
+      'detail.state: names the same field as ["detail.state"] (dotted names equal nesting): give it once',
+    ],
+    [
+      'a field given outside and inside a $or branch',
+      { name: ['a', 'b'], $or: [{ name: [{ 'anything-but': 'a' }] }, { other: ['x'] }] },
+      '$or[0].name: names the same field as name, which also applies in this $or branch: give it once',
     ],
     [
       'a bad cidr',
@@ -156,8 +190,18 @@ describe('matchesPattern', () => {
     expect(m({ a: [{ 'anything-but': 'x' }] }, { a: ['x'] })).toBe(false);
   });
 
-  it('anything-but pattern forms only let strings through', () => {
-    expect(m({ a: [{ 'anything-but': { prefix: 'x' } }] }, { a: 5 })).toBe(false);
+  it('anything-but pattern forms exclude strings only: numbers, booleans and null pass', () => {
+    for (const form of [
+      { prefix: 'x' },
+      { suffix: ['x', 'y'] },
+      { 'equals-ignore-case': 'x' },
+      { wildcard: '*x*' },
+    ]) {
+      const pattern = { a: [{ 'anything-but': form }] };
+      expect([5, true, null].map((a) => m(pattern, { a }))).toEqual([true, true, true]);
+      expect(m(pattern, { a: 'x' })).toBe(false);
+      expect(m(pattern, {})).toBe(false);
+    }
   });
 
   it('matches a number literal against an array of numbers', () => {
@@ -184,6 +228,30 @@ describe('matchesPattern', () => {
   it('cidr ignores non-addresses and the other IP family', () => {
     expect(m({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'not-an-ip' })).toBe(false);
     expect(m({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: '::ffff:10.0.0.1' })).toBe(false);
+  });
+
+  it('reads a field from a nested key and a dotted key of the same object together', () => {
+    const pattern = { a: { b: [1], c: [2] } };
+    expect(m(pattern, { a: { b: 1 }, 'a.c': 2 })).toBe(true);
+    expect(m(pattern, { a: { b: 1 }, 'a.c': 3 })).toBe(false);
+  });
+
+  it('consumes a dotted event key segment by segment', () => {
+    expect(m({ a: { 'b.c': [1] } }, { 'a.b.c': 1 })).toBe(true);
+    expect(m({ a: { b: { c: [1] } } }, { 'a.b': [{ c: 2 }, { c: 1 }] })).toBe(true);
+    expect(m({ a: { b: { c: [1] } } }, { 'a.bc': 1 })).toBe(false);
+  });
+
+  it('treats a field reached only through a dotted key as an object, not a value', () => {
+    expect(m({ a: [{ exists: false }] }, { 'a.b': 1 })).toBe(true);
+    expect(m({ a: [{ exists: true }] }, { 'a.b': 1 })).toBe(false);
+  });
+
+  it('keeps empty segments of names that start or end with a dot', () => {
+    expect(m({ 'a.': ['x'] }, { 'a.': 'x' })).toBe(true);
+    expect(m({ 'a.': ['x'] }, { a: { '': 'x' } })).toBe(true);
+    expect(m({ 'a.': ['x'] }, { a: 'x' })).toBe(false);
+    expect(m({ '.a': ['x'] }, { '': { a: 'x' } })).toBe(true);
   });
 
   it('matches the conversation facts shape used by inactivity rules', () => {
