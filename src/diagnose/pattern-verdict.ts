@@ -1,17 +1,18 @@
-import { matchesPattern, type EventPattern } from '../rules';
+import { explainPattern, type EventPattern, type PatternFailure } from '../rules';
 
 /** Whether a pattern matched a value and, when not, why (one line and the structured detail). */
 export interface PatternVerdict {
   matched: boolean;
-  /** One line naming the field that failed, what the pattern wanted and what it found. */
+  /** One line naming each failing field, what the pattern wanted and what it found. */
   why?: string;
-  /** The structured explanation (JSON), when there is one. */
-  failures?: unknown;
+  /** Every failing field and `$or` (see `patternExplanationSchema`). */
+  failures?: PatternFailure[];
 }
 
-/** Matches `pattern` against `value` and says why it failed. */
+/** Matches `pattern` against `value` with the matcher's own walk (`explainPattern`). */
 export function patternVerdict(pattern: EventPattern, value: unknown): PatternVerdict {
-  return matchesPattern(pattern, value)
+  const explained = explainPattern(pattern, value);
+  return explained.matched
     ? { matched: true }
-    : { matched: false, why: 'the pattern does not match' };
+    : { matched: false, why: explained.text, failures: explained.failures };
 }

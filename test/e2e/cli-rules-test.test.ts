@@ -45,7 +45,9 @@ describe('closer rules test', () => {
       file('updated.json', { type: 'ticket.updated', data: { conversationId: 'c-1' } }),
     ]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/\[NO {4}\] crm-ticket-closed: pattern: /);
+    expect(run.stdout).toMatch(
+      /\[NO {4}\] crm-ticket-closed: pattern: type: found "ticket.updated", wanted "ticket.closed"/,
+    );
     expect(run.stdout).toMatch(/no rule matches/);
   }, 30_000);
 

@@ -82,7 +82,15 @@ describe('why did a rule not fire', () => {
     expect(miss.body.matched).toBe(false);
     expect(verdictOf(miss.body.verdicts as Verdict[], 'crm-ticket-closed')).toMatchObject({
       verdict: 'pattern-failed',
-      reason: expect.stringMatching(/^pattern: /) as unknown,
+      reason: 'pattern: type: found "ticket.updated", wanted "ticket.closed"',
+    });
+    const failures = verdictOf(miss.body.verdicts as Verdict[], 'crm-ticket-closed') as unknown as {
+      failures: { kind: string; path: string; found: unknown[] }[];
+    };
+    expect(failures.failures[0]).toMatchObject({
+      kind: 'field',
+      path: 'type',
+      found: ['ticket.updated'],
     });
 
     const hit = await request(t.closer.app)
