@@ -7,14 +7,17 @@ import { maskSecrets } from '../observability/logger';
 import { EXIT, type ExitCode } from './exit-codes';
 import type { Command } from './output';
 import { genesysFromEnv } from './genesys-from-env';
+import { rulesDoctorLines } from './rules-org-checks';
 
-/** One line of the doctor's checklist. */
+/** One line of the doctor's checklist; `skip`: a check the OAuth client lacks a permission for. */
 export interface DoctorCheck {
   name: string;
-  status: 'ok' | 'fail' | 'warn';
+  status: 'ok' | 'fail' | 'warn' | 'skip';
   detail: string;
   fix?: string;
   missingPermissions?: string[];
+  /** What the check found, one compiler-style line each (rules checks). */
+  findings?: string[];
 }
 
 interface Probe {
@@ -122,6 +125,8 @@ export const doctorCommand: Command = async (args, io) => {
   if (notificationQueues.length > 0) {
     checks.push(await checkReconciliation(client, notificationQueues));
   }
+  // The org against the rules file: queues, wrap-up codes, Messenger (rules-org-checks.ts).
+  checks.push(...(await rulesDoctorLines(client, io.env)));
   await client.close();
   const forbidden = checks.some(
     (c) => c.status === 'fail' && (c.missingPermissions?.length ?? 0) > 0,
@@ -196,8 +201,11 @@ function finish(
   }
   io.out('closer doctor');
   for (const check of checks) {
-    const mark = check.status === 'ok' ? 'ok  ' : check.status === 'warn' ? 'WARN' : 'FAIL';
+    const mark = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }[check.status];
     io.out(`  [${mark}] ${check.name}: ${check.detail}`);
+    for (const finding of check.findings ?? []) {
+      io.out(`         ${finding}`);
+    }
     if (check.missingPermissions !== undefined && check.missingPermissions.length > 0) {
       io.out(`         missing permission(s): ${check.missingPermissions.join(', ')}`);
     }

@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/durations';
 import { analyzeRules } from './analyze-rules';
-import type { RulesAnalysis } from './analyze-rules';
+import type { CheckedRules } from './check-rules-online';
 import { RulesValidationError } from './errors';
 import { hashRulesText, readRulesText } from './parse-rules';
 import { formatDiagnostic, isError } from './rules-diagnostic';
@@ -31,7 +31,7 @@ export interface RulesSummary {
  * warnings when `ok`); `problems` the errors as compiler-style lines.
  */
 export type RulesCheckResult =
-  | { ok: true; summary: RulesSummary; diagnostics: RulesDiagnostic[]; analysis: RulesAnalysis }
+  | { ok: true; summary: RulesSummary; diagnostics: RulesDiagnostic[]; rules: CheckedRules }
   | { ok: false; problems: string[]; diagnostics: RulesDiagnostic[] };
 
 /**
@@ -74,7 +74,7 @@ export function checkRulesFile(
       warnings: diagnostics.map((d) => formatDiagnostic(path, d)),
     },
     diagnostics,
-    analysis,
+    rules: { config, locate: analysis.locate },
   };
 }
 

@@ -42,6 +42,8 @@ export type { LoadedRules } from './parse-rules';
 export { RulesWatcher } from './rules-watcher';
 export type { RulesWatcherOptions } from './rules-watcher';
 export { checkRulesFile, describeRule } from './check-rules-file';
+export { checkRulesOnline } from './check-rules-online';
+export type { CheckedRules, OrgCheck, OrgCheckName, OrgCheckStatus } from './check-rules-online';
 export type { RulesCheckResult, RulesSummary } from './check-rules-file';
 export { matchesPattern } from './event-pattern';
 export {

@@ -38,7 +38,8 @@ export const RULES_DIAGNOSTIC_CODES = {
   RULES_SECRET_UNSET: 'warning: a secret variable is not set where the check ran',
   RULES_COUNTS_QUEUE_WAIT: 'warning: customer silence counted while waiting in queue',
   RULES_EVENT_WITHOUT_TIME: 'warning: an event rule without eventTime',
-  ORG_QUEUE_NOT_FOUND: 'error: a queue the rules name does not exist in the org',
+  ORG_QUEUE_NOT_FOUND:
+    'error: a queue the rules name does not exist in the org (a warning inside anything-but)',
   ORG_WRAPUP_CODE_NOT_FOUND: 'error: a wrap-up code the rules name does not exist in the org',
   ORG_QUEUE_TIMER_ON: "warning: a queue's own message inactivity timer races a rule",
   ORG_MESSENGER_DISCONNECT_OFF: 'warning: a Messenger deployment hides the end of a chat',
