@@ -182,12 +182,15 @@ async function checkQueues(reader: OrgReader, config: RulesConfig): Promise<Find
       }
     }
   }
-  const counted = `${found.size} queue(s) named by the rules looked up`;
-  const all =
-    listed === undefined
-      ? ''
-      : `; ${listed.queues.length} queue(s) listed for rules not limited to named queues${listed.truncated ? ' (more exist: only these were checked)' : ''}`;
-  return { detail: `${counted}${all}`, problems };
+  const parts = [
+    ...(found.size === 0 ? [] : [`${found.size} queue(s) named by the rules looked up`]),
+    ...(listed === undefined
+      ? []
+      : [
+          `${listed.queues.length} queue(s) listed for rules not limited to named queues${listed.truncated ? ' (Genesys has more: only these were checked)' : ''}`,
+        ]),
+  ];
+  return { detail: parts.join('; '), problems };
 }
 
 /** Genesys's timer acts on the messaging sub-types the rule can reach. */
@@ -203,7 +206,11 @@ function timerMessage(queue: RoutingQueue, rule: TimedRule): string {
       ? ''
       : ` after ${formatDuration(timer.timeoutSeconds * SECOND)}`;
   const scope = timer.enabled ? '' : ` for ${timer.subTypes.join(', ')}`;
-  return `queue ${JSON.stringify(queue.name ?? queue.id)} (${queue.id}) runs Genesys's own message inactivity timer${scope} (${timer.actionType ?? 'DISCONNECT'}${after}, reset by either side) on the same chats as rule ${rule.rule.id} (${rule.rule.idle.side} idle ${formatDuration(rule.rule.idle.after)}): whichever fires first wins, and when Genesys's does, the chat ends without closer's closing message or audit. Turn the queue's message inactivity timeout off, or limit the rule to other queues`;
+  const shorter =
+    timer.timeoutSeconds !== undefined && timer.timeoutSeconds * SECOND <= rule.rule.idle.after
+      ? " Genesys's is the shorter, so it usually fires first."
+      : '';
+  return `queue ${JSON.stringify(queue.name ?? queue.id)} (${queue.id}) runs Genesys's own message inactivity timer${scope} (${timer.actionType ?? 'DISCONNECT'}${after}, reset by either side) on the same chats as rule ${rule.rule.id} (${rule.rule.idle.side} idle ${formatDuration(rule.rule.idle.after)}): two timers race on one chat.${shorter} When Genesys's fires first, the chat ends without closer's warning, closing message or audit. Turn the queue's message inactivity timeout off, or limit the rule to other queues`;
 }
 
 async function checkWrapupCodes(reader: OrgReader, config: RulesConfig): Promise<Findings> {
