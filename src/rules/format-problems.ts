@@ -91,7 +91,7 @@ function codeOf(issue: z.core.$ZodIssue, params: unknown): RulesDiagnosticCode {
   if (named === DURATION_ISSUE.outOfRange) {
     return 'RULES_DURATION_OUT_OF_RANGE';
   }
-  if (typeof named === 'string' && named in RULES_DIAGNOSTIC_CODES) {
+  if (typeof named === 'string' && Object.hasOwn(RULES_DIAGNOSTIC_CODES, named)) {
     return named as RulesDiagnosticCode;
   }
   switch (issue.code) {

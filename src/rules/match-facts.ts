@@ -52,7 +52,10 @@ function walk(pattern: unknown, path: Array<string | number>, out: MatchFactProb
       }
       continue;
     }
-    const kind: FactKind | undefined = (CONVERSATION_FACTS as Record<string, FactKind>)[key];
+    // Own keys only: `constructor` or `__proto__` are not facts either.
+    const kind: FactKind | undefined = Object.hasOwn(CONVERSATION_FACTS, key)
+      ? (CONVERSATION_FACTS as Record<string, FactKind>)[key]
+      : undefined;
     if (kind === undefined) {
       out.push({
         path: at,

@@ -13,7 +13,7 @@ export function knownKeysAt(schema: z.ZodType, data: unknown, path: RulesPath): 
   for (const step of path) {
     current = current.flatMap((s) => child(unwrap(s), value, step));
     value =
-      isPlainObject(value) || Array.isArray(value)
+      (isPlainObject(value) || Array.isArray(value)) && Object.hasOwn(value, step)
         ? (value as Record<string, unknown>)[step]
         : undefined;
   }
@@ -66,7 +66,8 @@ function child(schema: z.ZodType, value: unknown, step: string | number): z.ZodT
       return [s.element as z.ZodType];
     }
     if (s instanceof z.ZodObject && typeof step === 'string') {
-      const field = (s.shape as Record<string, z.ZodType | undefined>)[step];
+      const shape = s.shape as Record<string, z.ZodType | undefined>;
+      const field = Object.hasOwn(shape, step) ? shape[step] : undefined;
       const rest = s.def.catchall as z.ZodType | undefined;
       return field !== undefined ? [field] : rest !== undefined ? [rest] : [];
     }

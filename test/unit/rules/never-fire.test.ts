@@ -101,6 +101,12 @@ describe('unknown facts in an inactivity match', () => {
     expect(diagnostics(text)[0]?.message).toContain('did you mean "messageType"?');
   });
 
+  it('does not take inherited object keys for facts', () => {
+    expect(
+      errorsOf(inactivity({ match: '{ constructor: [x], __proto__: [y] }' })).map((d) => d.code),
+    ).toEqual(['RULES_UNKNOWN_FACT', 'RULES_UNKNOWN_FACT']);
+  });
+
   it('refuses a nested pattern on a fact that holds a value', () => {
     expect(errorsOf(inactivity({ match: '{ queueId: { id: [x] } }' }))).toEqual([
       { code: 'RULES_FACT_SHAPE', path: 'rules[0].match.queueId', line: 4, column: 23 },
