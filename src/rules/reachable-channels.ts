@@ -56,6 +56,27 @@ function restrict(pattern: EventPattern): EventPattern | undefined {
   return Object.keys(kept).length === 0 ? undefined : kept;
 }
 
+/**
+ * Whether a `messageType` condition uses an open operator (`prefix`, `suffix`, `wildcard`, also
+ * inside `anything-but`) that a channel Genesys adds later could satisfy: then "no known channel
+ * matches" does not prove the match can never be true.
+ */
+export function hasOpenMessageTypeMatcher(pattern: unknown): boolean {
+  if (!isPlainObject(pattern)) {
+    return false;
+  }
+  return Object.entries(pattern).some(([key, value]) => {
+    if (key === OR_KEY && Array.isArray(value)) {
+      return value.some(hasOpenMessageTypeMatcher);
+    }
+    return (
+      key === 'messageType' &&
+      Array.isArray(value) &&
+      JSON.stringify(value).match(/"(prefix|suffix|wildcard)"/) !== null
+    );
+  });
+}
+
 /** Lower-cased message types written as values (or `anything-but` / `equals-ignore-case`). */
 function writtenMessageTypes(pattern: unknown): string[] {
   if (!isPlainObject(pattern)) {

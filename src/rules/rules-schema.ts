@@ -8,7 +8,7 @@ import { genesysIdProblem } from './genesys-ids';
 import { parseJsonPath } from './json-path';
 import { matchFactProblems } from './match-facts';
 import { messageLengthProblem } from './message-limits';
-import { reachableMessageTypes } from './reachable-channels';
+import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
 import { durationAtLeast, MIN_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
 import { sourcesSchema } from './sources-schema';
 
@@ -63,7 +63,8 @@ export const conversationMatchSchema = eventPatternSchema.superRefine((pattern, 
   if (
     problems.length === 0 &&
     isEventPattern(pattern) &&
-    reachableMessageTypes(pattern).length === 0
+    reachableMessageTypes(pattern).length === 0 &&
+    !hasOpenMessageTypeMatcher(pattern)
   ) {
     ctx.addIssue({
       code: 'custom',

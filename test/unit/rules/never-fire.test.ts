@@ -239,6 +239,12 @@ describe('fact values closer never produces', () => {
     ).toEqual([{ code: 'RULES_MATCH_NEVER_TRUE', path: 'rules[0].match', line: 4, column: 12 }]);
   });
 
+  it('accepts an open operator no known channel matches: Genesys may add one', () => {
+    expect(
+      analyzeRules(inactivity({ match: '{ messageType: [{ prefix: goog }] }' })).config,
+    ).toBeDefined();
+  });
+
   it('lower-cases what Genesys sends, so webmessaging matches WEBMESSAGING detail events', () => {
     const state: ConversationState = {
       conversationId: 'c1',
