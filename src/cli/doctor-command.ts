@@ -16,16 +16,19 @@ import { exitCodeForErrorCode } from './error-exit';
 import type { CommandIo } from './output';
 import { runs, type CliContext } from './cli-context';
 import { examplesHelp, GENESYS_ENV_HELP, jsonOption } from './help-text';
+import { rulesDoctorLines } from './rules-org-checks';
 
-/** One line of the doctor's checklist. */
+/** One line of the doctor's checklist; `skip`: a check the OAuth client lacks a permission for. */
 export interface DoctorCheck {
   name: string;
-  status: 'ok' | 'fail' | 'warn';
+  status: 'ok' | 'fail' | 'warn' | 'skip';
   detail: string;
   fix?: string;
   missingPermissions?: string[];
   /** Stable code of the error behind a failed check (`GENESYS_NETWORK`, …); sets the exit code. */
   code?: string;
+  /** What the check found, one compiler-style line each (rules checks). */
+  findings?: string[];
 }
 
 /** The options of `closer doctor`, as commander parses them. */
@@ -115,6 +118,8 @@ async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
   if (notificationQueues.length > 0) {
     checks.push(await checkReconciliation(client, notificationQueues));
   }
+  // The org against the rules file: queues, wrap-up codes, Messenger (rules-org-checks.ts).
+  checks.push(...(await rulesDoctorLines(client, io.env)));
   await client.close();
   return finish(checks, io, json);
 }
@@ -205,8 +210,13 @@ function finish(checks: DoctorCheck[], io: CommandIo, json: boolean): ExitCode {
         ? style.green('ok  ')
         : check.status === 'warn'
           ? style.yellow('WARN')
-          : style.red('FAIL');
+          : check.status === 'skip'
+            ? style.yellow('SKIP')
+            : style.red('FAIL');
     io.out(`  [${mark}] ${check.name}: ${check.detail}`);
+    for (const finding of check.findings ?? []) {
+      io.out(`         ${finding}`);
+    }
     if (check.missingPermissions !== undefined && check.missingPermissions.length > 0) {
       io.out(`         missing permission(s): ${check.missingPermissions.join(', ')}`);
     }

@@ -96,6 +96,15 @@ export function formatDuration(ms: number): string {
 }
 
 /**
+ * `params.code` of the issues {@link durationSchema} raises, so a caller can tell text that is not
+ * a duration from a duration out of range without reading the message.
+ */
+export const DURATION_ISSUE = {
+  invalid: 'DURATION_INVALID',
+  outOfRange: 'DURATION_OUT_OF_RANGE',
+} as const;
+
+/**
  * zod schema for a duration written as text; outputs milliseconds. Rejects junk, zero and anything
  * over {@link MAX_DURATION} with a message such as `"20 minutes" is not a duration (use 90s, 20m,
  * 1h)`. A bare number is refused too: `after: 20` does not say whether it means seconds or minutes.
@@ -117,17 +126,23 @@ export const durationSchema = z
       ctx.addIssue({
         code: 'custom',
         message: thrown instanceof Error ? thrown.message : String(thrown),
+        params: { code: DURATION_ISSUE.invalid },
       });
       return z.NEVER;
     }
     if (ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} must be longer than 0` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} must be longer than 0`,
+        params: { code: DURATION_ISSUE.outOfRange },
+      });
       return z.NEVER;
     }
     if (ms > MAX_DURATION) {
       ctx.addIssue({
         code: 'custom',
         message: `${JSON.stringify(value)} is longer than the maximum of ${formatDuration(MAX_DURATION)}`,
+        params: { code: DURATION_ISSUE.outOfRange },
       });
       return z.NEVER;
     }

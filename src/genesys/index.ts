@@ -37,6 +37,24 @@ export {
 } from './permissions';
 export { endConversation, type EndConversationOptions, type TerminationOutcome } from './terminate';
 export { MAX_MESSAGE_LENGTH, MAX_SMS_MESSAGE_LENGTH } from './message-channel';
+export { MESSAGE_TYPES, maxTextBodyLength, type MessageType } from './message-types';
+export { orgReader, type OrgReader } from './org-reader';
+export {
+  getRoutingQueue,
+  listRoutingQueues,
+  getRoutingWrapupCode,
+  QUEUE_PAGE_SIZE,
+  MAX_QUEUE_PAGES,
+  type QueueInactivityTimer,
+  type RoutingQueue,
+  type WrapupCode,
+} from './routing';
+export {
+  listWebDeployments,
+  getWebDeploymentConfigurationVersion,
+  type MessengerConfiguration,
+  type WebDeployment,
+} from './web-deployments';
 export {
   sendConversationMessage,
   type SendConversationMessageResult,

@@ -82,6 +82,37 @@ export const GENESYS_OPERATIONS = {
     source:
       'docs/genesys/facts.md §7 (JS-SDK ConversationsApi.md, postAnalyticsConversationsActivityQuery)',
   },
+  getRoutingQueue: {
+    method: 'GET',
+    path: '/api/v2/routing/queues/{queueId}',
+    permissions: { all: ['routing:queue:view'] },
+    source: 'docs/genesys/facts.md §12 (JS-SDK RoutingApi.md, getRoutingQueue)',
+  },
+  listRoutingQueues: {
+    method: 'GET',
+    path: '/api/v2/routing/queues',
+    permissions: { any: ['routing:queue:view'] },
+    source: 'docs/genesys/facts.md §12 (JS-SDK RoutingApi.md, getRoutingQueues)',
+  },
+  getRoutingWrapupCode: {
+    method: 'GET',
+    path: '/api/v2/routing/wrapupcodes/{codeId}',
+    permissions: { all: ['routing:wrapupCode:view'] },
+    source: 'docs/genesys/facts.md §12 (JS-SDK RoutingApi.md, getRoutingWrapupcode)',
+  },
+  listWebDeployments: {
+    method: 'GET',
+    path: '/api/v2/webdeployments/deployments',
+    permissions: { all: ['webDeployments:deployment:view'] },
+    source: 'docs/genesys/facts.md §12 (JS-SDK WebDeploymentsApi.md, getWebdeploymentsDeployments)',
+  },
+  getWebDeploymentConfigurationVersion: {
+    method: 'GET',
+    path: '/api/v2/webdeployments/configurations/{configurationId}/versions/{versionId}',
+    permissions: { all: ['webDeployments:configuration:view'] },
+    source:
+      'docs/genesys/facts.md §12 (JS-SDK WebDeploymentsApi.md, getWebdeploymentsConfigurationVersion)',
+  },
   createNotificationChannel: {
     method: 'POST',
     path: '/api/v2/notifications/channels',
@@ -109,6 +140,12 @@ export const CLOSER_PERMISSIONS: readonly string[] = [
   'conversation:participant:wrapup',
   // Only for the notification WebSocket intake's reconciliation (the analytics activity query).
   'analytics:queueObservation:view',
+  // Only for the online rules checks (`closer doctor`, `closer rules check --online`): read-only;
+  // a check whose permission is missing is skipped, never failed.
+  'routing:queue:view',
+  'routing:wrapupCode:view',
+  'webDeployments:deployment:view',
+  'webDeployments:configuration:view',
 ];
 
 /** The name of an operation in {@link GENESYS_OPERATIONS}. */

@@ -1,6 +1,10 @@
 import { formatDuration } from '../config/durations';
+import { analyzeRules } from './analyze-rules';
+import type { CheckedRules } from './check-rules-online';
 import { RulesValidationError } from './errors';
-import { loadRulesFile } from './parse-rules';
+import { hashRulesText, readRulesText } from './parse-rules';
+import { formatDiagnostic, isError } from './rules-diagnostic';
+import type { RulesDiagnostic } from './rules-diagnostic';
 import type { Rule, RulesConfig } from './rules-schema';
 
 /** What `closer rules check` prints for a valid file. */
@@ -16,15 +20,19 @@ export interface RulesSummary {
   /** One human line per rule, e.g. `idle-web-customer: inactivity, customer idle 20m, warn 2m before`. */
   lines: string[];
   /**
-   * Things that are valid but will not work as is, e.g. a secret's environment variable that is
-   * not set in the environment the check ran in.
+   * Things that are valid but will not work as is (e.g. a secret's environment variable that is
+   * not set in the environment the check ran in), as compiler-style lines.
    */
   warnings: string[];
 }
 
-/** Result of {@link checkRulesFile}. */
+/**
+ * Result of {@link checkRulesFile}. `diagnostics` holds every finding in file order (only
+ * warnings when `ok`); `problems` the errors as compiler-style lines.
+ */
 export type RulesCheckResult =
-  { ok: true; summary: RulesSummary } | { ok: false; problems: string[] };
+  | { ok: true; summary: RulesSummary; diagnostics: RulesDiagnostic[]; rules: CheckedRules }
+  | { ok: false; problems: string[]; diagnostics: RulesDiagnostic[] };
 
 /**
  * Validates a rules file for `closer rules check [file]` without starting anything.
@@ -35,32 +43,39 @@ export function checkRulesFile(
   path: string,
   env: NodeJS.ProcessEnv = process.env,
 ): RulesCheckResult {
+  let text: string;
   try {
-    const loaded = loadRulesFile(path);
-    const { config } = loaded;
-    return {
-      ok: true,
-      summary: {
-        path,
-        hash: loaded.hash,
-        dryRun: config.dryRun,
-        sources: Object.keys(config.sources),
-        rules: config.rules.length,
-        enabled: config.rules.filter((rule) => rule.enabled).length,
-        lines: config.rules.map((rule) => describeRule(rule, config)),
-        warnings: [
-          ...unsetSecrets(config, env),
-          ...countsQueueWait(config),
-          ...eventsWithoutTime(config),
-        ],
-      },
-    };
+    text = readRulesText(path);
   } catch (thrown: unknown) {
     if (thrown instanceof RulesValidationError) {
-      return { ok: false, problems: [...thrown.problems] };
+      return { ok: false, problems: [...thrown.problems], diagnostics: [...thrown.diagnostics] };
     }
     throw thrown;
   }
+  const analysis = analyzeRules(text, env);
+  const { config, diagnostics } = analysis;
+  if (config === undefined) {
+    return {
+      ok: false,
+      problems: diagnostics.filter(isError).map((d) => formatDiagnostic(path, d)),
+      diagnostics,
+    };
+  }
+  return {
+    ok: true,
+    summary: {
+      path,
+      hash: hashRulesText(text),
+      dryRun: config.dryRun,
+      sources: Object.keys(config.sources),
+      rules: config.rules.length,
+      enabled: config.rules.filter((rule) => rule.enabled).length,
+      lines: config.rules.map((rule) => describeRule(rule, config)),
+      warnings: diagnostics.map((d) => formatDiagnostic(path, d)),
+    },
+    diagnostics,
+    rules: { config, locate: analysis.locate },
+  };
 }
 
 /** One line describing a rule for humans. */
@@ -79,60 +94,4 @@ export function describeRule(rule: Rule, config: RulesConfig): string {
     return `${rule.id}: inactivity, ${rule.idle.side} idle ${formatDuration(rule.idle.after)}${during}${warn}, ${match}${leg}${suffix}`;
   }
   return `${rule.id}: event from ${rule.source}, pattern ${JSON.stringify(rule.pattern)}, conversation id at ${rule.conversationId}${leg}${suffix}`;
-}
-
-function unsetSecrets(config: RulesConfig, env: NodeJS.ProcessEnv): string[] {
-  const names: Array<[string, string]> = [];
-  const { eventbridge, ...webhooks } = config.sources;
-  if (eventbridge !== undefined) {
-    const auth = eventbridge.auth;
-    if ('valueEnv' in auth) {
-      names.push(['sources.eventbridge.auth.valueEnv', auth.valueEnv]);
-    } else {
-      names.push(['sources.eventbridge.auth.basic.usernameEnv', auth.basic.usernameEnv]);
-      names.push(['sources.eventbridge.auth.basic.passwordEnv', auth.basic.passwordEnv]);
-    }
-  }
-  for (const [name, source] of Object.entries(webhooks)) {
-    names.push([`sources.${name}.verify.secretEnv`, source.verify.secretEnv]);
-  }
-  return names
-    .filter(([, variable]) => (env[variable] ?? '') === '')
-    .map(([where, variable]) => `${where}: ${variable} is not set in this environment`);
-}
-
-/**
- * A customer-idle rule without `idle.while` counts the customer's wait in queue (and in a bot
- * flow) as silence: a customer waiting 20 minutes for an agent is "idle" for 20 minutes. Valid,
- * and today's behaviour for existing files, but rarely meant.
- */
-function countsQueueWait(config: RulesConfig): string[] {
-  return config.rules
-    .map((rule, index) => ({ rule, index }))
-    .filter(
-      ({ rule }) =>
-        rule.kind === 'inactivity' &&
-        rule.enabled &&
-        rule.idle.side !== 'agent' &&
-        (rule.idle.while === undefined || rule.idle.while.includes('queue')),
-    )
-    .map(
-      ({ rule, index }) =>
-        `rules[${index}] (${rule.id}): customer silence is counted while the customer waits in queue; add "while: [agent]" to the idle block to count it only while an agent is connected (as Genesys's own queue inactivity timer does)`,
-    );
-}
-
-/**
- * An event rule without `eventTime` cannot tell a sender's retry of an old event from a new one
- * (the delivery timestamp is renewed on each attempt): a "ticket closed" retried after the
- * customer came back would end the new episode.
- */
-function eventsWithoutTime(config: RulesConfig): string[] {
-  return config.rules
-    .map((rule, index) => ({ rule, index }))
-    .filter(({ rule }) => rule.kind === 'event' && rule.enabled && rule.eventTime === undefined)
-    .map(
-      ({ rule, index }) =>
-        `rules[${index}] (${rule.id}): no eventTime — closer cannot tell a retried old event from a new one after the customer came back; point eventTime at the event's own time in the body (e.g. $.data.closedAt)`,
-    );
 }

@@ -1,10 +1,16 @@
 import type { z } from 'zod';
 import type { YAMLError } from 'yaml';
-import { formatPath } from './event-pattern-validate';
+import { DURATION_ISSUE } from '../config/durations';
+import { didYouMean } from './did-you-mean';
+import { isPlainObject } from './event-pattern-types';
+import { RULES_DIAGNOSTIC_CODES } from './rules-diagnostic';
+import type { RulesDiagnostic, RulesDiagnosticCode, RulesSeverity } from './rules-diagnostic';
+import { knownKeysAt } from './schema-keys';
 
 /**
- * Turns zod issues and YAML errors into the one-line-per-problem form ops read:
- * `rules[0].idle.after: "20 minutes" is not a duration (use 90s, 20m, 1h)`.
+ * Turns zod issues and YAML errors into problems ops can read and find: each with the path it is
+ * about (`rules[0].idle.after`), a stable code, and a message such as `"20 minutes" is not a
+ * duration (use 90s, 20m, 1h)`; `analyze-rules.ts` places them in the file.
  */
 
 /**
@@ -27,42 +33,90 @@ export function rulesErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
-/** A problem as a line of text plus the path it is about (used to sort problems in file order). */
-export interface LocatedProblem {
+/** A problem found in the parsed data, not yet placed in the file. */
+export interface PathProblem {
   path: Array<string | number>;
-  text: string;
+  /** Place it at the key (an unknown or misspelt name), not at the value. */
+  atKey?: boolean;
+  severity: RulesSeverity;
+  code: RulesDiagnosticCode;
+  message: string;
 }
 
-/** One line per issue; an unknown key gets its own line at its own path. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): LocatedProblem[] {
-  const problems: LocatedProblem[] = [];
+/**
+ * One problem per issue; an unknown key gets its own problem at the key, with "did you mean"
+ * from the settings `schema` allows there. Custom issues carry their code in `params.code`.
+ * @param data the parsed file, to follow unions (a rule's `kind`) when naming known settings.
+ */
+export function problemsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  data: unknown,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
   for (const issue of issues) {
     const path = issue.path.filter(
       (step): step is string | number => typeof step === 'string' || typeof step === 'number',
     );
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, data, path);
       for (const key of issue.keys) {
-        const at = [...path, key];
-        problems.push({ path: at, text: `${formatPath(at)}: unknown setting` });
+        problems.push({
+          path: [...path, key],
+          atKey: true,
+          severity: 'error',
+          code: 'RULES_UNKNOWN_SETTING',
+          message: `unknown setting${didYouMean(key, known)}${known.length === 0 ? '' : ` (known here: ${known.join(', ')})`}`,
+        });
       }
       continue;
     }
+    const params: unknown = issue.code === 'custom' ? issue.params : undefined;
     problems.push({
       path,
-      text: path.length === 0 ? issue.message : `${formatPath(path)}: ${issue.message}`,
+      ...(isPlainObject(params) && params.atKey === true ? { atKey: true } : {}),
+      severity: 'error',
+      code: codeOf(issue, params),
+      message: issue.message,
     });
   }
   return problems;
 }
 
-/** `line 3, column 5: Map keys must be unique` from a YAML parse error. */
-export function formatYamlError(error: YAMLError): string {
+function codeOf(issue: z.core.$ZodIssue, params: unknown): RulesDiagnosticCode {
+  const named = isPlainObject(params) ? params.code : undefined;
+  if (named === DURATION_ISSUE.invalid) {
+    return 'RULES_INVALID_DURATION';
+  }
+  if (named === DURATION_ISSUE.outOfRange) {
+    return 'RULES_DURATION_OUT_OF_RANGE';
+  }
+  if (typeof named === 'string' && Object.hasOwn(RULES_DIAGNOSTIC_CODES, named)) {
+    return named as RulesDiagnosticCode;
+  }
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'RULES_INVALID_TYPE';
+    case 'invalid_value':
+    case 'invalid_union':
+      return 'RULES_INVALID_VALUE';
+    default:
+      return 'RULES_INVALID';
+  }
+}
+
+/** A YAML syntax error, placed where the parser found it. */
+export function yamlErrorDiagnostic(error: YAMLError): RulesDiagnostic {
   const [firstLine = error.message] = error.message.split('\n');
   const message = firstLine.replace(/ at line \d+, column \d+:?$/, '');
   const position = error.linePos?.[0];
-  return position === undefined
-    ? `YAML: ${message}`
-    : `line ${position.line}, column ${position.col}: ${message}`;
+  return {
+    severity: 'error',
+    code: 'RULES_YAML_SYNTAX',
+    path: '',
+    message: `YAML: ${message}`,
+    ...(position === undefined ? {} : { line: position.line, column: position.col }),
+  };
 }
 
 function article(expected: string): string {

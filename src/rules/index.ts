@@ -11,6 +11,7 @@ export {
   eventPatternSchema,
   jsonPathSchema,
   closeSchema,
+  conversationMatchSchema,
   idleSideSchema,
   idlePhaseSchema,
 } from './rules-schema';
@@ -25,10 +26,24 @@ export type {
 } from './rules-schema';
 export { RulesValidationError } from './errors';
 export { parseRules, loadRulesFile, hashRulesText } from './parse-rules';
+export { analyzeRules } from './analyze-rules';
+export type { RulesAnalysis } from './analyze-rules';
+export {
+  RULES_DIAGNOSTIC_CODES,
+  formatDiagnostic,
+  diagnosticJson,
+  isError,
+} from './rules-diagnostic';
+export type { RulesDiagnostic, RulesDiagnosticCode, RulesSeverity } from './rules-diagnostic';
+export { MIN_IDLE_AFTER, MAX_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
+export { isPlaceholderId, UUID_PATTERN } from './genesys-ids';
+export { reachableMessageTypes } from './reachable-channels';
 export type { LoadedRules } from './parse-rules';
 export { RulesWatcher } from './rules-watcher';
 export type { RulesWatcherOptions } from './rules-watcher';
 export { checkRulesFile, describeRule } from './check-rules-file';
+export { checkRulesOnline } from './check-rules-online';
+export type { CheckedRules, OrgCheck, OrgCheckName, OrgCheckStatus } from './check-rules-online';
 export type { RulesCheckResult, RulesSummary } from './check-rules-file';
 export { matchesPattern } from './event-pattern';
 export { explainPattern } from './explain-pattern';
@@ -55,8 +70,12 @@ export type {
 } from './event-pattern-types';
 export { parseJsonPath, extractJsonPath } from './json-path';
 export type { JsonPathStep, ParsedJsonPath } from './json-path';
-export { conversationFacts } from './conversation-facts';
-export type { ConversationFacts } from './conversation-facts';
+export {
+  conversationFacts,
+  CONVERSATION_FACTS,
+  CONVERSATION_FACT_NAMES,
+} from './conversation-facts';
+export type { ConversationFacts, FactKind } from './conversation-facts';
 export { isDryRun } from './engine';
 export { lastActivityAt } from './inactivity';
 export { matchingEventRules } from './event-trigger';

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isNode, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
 import { systemClock } from '../timers/clock';
 import type { Clock } from '../timers/clock';
 import { RulesValidationError } from './errors';
-import { formatIssues, formatYamlError, rulesErrorMap } from './format-problems';
-import type { LocatedProblem } from './format-problems';
-import { rulesFileSchema } from './rules-schema';
+import { analyzeRules } from './analyze-rules';
+import { isError } from './rules-diagnostic';
 import type { RulesConfig } from './rules-schema';
 
 /** A validated rules file as it is in force: the config plus where and when it came from. */
@@ -25,41 +22,16 @@ export interface LoadedRules {
 }
 
 /**
- * Parses and validates rules file text (YAML).
- * @param origin shown in the error message (a path, or e.g. `<inline>`).
- * @throws RulesValidationError listing every problem found, one line each.
+ * Parses and validates rules file text (YAML). Warnings do not refuse (see `analyzeRules`).
+ * @param origin the file name the problems are reported against (a path, or e.g. `<inline>`).
+ * @throws RulesValidationError listing every error, each with its line and column.
  */
 export function parseRules(text: string, origin: string): RulesConfig {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new RulesValidationError(origin, document.errors.map(formatYamlError));
+  const { config, diagnostics } = analyzeRules(text);
+  if (config === undefined) {
+    throw new RulesValidationError(origin, diagnostics.filter(isError));
   }
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: 100 });
-  } catch (thrown: unknown) {
-    const reason = thrown instanceof Error ? thrown.message : String(thrown);
-    throw new RulesValidationError(origin, [`YAML: ${reason}`], { cause: thrown });
-  }
-  if (data === null || data === undefined) {
-    throw new RulesValidationError(origin, ['the file is empty: it needs at least `rules:`']);
-  }
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new RulesValidationError(origin, [
-      'the file must be a YAML mapping with `rules:` (and optionally `dryRun:` and `sources:`)',
-    ]);
-  }
-  const result = rulesFileSchema.safeParse(data, { error: rulesErrorMap });
-  if (!result.success) {
-    throw new RulesValidationError(
-      origin,
-      inFileOrder(formatIssues(result.error.issues), document),
-      {
-        cause: result.error,
-      },
-    );
-  }
-  return deepFreeze(result.data);
+  return deepFreeze(config);
 }
 
 /** sha256 hex of the file text, used to tell a real change from a touch. */
@@ -86,7 +58,18 @@ export function readRulesText(path: string): string {
             : thrown instanceof Error
               ? thrown.message
               : String(thrown);
-    throw new RulesValidationError(path, [`cannot read ${path}: ${reason}`], { cause: thrown });
+    throw new RulesValidationError(
+      path,
+      [
+        {
+          severity: 'error',
+          code: 'RULES_UNREADABLE',
+          path: '',
+          message: `cannot read ${path}: ${reason}`,
+        },
+      ],
+      { cause: thrown },
+    );
   }
 }
 
@@ -108,24 +91,8 @@ export function loadRulesFile(
   };
 }
 
-/** Sorts problems by where their path starts in the file (nearest existing ancestor). */
-function inFileOrder(problems: LocatedProblem[], document: Document): string[] {
-  const offsetOf = (path: Array<string | number>): number => {
-    for (let length = path.length; length >= 0; length -= 1) {
-      const node: unknown = document.getIn(path.slice(0, length), true);
-      if (isNode(node) && node.range !== undefined && node.range !== null) {
-        return node.range[0];
-      }
-    }
-    return 0;
-  };
-  return problems
-    .map((problem, index) => ({ problem, index, offset: offsetOf(problem.path) }))
-    .sort((a, b) => a.offset - b.offset || a.index - b.index)
-    .map(({ problem }) => problem.text);
-}
-
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything in it. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) {

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import { durationSchema, formatDuration } from '../config/durations';
-import { collectPatternProblems } from './event-pattern-validate';
+import { formatDuration } from '../config/durations';
+import { MESSAGE_TYPES } from '../genesys/message-types';
+import { CONVERSATION_FACT_NAMES, MESSAGE_MEDIA_TYPE } from './conversation-facts';
+import { collectPatternProblems, isEventPattern } from './event-pattern-validate';
 import type { EventPattern } from './event-pattern-types';
+import { genesysIdProblem } from './genesys-ids';
 import { parseJsonPath } from './json-path';
+import { matchFactProblems } from './match-facts';
+import { messageLengthProblem } from './message-limits';
+import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
+import { durationAtLeast, MIN_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
 import { sourcesSchema } from './sources-schema';
 
 /**
@@ -37,6 +44,44 @@ export const eventPatternSchema = z.custom<EventPattern>().superRefine((value, c
   }
 });
 
+/**
+ * An inactivity rule's `match`: an EventBridge pattern over closer's conversation facts. Beyond
+ * the pattern syntax it must name only facts closer builds (`conversation-facts.ts`), with values
+ * that can occur (`match-facts.ts`), and some message conversation must be able to satisfy it —
+ * otherwise the rule would silently never fire. Its warnings are in `rules-warnings.ts`.
+ */
+export const conversationMatchSchema = eventPatternSchema.superRefine((pattern, ctx) => {
+  const problems = matchFactProblems(pattern).filter((problem) => problem.severity === 'error');
+  for (const problem of problems) {
+    ctx.addIssue({
+      code: 'custom',
+      path: problem.path,
+      message: problem.message,
+      params: { code: problem.code, ...(problem.atKey === true ? { atKey: true } : {}) },
+    });
+  }
+  if (
+    problems.length === 0 &&
+    isEventPattern(pattern) &&
+    reachableMessageTypes(pattern).length === 0 &&
+    !hasOpenMessageTypeMatcher(pattern)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `no message conversation can satisfy this match: closer follows message conversations (mediaType "${MESSAGE_MEDIA_TYPE}", messageType one of ${MESSAGE_TYPES.join(', ')}), and its messageType / mediaType conditions exclude them all (facts: ${CONVERSATION_FACT_NAMES.join(', ')})`,
+      params: { code: 'RULES_MATCH_NEVER_TRUE' },
+    });
+  }
+});
+
+/** A Genesys wrap-up code id: a UUID, never a placeholder or the code's name. */
+const wrapupCodeSchema = z.string().superRefine((value, ctx) => {
+  const problem = genesysIdProblem(value, 'wrap-up code');
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', message: problem.message, params: { code: problem.code } });
+  }
+});
+
 /** A JSONPath-like expression (`$.data.conversationId`), checked at load time. */
 export const jsonPathSchema = z.string().superRefine((value, ctx) => {
   const parsed = parseJsonPath(value);
@@ -60,8 +105,8 @@ export const idlePhaseSchema = z.enum(['agent', 'parked', 'queue', 'flow', 'unat
 export const closeSchema = z.strictObject({
   /** Message sent to the customer just before the conversation is ended (optional). */
   message: messageSchema.optional(),
-  /** Wrap-up code id applied to the agent's participant when Genesys requires one. */
-  wrapupCode: z.string().min(1).optional(),
+  /** Wrap-up code id (a UUID) applied to the agent's participant when Genesys requires one. */
+  wrapupCode: wrapupCodeSchema.optional(),
   /** End only this leg; by default the whole conversation is ended. */
   leg: z.enum(['customer', 'agent']).optional(),
 });
@@ -82,10 +127,14 @@ export const inactivityRuleSchema = z.strictObject({
   ...commonRuleFields,
   kind: z.literal('inactivity'),
   /** EventBridge pattern over the conversation facts (`conversationFacts`); absent = every conversation. */
-  match: eventPatternSchema.optional(),
+  match: conversationMatchSchema.optional(),
   idle: z.strictObject({
     side: idleSideSchema,
-    after: durationSchema,
+    /** How long the side must be silent: 10 s to 30 days (`rule-limits.ts` says why). */
+    after: durationAtLeast(
+      MIN_IDLE_AFTER,
+      "events reach closer seconds after they happen, so a shorter idle time would close chats whose customer's latest message is still on its way",
+    ),
     /**
      * Count silence only while the conversation is in one of these phases: outside them the timer
      * stops, and on entering one the clock starts again from the phase's start (so queue wait
@@ -94,8 +143,16 @@ export const inactivityRuleSchema = z.strictObject({
      */
     while: z.array(idlePhaseSchema).min(1).optional(),
   }),
-  /** Optional warning sent `before` the close (must be shorter than `idle.after`). */
-  warn: z.strictObject({ before: durationSchema, message: messageSchema }).optional(),
+  /** Optional warning sent `before` the close: at least 10 s, shorter than `idle.after`. */
+  warn: z
+    .strictObject({
+      before: durationAtLeast(
+        MIN_WARN_BEFORE,
+        'the customer needs time to read the warning and answer, and the answer time to reach closer',
+      ),
+      message: messageSchema,
+    })
+    .optional(),
 });
 
 /** Close a conversation when a webhook source sends a matching event. */
@@ -148,6 +205,7 @@ export const rulesFileSchema = z
           path: ['sources', name],
           message:
             'a source name must be 1-64 lowercase letters, digits, "_" or "-" (it is used in the URL /webhooks/{name})',
+          params: { atKey: true },
         });
       }
     }
@@ -162,6 +220,7 @@ export const rulesFileSchema = z
           code: 'custom',
           path: ['rules', index, 'id'],
           message: `duplicate id "${rule.id}" (already used by rules[${seen}])`,
+          params: { code: 'RULES_DUPLICATE_ID' },
         });
       }
       if (
@@ -173,6 +232,14 @@ export const rulesFileSchema = z
           code: 'custom',
           path: ['rules', index, 'warn', 'before'],
           message: `${formatDuration(rule.warn.before)} must be shorter than idle.after (${formatDuration(rule.idle.after)})`,
+        });
+      }
+      for (const problem of messageProblems(rule)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, ...problem.path],
+          message: problem.message,
+          params: { code: problem.code },
         });
       }
       if (rule.kind === 'event') {
@@ -196,6 +263,27 @@ export const rulesFileSchema = z
       }
     });
   });
+
+/**
+ * The closing and warning messages of a rule that no channel it can reach accepts (errors only;
+ * over some channels only is a warning, `rules-warnings.ts`). An event rule's conversation comes
+ * from the webhook, so it can reach every channel.
+ */
+function messageProblems(
+  rule: z.infer<typeof inactivityRuleSchema> | z.infer<typeof eventRuleSchema>,
+): Array<{ path: string[]; message: string; code: string }> {
+  const reachable = reachableMessageTypes(rule.kind === 'inactivity' ? rule.match : undefined);
+  const messages: Array<[string[], string | undefined]> = [
+    [['close', 'message'], rule.close.message],
+    [['warn', 'message'], rule.kind === 'inactivity' ? rule.warn?.message : undefined],
+  ];
+  return messages.flatMap(([path, text]) => {
+    const problem = text === undefined ? undefined : messageLengthProblem(text, reachable);
+    return problem?.severity === 'error'
+      ? [{ path, message: problem.message, code: problem.code }]
+      : [];
+  });
+}
 
 /** The validated rules file, durations in milliseconds. */
 export type RulesConfig = z.infer<typeof rulesFileSchema>;

@@ -4,8 +4,10 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from '../observability/logger';
 import type { Clock } from '../timers/clock';
 import { RulesValidationError } from './errors';
-import { hashRulesText, parseRules, readRulesText } from './parse-rules';
+import { analyzeRules } from './analyze-rules';
+import { deepFreeze, hashRulesText, parseRules, readRulesText } from './parse-rules';
 import type { LoadedRules } from './parse-rules';
+import { formatDiagnostic, isError } from './rules-diagnostic';
 
 /** Options for {@link RulesWatcher}. */
 export interface RulesWatcherOptions {
@@ -35,8 +37,9 @@ export interface RulesWatcherOptions {
 
 /**
  * Keeps the rules in force in step with the rules file. A valid change is swapped in whole
- * (version + 1); an invalid one is logged with all its problems and the last good rules stay in
- * force. Saving the same text again changes nothing. Watches the directory (so replacing the file
+ * (version + 1), its warnings logged; an invalid one — judged exactly as `closer rules check`
+ * judges it (`analyzeRules`) — is logged with every problem at its line and column, and the last
+ * good rules stay in force. Saving the same text again changes nothing. Watches the directory (so replacing the file
  * by rename is seen) with a debounce, plus a cheap poll as a fallback.
  *
  * The file-system timers are real timers: they pace I/O, not domain time.
@@ -163,7 +166,9 @@ export class RulesWatcher {
       const error =
         thrown instanceof RulesValidationError
           ? thrown
-          : new RulesValidationError(path, [String(thrown)]);
+          : new RulesValidationError(path, [
+              { severity: 'error', code: 'RULES_UNREADABLE', path: '', message: String(thrown) },
+            ]);
       // While an editor replaces the file it may be missing for a moment: log once, keep rules.
       const problem = error.problems.join('; ');
       if (manual || problem !== this.lastReadProblem) {
@@ -189,32 +194,32 @@ export class RulesWatcher {
       return this.loaded;
     }
     this.lastSeenHash = hash;
-    try {
-      const config = parseRules(text, path);
-      this.loaded = {
-        config,
-        version: this.loaded.version + 1,
-        hash,
-        path,
-        loadedAt: this.options.clock.now(),
-      };
-    } catch (thrown: unknown) {
-      if (!(thrown instanceof RulesValidationError)) {
-        throw thrown;
-      }
+    const analysis = analyzeRules(text);
+    if (analysis.config === undefined) {
+      const error = new RulesValidationError(path, analysis.diagnostics.filter(isError));
+      // Each problem is a compiler-style line with its place in the file (file:line:col).
       logger.warn('rules file refused; keeping the rules in force', {
         path,
-        problems: thrown.problems,
+        problems: error.problems,
         version: this.loaded.version,
       });
-      this.options.onRejected?.(thrown);
-      return thrown;
+      this.options.onRejected?.(error);
+      return error;
     }
+    this.loaded = {
+      config: deepFreeze(analysis.config),
+      version: this.loaded.version + 1,
+      hash,
+      path,
+      loadedAt: this.options.clock.now(),
+    };
+    const warnings = analysis.diagnostics.map((d) => formatDiagnostic(path, d));
     logger.info('rules reloaded', {
       path,
       version: this.loaded.version,
       hash: this.loaded.hash.slice(0, 12),
       rules: this.loaded.config.rules.length,
+      ...(warnings.length === 0 ? {} : { warnings }),
     });
     this.options.onChange?.(this.loaded);
     return this.loaded;

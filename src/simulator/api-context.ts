@@ -3,6 +3,7 @@ import type { Clock } from '../timers/clock';
 import type { SimAuth } from './auth';
 import type { Reply } from './http-util';
 import type { NotificationHub } from './notifications';
+import type { SimOrg } from './org';
 import type { SimSettings } from './types';
 import type { SimWorld } from './world';
 
@@ -17,6 +18,8 @@ export interface ApiContext {
   auth: SimAuth;
   clock: Clock;
   hub: NotificationHub;
+  /** Queues, wrap-up codes and Messenger deployments (org.ts). */
+  org: SimOrg;
   /** Live settings the handlers read (changed by `setActivityQueryLimit`). */
   settings: Readonly<SimSettings>;
 }

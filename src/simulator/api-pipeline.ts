@@ -9,6 +9,7 @@ import type { Reply } from './http-util';
 import { matchOperation, missingPermissions } from './operations';
 import type { RateLimiter } from './rate-limit';
 import { analyticsHandlers } from './routes-analytics';
+import { orgHandlers } from './routes-org';
 import { conversationHandlers } from './routes-conversations';
 import { platformHandlers } from './routes-platform';
 
@@ -16,6 +17,7 @@ const handlers: Record<string, ApiHandler> = {
   ...conversationHandlers,
   ...platformHandlers,
   ...analyticsHandlers,
+  ...orgHandlers,
 };
 
 export interface ApiRequest {

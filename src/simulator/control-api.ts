@@ -5,6 +5,7 @@
  */
 import { handleConversationControl } from './control-conversations';
 import { handleNotificationControl } from './control-notifications';
+import { handleOrgControl } from './control-org';
 import {
   ClientSchema,
   ConversationSchema,
@@ -46,6 +47,10 @@ export function handleControl(
     const notificationReply = handleNotificationControl(sim, method, route);
     if (notificationReply) {
       return notificationReply;
+    }
+    const orgReply = handleOrgControl(sim, method, route, body);
+    if (orgReply) {
+      return orgReply;
     }
     if (method === 'GET' && route === '/requests') {
       return { status: 200, body: query.scope === 'api' ? sim.apiRequests() : sim.requests };

@@ -97,3 +97,27 @@ export function toFaultRules(body: unknown): SimFaultRule[] {
     return defined({ ...rest, path: matcher });
   });
 }
+
+/** `PUT /__simulator/org/queues/{id}` body (the id comes from the path). */
+export const QueueSpecSchema = z.object({
+  name: z.string().min(1).optional(),
+  messageInactivityTimeout: z
+    .object({
+      enabled: z.boolean(),
+      subTypes: z.array(z.string().min(1)).optional(),
+      timeoutSeconds: z.number().int().positive().optional(),
+      actionType: z.enum(['DISCONNECT', 'SEND_TO_ARCHITECT_FLOW']).optional(),
+    })
+    .optional(),
+});
+/** `PUT /__simulator/org/wrapupcodes/{id}` body. */
+export const WrapupCodeSpecSchema = z.object({ name: z.string().min(1) });
+/** `PUT /__simulator/org/webdeployments/{id}` body; unset fields keep their value. */
+export const WebDeploymentSpecSchema = z.object({
+  name: z.string().min(1).optional(),
+  status: z.enum(['Pending', 'Active', 'Inactive', 'Error', 'Deleting']).optional(),
+  messengerEnabled: z.boolean().optional(),
+  conversationDisconnect: z
+    .object({ enabled: z.boolean(), type: z.enum(['Send', 'ReadOnly']).optional() })
+    .optional(),
+});

@@ -43,3 +43,14 @@ export {
 } from './activity-query';
 export type { SimFaultKind, SimFaultRule } from './faults';
 export { CONTROL_PREFIX } from './control-api';
+export { SIM_HOME_DIVISION, SIM_WEB_DEPLOYMENT_ID } from './org';
+export type {
+  SimConversationDisconnect,
+  SimOrgSummary,
+  SimQueue,
+  SimQueueSpec,
+  SimQueueTimer,
+  SimWebDeployment,
+  SimWebDeploymentSpec,
+  SimWrapupCodeSpec,
+} from './org-types';

@@ -7,7 +7,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export interface OperationSpec {
-  /** The SDK method name (ConversationsApi / AnalyticsApi / TokensApi / NotificationsApi). */
+  /** The SDK method name (Conversations / Analytics / Tokens / Notifications / Routing / WebDeployments API). */
   readonly id: string;
   readonly method: HttpMethod;
   /** Path template with `{param}` segments. */
@@ -151,6 +151,41 @@ export const OPERATIONS = [
     path: '/api/v2/analytics/conversations/activity/query',
     requires: 'any',
     permissions: ['analytics:queueObservation:view'],
+  },
+  {
+    id: 'getRoutingQueue',
+    method: 'GET',
+    path: '/api/v2/routing/queues/{queueId}',
+    requires: 'all',
+    permissions: ['routing:queue:view'],
+  },
+  {
+    id: 'getRoutingQueues',
+    method: 'GET',
+    path: '/api/v2/routing/queues',
+    requires: 'any',
+    permissions: ['routing:queue:view'],
+  },
+  {
+    id: 'getRoutingWrapupcode',
+    method: 'GET',
+    path: '/api/v2/routing/wrapupcodes/{codeId}',
+    requires: 'all',
+    permissions: ['routing:wrapupCode:view'],
+  },
+  {
+    id: 'getWebdeploymentsDeployments',
+    method: 'GET',
+    path: '/api/v2/webdeployments/deployments',
+    requires: 'all',
+    permissions: ['webDeployments:deployment:view'],
+  },
+  {
+    id: 'getWebdeploymentsConfigurationVersion',
+    method: 'GET',
+    path: '/api/v2/webdeployments/configurations/{configurationId}/versions/{versionId}',
+    requires: 'all',
+    permissions: ['webDeployments:configuration:view'],
   },
   ...(['GET', 'POST', 'PUT', 'DELETE'] as const).map((method) => ({
     id: `${method.toLowerCase()}NotificationsChannelSubscriptions`,

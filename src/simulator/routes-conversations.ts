@@ -182,7 +182,7 @@ export const conversationHandlers: Record<string, ApiHandler> = {
 
   getConversationsMessageParticipantWrapupcodes: (ctx) => {
     ctx.world.requireParticipant(conversationFor(ctx), param(ctx, 'participantId'));
-    return { status: 200, body: SIM_WRAPUP_CODES };
+    return { status: 200, body: ctx.org.allWrapupCodes() };
   },
 
   deleteConversation: (ctx) => {

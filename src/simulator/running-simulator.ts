@@ -8,6 +8,7 @@ import { simErrors } from './errors';
 import type { EventDelivery } from './event-delivery';
 import type { FaultInjector } from './faults';
 import type { NotificationHub } from './notifications';
+import type { SimOrg } from './org';
 import type { RateLimiter } from './rate-limit';
 import { summarize } from './summary';
 import {
@@ -33,6 +34,7 @@ export interface SimulatorParts {
   delivery: EventDelivery;
   faults: FaultInjector;
   hub: NotificationHub;
+  org: SimOrg;
   requests: SeenRequest[];
   threadingTimelineMs: number;
   /** Mutable settings read by the request handler and the API handlers. */
@@ -135,8 +137,28 @@ export function buildRunningSimulator(parts: SimulatorParts): RunningSimulator {
       parts.hub.expireChannel(channelId);
     },
     notificationStatus: () => parts.hub.status(),
+    org: () => parts.org.summary(),
+    putQueue: (spec) => parts.org.putQueue(spec),
+    deleteQueue: (id) => {
+      requireDeleted(parts.org.deleteQueue(id), `No queue ${id}`);
+    },
+    putWrapupCode: (spec) => parts.org.putWrapupCode(spec),
+    deleteWrapupCode: (id) => {
+      requireDeleted(parts.org.deleteWrapupCode(id), `No wrap-up code ${id}`);
+    },
+    putWebDeployment: (spec) => parts.org.putWebDeployment(spec),
+    deleteWebDeployment: (id) => {
+      requireDeleted(parts.org.deleteWebDeployment(id), `No web deployment ${id}`);
+    },
     flushEvents: () => parts.delivery.flush(),
     deliveries: () => parts.delivery.flush(),
     close: parts.close,
   };
+}
+
+/** 404 for deleting something that is not there. */
+function requireDeleted(deleted: boolean, message: string): void {
+  if (!deleted) {
+    throw simErrors.notFound(message);
+  }
 }

@@ -14,6 +14,7 @@ import { EventDelivery } from './event-delivery';
 import { FaultInjector } from './faults';
 import { seededRandom } from './http-util';
 import { NotificationHub } from './notifications';
+import { SimOrg } from './org';
 import { RateLimiter } from './rate-limit';
 import { createRequestHandler } from './request-handler';
 import { buildRunningSimulator } from './running-simulator';
@@ -57,6 +58,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
   const world: SimWorld = new SimWorld(clock, onChange);
   const requests: SeenRequest[] = [];
+  const org = new SimOrg();
 
   const sim = buildRunningSimulator({
     world,
@@ -65,6 +67,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     delivery,
     faults,
     hub,
+    org,
     requests,
     threadingTimelineMs: options.threadingTimelineMs ?? DEFAULT_THREADING_TIMELINE_MS,
     settings,
@@ -88,7 +91,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     settings,
     sim,
     pipeline: {
-      base: { world, auth, clock, hub, settings },
+      base: { world, auth, clock, hub, org, settings },
       rateLimiter,
       shouldFail: () => settings.failureRate > 0 && random() < settings.failureRate,
     },

@@ -5,6 +5,14 @@
 import type { ConversationPhase } from '../genesys/lifecycle';
 import type { Clock } from '../timers/clock';
 import type { SimFaultKind, SimFaultRule } from './faults';
+import type {
+  SimOrgSummary,
+  SimQueue,
+  SimQueueSpec,
+  SimWebDeployment,
+  SimWebDeploymentSpec,
+  SimWrapupCodeSpec,
+} from './org-types';
 
 /** A fixed-window request limit per OAuth client, as Genesys enforces with 429 `too.many.requests`. */
 export interface SimRateLimit {
@@ -263,6 +271,19 @@ export interface RunningSimulator {
   expireChannel(channelId: string): void;
   /** Whether notifications are dropped, and every channel with its topics and open sockets. */
   notificationStatus(): SimNotificationStatus;
+  /** The org's queues, wrap-up codes and Messenger deployments (seeded healthy; org.ts). */
+  org(): SimOrgSummary;
+  /** Creates or replaces a queue (e.g. with its message inactivity timer on). */
+  putQueue(spec: SimQueueSpec): SimQueue;
+  /** Removes a queue; unknown → 404 `not.found`. */
+  deleteQueue(queueId: string): void;
+  putWrapupCode(spec: SimWrapupCodeSpec): SimWrapupCodeSpec;
+  /** Removes a wrap-up code; unknown → 404 `not.found`. */
+  deleteWrapupCode(codeId: string): void;
+  /** Creates a Messenger deployment, or changes one (its configuration gets a new version). */
+  putWebDeployment(spec: SimWebDeploymentSpec): SimWebDeployment;
+  /** Removes a deployment; unknown → 404 `not.found`. */
+  deleteWebDeployment(deploymentId: string): void;
   /** Resolves when every event queued so far was delivered (or gave up). */
   flushEvents(): Promise<void>;
   /** Same as `flushEvents`. */

@@ -5,7 +5,7 @@
  * give each operation's method and path template, its index.d.ts the body model and the model's
  * fields (see ./support/sdk-oracle.ts). Nothing here reads outside the repo.
  */
-import { endConversation, type GenesysClient } from '../../../src/genesys';
+import { endConversation, orgReader, type GenesysClient } from '../../../src/genesys';
 import type { SeenRequest } from '../../../src/simulator';
 import { startTestSimulator, type TestSimulator } from '../../helpers/simulator';
 import { clientFor } from './support';
@@ -175,6 +175,17 @@ describe('request conformance: closer sends only documented Genesys requests', (
     await endConversation(client, b.id, { leg: 'agent' });
     await endConversation(client, b.id);
     await endConversation(client, t.sim.createConversation().id, { dryRun: true, message: 'x' });
+    // The org reads of the online rules checks (closer doctor, rules check --online).
+    const org = orgReader(client);
+    await org.getQueue(a.participants.find((p) => p.queueId !== undefined)?.queueId ?? '?');
+    await org.listQueues();
+    await org.getWrapupCode('b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f');
+    const { deployments } = await org.listWebDeployments();
+    const configuration = deployments[0]?.configuration;
+    await org.getWebDeploymentConfiguration(
+      configuration?.id ?? '?',
+      configuration?.version ?? '?',
+    );
     const channel = await client.createNotificationChannel();
     await client.subscribeNotificationChannel(channel.id, [
       'v2.routing.queues.6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10.conversations.messages',
@@ -205,6 +216,11 @@ describe('request conformance: closer sends only documented Genesys requests', (
         'PUT /api/v2/notifications/channels/{channelId}/subscriptions (putNotificationsChannelSubscriptions)',
         'POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages (postConversationsMessageCommunicationMessages)',
         'POST /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup (postConversationsMessageParticipantCommunicationWrapup)',
+        'GET /api/v2/routing/queues/{queueId} (getRoutingQueue)',
+        'GET /api/v2/routing/queues (getRoutingQueues)',
+        'GET /api/v2/routing/wrapupcodes/{codeId} (getRoutingWrapupcode)',
+        'GET /api/v2/webdeployments/deployments (getWebdeploymentsDeployments)',
+        'GET /api/v2/webdeployments/configurations/{configurationId}/versions/{versionId} (getWebdeploymentsConfigurationVersion)',
         'POST /oauth/token',
       ].sort(),
     );

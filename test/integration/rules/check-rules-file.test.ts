@@ -40,10 +40,15 @@ describe('checkRulesFile', () => {
   });
 
   it('warns about secret variables that are not set', () => {
-    const result = checkRulesFile(join(repoConfig, 'demo.rules.yaml'), {});
+    const path = join(repoConfig, 'demo.rules.yaml');
+    const result = checkRulesFile(path, {});
     expect(result.ok && result.summary.warnings).toEqual([
-      'sources.eventbridge.auth.valueEnv: CLOSER_EVENTBRIDGE_KEY is not set in this environment',
-      'sources.crm.verify.secretEnv: CRM_WEBHOOK_SECRET is not set in this environment',
+      `${path}:8:42: warning: sources.eventbridge.auth.valueEnv: CLOSER_EVENTBRIDGE_KEY is not set in this environment`,
+      `${path}:10:53: warning: sources.crm.verify.secretEnv: CRM_WEBHOOK_SECRET is not set in this environment`,
+    ]);
+    expect(result.diagnostics.map((d) => d.code)).toEqual([
+      'RULES_SECRET_UNSET',
+      'RULES_SECRET_UNSET',
     ]);
   });
 
@@ -63,7 +68,7 @@ describe('checkRulesFile', () => {
     const result = checkRulesFile(path, {});
     expect(result.ok && result.summary.warnings).toEqual([
       expect.stringMatching(
-        /^rules\[0\] \(counts-queue\): customer silence is counted while the customer waits in queue; add "while: \[agent\]"/,
+        /queue-wait\.yaml:2:49: warning: rules\[0\]\.idle: rule counts-queue counts customer silence while the customer waits in queue; add "while: \[agent\]"/,
       ),
     ]);
     expect(result.ok && result.summary.lines[3]).toBe(
@@ -102,7 +107,19 @@ describe('checkRulesFile', () => {
     );
     expect(checkRulesFile(path)).toEqual({
       ok: false,
-      problems: ['rules[0].idle.after: "soon" is not a duration (use 90s, 20m, 1h)'],
+      problems: [
+        `${path}:2:63: error: rules[0].idle.after: "soon" is not a duration (use 90s, 20m, 1h)`,
+      ],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'RULES_INVALID_DURATION',
+          path: 'rules[0].idle.after',
+          message: '"soon" is not a duration (use 90s, 20m, 1h)',
+          line: 2,
+          column: 63,
+        },
+      ],
     });
   });
 
@@ -110,7 +127,15 @@ describe('checkRulesFile', () => {
     const path = join(dir, 'missing.yaml');
     expect(checkRulesFile(path)).toEqual({
       ok: false,
-      problems: [`cannot read ${path}: the file does not exist`],
+      problems: [`${path}: error: cannot read ${path}: the file does not exist`],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'RULES_UNREADABLE',
+          path: '',
+          message: `cannot read ${path}: the file does not exist`,
+        },
+      ],
     });
   });
 });

@@ -96,10 +96,54 @@ describe('RulesWatcher (real files)', () => {
     await waitFor('the rejection', () => rejections.length === 1);
     expect(w.current()).toBe(good);
     expect(rejections[0]?.problems).toEqual([
-      'rules[0].idle.after: "30 minutes" is not a duration (use 90s, 20m, 1h)',
+      `${path}:5:36: error: rules[0].idle.after: "30 minutes" is not a duration (use 90s, 20m, 1h)`,
     ]);
     expect(logLines.join('')).toContain('rules file refused; keeping the rules in force');
     expect(logLines.join('')).toContain('30 minutes');
+  });
+
+  it('refuses a rule that could never fire, logging each problem at its line and column', () => {
+    const rejections: RulesValidationError[] = [];
+    const w = makeWatcher({ onRejected: (error) => rejections.push(error) });
+    const good = w.current();
+    writeFileSync(
+      path,
+      [
+        'rules:',
+        '  - id: idle',
+        '    kind: inactivity',
+        '    match: { queueID: [6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f], messageType: [webmessaging] }',
+        '    idle: { side: customer, after: 5s }',
+        `    close: { message: "${'x'.repeat(2100)}", wrapupCode: <wrap-up-code-id> }`,
+        '',
+      ].join('\n'),
+    );
+    const result = w.reload();
+    expect(result).toBeInstanceOf(RulesValidationError);
+    expect(w.current()).toBe(good);
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]?.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+      ['RULES_UNKNOWN_FACT', 4, 14],
+      ['RULES_DURATION_OUT_OF_RANGE', 5, 36],
+      ['RULES_MESSAGE_TOO_LONG', 6, 23],
+      ['RULES_PLACEHOLDER_ID', 6, 2139],
+    ]);
+    const log = logLines.join('');
+    expect(log).toContain('rules file refused; keeping the rules in force');
+    expect(log).toContain(`${path}:4:14: error: rules[0].match.queueID`);
+    expect(log).toContain(`${path}:5:36: error: rules[0].idle.after`);
+  });
+
+  it('applies a file with warnings only, and logs the warnings', () => {
+    const w = makeWatcher();
+    writeFileSync(
+      path,
+      rulesText(20).replace('close: { message: bye }', `close: { message: "${'y'.repeat(900)}" }`),
+    );
+    expect(w.reload()).toMatchObject({ version: 2 });
+    expect(logLines.join('')).toMatch(
+      /"warnings":\[".*:6:23: warning: rules\[0\]\.close\.message: is 900 characters long/,
+    );
   });
 
   it('sees a file replaced by rename (editor-style save)', async () => {
@@ -133,7 +177,9 @@ describe('RulesWatcher (real files)', () => {
     writeFileSync(path, 'rules: [');
     const result = w.reload();
     expect(result).toBeInstanceOf(RulesValidationError);
-    expect((result as RulesValidationError).problems[0]).toMatch(/^line \d+, column \d+: /);
+    expect((result as RulesValidationError).problems[0]).toMatch(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: YAML: `),
+    );
     expect(w.current().version).toBe(1);
   });
 

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DEFAULT_QUEUE_ID, SIM_WEB_DEPLOYMENT_ID, SIM_WRAPUP_CODES } from '../../../src/simulator';
 import { topicsFor } from '../../../src/simulator/topics';
 import {
   DEFAULT_THREADING_TIMELINE_MS,
@@ -145,6 +146,37 @@ test('REST payloads match the SDK models', async () => {
       'ConversationActivityResponse',
     ],
     [await call('POST', '/api/v2/analytics/conversations/activity/query', {}), 'ErrorBody'],
+  );
+  // The org reads of the online rules checks, with a queue timer on and a deployment changed.
+  t.sim.putQueue({
+    id: '2f4e6a8c-1b3d-4f5a-9c7e-0a2b4c6d8e0f',
+    name: 'Timed',
+    messageInactivityTimeout: { enabled: true, timeoutSeconds: 900, subTypes: ['sms'] },
+  });
+  const deployment = t.sim.putWebDeployment({
+    id: SIM_WEB_DEPLOYMENT_ID,
+    conversationDisconnect: { enabled: false },
+  });
+  const { configuration } = deployment;
+  cases.push(
+    [await call('GET', `/api/v2/routing/queues/${DEFAULT_QUEUE_ID}`), 'Queue'],
+    [await call('GET', '/api/v2/routing/queues?pageSize=1&pageNumber=2'), 'QueueEntityListing'],
+    [
+      await call('GET', `/api/v2/routing/wrapupcodes/${SIM_WRAPUP_CODES[1]?.id ?? ''}`),
+      'WrapupCode',
+    ],
+    [
+      await call('GET', '/api/v2/webdeployments/deployments'),
+      'ExpandableWebDeploymentEntityListing',
+    ],
+    [
+      await call(
+        'GET',
+        `/api/v2/webdeployments/configurations/${configuration.id}/versions/${configuration.version}`,
+      ),
+      'WebDeploymentConfigurationVersion',
+    ],
+    [await call('GET', '/api/v2/routing/wrapupcodes/unknown'), 'ErrorBody'],
   );
   for (const [payload, model] of cases) {
     expect({ model, problems: check(payload, model) }).toEqual({ model, problems: [] });

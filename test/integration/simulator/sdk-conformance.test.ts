@@ -6,6 +6,7 @@
  */
 import platformClient from 'purecloud-platform-client-v2';
 import type { Models } from 'purecloud-platform-client-v2';
+import { SIM_WRAPUP_CODES } from '../../../src/simulator';
 import { startTestSimulator } from '../../helpers/simulator';
 import type { TestSimulator } from '../../helpers/simulator';
 
@@ -113,6 +114,34 @@ test('AnalyticsApi.postAnalyticsConversationsActivityQuery lists the active conv
     path: '/api/v2/analytics/conversations/activity/query',
     query: { pageSize: '100', pageNumber: '1' },
     status: 200,
+  });
+});
+
+test('RoutingApi and WebDeploymentsApi read the org the online rules checks read', async () => {
+  await apiClient.loginClientCredentialsGrant(t.clientId, t.clientSecret);
+  const routing = new platformClient.RoutingApi();
+  t.sim.putQueue({
+    id: '4d6f8a0b-2c4e-4f6a-8b0c-2d4e6f8a0b2c',
+    name: 'SDK queue',
+    messageInactivityTimeout: { enabled: true, timeoutSeconds: 300 },
+  });
+  const queue = await routing.getRoutingQueue('4d6f8a0b-2c4e-4f6a-8b0c-2d4e6f8a0b2c');
+  expect(queue.mediaSettings?.message?.enableInactivityTimeout).toBe(true);
+  expect(queue.mediaSettings?.message?.inactivityTimeoutSettings?.timeoutSeconds).toBe(300);
+  const page = await routing.getRoutingQueues({ pageSize: 1, pageNumber: 1 });
+  expect(page).toMatchObject({ pageCount: 2, total: 2 });
+  const code = await routing.getRoutingWrapupcode(SIM_WRAPUP_CODES[1]?.id ?? '');
+  expect(code.name).toBe('Resolved');
+  const web = new platformClient.WebDeploymentsApi();
+  const deployments = await web.getWebdeploymentsDeployments();
+  const configuration = deployments.entities?.[0]?.configuration;
+  const version = await web.getWebdeploymentsConfigurationVersion(
+    configuration?.id ?? '',
+    configuration?.version ?? '',
+  );
+  expect(version.messenger?.apps?.conversations?.conversationDisconnect).toEqual({
+    enabled: true,
+    type: 'Send',
   });
 });
 

@@ -42,11 +42,15 @@ describe('parseRules', () => {
       dryRun: false,
       idle: { side: 'customer', after: HOUR + 30 * MINUTE },
       warn: { before: 90 * SECOND, message: 'Are you still there?' },
-      close: { message: 'Closing now.', wrapupCode: 'wc-1', leg: 'customer' },
+      close: {
+        message: 'Closing now.',
+        wrapupCode: 'd7d8e1ba-a56f-44ec-8257-f8485947002f',
+        leg: 'customer',
+      },
     });
     expect(web?.kind === 'inactivity' && web.match).toEqual({
       messageType: ['webmessaging', { prefix: 'open' }],
-      queueId: [{ 'anything-but': ['q-vip'] }],
+      queueId: [{ 'anything-but': ['47464d33-7e75-4558-9b94-2388739e2259'] }],
       $or: [{ purposes: ['agent'] }, { divisionId: [{ exists: false }] }],
     });
     expect(any).toMatchObject({
@@ -78,34 +82,34 @@ describe('parseRules', () => {
 
   it('reports every problem with its path, one line each', () => {
     expect(problemsOf(fixture('invalid-many.yaml'))).toEqual([
-      'dryrun: unknown setting',
-      'rules[0].match.messageType: must be a list of values, e.g. ["webmessaging"], or a nested pattern',
-      'rules[0].idle.after: "20 minutes" is not a duration (use 90s, 20m, 1h)',
-      'rules[1].pattern.type[0]: unknown operator "prefx" (known: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)',
-      'rules[1].conversationId: "data.conversationId" must start with $ (use $.a.b, $.a[0].b or $[\'x-y\'])',
-      'rules[2].kind: must be "inactivity" or "event", got "timeout"',
+      '<test>:2:1: error: dryrun: unknown setting; did you mean "dryRun"? (known here: dryRun, sources, rules)',
+      '<test>:9:27: error: rules[0].match.messageType: must be a list of values, e.g. ["webmessaging"], or a nested pattern',
+      '<test>:10:36: error: rules[0].idle.after: "20 minutes" is not a duration (use 90s, 20m, 1h)',
+      '<test>:15:23: error: rules[1].pattern.type[0]: unknown operator "prefx" (known: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)',
+      '<test>:16:21: error: rules[1].conversationId: "data.conversationId" must start with $ (use $.a.b, $.a[0].b or $[\'x-y\'])',
+      '<test>:19:11: error: rules[2].kind: must be "inactivity" or "event", got "timeout"',
     ]);
   });
 
   it('reports YAML syntax errors with line and column', () => {
     const problems = problemsOf(fixture('invalid-syntax.yaml.txt'));
     expect(problems.length).toBeGreaterThan(0);
-    expect(problems[0]).toMatch(/^line \d+, column \d+: /);
+    expect(problems[0]).toMatch(/^<test>:6:1: error: YAML: /);
     expect(problems.join('\n')).not.toContain('\n\n');
   });
 
   it('reports duplicate keys as YAML errors', () => {
     expect(problemsOf('dryRun: true\ndryRun: false\nrules: []\n')).toEqual([
-      'line 2, column 1: Map keys must be unique',
+      '<test>:2:1: error: YAML: Map keys must be unique',
     ]);
   });
 
   it('runs the cross-field checks', () => {
     expect(problemsOf(fixture('invalid-cross.yaml'))).toEqual([
-      'rules[0].warn.before: 2m must be shorter than idle.after (1m)',
-      'rules[1].id: duplicate id "idle" (already used by rules[0])',
-      'rules[2].source: "eventbridge" carries Genesys events, not webhooks; an event rule needs a webhook source under sources: (defined: crm)',
-      'rules[3].source: "zendesk" is not a webhook source under sources: (defined: crm)',
+      '<test>:10:21: error: rules[0].warn.before: 2m must be shorter than idle.after (1m)',
+      '<test>:12:9: error: rules[1].id: duplicate id "idle" (already used by rules[0])',
+      '<test>:18:13: error: rules[2].source: "eventbridge" carries Genesys events, not webhooks; an event rule needs a webhook source under sources: (defined: crm)',
+      '<test>:24:13: error: rules[3].source: "zendesk" is not a webhook source under sources: (defined: crm)',
     ]);
   });
 
@@ -119,89 +123,97 @@ rules:
     warn: { before: 2m, message: hi }
     close: {}
 `),
-    ).toEqual(['rules[0].warn.before: 2m must be shorter than idle.after (2m)']);
+    ).toEqual([
+      '<test>:6:21: error: rules[0].warn.before: 2m must be shorter than idle.after (2m)',
+    ]);
   });
 
   it.each<[string, string, string]>([
     [
       'a missing required field',
       'rules:\n  - id: r1\n    kind: inactivity\n    close: {}\n',
-      'rules[0].idle: is required',
+      '<test>:2:5: error: rules[0].idle: is required',
     ],
     [
       'a wrong side',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: bot, after: 1m }, close: {} }\n',
-      'rules[0].idle.side: must be one of "customer", "agent", "any"; got "bot"',
+      '<test>:2:47: error: rules[0].idle.side: must be one of "customer", "agent", "any"; got "bot"',
     ],
     [
       'a bare-number duration',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 20 }, close: {} }\n',
-      'rules[0].idle.after: 20 is not a duration: add a unit (use 90s, 20m, 1h)',
+      '<test>:2:61: error: rules[0].idle.after: 20 is not a duration: add a unit (use 90s, 20m, 1h)',
     ],
     [
       'a bad id',
       'rules:\n  - { id: Idle Rule, kind: inactivity, idle: { side: agent, after: 1m }, close: {} }\n',
-      'rules[0].id: must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+      '<test>:2:11: error: rules[0].id: must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
     ],
     [
       'an empty message',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 1m }, close: { message: "  " } }\n',
-      'rules[0].close.message: must not be empty',
+      '<test>:2:85: error: rules[0].close.message: must not be empty',
     ],
     [
       'a wrong leg',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 1m }, close: { leg: both } }\n',
-      'rules[0].close.leg: must be one of "customer", "agent"; got "both"',
+      '<test>:2:81: error: rules[0].close.leg: must be one of "customer", "agent"; got "both"',
     ],
     [
       'a missing kind',
       'rules:\n  - { id: r1, idle: { side: agent, after: 1m }, close: {} }\n',
-      'rules[0].kind: is required: "inactivity" or "event"',
+      '<test>:2:5: error: rules[0].kind: is required: "inactivity" or "event"',
     ],
-    ['rules not a list', 'rules: { id: r1 }\n', 'rules: expected a list, got a mapping'],
+    [
+      'rules not a list',
+      'rules: { id: r1 }\n',
+      '<test>:1:8: error: rules: expected a list, got a mapping',
+    ],
     [
       'dryRun not a boolean',
       'dryRun: yes\nrules: []\n',
-      'dryRun: expected true or false, got "yes"',
+      '<test>:1:9: error: dryRun: expected true or false, got "yes"',
     ],
     [
       'a missing pattern',
       'sources: { crm: { verify: { scheme: github, secretEnv: S } } }\nrules:\n  - { id: e1, kind: event, source: crm, conversationId: $.id, close: {} }\n',
-      'rules[0].pattern: is required',
+      '<test>:3:5: error: rules[0].pattern: is required',
     ],
     [
       'a bad source name',
       'sources: { "CRM Prod": { verify: { scheme: github, secretEnv: S } } }\nrules: []\n',
-      'sources["CRM Prod"]: a source name must be 1-64 lowercase letters, digits, "_" or "-" (it is used in the URL /webhooks/{name})',
+      '<test>:1:12: error: sources["CRM Prod"]: a source name must be 1-64 lowercase letters, digits, "_" or "-" (it is used in the URL /webhooks/{name})',
     ],
     [
       'a bad secret env name',
       'sources: { crm: { verify: { scheme: github, secretEnv: "my secret" } } }\nrules: []\n',
-      'sources.crm.verify.secretEnv: must be an environment variable name such as CRM_WEBHOOK_SECRET',
+      '<test>:1:56: error: sources.crm.verify.secretEnv: must be an environment variable name such as CRM_WEBHOOK_SECRET',
     ],
     [
       'an incomplete EventBridge auth',
       'sources: { eventbridge: { auth: { header: x-api-key } } }\nrules: []\n',
-      'sources.eventbridge.auth: must be { header: x-api-key, valueEnv: VAR } (API key) or { basic: { usernameEnv: VAR, passwordEnv: VAR } }',
+      '<test>:1:33: error: sources.eventbridge.auth: must be { header: x-api-key, valueEnv: VAR } (API key) or { basic: { usernameEnv: VAR, passwordEnv: VAR } }',
     ],
     [
       'an unknown signature scheme',
       'sources: { crm: { verify: { scheme: sha1, secretEnv: K } } }\nrules: []\n',
-      'sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256"; got "sha1"',
+      '<test>:1:37: error: sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256"; got "sha1"',
     ],
     [
       'an unknown key inside a rule',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 1m, afterr: 2m }, close: {} }\n',
-      'rules[0].idle.afterr: unknown setting',
+      '<test>:2:65: error: rules[0].idle.afterr: unknown setting; did you mean "after"? (known here: side, after, while)',
     ],
   ])('explains %s', (_name, text, problem) => {
     expect(problemsOf(text)).toEqual([problem]);
   });
 
   it('refuses an empty file and a file that is not a mapping', () => {
-    expect(problemsOf('')).toEqual(['the file is empty: it needs at least `rules:`']);
+    expect(problemsOf('')).toEqual([
+      '<test>:1:1: error: the file is empty: it needs at least `rules:`',
+    ]);
     expect(problemsOf('- a\n- b\n')).toEqual([
-      'the file must be a YAML mapping with `rules:` (and optionally `dryRun:` and `sources:`)',
+      '<test>:1:1: error: the file must be a YAML mapping with `rules:` (and optionally `dryRun:` and `sources:`)',
     ]);
   });
 
@@ -214,11 +226,21 @@ rules:
       const error = e as RulesValidationError;
       expect(error.code).toBe('RULES_INVALID');
       expect(error.message).toBe(
-        'Rules file config/x.yaml was refused (1 problem):\n  - rules: expected a list, got 5',
+        'Rules file config/x.yaml was refused (1 problem):\n  - config/x.yaml:1:8: error: rules: expected a list, got 5',
       );
       expect(error.details).toEqual({
         origin: 'config/x.yaml',
-        problems: ['rules: expected a list, got 5'],
+        problems: ['config/x.yaml:1:8: error: rules: expected a list, got 5'],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'RULES_INVALID_TYPE',
+            path: 'rules',
+            message: 'expected a list, got 5',
+            line: 1,
+            column: 8,
+          },
+        ],
       });
     }
   });

@@ -1,0 +1,57 @@
+import { maxTextBodyLength } from '../genesys/message-types';
+import type { RulesDiagnosticCode, RulesSeverity } from './rules-diagnostic';
+
+/**
+ * Whether a closing or warning message fits the channels a rule can reach. Genesys accepts at most
+ * 2000 characters per message, 765 on SMS (docs/genesys/facts.md §11); a message over every
+ * reachable channel's limit can never be sent (an error), one over only some (an SMS-length
+ * problem for a rule that may meet SMS conversations) is a warning. Length is counted as closer's
+ * sender counts it (UTF-16 code units, `String.length`), so the check and the send agree.
+ */
+
+/** A message that does not fit, and how bad that is. */
+export interface MessageLengthProblem {
+  severity: RulesSeverity;
+  code: RulesDiagnosticCode;
+  message: string;
+}
+
+/** Checks `text` against every channel in `reachable` (message types); undefined when it fits. */
+export function messageLengthProblem(
+  text: string,
+  reachable: readonly string[],
+): MessageLengthProblem | undefined {
+  if (reachable.length === 0) {
+    return undefined;
+  }
+  const over = reachable.filter((channel) => text.length > maxTextBodyLength(channel));
+  if (over.length === 0) {
+    return undefined;
+  }
+  const limits = describeLimits(over);
+  if (over.length === reachable.length) {
+    return {
+      severity: 'error',
+      code: 'RULES_MESSAGE_TOO_LONG',
+      message: `is ${text.length} characters long; Genesys accepts at most ${limits}, so it can never be sent on any channel this rule reaches (${reachable.join(', ')})`,
+    };
+  }
+  return {
+    severity: 'warning',
+    code: 'RULES_MESSAGE_TOO_LONG_FOR_SOME',
+    message: `is ${text.length} characters long; Genesys accepts at most ${limits}, and this rule can reach ${over.join(', ')} conversations, where it would be refused: shorten it, or limit the rule's match with messageType`,
+  };
+}
+
+/** `2000 characters on webmessaging, open` / `765 characters on sms`. */
+function describeLimits(channels: readonly string[]): string {
+  const byLimit = new Map<number, string[]>();
+  for (const channel of channels) {
+    const limit = maxTextBodyLength(channel);
+    byLimit.set(limit, [...(byLimit.get(limit) ?? []), channel]);
+  }
+  return [...byLimit]
+    .sort(([a], [b]) => b - a)
+    .map(([limit, names]) => `${limit} characters on ${names.join(', ')}`)
+    .join(' and ');
+}

@@ -1,0 +1,253 @@
+/**
+ * `closer rules check` and the rules section of `closer doctor`, run as the built CLI
+ * (`node dist/cli/main.js`, after `npm run build`): rules that can never fire are refused with
+ * their line and column, `--json` carries every field, and `--online` / doctor look at a real
+ * simulator over HTTP.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CLOSER_PERMISSIONS } from '../../src/genesys';
+import { DEFAULT_QUEUE_ID, SIM_WEB_DEPLOYMENT_ID, startSimulator } from '../../src/simulator';
+import type { RunningSimulator } from '../../src/simulator';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const MISSING_QUEUE = '4b6d8f0a-2c4e-4a6b-9d8f-0a2c4e6b8d0f';
+const SECRETS = { CLOSER_EVENTBRIDGE_KEY: 'k', CRM_WEBHOOK_SECRET: 'whsec_x' };
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI asynchronously (the simulator lives in this process and must keep serving). */
+function closer(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('closer rules check (built CLI)', () => {
+  let dir: string;
+  let sim: RunningSimulator;
+  const full = { GENESYS_CLIENT_ID: 'rules-full', GENESYS_CLIENT_SECRET: 'rules-full-secret-0123' };
+  const noRouting = {
+    GENESYS_CLIENT_ID: 'rules-no-routing',
+    GENESYS_CLIENT_SECRET: 'rules-no-routing-secret-0123',
+  };
+  let online: Record<string, string>;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) {
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    }
+    dir = mkdtempSync(join(tmpdir(), 'closer-rules-cli-'));
+    sim = await startSimulator();
+    sim.registerClient({
+      clientId: full.GENESYS_CLIENT_ID,
+      clientSecret: full.GENESYS_CLIENT_SECRET,
+      permissions: [...CLOSER_PERMISSIONS],
+    });
+    sim.registerClient({
+      clientId: noRouting.GENESYS_CLIENT_ID,
+      clientSecret: noRouting.GENESYS_CLIENT_SECRET,
+      permissions: CLOSER_PERMISSIONS.filter(
+        (p) => p !== 'routing:queue:view' && p !== 'webDeployments:deployment:view',
+      ),
+    });
+    online = { GENESYS_API_URL: sim.url, ...SECRETS };
+  });
+
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function file(name: string, text: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it('refuses every mistake that would make a rule never fire, each at file:line:col (exit 2)', async () => {
+    const path = file(
+      'never.yaml',
+      [
+        'rules:',
+        '  - id: idle-web',
+        '    kind: inactivity',
+        '    match:',
+        '      messageTyp: [webmessaging]',
+        '      queueID: [x]',
+        '    idle: { side: customer, after: 20m, while: [agent] }',
+        '    close: {}',
+        '  - id: idle-queue',
+        '    kind: inactivity',
+        '    match: { queueId: [not-a-uuid, "<queue-id>"] }',
+        '    idle: { side: customer, after: 5s }',
+        `    close: { message: "${'x'.repeat(2100)}" }`,
+        '',
+      ].join('\n'),
+    );
+    const run = await closer(['rules', 'check', path]);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(
+      lines.map((line) => /^(.*?):(\d+):(\d+): (error|warning): (\S+):/.exec(line)?.slice(1)),
+    ).toEqual([
+      [path, '5', '7', 'error', 'rules[0].match.messageTyp'],
+      [path, '6', '7', 'error', 'rules[0].match.queueID'],
+      [path, '11', '24', 'error', 'rules[1].match.queueId[0]'],
+      [path, '11', '36', 'error', 'rules[1].match.queueId[1]'],
+      [path, '12', '36', 'error', 'rules[1].idle.after'],
+      [path, '13', '23', 'error', 'rules[1].close.message'],
+      undefined,
+    ]);
+    expect(run.stderr).toContain('did you mean "messageType"?');
+    expect(run.stderr).toContain('did you mean "queueId"?');
+    expect(run.stderr).toContain('"<queue-id>" is a placeholder: replace it');
+    expect(run.stderr).toContain('is 2100 characters long');
+    expect(lines.at(-1)).toBe(`${path}: refused — 6 error(s), 0 warning(s)`);
+  });
+
+  it('--json prints line, column, path, message, severity and code of each problem', async () => {
+    const path = file(
+      'json.yaml',
+      'rules:\n  - { id: a, kind: inactivity, match: { queueID: [x] }, idle: { side: agent, after: 1m }, close: {} }\n',
+    );
+    const run = await closer(['rules', 'check', path, '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({
+      file: path,
+      valid: false,
+      errors: 1,
+      warnings: 0,
+      diagnostics: [
+        {
+          file: path,
+          line: 2,
+          column: 41,
+          path: 'rules[0].match.queueID',
+          severity: 'error',
+          code: 'RULES_UNKNOWN_FACT',
+          message: expect.stringContaining('did you mean "queueId"?') as unknown,
+        },
+      ],
+    });
+  });
+
+  it('passes the shipped rules file (exit 0)', async () => {
+    const run = await closer(['rules', 'check', 'config/rules.yaml'], SECRETS);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^config\/rules\.yaml: valid — 2 rule\(s\), 2 enabled/);
+  });
+
+  it('--online refuses a queue the org does not have (exit 2), and skips a check without permission (exit 0)', async () => {
+    const path = file(
+      'online.yaml',
+      [
+        'rules:',
+        '  - id: idle-web',
+        '    kind: inactivity',
+        `    match: { messageType: [webmessaging], queueId: [${MISSING_QUEUE}] }`,
+        '    idle: { side: customer, after: 20m, while: [agent] }',
+        '    close: { message: bye }',
+        '',
+      ].join('\n'),
+    );
+    const missing = await closer(['rules', 'check', path, '--online'], { ...online, ...full });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `${path}:4:53: error: rules[0].match.queueId[0]: queue ${MISSING_QUEUE} does not exist in the org`,
+    );
+    expect(missing.stdout).toContain('online check queues: error');
+    expect(missing.stdout).toContain('online check messenger deployments: ok');
+
+    const skipped = await closer(['rules', 'check', path, '--online', '--json'], {
+      ...online,
+      ...noRouting,
+    });
+    expect(skipped.code).toBe(0);
+    const report = JSON.parse(skipped.stdout) as { valid: boolean; online: unknown[] };
+    expect(report.valid).toBe(true);
+    expect(report.online).toEqual([
+      expect.objectContaining({
+        name: 'queues',
+        status: 'skipped',
+        detail: 'skipped: needs permission routing:queue:view',
+        missingPermissions: ['routing:queue:view'],
+      }),
+      expect.objectContaining({ name: 'wrap-up codes', status: 'ok' }),
+      expect.objectContaining({
+        name: 'messenger deployments',
+        status: 'skipped',
+        detail: 'skipped: needs permission webDeployments:deployment:view',
+      }),
+    ]);
+  });
+
+  it('doctor shows the rules section: a racing queue timer and a Messenger that hides the end (warnings), skips without permission', async () => {
+    const path = file(
+      'doctor.yaml',
+      [
+        'rules:',
+        '  - id: idle-web',
+        '    kind: inactivity',
+        `    match: { messageType: [webmessaging], queueId: [${DEFAULT_QUEUE_ID}] }`,
+        '    idle: { side: customer, after: 20m, while: [agent] }',
+        '    close: { message: bye }',
+        '',
+      ].join('\n'),
+    );
+    sim.putQueue({
+      id: DEFAULT_QUEUE_ID,
+      name: 'Web messaging',
+      messageInactivityTimeout: { enabled: true, timeoutSeconds: 600 },
+    });
+    sim.putWebDeployment({ id: SIM_WEB_DEPLOYMENT_ID, conversationDisconnect: { enabled: false } });
+    try {
+      const env = { ...online, CLOSER_RULES_FILE: path };
+      const run = await closer(['doctor'], { ...env, ...full });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/\[WARN\] rules: queues: /);
+      expect(run.stdout).toContain(
+        `${path}:4:53: warning: rules[0].match.queueId[0]: queue "Web messaging"`,
+      );
+      expect(run.stdout).toMatch(/\[WARN\] rules: messenger deployments: /);
+      expect(run.stdout).toContain('conversationDisconnect is off');
+      expect(run.stdout).toMatch(/\[ok {2}\] rules: wrap-up codes: /);
+
+      const limited = await closer(['doctor', '--json'], { ...env, ...noRouting });
+      expect(limited.code).toBe(0);
+      const report = JSON.parse(limited.stdout) as {
+        checks: Array<{ name: string; status: string; missingPermissions?: string[] }>;
+      };
+      expect(report.checks.filter((c) => c.name.startsWith('rules: '))).toEqual([
+        expect.objectContaining({
+          name: 'rules: queues',
+          status: 'skip',
+          missingPermissions: ['routing:queue:view'],
+        }),
+        expect.objectContaining({ name: 'rules: wrap-up codes', status: 'ok' }),
+        expect.objectContaining({ name: 'rules: messenger deployments', status: 'skip' }),
+      ]);
+    } finally {
+      sim.putQueue({ id: DEFAULT_QUEUE_ID, name: 'Web messaging' });
+      sim.putWebDeployment({
+        id: SIM_WEB_DEPLOYMENT_ID,
+        conversationDisconnect: { enabled: true, type: 'Send' },
+      });
+    }
+  });
+});
