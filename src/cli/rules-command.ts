@@ -65,7 +65,7 @@ export function rulesCheckCommand(ctx: CliContext): Command {
         },
         {
           command: 'closer rules check config/rules.yaml --json',
-          does: 'the findings as JSON: {"file","valid","errors","warnings","diagnostics":[…],…}',
+          does: 'the findings as JSON: {"ok","path","errors","warnings","diagnostics":[…],…}',
         },
         {
           command: 'closer rules check --online',
@@ -143,8 +143,8 @@ function jsonReport(
 ): Record<string, unknown> {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   return {
-    file: path,
-    valid: errors === 0,
+    ok: errors === 0,
+    path,
     errors,
     warnings: diagnostics.length - errors,
     diagnostics: diagnostics.map((d) => diagnosticJson(path, d)),

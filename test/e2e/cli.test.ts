@@ -203,10 +203,11 @@ describe('closer CLI (built dist/, real simulator over HTTP)', () => {
     });
     const missing = await closer(['rules', 'check', 'no/such/rules.yaml', '--json'], {});
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout)).toEqual({
+    expect(JSON.parse(missing.stdout)).toMatchObject({
       ok: false,
       path: 'no/such/rules.yaml',
-      problems: [expect.stringMatching(/does not exist/)],
+      errors: 1,
+      diagnostics: [{ message: expect.stringMatching(/does not exist/) as unknown }],
     });
   });
 

@@ -129,8 +129,8 @@ describe('closer rules check (built CLI)', () => {
     const run = await closer(['rules', 'check', path, '--json']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toEqual({
-      file: path,
-      valid: false,
+      ok: false,
+      path,
       errors: 1,
       warnings: 0,
       diagnostics: [
@@ -179,8 +179,8 @@ describe('closer rules check (built CLI)', () => {
       ...noRouting,
     });
     expect(skipped.code).toBe(0);
-    const report = JSON.parse(skipped.stdout) as { valid: boolean; online: unknown[] };
-    expect(report.valid).toBe(true);
+    const report = JSON.parse(skipped.stdout) as { ok: boolean; online: unknown[] };
+    expect(report.ok).toBe(true);
     expect(report.online).toEqual([
       expect.objectContaining({
         name: 'queues',

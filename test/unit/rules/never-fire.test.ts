@@ -233,7 +233,7 @@ describe('fact values closer never produces', () => {
     expect(
       errorsOf(
         inactivity({
-          match: '{ messageType: [sms], $or: [{ messageType: [open] }, { mediaType: [email] }] }',
+          match: '{ $or: [{ mediaType: [voice] }, { mediaType: [email] }] }',
         }),
       ),
     ).toEqual([{ code: 'RULES_MATCH_NEVER_TRUE', path: 'rules[0].match', line: 4, column: 12 }]);
