@@ -31,7 +31,7 @@ export class SimOrg {
   constructor() {
     this.putQueue({ id: DEFAULT_QUEUE_ID, name: 'Web messaging' });
     for (const code of SIM_WRAPUP_CODES) {
-      this.putWrapupCode({ id: code.id ?? randomUUID(), name: code.name });
+      this.putWrapupCode({ id: code.id, name: code.name });
     }
     this.putWebDeployment({ id: SIM_WEB_DEPLOYMENT_ID, name: 'closer demo Messenger' });
   }
