@@ -142,9 +142,11 @@ describe('inactivity rule, end to end (simulator → EventBridge intake → time
 describe('inactivity rule: input Genesys can never accept', () => {
   it('records a failed outcome at once instead of retrying (closing message too long for SMS)', async () => {
     const longMessage = 'x'.repeat(1000);
+    // A rule that reaches every channel: 1000 characters fit web messaging, so `rules check` only
+    // warns (an SMS-only rule with it is refused at load); on an SMS chat it can never be sent.
     const t = await startTestCloser({
       rulesYaml: testRulesYaml()
-        .replace('messageType: [webmessaging]', 'messageType: [sms]')
+        .replace('messageType: [webmessaging]', 'mediaType: [message]')
         .replace('"We closed this chat after 20 minutes without a reply."', longMessage),
     });
     try {
