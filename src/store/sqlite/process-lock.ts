@@ -19,14 +19,51 @@ export interface ProcessLock {
  * SQLite takes it with POSIX advisory locks, which the operating system drops when the process
  * dies in any way, SIGKILL included, so a crashed closer never leaves it held. (SQLite's own
  * `locking_mode=EXCLUSIVE` on the database itself is not an option: the WAL checkpoint worker
- * needs a second connection.) Within one process SQLite tracks the same locks, so a second
- * `openStore` of the same file in the same process is refused too.
+ * needs a second connection.) Stores opened on one file within one process share the lock (it
+ * is counted, and released with the last one): one process is one closer.
  *
  * @throws StoreError `STORE_LOCKED` when another process (or connection) holds the lock;
  *   `STORE_OPEN_FAILED` when the lock file cannot be created.
  */
 export function acquireProcessLock(databaseFile: string): ProcessLock {
   const path = `${resolve(databaseFile)}.lock`;
+  const held = heldHere.get(path);
+  if (held !== undefined) {
+    held.count += 1;
+    return shared(path, held);
+  }
+  const entry = { db: takeLock(databaseFile, path), count: 1 };
+  heldHere.set(path, entry);
+  return shared(path, entry);
+}
+
+/** Locks this process holds, by lock file, with how many open stores share each. */
+const heldHere = new Map<string, { db: Database.Database; count: number }>();
+
+function shared(path: string, entry: { db: Database.Database; count: number }): ProcessLock {
+  let released = false;
+  return {
+    path,
+    release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      entry.count -= 1;
+      if (entry.count > 0) {
+        return;
+      }
+      heldHere.delete(path);
+      try {
+        entry.db.exec('ROLLBACK');
+      } finally {
+        entry.db.close();
+      }
+    },
+  };
+}
+
+function takeLock(databaseFile: string, path: string): Database.Database {
   let db: Database.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -62,19 +99,5 @@ export function acquireProcessLock(databaseFile: string): ProcessLock {
       details: { lockFile: path },
     });
   }
-  let held = true;
-  return {
-    path,
-    release() {
-      if (!held) {
-        return;
-      }
-      held = false;
-      try {
-        db.exec('ROLLBACK');
-      } finally {
-        db.close();
-      }
-    },
-  };
+  return db;
 }

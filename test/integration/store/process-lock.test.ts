@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store';
 import { StoreError } from '../../../src/store/store-error';
+import { acquireProcessLock } from '../../../src/store/sqlite/process-lock';
 
 /** One closer process per SQLite file: a second opener is refused, a killed holder frees it. */
 describe('SQLite process lock', () => {
@@ -18,17 +19,29 @@ describe('SQLite process lock', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses a second store on the same file with STORE_LOCKED, and allows it after close', async () => {
+  it('stores of one process share the lock; another process is refused until the last closes', async () => {
     const first = await openStore(`sqlite:${file}`);
-    const second = openStore(`sqlite:${file}`);
-    await expect(second).rejects.toBeInstanceOf(StoreError);
-    await expect(second).rejects.toMatchObject({
-      code: 'STORE_LOCKED',
-      message: expect.stringContaining('in use by another closer process') as unknown,
-    });
+    const second = await openStore(`sqlite:${file}`);
+    const held = acquireProcessLock(file);
+    held.release();
     await first.close();
-    const third = await openStore(`sqlite:${file}`);
-    await third.close();
+    // Still held by `second`: another process cannot take it.
+    expect(await lockFromChild(`${file}.lock`)).toBe('busy');
+    await second.close();
+    expect(await lockFromChild(`${file}.lock`)).toBe('took');
+  });
+
+  it('refuses with STORE_LOCKED while another process holds the file', async () => {
+    const child = await holdLockInChild(`${file}.lock`);
+    try {
+      await expect(openStore(`sqlite:${file}`)).rejects.toMatchObject({
+        code: 'STORE_LOCKED',
+        message: expect.stringContaining('in use by another closer process') as unknown,
+      });
+      await expect(openStore(`sqlite:${file}`)).rejects.toBeInstanceOf(StoreError);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('a different file is not affected', async () => {
@@ -39,30 +52,7 @@ describe('SQLite process lock', () => {
   });
 
   it('a process killed with SIGKILL while holding the lock leaves it free', async () => {
-    const driver = require.resolve('better-sqlite3');
-    // A plain Node child takes the lock the way process-lock.ts does (an exclusive transaction on
-    // `<file>.lock`), then is killed while holding it.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const D=require(${JSON.stringify(driver)});const db=new D(${JSON.stringify(`${file}.lock`)},{timeout:0});` +
-          `db.pragma('journal_mode = DELETE');db.pragma('locking_mode = EXCLUSIVE');` +
-          `db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS held (at INTEGER);');` +
-          `process.stdout.write('held\\n');setInterval(()=>{},1000);`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('held')) {
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        reject(new Error(`lock holder exited early (${String(code)})`));
-      });
-    });
+    const child = await holdLockInChild(`${file}.lock`);
     await expect(openStore(`sqlite:${file}`)).rejects.toMatchObject({ code: 'STORE_LOCKED' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
@@ -71,3 +61,45 @@ describe('SQLite process lock', () => {
     await store.close();
   });
 });
+
+const driver = require.resolve('better-sqlite3');
+/** Node code taking the lock the way process-lock.ts does: an exclusive transaction on `lock`. */
+const take = (lock: string): string =>
+  `const D=require(${JSON.stringify(driver)});const db=new D(${JSON.stringify(lock)},{timeout:0});` +
+  `db.pragma('journal_mode = DELETE');db.pragma('locking_mode = EXCLUSIVE');` +
+  `db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS held (at INTEGER);');`;
+
+/** A child process that takes the lock and keeps it until killed. */
+async function holdLockInChild(lock: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-e', `${take(lock)}process.stdout.write('held\\n');setInterval(()=>{},1000);`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('held')) {
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`lock holder exited early (${String(code)})`));
+    });
+  });
+  return child;
+}
+
+/** Whether another process can take the lock now. */
+function lockFromChild(lock: string): Promise<'took' | 'busy'> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [
+      '-e',
+      `try{${take(lock)}process.stdout.write('took')}catch(e){process.stdout.write('busy')}`,
+    ]);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', () => {
+      resolve(out.includes('took') ? 'took' : 'busy');
+    });
+  });
+}
