@@ -7,24 +7,12 @@ import { parseRules } from '../rules';
 import type { Store } from '../store/store';
 import { rulesTestInputSchema, testRules } from '../diagnose';
 import { parseBody } from './validate';
+import { sinceQuerySchema } from './since-query';
 import { isoTimes } from './present';
 
 const unmatchedQuerySchema = z.strictObject({
   /** ISO-8601 time or epoch milliseconds. */
-  since: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) {
-        return undefined;
-      }
-      const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-      if (Number.isNaN(ms)) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  since: sinceQuerySchema,
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 

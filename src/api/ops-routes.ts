@@ -5,26 +5,14 @@ import type { Store } from '../store/store';
 import type { LoadedRules } from '../rules';
 import { parseRules, RulesValidationError } from '../rules';
 import { parseBody } from './validate';
+import { sinceQuerySchema } from './since-query';
 import { ApiError } from './api-error';
 import { isoTimes, presentRule } from './present';
 import { conversationIdSchema } from './conversation-id';
 
 const outcomesQuerySchema = z.strictObject({
   /** ISO-8601 time or epoch milliseconds. */
-  since: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) {
-        return undefined;
-      }
-      const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-      if (Number.isNaN(ms)) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  since: sinceQuerySchema,
   conversationId: conversationIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });

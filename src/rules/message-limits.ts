@@ -1,5 +1,7 @@
 import { maxTextBodyLength } from '../genesys/message-types';
 import type { RulesDiagnosticCode, RulesSeverity } from './rules-diagnostic';
+import type { EventPattern } from './event-pattern-types';
+import { reachableMessageTypes } from './reachable-channels';
 
 /**
  * Whether a closing or warning message fits the channels a rule can reach. Genesys accepts at most
@@ -54,4 +56,31 @@ function describeLimits(channels: readonly string[]): string {
     .sort(([a], [b]) => b - a)
     .map(([limit, names]) => `${limit} characters on ${names.join(', ')}`)
     .join(' and ');
+}
+
+/** The messages of a rule as the length check sees them. */
+export interface RuleMessages {
+  kind: 'inactivity' | 'event';
+  match?: EventPattern | undefined;
+  close: { message?: string | undefined };
+  warn?: { message?: string | undefined } | undefined;
+}
+
+/**
+ * Every length problem of a rule's closing and warning messages, with the path of each within
+ * the rule (`close.message`, `warn.message`); the schema refuses the errors, `rules check` warns
+ * about the rest. Event rules act on conversations the webhook names: every channel is reachable.
+ */
+export function ruleMessageProblems(
+  rule: RuleMessages,
+): Array<{ path: string[]; problem: MessageLengthProblem }> {
+  const reachable = reachableMessageTypes(rule.kind === 'inactivity' ? rule.match : undefined);
+  const messages: Array<[string[], string | undefined]> = [
+    [['close', 'message'], rule.close.message],
+    [['warn', 'message'], rule.kind === 'inactivity' ? rule.warn?.message : undefined],
+  ];
+  return messages.flatMap(([path, text]) => {
+    const problem = text === undefined ? undefined : messageLengthProblem(text, reachable);
+    return problem === undefined ? [] : [{ path, problem }];
+  });
 }

@@ -7,7 +7,7 @@ import type { EventPattern } from './event-pattern-types';
 import { genesysIdProblem } from './genesys-ids';
 import { parseJsonPath } from './json-path';
 import { matchFactProblems } from './match-facts';
-import { messageLengthProblem } from './message-limits';
+import { ruleMessageProblems } from './message-limits';
 import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
 import { durationAtLeast, MIN_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
 import { sourcesSchema } from './sources-schema';
@@ -272,17 +272,9 @@ export const rulesFileSchema = z
 function messageProblems(
   rule: z.infer<typeof inactivityRuleSchema> | z.infer<typeof eventRuleSchema>,
 ): Array<{ path: string[]; message: string; code: string }> {
-  const reachable = reachableMessageTypes(rule.kind === 'inactivity' ? rule.match : undefined);
-  const messages: Array<[string[], string | undefined]> = [
-    [['close', 'message'], rule.close.message],
-    [['warn', 'message'], rule.kind === 'inactivity' ? rule.warn?.message : undefined],
-  ];
-  return messages.flatMap(([path, text]) => {
-    const problem = text === undefined ? undefined : messageLengthProblem(text, reachable);
-    return problem?.severity === 'error'
-      ? [{ path, message: problem.message, code: problem.code }]
-      : [];
-  });
+  return ruleMessageProblems(rule).flatMap(({ path, problem }) =>
+    problem.severity === 'error' ? [{ path, message: problem.message, code: problem.code }] : [],
+  );
 }
 
 /** The validated rules file, durations in milliseconds. */

@@ -1,7 +1,6 @@
 import type { PathProblem } from './format-problems';
 import { matchFactProblems } from './match-facts';
-import { messageLengthProblem } from './message-limits';
-import { reachableMessageTypes } from './reachable-channels';
+import { ruleMessageProblems } from './message-limits';
 import type { Rule, RulesConfig } from './rules-schema';
 
 /**
@@ -76,17 +75,11 @@ function matchValueWarnings(rule: Rule, index: number): PathProblem[] {
 
 /** A message over the limit of some of the channels the rule reaches (an SMS among them). */
 function messageWarnings(rule: Rule, index: number): PathProblem[] {
-  const reachable = reachableMessageTypes(rule.kind === 'inactivity' ? rule.match : undefined);
-  const messages: Array<[string[], string | undefined]> = [
-    [['close', 'message'], rule.close.message],
-    [['warn', 'message'], rule.kind === 'inactivity' ? rule.warn?.message : undefined],
-  ];
-  return messages.flatMap(([path, text]) => {
-    const problem = text === undefined ? undefined : messageLengthProblem(text, reachable);
-    return problem?.severity === 'warning'
+  return ruleMessageProblems(rule).flatMap(({ path, problem }) =>
+    problem.severity === 'warning'
       ? [warning(['rules', index, ...path], problem.code, problem.message)]
-      : [];
-  });
+      : [],
+  );
 }
 
 /**
