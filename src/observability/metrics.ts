@@ -8,8 +8,8 @@ import { CloserError } from '../errors';
  * apps can live in one process, as the tests do.
  */
 
-/** `result` label of `closer_intake_events_total`. */
-export type IntakeResult = 'accepted' | 'duplicate' | 'rejected';
+/** `result` label of `closer_intake_events_total`: stored events (duplicates are not counted). */
+export type IntakeResult = 'accepted';
 
 /** Options for {@link createMetrics}. */
 export interface MetricsOptions {
@@ -20,13 +20,17 @@ export interface MetricsOptions {
 /** The metric handles of one app, plus the registry they are registered in. */
 export interface Metrics {
   readonly registry: Registry;
-  /** `closer_intake_events_total{source,result}`: events received per intake source. */
+  /**
+   * `closer_intake_events_total{source,result}`: events newly stored, by intake (`all` for HTTP
+   * intake — EventBridge and webhooks; `notifications` for the WebSocket); `result` is
+   * `accepted`. Refused requests show in `closer_intake_request_duration_seconds{source}` and the log.
+   */
   readonly intakeEvents: Counter<'source' | 'result'>;
   /** `closer_intake_request_duration_seconds`: intake HTTP request handling time. */
   readonly intakeRequestDuration: Histogram<'source'>;
   /** `closer_genesys_requests_total{operation,status}`: Genesys API calls by outcome (HTTP status or `network`). */
   readonly genesysRequests: Counter<'operation' | 'status'>;
-  /** `closer_genesys_retries_total{reason}`: retries of Genesys calls (`429`, `5xx`, `network`). */
+  /** `closer_genesys_retries_total{reason}`: retries of Genesys calls (`status 429`, `status 503`, `timeout`, `network`, …). */
   readonly genesysRetries: Counter<'reason'>;
   /** `closer_timers_armed`: inactivity timers currently armed. */
   readonly timersArmed: Gauge;
@@ -88,7 +92,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     intakeEvents: new Counter({
       name: 'closer_intake_events_total',
-      help: 'Conversation events received, by intake source and result (accepted, duplicate, rejected).',
+      help: 'Conversation events newly stored, by intake (all = HTTP intake, notifications = WebSocket) and result (accepted).',
       labelNames: ['source', 'result'] as const,
       registers,
     }),
@@ -107,7 +111,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     genesysRetries: new Counter({
       name: 'closer_genesys_retries_total',
-      help: 'Retried Genesys Cloud API requests, by reason (429, 5xx, network).',
+      help: 'Retried Genesys Cloud API requests, by reason (status 429, status 5xx, timeout, network).',
       labelNames: ['reason'] as const,
       registers,
     }),

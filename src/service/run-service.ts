@@ -9,6 +9,7 @@ import { checkRulesFile } from '../rules';
 import { CloserError, coerceError } from '../errors';
 import { createMetrics } from '../observability';
 import { createCloser, type Closer } from './create-closer';
+import { genesysObserver } from './genesys-observer';
 import { closeHttpServer, listenHttp } from './http-server';
 import { runShutdown, waitForStopSignal } from './process-lifecycle';
 import { startQueueNotifications, type QueueNotifications } from './queue-notifications';
@@ -85,15 +86,9 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   const late: { closer?: Closer } = {};
   const genesys = clientFromSettings(profile.genesys, {
     logger,
-    observer: {
-      attempt: (operation, status) => {
-        metrics.genesysRequests.inc({ operation, status });
-        late.closer?.genesysHealth.noteRequest(status);
-      },
-      retry: (_operation, reason) => {
-        metrics.genesysRetries.inc({ reason });
-      },
-    },
+    observer: genesysObserver(metrics, (status) => {
+      late.closer?.genesysHealth.noteRequest(status);
+    }),
   });
   const running = createCloser({
     store,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/timers/clock';
 import { createCloser, type Closer } from '../../src/service';
+import { genesysObserver } from '../../src/service/genesys-observer';
 import { openStore } from '../../src/store';
 import type { Store, Outcome } from '../../src/store/store';
 import { GenesysClient } from '../../src/genesys';
@@ -125,15 +126,8 @@ export async function startTestCloser(
   });
   const metrics = createMetrics({ defaultMetrics: false });
   const genesys = new GenesysClient({
-    // As run-service wires it (the service's own client is built there).
-    observer: {
-      attempt: (operation, status) => {
-        metrics.genesysRequests.inc({ operation, status });
-      },
-      retry: (_operation, reason) => {
-        metrics.genesysRetries.inc({ reason });
-      },
-    },
+    // As run-service wires it (one function for both).
+    observer: genesysObserver(metrics),
     ...TEST_GENESYS_CLIENT,
     apiUrl: sim.url,
     loginUrl: sim.url,
