@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../observability/logger';
+import { systemClock, type Clock } from '../timers/clock';
 import type { InboxEvent, Store } from '../store/store';
 import { readInboxPayload } from '../inbox';
 import { coerceError } from '../errors';
@@ -15,13 +16,28 @@ export interface InboxProcessorOptions {
   onTimersChanged?: () => void;
   /** Events handled per batch (default 200). */
   batchSize?: number;
+  /** Source of the claims' "now" (default: the system clock). */
+  clock?: Clock;
+  /**
+   * How long a claimed batch stays this process's, in ms: if it dies mid-batch, another process
+   * sharing the database takes the events over after this. Keep it above the slowest batch.
+   * Default 60_000.
+   */
+  leaseMs?: number;
 }
+
+/** Default {@link InboxProcessorOptions.leaseMs}. */
+export const INBOX_LEASE_MS = 60_000;
 
 /**
  * Turns durably stored intake events into state and timers, in arrival order. Intake only
  * stores and acknowledges; this runs after, so a slow rule or database never slows the answer to
  * EventBridge. An event whose handling throws is logged and marked processed (it would fail the
  * same way again); the store keeps it for inspection until pruned.
+ *
+ * Events are claimed (`Store.claimEvents`), not just read: processes sharing a PostgreSQL
+ * database each take different events, one conversation's events in order, and a process that
+ * dies mid-batch leaves its events to the others once the lease ends (handled at least once).
  */
 export class InboxProcessor {
   private running: Promise<number> | undefined;
@@ -47,7 +63,11 @@ export class InboxProcessor {
     for (;;) {
       this.again = false;
       await nextTurn();
-      const events = await this.options.store.pendingEvents(batchSize);
+      const events = await this.options.store.claimEvents(
+        (this.options.clock ?? systemClock).now(),
+        batchSize,
+        this.options.leaseMs ?? INBOX_LEASE_MS,
+      );
       for (const event of events) {
         // The processor shares the event loop with intake, and SQLite calls resolve without I/O:
         // without a turn between events a backlog would be worked off in one run while intake

@@ -7,7 +7,7 @@ export type { DatabaseLocation } from './database-url';
 export { openStore } from './open-store';
 export type { OpenStoreOptions } from './open-store';
 export { SqliteStore } from './sqlite/sqlite-store';
-export { DEFAULT_OUTCOME_LIMIT, MAX_OUTCOME_LIMIT } from './sqlite/query-helpers';
+export { DEFAULT_OUTCOME_LIMIT, MAX_OUTCOME_LIMIT } from './query-limits';
 export type { SqliteConnectionSettings, SqliteStoreOptions } from './sqlite/sqlite-store';
 export type { SqliteDurability } from './sqlite/open-database';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite/open-database';

@@ -71,7 +71,7 @@ describe('SqliteStore (SQLite specifics)', () => {
           .prepare(`EXPLAIN QUERY PLAN ${sql}`)
           .all(
             ...(sql.includes('@')
-              ? [{ now: 1, limit: 1, leaseUntil: 2 }]
+              ? [{ now: 1, limit: 1, leaseUntil: 2, me: 'store-a' }]
               : sql.split('?').slice(1)),
           ) as { detail: string }[];
         return rows.map((row) => row.detail).join('\n');

@@ -1,0 +1,9 @@
+import type { Migration } from '../../migrate';
+import * as m0001 from './0001-init';
+
+/**
+ * Every PostgreSQL migration, in order (numbered apart from SQLite's: each back end has its own
+ * ledger). Embedded as TypeScript strings because the build copies only compiled .ts into dist/.
+ * Append new ones at the end; never edit, renumber or reorder an existing one.
+ */
+export const postgresMigrations: readonly Migration[] = [{ version: 1, ...m0001 }];
