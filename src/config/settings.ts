@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './durations';
 import { CloserError } from '../errors';
 import { MAX_TOPICS_PER_CHANNEL } from '../genesys';
+import { DEFAULT_POOL_SIZE } from '../store';
 
 /**
  * Service settings, read once from the environment at start-up and validated here. This schema is
@@ -88,6 +89,12 @@ export const settingsSchema = z
         (value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(value),
         'must start with sqlite: (e.g. sqlite:data/closer.db) or postgres://',
       ),
+    CLOSER_DATABASE_POOL_SIZE: optionalText
+      .transform((value) => (value === undefined ? DEFAULT_POOL_SIZE : Number(value)))
+      .refine(
+        (value) => Number.isInteger(value) && value >= 1 && value <= 100,
+        'must be a whole number of connections from 1 to 100',
+      ),
     CLOSER_RULES_FILE: optionalText,
     CLOSER_LOG_LEVEL: z
       .enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'])
@@ -153,6 +160,11 @@ export interface Settings {
   port: number;
   host: string;
   databaseUrl: string;
+  /**
+   * PostgreSQL only: connections of each replica's query pool (`CLOSER_DATABASE_POOL_SIZE`,
+   * default 10). Conversation locks hold up to as many more, and wake-ups one.
+   */
+  databasePoolSize: number;
   /** Explicit rules file, or undefined to use the default for the mode. */
   rulesFile: string | undefined;
   logLevel: string;
@@ -222,6 +234,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.CLOSER_DATABASE_URL,
+    databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,

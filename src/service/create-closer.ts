@@ -187,6 +187,7 @@ export function createCloser(options: CloserOptions): Closer {
 
   const inbox = new InboxProcessor({
     store,
+    clock,
     batchSize: INBOX_CHUNK,
     executor,
     logger,
@@ -291,6 +292,12 @@ export function createCloser(options: CloserOptions): Closer {
   // drain picks up events whose processing failed transiently, and processed inbox events older
   // than the dedupe window are pruned so the inbox does not grow forever.
   const intervals: NodeJS.Timeout[] = [];
+  // Replicas on PostgreSQL: a timer another replica armed due now is fired at once, not at the poll.
+  const stopWake = background
+    ? store.onTimersWake(() => {
+        scheduler.poke();
+      })
+    : undefined;
   if (background) {
     audit?.start();
     scheduler.start();
@@ -338,6 +345,7 @@ export function createCloser(options: CloserOptions): Closer {
         clearInterval(interval);
       }
       rules.stop();
+      stopWake?.();
       await scheduler.stop();
       await inbox.drain();
       await audit?.stop();

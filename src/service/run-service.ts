@@ -105,7 +105,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     return 2;
   }
 
-  const store = await openStore(databaseUrl, { logger });
+  const store = await openStore(databaseUrl, { logger, poolSize: settings.databasePoolSize });
   const metrics = createMetrics();
   const observer = {
     attempt: (operation: string, status: string) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../observability/logger';
 import { silentLogger } from '../../observability/logger';
@@ -81,6 +82,26 @@ export interface SqliteStoreOptions extends SqliteDatabaseOptions {
   backgroundCheckpoints?: boolean;
 }
 
+/**
+ * The conversation locks of each open database file, shared by every store of this process on it
+ * (a file has one owning process, so in-process locks are its locks). Entries are tiny and empty
+ * when idle, so they are kept. `:memory:` databases are private: a lock table each.
+ */
+const locksByFile = new Map<string, KeyedMutex>();
+
+function conversationLocksOf(filename: string): KeyedMutex {
+  if (filename === ':memory:') {
+    return new KeyedMutex();
+  }
+  const key = resolve(filename);
+  let locks = locksByFile.get(key);
+  if (locks === undefined) {
+    locks = new KeyedMutex();
+    locksByFile.set(key, locks);
+  }
+  return locks;
+}
+
 /** Store calls after which a file store starts its background checkpointer (busy, not a test). */
 const CHECKPOINTER_AFTER_CALLS = 1000;
 
@@ -108,7 +129,7 @@ export class SqliteStore implements Store {
   >;
   /** This instance's name on its inbox and outbox claims. */
   private readonly claimant = randomUUID();
-  private readonly conversationLocks = new KeyedMutex();
+  private readonly conversationLocks: KeyedMutex;
   private readonly markAuditPublishedTx: (seqs: number[], at: number) => void;
   /** Calls served until the background checkpointer starts (never, when 0 at open). */
   private callsUntilCheckpointer: number;
@@ -121,6 +142,7 @@ export class SqliteStore implements Store {
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.conversationLocks = conversationLocksOf(filename);
     this.statements = prepareStatements(db);
     const insertAll = (events: InboxEventInput[]): InsertEventsResult => {
       let inserted = 0;
@@ -479,7 +501,7 @@ export class SqliteStore implements Store {
     return this.run('pruneAudit', () => this.statements.pruneAudit.run(before).changes);
   }
 
-  /** In-process (one process owns the file); see `KeyedMutex`. */
+  /** In-process (one process owns the file), shared by its stores on the file; see `KeyedMutex`. */
   lockConversation<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     return this.conversationLocks.run(conversationId, work);
   }
