@@ -9,7 +9,7 @@ import {
   DEFAULT_RECONCILE_INTERVAL_MS,
 } from '../config/settings';
 import { createLogger, registerSecret } from '../observability/logger';
-import { openStore } from '../store';
+import { openStore, redactUrl } from '../store';
 import { GenesysClient, queueConversationsTopic } from '../genesys';
 import {
   NotificationReconciler,
@@ -187,7 +187,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   logger.info('closer listening', {
     port: address.port,
     rulesFile,
-    database: databaseUrl.replace(/\/\/.*@/, '//***@'),
+    database: redactUrl(databaseUrl),
   });
 
   // Second Genesys intake, for orgs without AWS/EventBridge: a notification WebSocket subscribed
@@ -223,7 +223,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       url: `${closerUrl}/events/eventbridge`,
       headers: { 'x-api-key': simulatorMode.env.CLOSER_EVENTBRIDGE_KEY ?? '' },
     });
-    say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${databaseUrl})`);
+    say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${redactUrl(databaseUrl)})`);
     if (simulatorMode.apiTokenFile !== undefined) {
       say(`API token for /v1 (generated): in ${simulatorMode.apiTokenFile}`);
       say(
