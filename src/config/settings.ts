@@ -95,6 +95,24 @@ export const settingsSchema = z
         (value) => Number.isInteger(value) && value >= 1 && value <= 100,
         'must be a whole number of connections from 1 to 100',
       ),
+    CLOSER_CLAIM_LEASE: optionalText.transform((value, ctx) => {
+      if (value === undefined) {
+        return DEFAULT_CLAIM_LEASE_MS;
+      }
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        ms = Number.NaN;
+      }
+      // Below 5 s a slow Genesys answer would hand work over while it is still going; above an
+      // hour a dead replica's work would wait too long.
+      if (!(ms >= 5_000 && ms <= 60 * 60_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 5s to 1h (e.g. 60s)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
     CLOSER_RULES_FILE: optionalText,
     CLOSER_LOG_LEVEL: z
       .enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'])
@@ -165,6 +183,12 @@ export interface Settings {
    * default 10). Conversation locks hold up to as many more, and wake-ups one.
    */
   databasePoolSize: number;
+  /**
+   * How long a claimed timer, inbox batch or audit batch stays one replica's
+   * (`CLOSER_CLAIM_LEASE`, ms, default 60 s): a replica that dies has its claimed work taken over
+   * by the others after this. Keep it above the slowest timer firing.
+   */
+  claimLeaseMs: number;
   /** Explicit rules file, or undefined to use the default for the mode. */
   rulesFile: string | undefined;
   logLevel: string;
@@ -192,6 +216,9 @@ export interface Settings {
    */
   notificationReconcileIntervalMs: number;
 }
+
+/** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
+export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
 /** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
 export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
@@ -235,6 +262,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host: e.HOST,
     databaseUrl: e.CLOSER_DATABASE_URL,
     databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
+    claimLeaseMs: e.CLOSER_CLAIM_LEASE,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,

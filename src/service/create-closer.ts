@@ -68,6 +68,11 @@ export interface CloserOptions {
   eventRetentionMs?: number;
   /** Maximum intake body size in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * How long claimed timers, inbox batches and audit batches stay this process's (ms, default
+   * 60 s): with replicas on PostgreSQL, a dead one's claimed work is taken over after this.
+   */
+  claimLeaseMs?: number;
 }
 
 export interface Closer {
@@ -98,6 +103,7 @@ export function createCloser(options: CloserOptions): Closer {
       ? undefined
       : new OutboxPublisher({
           ...options.audit,
+          ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
           store,
           clock,
           logger,
@@ -178,6 +184,7 @@ export function createCloser(options: CloserOptions): Closer {
     store,
     clock,
     logger,
+    ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
     handle: (timer) => {
       metrics.timersFired.inc({ rule: timer.ruleId, phase: timer.phase });
       return executor.fireTimer(timer);
@@ -189,6 +196,7 @@ export function createCloser(options: CloserOptions): Closer {
     store,
     clock,
     batchSize: INBOX_CHUNK,
+    ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
     executor,
     logger,
     onTimersChanged: () => {

@@ -145,6 +145,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     logger,
     apiToken: simulatorMode?.apiToken ?? settings.apiToken,
     env: runEnv,
+    claimLeaseMs: settings.claimLeaseMs,
     ...(settings.audit === undefined
       ? {}
       : {

@@ -1,4 +1,4 @@
-import { parseSettings, SettingsError } from '../../../src/config/settings';
+import { DEFAULT_CLAIM_LEASE_MS, parseSettings, SettingsError } from '../../../src/config/settings';
 import { DEFAULT_POOL_SIZE } from '../../../src/store';
 
 const poolSize = (value: string | undefined): number =>
@@ -24,5 +24,22 @@ describe('CLOSER_DATABASE_POOL_SIZE', () => {
   test('accepts a postgres:// database URL', () => {
     const url = 'postgres://closer:secret@db.internal:5432/closer';
     expect(parseSettings({ CLOSER_DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+});
+
+describe('CLOSER_CLAIM_LEASE', () => {
+  const lease = (value: string | undefined): number =>
+    parseSettings(value === undefined ? {} : { CLOSER_CLAIM_LEASE: value }).claimLeaseMs;
+
+  test('defaults to 60 seconds and reads durations from 5s to 1h', () => {
+    expect(lease(undefined)).toBe(DEFAULT_CLAIM_LEASE_MS);
+    expect(DEFAULT_CLAIM_LEASE_MS).toBe(60_000);
+    expect(lease('5s')).toBe(5_000);
+    expect(lease('2m')).toBe(120_000);
+    expect(lease('1h')).toBe(3_600_000);
+  });
+
+  test.each(['4s', '2h', '0', 'soon'])('refuses %s naming the allowed range', (value) => {
+    expect(() => lease(value)).toThrow(/CLOSER_CLAIM_LEASE: must be a duration from 5s to 1h/);
   });
 });
