@@ -72,6 +72,14 @@ export const settingsSchema = z
     GENESYS_CLIENT_SECRET: optionalText,
     GENESYS_API_URL: optionalUrl,
     GENESYS_LOGIN_URL: optionalUrl,
+    GENESYS_REQUESTS_PER_SECOND: optionalText
+      .transform((value) =>
+        value === undefined ? DEFAULT_GENESYS_REQUESTS_PER_SECOND : Number(value),
+      )
+      .refine(
+        (value) => Number.isFinite(value) && value >= 0.1 && value <= 1000,
+        'must be a number of requests per second from 0.1 to 1000',
+      ),
     CLOSER_API_TOKEN: optionalText.refine(
       (value) => value === undefined || value.length >= 16,
       'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
@@ -202,6 +210,11 @@ export interface Settings {
         loginUrl: string | undefined;
       }
     | undefined;
+  /**
+   * The OAuth client's sustained Genesys request rate (`GENESYS_REQUESTS_PER_SECOND`, default 25),
+   * shared by every replica: each takes it divided by the live replica count.
+   */
+  genesysRequestsPerSecond: number;
   audit: { eventBus: string; endpoint: string | undefined; region: string | undefined } | undefined;
   simulatorPort: number;
   /**
@@ -216,6 +229,9 @@ export interface Settings {
    */
   notificationReconcileIntervalMs: number;
 }
+
+/** Default `GENESYS_REQUESTS_PER_SECOND`: the Genesys client's default rate. */
+export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
 
 /** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
@@ -267,6 +283,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,
     genesys,
+    genesysRequestsPerSecond: e.GENESYS_REQUESTS_PER_SECOND,
     audit:
       e.CLOSER_AUDIT_EVENT_BUS === undefined
         ? undefined

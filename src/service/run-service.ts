@@ -24,6 +24,7 @@ import type { Outcome } from '../store/store';
 import { checkRulesFile } from '../rules';
 import { coerceError } from '../errors';
 import { createMetrics, type Metrics } from '../observability';
+import { ReplicaHeartbeat } from '../replicas';
 import { createCloser } from './create-closer';
 import { startSimulatorMode, type SimulatorMode } from './simulator-mode';
 import { runDemoScenario } from './demo-scenario';
@@ -123,6 +124,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
           clientSecret: simulatorMode?.clientSecret ?? '',
           apiUrl: simulatorMode?.simulator.url ?? '',
           loginUrl: simulatorMode?.simulator.url ?? '',
+          requestsPerSecond: settings.genesysRequestsPerSecond,
           logger,
           observer,
         }
@@ -132,10 +134,21 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
           clientSecret: genesysSettings.clientSecret,
           ...(genesysSettings.apiUrl === undefined ? {} : { apiUrl: genesysSettings.apiUrl }),
           ...(genesysSettings.loginUrl === undefined ? {} : { loginUrl: genesysSettings.loginUrl }),
+          requestsPerSecond: settings.genesysRequestsPerSecond,
           logger,
           observer,
         },
   );
+  // The request rate is the OAuth client's: replicas sharing the database divide it among them.
+  const heartbeat = new ReplicaHeartbeat({
+    store,
+    clock: systemClock,
+    logger,
+    onCount: (replicas) => {
+      genesys.shareRequestBudget(replicas);
+    },
+  });
+  heartbeat.start();
   const seen: Outcome[] = [];
   const closer = createCloser({
     store,
@@ -178,6 +191,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
         : `closer: cannot listen on port ${settings.port}: ${coerceError(error).message}\n`,
     );
     await closer.stop();
+    await heartbeat.stop();
     await genesys.close();
     await store.close();
     await simulatorMode?.simulator.close();
@@ -270,6 +284,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       );
       server.closeAllConnections();
       await closer.stop();
+      await heartbeat.stop();
       await genesys.close();
       await store.close();
       await simulatorMode?.simulator.close();

@@ -313,6 +313,13 @@ export interface Store {
    */
   onTimersWake(listener: () => void): () => void;
 
+  /**
+   * Records that this store instance (one replica) is alive at `now` (epoch ms) and returns how
+   * many instances sharing the database were seen within the last `ttlMs`, itself included: the
+   * live replica count that divides what replicas share (the Genesys request rate).
+   */
+  heartbeat(now: number, ttlMs: number): Promise<number>;
+
   /** Cheap liveness check for `/readyz`. */
   ping(): Promise<void>;
   /** Releases the connection. Idempotent; any later call rejects with `STORE_CLOSED`. */

@@ -43,6 +43,7 @@ import * as conversations from './sql/conversations';
 import * as endings from './sql/endings';
 import * as inbox from './sql/inbox';
 import * as outcomes from './sql/outcomes';
+import * as replicas from './sql/replicas';
 import * as timers from './sql/timers';
 
 /** Options for {@link PostgresStore.open}. */
@@ -336,6 +337,12 @@ export class PostgresStore implements Store {
   onTimersWake(listener: () => void): () => void {
     this.assertOpen();
     return this.wake.subscribe(listener);
+  }
+
+  heartbeat(now: number, ttlMs: number): Promise<number> {
+    return this.transaction('heartbeat', (client) =>
+      replicas.heartbeat(client, this.claimant, now, ttlMs),
+    );
   }
 
   ping(): Promise<void> {

@@ -130,6 +130,7 @@ export class SqliteStore implements Store {
   /** This instance's name on its inbox and outbox claims. */
   private readonly claimant = randomUUID();
   private readonly conversationLocks: KeyedMutex;
+  private readonly heartbeatTx: (now: number, ttlMs: number) => number;
   private readonly markAuditPublishedTx: (seqs: number[], at: number) => void;
   /** Calls served until the background checkpointer starts (never, when 0 at open). */
   private callsUntilCheckpointer: number;
@@ -196,6 +197,11 @@ export class SqliteStore implements Store {
       for (const event of events) {
         this.writeAudit(event);
       }
+    });
+    this.heartbeatTx = db.transaction((now: number, ttlMs: number) => {
+      this.statements.beat.run(this.claimant, now);
+      this.statements.forgetReplicas.run(now - ttlMs);
+      return this.statements.countReplicas.get() ?? 1;
     });
     this.claimAuditTx = db.transaction((now: number, limit: number, leaseMs: number) => {
       const rows = this.statements.pendingAudit(nonNegativeInt(limit)).all();
@@ -509,6 +515,11 @@ export class SqliteStore implements Store {
   /** One process owns a SQLite file: no other process arms timers, so nothing ever wakes it. */
   onTimersWake(_listener: () => void): () => void {
     return () => undefined;
+  }
+
+  /** See `Store`; on SQLite normally 1 (one process owns the file). */
+  heartbeat(now: number, ttlMs: number): Promise<number> {
+    return this.run('heartbeat', () => this.heartbeatTx(now, ttlMs));
   }
 
   ping(): Promise<void> {

@@ -137,6 +137,9 @@ export interface SqliteStatements {
   listOutcomesSince: ByLimit<{ since: number }, OutcomeRow>;
   listConversationOutcomes: ByLimit<{ conversationId: string }, OutcomeRow>;
   listConversationOutcomesSince: ByLimit<{ conversationId: string; since: number }, OutcomeRow>;
+  beat: Stmt<[string, number]>;
+  forgetReplicas: Stmt<[number]>;
+  countReplicas: Stmt<[], number>;
   ping: Stmt<[], number>;
 }
 
@@ -290,6 +293,12 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       'WHERE conversation_id = @conversationId AND at >= @since',
     ),
 
+    beat: prepare<[string, number]>(
+      `INSERT INTO replicas (id, seen_at) VALUES (?, ?)
+       ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`,
+    ),
+    forgetReplicas: prepare<[number]>('DELETE FROM replicas WHERE seen_at < ?'),
+    countReplicas: prepare<[], number>('SELECT count(*) FROM replicas').pluck(),
     ping: prepare<[], number>('SELECT 1').pluck(),
   };
 }

@@ -3,6 +3,7 @@ import * as m0001 from './0001-init';
 import * as m0002 from './0002-episodes';
 import * as m0003 from './0003-audit-outbox';
 import * as m0004 from './0004-replica-claims';
+import * as m0005 from './0005-replicas';
 
 /**
  * Every SQLite migration, in order. Embedded as TypeScript strings (not .sql files) because the
@@ -14,4 +15,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 2, ...m0002 },
   { version: 3, ...m0003 },
   { version: 4, ...m0004 },
+  { version: 5, ...m0005 },
 ];

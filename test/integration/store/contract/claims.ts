@@ -97,6 +97,20 @@ export function describeClaimContract(ctx: ContractContext): void {
     });
   });
 
+  describe('heartbeat (live replicas)', () => {
+    it('counts the instances seen within the ttl, itself included', async () => {
+      const store = ctx.store();
+      const other = await ctx.openAnother();
+      expect(await store.heartbeat(T0, 15_000)).toBe(1);
+      expect(await other.heartbeat(T0 + 1_000, 15_000)).toBe(2);
+      expect(await store.heartbeat(T0 + 5_000, 15_000)).toBe(2);
+      // The other instance went silent: after the ttl it no longer counts.
+      expect(await store.heartbeat(T0 + 16_001, 15_000)).toBe(1);
+      // And it counts again once it beats again.
+      expect(await other.heartbeat(T0 + 17_000, 15_000)).toBe(2);
+    });
+  });
+
   describe('claimDueTimers (timers shared by replicas)', () => {
     it('never gives one timer to two instances claiming at the same time', async () => {
       const store = ctx.store();
