@@ -6,6 +6,7 @@ import type { ConversationState } from '../../../src/tracking/conversation-state
 import { describeAuditContract } from './contract/audit-outbox';
 import { describeClaimContract } from './contract/claims';
 import { describeConcurrencyContract } from './contract/concurrency';
+import { describeHostileInputContract } from './contract/hostile-input';
 import { MINUTE, T0, event, outcome, uid, type ContractContext } from './contract/fixtures';
 
 /** What a back end provides so the same contract runs against it (SQLite and PostgreSQL). */
@@ -545,6 +546,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeClaimContract(context);
     describeAuditContract(context);
     describeConcurrencyContract(context);
+    describeHostileInputContract(context);
 
     describe('migrations', () => {
       it('records versions 1..n in the ledger and applies nothing on reopen', async () => {

@@ -5,8 +5,19 @@ import { eventFromRow } from '../../rows';
 import { inboxOrderKey } from '../../../inbox';
 import { INBOX_CLAIM_LOCK, LOCK_CLASS } from '../advisory-locks';
 import type { Queryable } from '../transaction';
+import { decodeText, encodeText } from '../text-encoding';
 
 const EVENT_COLUMNS = 'seq, source, event_id, kind, payload, received_at';
+
+/** A stored row back to an event (its text columns decoded, see `encodeText`). */
+function fromRow(row: EventRow): InboxEvent {
+  return eventFromRow({
+    ...row,
+    source: decodeText(row.source),
+    event_id: decodeText(row.event_id),
+    kind: decodeText(row.kind),
+  });
+}
 
 /** One statement for the whole batch; an existing (source, event_id) is skipped, not an error. */
 export async function insertEvents(
@@ -21,9 +32,9 @@ export async function insertEvents(
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
      ON CONFLICT (source, event_id) DO NOTHING`,
     [
-      events.map((e) => e.source),
-      events.map((e) => e.eventId),
-      events.map((e) => e.kind),
+      events.map((e) => encodeText(e.source)),
+      events.map((e) => encodeText(e.eventId)),
+      events.map((e) => encodeText(e.kind)),
       events.map((e) => JSON.stringify(e.payload)),
       events.map((e) => e.receivedAt),
       events.map((e) => inboxOrderKey(e.payload) ?? null),
@@ -38,7 +49,7 @@ export async function pendingEvents(db: Queryable, limit: number): Promise<Inbox
     `SELECT ${EVENT_COLUMNS} FROM inbox_events WHERE processed_at IS NULL ORDER BY seq LIMIT $1`,
     [limit],
   );
-  return result.rows.map(eventFromRow);
+  return result.rows.map(fromRow);
 }
 
 /**
@@ -71,7 +82,7 @@ export async function claimEvents(
     [claimant, now, now + leaseMs, limit],
   );
   // RETURNING does not promise an order.
-  return result.rows.map(eventFromRow).sort((a, b) => a.seq - b.seq);
+  return result.rows.map(fromRow).sort((a, b) => a.seq - b.seq);
 }
 
 export async function markEventsProcessed(

@@ -4,6 +4,7 @@ import { jsonOrNull, outcomeFromRow } from '../../rows';
 import { outcomePageSize } from '../../query-limits';
 import { StoreError } from '../../store-error';
 import type { Queryable } from '../transaction';
+import { bigintLowerBound } from '../text-encoding';
 
 const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
 
@@ -38,7 +39,7 @@ export async function listOutcomes(db: Queryable, query: OutcomeQuery): Promise<
     where.push(`conversation_id = $${params.length}`);
   }
   if (query.since !== undefined) {
-    params.push(query.since);
+    params.push(bigintLowerBound(query.since));
     where.push(`at >= $${params.length}`);
   }
   params.push(outcomePageSize(query.limit));
