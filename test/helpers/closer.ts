@@ -15,6 +15,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
 import { startQueueNotifications, type QueueNotifications } from '../../src/service/run-service';
 import type { ReconcileReport } from '../../src/intake';
+import { createStoreDatabase, e2eStoreKind } from './test-stores';
 
 /** Secrets the test rules file names; fixed so tests can sign webhooks. */
 export const TEST_ENV = {
@@ -67,6 +68,8 @@ export interface TestCloser {
   store: Store;
   rulesFile: string;
   dir: string;
+  /** The store's URL (SQLite in `dir`, or a PostgreSQL database with `CLOSER_TEST_STORE=postgres`). */
+  databaseUrl: string;
   outcomes: Outcome[];
   logs: string[];
   /**
@@ -129,7 +132,9 @@ export async function startTestCloser(
     logger,
     baseBackoffMs: 5,
   });
-  const databaseUrl = `sqlite:${join(dir, 'closer.db')}`;
+  const postgres =
+    e2eStoreKind() === 'postgres' ? await createStoreDatabase('postgres') : undefined;
+  const databaseUrl = postgres?.url ?? `sqlite:${join(dir, 'closer.db')}`;
   const outcomes: Outcome[] = [];
   let store = await openStore(databaseUrl);
   const build = (): Closer =>
@@ -184,6 +189,7 @@ export async function startTestCloser(
     store,
     rulesFile,
     dir,
+    databaseUrl,
     outcomes,
     logs,
     notifications: undefined,
@@ -226,6 +232,7 @@ export async function startTestCloser(
       await genesys.close();
       await store.close().catch(() => undefined);
       await sim.close();
+      await postgres?.remove();
       rmSync(dir, { recursive: true, force: true });
     },
   };

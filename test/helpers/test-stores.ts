@@ -30,3 +30,16 @@ export async function createStoreDatabase(
   const database = await createTestDatabase(server);
   return { url: database.url, remove: () => database.drop() };
 }
+
+/**
+ * The back end of the end-to-end harness (`startTestCloser`): `CLOSER_TEST_STORE=postgres` runs
+ * the e2e and robustness suites on PostgreSQL (`CLOSER_TEST_DATABASE_URL`, a database per test);
+ * unset or `sqlite`, on a SQLite file.
+ */
+export function e2eStoreKind(): TestStoreKind {
+  const kind = process.env.CLOSER_TEST_STORE?.trim() ?? 'sqlite';
+  if (kind !== 'sqlite' && kind !== 'postgres' && kind !== '') {
+    throw new Error(`CLOSER_TEST_STORE must be sqlite or postgres, not ${kind}`);
+  }
+  return kind === 'postgres' ? 'postgres' : 'sqlite';
+}
