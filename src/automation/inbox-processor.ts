@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../timers/clock';
 import type { InboxEvent, Store } from '../store/store';
 import { readInboxPayload } from '../inbox';
 import { coerceError } from '../errors';
+import { isStoreUnavailable } from '../store';
 import type { Executor } from './executor';
 
 /** Options of {@link InboxProcessor}. */
@@ -68,17 +69,26 @@ export class InboxProcessor {
         batchSize,
         this.options.leaseMs ?? INBOX_LEASE_MS,
       );
+      const done: number[] = [];
       for (const event of events) {
         // The processor shares the event loop with intake, and SQLite calls resolve without I/O:
         // without a turn between events a backlog would be worked off in one run while intake
         // requests wait. Yielding here answers requests between events; under more load than the
         // processor can take, the backlog waits in the inbox instead.
         await nextTurn();
-        await this.handle(event);
+        if ((await this.handle(event)) === 'store-unavailable') {
+          break;
+        }
+        done.push(event.seq);
       }
-      if (events.length > 0) {
-        await this.options.store.markEventsProcessed(events.map((e) => e.seq));
-        handled += events.length;
+      if (done.length > 0) {
+        await this.options.store.markEventsProcessed(done);
+        handled += done.length;
+      }
+      if (done.length < events.length) {
+        // The database went away mid-batch: the rest stays claimed by this process (claimable
+        // again by it at once, by others after the lease) and is handled by a later drain.
+        return handled;
       }
       if (events.length < batchSize && !this.requestedAgain()) {
         return handled;
@@ -91,7 +101,12 @@ export class InboxProcessor {
     return this.again;
   }
 
-  private async handle(event: InboxEvent): Promise<void> {
+  /**
+   * Handles one event. `store-unavailable`: the database could not be reached, so the event was
+   * not handled and must not be marked processed (any other failure would repeat: it is logged
+   * and the event marked processed).
+   */
+  private async handle(event: InboxEvent): Promise<'handled' | 'store-unavailable'> {
     const { logger, executor } = this.options;
     try {
       const payload = readInboxPayload(event.source, event.payload);
@@ -119,6 +134,14 @@ export class InboxProcessor {
       }
     } catch (thrown: unknown) {
       const error = coerceError(thrown);
+      if (isStoreUnavailable(error)) {
+        logger.warn('inbox processing paused: the database is unavailable', {
+          source: event.source,
+          eventId: event.eventId,
+          error: error.message,
+        });
+        return 'store-unavailable';
+      }
       logger.error('inbox event could not be processed', {
         source: event.source,
         eventId: event.eventId,
@@ -126,5 +149,6 @@ export class InboxProcessor {
         error: error.message,
       });
     }
+    return 'handled';
   }
 }

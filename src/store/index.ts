@@ -1,6 +1,6 @@
 /** The durable store: the `Store` interface, its SQLite and PostgreSQL implementations, how to open one. */
 export type * from './store';
-export { StoreError } from './store-error';
+export { StoreError, isStoreUnavailable } from './store-error';
 export type { StoreErrorCode } from './store-error';
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './database-url';
 export type { DatabaseLocation } from './database-url';

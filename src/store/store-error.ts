@@ -41,3 +41,15 @@ export class StoreError extends CloserError {
     super(code, message, options);
   }
 }
+
+/**
+ * Whether `error` says the database could not be reached (`STORE_UNAVAILABLE`) or the store is
+ * closed (`STORE_CLOSED`, shutting down): the work was not done and should be tried again later,
+ * not recorded as failed.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  return (
+    error instanceof StoreError &&
+    (error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_CLOSED')
+  );
+}
