@@ -172,10 +172,9 @@ export class PostgresStore implements Store {
   }
 
   upsertTimer(timer: TimerInput, now: number): Promise<void> {
-    return this.transaction('upsertTimer', async (client) => {
-      await timers.upsertTimer(client, timer, now);
-      await this.wakeOthersIfDue(client, [timer.dueAt], now);
-    });
+    return this.run('upsertTimer', (db) =>
+      timers.upsertTimer(db, timer, now, this.wakeFor(timer.dueAt, now)),
+    );
   }
 
   cancelTimers(conversationId: string, ruleId?: string): Promise<number> {
@@ -193,10 +192,9 @@ export class PostgresStore implements Store {
   }
 
   retryTimer(timer: Timer, dueAt: number): Promise<void> {
-    return this.transaction('retryTimer', async (client) => {
-      await timers.retryTimer(client, timer, dueAt);
-      await this.wakeOthersIfDue(client, [dueAt], this.clock.now());
-    });
+    return this.run('retryTimer', (db) =>
+      timers.retryTimer(db, timer, dueAt, this.wakeFor(dueAt, this.clock.now())),
+    );
   }
 
   listTimers(conversationId: string): Promise<Timer[]> {
@@ -363,9 +361,14 @@ export class PostgresStore implements Store {
 
   /** NOTIFY (at commit) when a timer armed by this transaction is due soon. */
   private async wakeOthersIfDue(db: Queryable, dueTimes: number[], now: number): Promise<void> {
-    if (dueTimes.some((dueAt) => dueAt <= now + WAKE_HORIZON_MS)) {
+    if (dueTimes.some((dueAt) => this.wakeFor(dueAt, now) !== undefined)) {
       await notifyTimers(db, this.claimant);
     }
+  }
+
+  /** This replica's name when a timer due at `dueAt` should wake the others (due soon). */
+  private wakeFor(dueAt: number, now: number): string | undefined {
+    return dueAt <= now + WAKE_HORIZON_MS ? this.claimant : undefined;
   }
 
   private assertOpen(): void {

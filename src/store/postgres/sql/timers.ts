@@ -3,32 +3,46 @@ import type { TimerRow } from '../../rows';
 import { jsonOrNull, timerFromRow } from '../../rows';
 import { compareDue } from '../../query-limits';
 import type { Queryable } from '../transaction';
+import { TIMERS_CHANNEL } from '../timer-wake';
 
 const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
 
 /**
  * Arms or re-arms: a re-arm keeps `armed_at` (first arming) unless the episode changed, and
- * clears attempts and any lease.
+ * clears attempts and any lease. With `wake` (this replica's name), the same statement NOTIFYs the
+ * other replicas at commit (see `timer-wake.ts`): one round trip either way.
  */
-export async function upsertTimer(db: Queryable, timer: TimerInput, now: number): Promise<void> {
-  await db.query(
-    `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data, episode)
+export async function upsertTimer(
+  db: Queryable,
+  timer: TimerInput,
+  now: number,
+  wake?: string,
+): Promise<void> {
+  const upsert = `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data, episode)
      VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $7)
      ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
        phase = EXCLUDED.phase, due_at = EXCLUDED.due_at, data = EXCLUDED.data,
        attempts = 0, lease_until = NULL,
        armed_at = CASE WHEN timers.episode = EXCLUDED.episode THEN timers.armed_at ELSE EXCLUDED.armed_at END,
-       episode = EXCLUDED.episode`,
-    [
-      timer.conversationId,
-      timer.ruleId,
-      timer.phase,
-      timer.dueAt,
-      now,
-      jsonOrNull(timer.data),
-      timer.episode ?? 1,
-    ],
-  );
+       episode = EXCLUDED.episode`;
+  const params = [
+    timer.conversationId,
+    timer.ruleId,
+    timer.phase,
+    timer.dueAt,
+    now,
+    jsonOrNull(timer.data),
+    timer.episode ?? 1,
+  ];
+  await (wake === undefined
+    ? db.query(upsert, params)
+    : db.query(withWake(upsert, params.length), [...params, TIMERS_CHANNEL, wake]));
+}
+
+/** `statement RETURNING 1`, followed by a NOTIFY when it changed a row (parameters appended). */
+function withWake(statement: string, paramCount: number): string {
+  return `WITH changed AS (${statement} RETURNING 1)
+    SELECT pg_notify($${paramCount + 1}, $${paramCount + 2}) FROM changed`;
 }
 
 export async function cancelTimers(
@@ -83,12 +97,19 @@ export async function completeTimer(db: Queryable, timer: Timer): Promise<void> 
   );
 }
 
-export async function retryTimer(db: Queryable, timer: Timer, dueAt: number): Promise<void> {
-  await db.query(
-    `UPDATE timers SET due_at = $1, attempts = attempts + 1, lease_until = NULL
-     WHERE conversation_id = $2 AND rule_id = $3 AND due_at = $4 AND phase = $5`,
-    [dueAt, timer.conversationId, timer.ruleId, timer.dueAt, timer.phase],
-  );
+/** Puts a claimed timer back for `dueAt`; with `wake`, NOTIFYs as `upsertTimer` does. */
+export async function retryTimer(
+  db: Queryable,
+  timer: Timer,
+  dueAt: number,
+  wake?: string,
+): Promise<void> {
+  const retry = `UPDATE timers SET due_at = $1, attempts = attempts + 1, lease_until = NULL
+     WHERE conversation_id = $2 AND rule_id = $3 AND due_at = $4 AND phase = $5`;
+  const params = [dueAt, timer.conversationId, timer.ruleId, timer.dueAt, timer.phase];
+  await (wake === undefined
+    ? db.query(retry, params)
+    : db.query(withWake(retry, params.length), [...params, TIMERS_CHANNEL, wake]));
 }
 
 export async function listTimers(db: Queryable, conversationId: string): Promise<Timer[]> {
