@@ -26,16 +26,12 @@ import type {
   TimerInput,
 } from '../store';
 import { StoreError } from '../store-error';
-import {
-  CONNECT_TIMEOUT_MS,
-  DEFAULT_POOL_SIZE,
-  STATEMENT_TIMEOUT_MS,
-  createPool,
-} from './connection-pool';
+import { CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE } from './connection-pool';
+import { connectPostgres, type PostgresConnection } from './connect';
 import { ConversationLocks } from './conversation-locks';
 import { migratePostgres } from './migrator';
 import { toStoreError } from './pg-error';
-import { assertSupportedServer, readServerVersion, type ServerVersion } from './server-version';
+import type { ServerVersion } from './server-version';
 import { TimerWakeListener, WAKE_HORIZON_MS, notifyTimers } from './timer-wake';
 import { withTransaction, type Queryable } from './transaction';
 import * as audit from './sql/audit';
@@ -77,19 +73,21 @@ export class PostgresStore implements Store {
   private readonly wake: TimerWakeListener;
   private closed = false;
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    private readonly lockPool: pg.Pool,
-    url: string,
-    options: PostgresStoreOptions,
-    /** The server's version, checked at open (extra to `Store`; for logs). */
-    readonly serverVersion: ServerVersion,
-    /** What the migration run at open did (extra to `Store`; for logs and tests). */
-    readonly lastMigration: MigrationReport,
-  ) {
+  private readonly pool: pg.Pool;
+  private readonly lockPool: pg.Pool;
+  /** The server's version, checked at open (extra to `Store`; for logs). */
+  readonly serverVersion: ServerVersion;
+  /** What the migration run at open did (extra to `Store`; for logs and tests). */
+  readonly lastMigration: MigrationReport;
+
+  private constructor(connection: PostgresConnection, url: string, options: PostgresStoreOptions) {
+    this.pool = connection.pool;
+    this.lockPool = connection.lockPool;
+    this.serverVersion = connection.version;
+    this.lastMigration = connection.migration;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.locks = new ConversationLocks(lockPool);
+    this.locks = new ConversationLocks(connection.lockPool);
     this.wake = new TimerWakeListener({
       url,
       self: this.claimant,
@@ -107,30 +105,13 @@ export class PostgresStore implements Store {
    *   `STORE_MIGRATION_FAILED`.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const logger = options.logger ?? silentLogger;
-    const max = options.poolSize ?? DEFAULT_POOL_SIZE;
-    const pool = createPool(url, {
-      max,
-      statementTimeoutMs: STATEMENT_TIMEOUT_MS,
-      logger,
-      applicationName: 'closer',
+    const clock = options.clock ?? systemClock;
+    const connection = await connectPostgres(url, {
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+      now: () => clock.now(),
+      logger: options.logger ?? silentLogger,
     });
-    const lockPool = createPool(url, {
-      max,
-      statementTimeoutMs: 0,
-      logger,
-      applicationName: 'closer-locks',
-    });
-    try {
-      const version = await readServerVersion(pool);
-      assertSupportedServer(version);
-      const clock = options.clock ?? systemClock;
-      const report = await migratePostgres(pool, { now: () => clock.now(), logger });
-      return new PostgresStore(pool, lockPool, url, options, version, report);
-    } catch (e: unknown) {
-      await Promise.all([pool.end(), lockPool.end()]).catch(() => undefined);
-      throw toStoreError('open', e);
-    }
+    return new PostgresStore(connection, url, options);
   }
 
   async migrate(): Promise<void> {
