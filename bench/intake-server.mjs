@@ -7,8 +7,9 @@
 // `--same-process` runs that show that distortion.
 //
 // IPC protocol: the child sends {ready, port}; 'cpu' → {cpuMicros} (user + system CPU time used by
-// the process so far); 'stop' → {stopped, stored, pending} (events in the store, events the inbox
-// processor has not handled yet), then the child exits.
+// the process so far); 'stop' → {stopped, stored, pending} (events in the store — SQLite only —,
+// events the inbox processor has not handled yet), then the child exits. `--database URL` runs
+// closer on that database (bench/replicas.mjs: PostgreSQL, several servers on one database).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ function listen(app) {
  * logger at `info` (output discarded), Prometheus metrics, `background` as given (the service
  * default is true: the inbox processor drains after each accepted request).
  */
-export async function startServer(kind, { background = true } = {}) {
+export async function startServer(kind, { background = true, databaseUrl } = {}) {
   if (kind === 'bare') {
     const app = express();
     app.post('/events/eventbridge', express.json({ limit: '1mb' }), (_req, res) => {
@@ -68,7 +69,8 @@ export async function startServer(kind, { background = true } = {}) {
   writeFileSync(rulesFile, RULES);
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   const logger = createLogger({ level: 'info', stream: sink });
-  const store = await openStore(`sqlite:${join(dir, 'bench.db')}`, { logger });
+  // `databaseUrl` (a PostgreSQL database, for bench/replicas.mjs) or a fresh SQLite file.
+  const store = await openStore(databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`, { logger });
   const genesys = new GenesysClient({
     clientId: 'unused',
     clientSecret: 'unused',
@@ -97,9 +99,12 @@ export async function startServer(kind, { background = true } = {}) {
       await closer.scheduler.stop();
       await genesys.close();
       await store.close();
-      const db = new Database(join(dir, 'bench.db'), { readonly: true });
-      const stored = db.prepare('SELECT count(*) FROM inbox_events').pluck().get();
-      db.close();
+      let stored;
+      if (databaseUrl === undefined) {
+        const db = new Database(join(dir, 'bench.db'), { readonly: true });
+        stored = db.prepare('SELECT count(*) FROM inbox_events').pluck().get();
+        db.close();
+      }
       rmSync(dir, { recursive: true, force: true });
       return { stored, pending };
     },
@@ -111,9 +116,13 @@ if (process.send !== undefined && process.argv[1]?.endsWith('intake-server.mjs')
     options: {
       kind: { type: 'string', default: 'closer' },
       background: { type: 'string', default: 'true' },
+      database: { type: 'string' },
     },
   });
-  const running = await startServer(values.kind, { background: values.background === 'true' });
+  const running = await startServer(values.kind, {
+    background: values.background === 'true',
+    databaseUrl: values.database,
+  });
   process.on('message', (message) => {
     if (message === 'cpu') {
       const { user, system } = process.cpuUsage();

@@ -15,7 +15,6 @@ import { CloserError, coerceError } from '../errors';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails, isPermanentFailure } from './error-details';
-import { KeyedMutex } from './keyed-mutex';
 import { planTimers, eventTimeOf } from './plan-timers';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
@@ -33,8 +32,6 @@ export interface Delivery {
  * metrics included), and nothing else in closer does. Dry run is a mode of it, per rule.
  */
 export class Executor {
-  private readonly perConversation = new KeyedMutex();
-
   constructor(private readonly deps: ExecutorDeps) {}
 
   /**
@@ -179,7 +176,8 @@ export class Executor {
    * go back to the scheduler for a later attempt (which reads again first).
    */
   fireTimer(timer: Timer): Promise<TimerHandlerResult> {
-    return this.perConversation.run(timer.conversationId, () => this.fireTimerNow(timer));
+    // The store's conversation lock: across every process sharing the database (PostgreSQL).
+    return this.deps.store.lockConversation(timer.conversationId, () => this.fireTimerNow(timer));
   }
 
   private async fireTimerNow(timer: Timer): Promise<TimerHandlerResult> {
@@ -209,7 +207,7 @@ export class Executor {
    * (keeping the closing message's intent, so no later ending repeats the message), and thrown.
    */
   endOnDemand(conversationId: string, options: OnDemandOptions): Promise<EndingResult> {
-    return this.perConversation.run(conversationId, async () => {
+    return this.deps.store.lockConversation(conversationId, async () => {
       const request: OnDemandRequest = {
         kind: 'on-demand',
         id: ON_DEMAND_RULE_ID,

@@ -1,8 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../observability/logger';
+import { systemClock, type Clock } from '../timers/clock';
 import type { InboxEvent, Store } from '../store/store';
 import { readInboxPayload } from '../inbox';
 import { coerceError } from '../errors';
+import { isStoreUnavailable } from '../store';
 import type { Executor } from './executor';
 
 /** Options of {@link InboxProcessor}. */
@@ -15,13 +17,28 @@ export interface InboxProcessorOptions {
   onTimersChanged?: () => void;
   /** Events handled per batch (default 200). */
   batchSize?: number;
+  /** Source of the claims' "now" (default: the system clock). */
+  clock?: Clock;
+  /**
+   * How long a claimed batch stays this process's, in ms: if it dies mid-batch, another process
+   * sharing the database takes the events over after this. Keep it above the slowest batch.
+   * Default 60_000.
+   */
+  leaseMs?: number;
 }
+
+/** Default {@link InboxProcessorOptions.leaseMs}. */
+export const INBOX_LEASE_MS = 60_000;
 
 /**
  * Turns durably stored intake events into state and timers, in arrival order. Intake only
  * stores and acknowledges; this runs after, so a slow rule or database never slows the answer to
  * EventBridge. An event whose handling throws is logged and marked processed (it would fail the
  * same way again); the store keeps it for inspection until pruned.
+ *
+ * Events are claimed (`Store.claimEvents`), not just read: processes sharing a PostgreSQL
+ * database each take different events, one conversation's events in order, and a process that
+ * dies mid-batch leaves its events to the others once the lease ends (handled at least once).
  */
 export class InboxProcessor {
   private running: Promise<number> | undefined;
@@ -47,18 +64,31 @@ export class InboxProcessor {
     for (;;) {
       this.again = false;
       await nextTurn();
-      const events = await this.options.store.pendingEvents(batchSize);
+      const events = await this.options.store.claimEvents(
+        (this.options.clock ?? systemClock).now(),
+        batchSize,
+        this.options.leaseMs ?? INBOX_LEASE_MS,
+      );
+      const done: number[] = [];
       for (const event of events) {
         // The processor shares the event loop with intake, and SQLite calls resolve without I/O:
         // without a turn between events a backlog would be worked off in one run while intake
         // requests wait. Yielding here answers requests between events; under more load than the
         // processor can take, the backlog waits in the inbox instead.
         await nextTurn();
-        await this.handle(event);
+        if ((await this.handle(event)) === 'store-unavailable') {
+          break;
+        }
+        done.push(event.seq);
       }
-      if (events.length > 0) {
-        await this.options.store.markEventsProcessed(events.map((e) => e.seq));
-        handled += events.length;
+      if (done.length > 0) {
+        await this.options.store.markEventsProcessed(done);
+        handled += done.length;
+      }
+      if (done.length < events.length) {
+        // The database went away mid-batch: the rest stays claimed by this process (claimable
+        // again by it at once, by others after the lease) and is handled by a later drain.
+        return handled;
       }
       if (events.length < batchSize && !this.requestedAgain()) {
         return handled;
@@ -71,7 +101,12 @@ export class InboxProcessor {
     return this.again;
   }
 
-  private async handle(event: InboxEvent): Promise<void> {
+  /**
+   * Handles one event. `store-unavailable`: the database could not be reached, so the event was
+   * not handled and must not be marked processed (any other failure would repeat: it is logged
+   * and the event marked processed).
+   */
+  private async handle(event: InboxEvent): Promise<'handled' | 'store-unavailable'> {
     const { logger, executor } = this.options;
     try {
       const payload = readInboxPayload(event.source, event.payload);
@@ -100,6 +135,14 @@ export class InboxProcessor {
       }
     } catch (thrown: unknown) {
       const error = coerceError(thrown);
+      if (isStoreUnavailable(error)) {
+        logger.warn('inbox processing paused: the database is unavailable', {
+          source: event.source,
+          eventId: event.eventId,
+          error: error.message,
+        });
+        return 'store-unavailable';
+      }
       logger.error('inbox event could not be processed', {
         source: event.source,
         eventId: event.eventId,
@@ -107,5 +150,6 @@ export class InboxProcessor {
         error: error.message,
       });
     }
+    return 'handled';
   }
 }

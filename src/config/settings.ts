@@ -6,6 +6,7 @@ import { genesysEnvShape, genesysSettingsFrom, requireGenesysSettings } from './
 import { SettingsError } from './settings-error';
 
 export { SettingsError } from './settings-error';
+import { DEFAULT_POOL_SIZE } from '../store';
 
 /**
  * Service settings, read once from the environment at start-up and validated here. This schema is
@@ -60,6 +61,14 @@ const notificationQueues = optionalText
 export const settingsSchema = z
   .object({
     ...genesysEnvShape,
+    GENESYS_REQUESTS_PER_SECOND: optionalText
+      .transform((value) =>
+        value === undefined ? DEFAULT_GENESYS_REQUESTS_PER_SECOND : Number(value),
+      )
+      .refine(
+        (value) => Number.isFinite(value) && value >= 0.1 && value <= 1000,
+        'must be a number of requests per second from 0.1 to 1000',
+      ),
     CLOSER_API_TOKEN: optionalText.refine(
       (value) => value === undefined || value.length >= 16,
       'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
@@ -77,6 +86,30 @@ export const settingsSchema = z
         (value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(value),
         'must start with sqlite: (e.g. sqlite:data/closer.db) or postgres://',
       ),
+    CLOSER_DATABASE_POOL_SIZE: optionalText
+      .transform((value) => (value === undefined ? DEFAULT_POOL_SIZE : Number(value)))
+      .refine(
+        (value) => Number.isInteger(value) && value >= 1 && value <= 100,
+        'must be a whole number of connections from 1 to 100',
+      ),
+    CLOSER_CLAIM_LEASE: optionalText.transform((value, ctx) => {
+      if (value === undefined) {
+        return DEFAULT_CLAIM_LEASE_MS;
+      }
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        ms = Number.NaN;
+      }
+      // Below 5 s a slow Genesys answer would hand work over while it is still going; above an
+      // hour a dead replica's work would wait too long.
+      if (!(ms >= 5_000 && ms <= 60 * 60_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 5s to 1h (e.g. 60s)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
     CLOSER_RULES_FILE: optionalText,
     CLOSER_LOG_LEVEL: z
       .enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'])
@@ -142,11 +175,27 @@ export interface Settings {
   port: number;
   host: string;
   databaseUrl: string;
+  /**
+   * PostgreSQL only: connections of each replica's query pool (`CLOSER_DATABASE_POOL_SIZE`,
+   * default 10). Conversation locks hold up to as many more, and wake-ups one.
+   */
+  databasePoolSize: number;
+  /**
+   * How long a claimed timer, inbox batch or audit batch stays one replica's
+   * (`CLOSER_CLAIM_LEASE`, ms, default 60 s): a replica that dies has its claimed work taken over
+   * by the others after this. Keep it above the slowest timer firing.
+   */
+  claimLeaseMs: number;
   /** Explicit rules file, or undefined to use the default for the mode. */
   rulesFile: string | undefined;
   logLevel: string;
   apiToken: string | undefined;
   genesys: GenesysSettings | undefined;
+  /**
+   * The OAuth client's sustained Genesys request rate (`GENESYS_REQUESTS_PER_SECOND`, default 25),
+   * shared by every replica: each takes it divided by the live replica count.
+   */
+  genesysRequestsPerSecond: number;
   audit: { eventBus: string; endpoint: string | undefined; region: string | undefined } | undefined;
   simulatorPort: number;
   /**
@@ -161,6 +210,12 @@ export interface Settings {
    */
   notificationReconcileIntervalMs: number;
 }
+
+/** Default `GENESYS_REQUESTS_PER_SECOND`: the Genesys client's default rate. */
+export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
+
+/** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
+export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
 /** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
 export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
@@ -187,10 +242,13 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.CLOSER_DATABASE_URL,
+    databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
+    claimLeaseMs: e.CLOSER_CLAIM_LEASE,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,
     genesys,
+    genesysRequestsPerSecond: e.GENESYS_REQUESTS_PER_SECOND,
     audit:
       e.CLOSER_AUDIT_EVENT_BUS === undefined
         ? undefined

@@ -53,7 +53,10 @@ export interface GenesysClientOptions {
   baseBackoffMs?: number;
   /** Requests in flight at once, shared by all callers. Default 8. */
   maxConcurrency?: number;
-  /** Sustained request rate shared by all callers (token bucket). Default 25. `Infinity` disables. */
+  /**
+   * Sustained request rate shared by all callers (token bucket). Default 25. `Infinity` disables.
+   * With several replicas, the OAuth client's rate: `shareRequestBudget` divides it among them.
+   */
   requestsPerSecond?: number;
   /** Default `closer-genesys-client`. */
   userAgent?: string;
@@ -172,6 +175,19 @@ export class GenesysClient {
       ...random,
       ...(options.observer === undefined ? {} : { observer: options.observer }),
     };
+  }
+
+  /**
+   * The request rate (`requestsPerSecond`) is the OAuth client's, and `processes` replicas use the
+   * client now (the live replica count): each takes its share, so together they stay within it.
+   */
+  shareRequestBudget(processes: number): void {
+    this.context.budget.shareWith(processes);
+  }
+
+  /** This process's current share of the request rate, per second. */
+  get requestsPerSecond(): number {
+    return this.context.budget.requestsPerSecond;
   }
 
   /** THE one request path; see {@link sendRequest}. @throws GenesysApiError */

@@ -34,6 +34,8 @@ export class RateBudget {
   private nextStartAt = 0;
   private pacingIntervalMs = 0;
   private windowEndsAt = 0;
+  /** Processes sharing `requestsPerSecond` (see `shareWith`). */
+  private sharers = 1;
 
   constructor(options: RateBudgetOptions) {
     this.options = options;
@@ -89,13 +91,32 @@ export class RateBudget {
     }
   }
 
+  /**
+   * The request rate is the OAuth client's, shared by `processes` replicas (the live replica
+   * count): from now on this process takes `requestsPerSecond / processes` (burst: one second of
+   * that). Whole numbers >= 1; anything else counts as 1.
+   */
+  shareWith(processes: number): void {
+    const sharers = Number.isSafeInteger(processes) && processes >= 1 ? processes : 1;
+    if (sharers === this.sharers) {
+      return;
+    }
+    this.sharers = sharers;
+    this.tokens = Math.min(this.tokens, this.capacity());
+  }
+
+  /** This process's share of the request rate, per second. */
+  get requestsPerSecond(): number {
+    return this.options.requestsPerSecond / this.sharers;
+  }
+
   /** Requests currently holding a slot (for metrics and tests). */
   get active(): number {
     return this.inFlight;
   }
 
   private capacity(): number {
-    return Math.max(1, this.options.requestsPerSecond);
+    return Math.max(1, this.requestsPerSecond);
   }
 
   private takeSlot(): Promise<void> {
@@ -119,12 +140,13 @@ export class RateBudget {
   }
 
   private async takeToken(): Promise<void> {
-    const rate = this.options.requestsPerSecond;
-    if (!Number.isFinite(rate)) {
-      return;
-    }
     // Bounded: each pass either takes a token or sleeps until one is due.
     for (;;) {
+      // Read per pass: the share may change while a caller sleeps.
+      const rate = this.requestsPerSecond;
+      if (!Number.isFinite(rate)) {
+        return;
+      }
       const now = this.options.clock.now();
       const elapsed = Math.max(0, now - this.refilledAt);
       this.tokens = Math.min(this.capacity(), this.tokens + (elapsed * rate) / 1000);

@@ -6,4 +6,5 @@ export {
   readInboxPayload,
   GENESYS_SOURCES,
 } from './inbox-payload';
+export { inboxOrderKey } from './order-key';
 export type { GenesysInboxPayload, WebhookInboxPayload, InboxPayload } from './inbox-payload';

@@ -50,6 +50,12 @@ export interface OutboxPublisherOptions {
    * 10000): a silent endpoint must not stall the outbox.
    */
   requestTimeoutMs?: number;
+  /**
+   * How long a claimed batch stays this publisher's (default 60000): publishers of other
+   * processes sharing the database wait behind it, and take it over after this if this process
+   * died mid-batch. Keep it above `requestTimeoutMs`.
+   */
+  claimLeaseMs?: number;
 }
 
 const DEFAULTS = {
@@ -59,6 +65,7 @@ const DEFAULTS = {
   maxBackoffMs: 300_000,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   requestTimeoutMs: 10_000,
+  claimLeaseMs: 60_000,
 } as const;
 
 /** How often published entries are pruned (ms). */
@@ -78,7 +85,9 @@ export interface OutboxPublisherStatus {
  * with capped exponential backoff and **no give-up**; while the oldest entry backs off, later
  * batches wait. Order: batches go out in outbox order; within a batch EventBridge accepts entries
  * independently, so an entry retried after a partial failure arrives after the entries of its own
- * batch that were accepted (at most 9). One publisher per database (an in-process pass is shared). An entry EventBridge refuses for good (a non-retryable code, or too
+ * batch that were accepted (at most 9). Publishers of several processes sharing a database take turns: each batch is
+ * claimed (`Store.claimAuditBatch`), so no two send the same entry at once and order holds; a
+ * dead publisher's batch is taken over after its lease. In one process a pass is shared. An entry EventBridge refuses for good (a non-retryable code, or too
  * large) is kept as `dead` with its error — never deleted. Delivery is at least once: a crash
  * between PutEvents and marking an entry published sends it again; consumers dedupe on `detail.id`.
  * The SDK's own retries are off (`maxAttempts: 1`) so the policy lives here.
@@ -207,9 +216,10 @@ export class OutboxPublisher {
   private async publishAll(): Promise<number> {
     let published = 0;
     for (;;) {
-      const entries = await this.options.store.nextAuditBatch(
+      const entries = await this.options.store.claimAuditBatch(
         this.clock.now(),
         MAX_PUT_EVENTS_ENTRIES,
+        this.options.claimLeaseMs ?? DEFAULTS.claimLeaseMs,
       );
       if (entries.length === 0) {
         return published;

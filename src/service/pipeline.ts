@@ -66,6 +66,11 @@ export interface PipelineOptions {
    * (ms, default 48 h: EventBridge retries a delivery for up to 24 h).
    */
   eventRetentionMs?: number;
+  /**
+   * How long claimed timers, inbox batches and audit batches stay this process's (ms, default
+   * 60 s): with replicas on PostgreSQL, a dead one's claimed work is taken over after this.
+   */
+  claimLeaseMs?: number;
 }
 
 /** The processing side of closer: rules, inbox, timers, actions, audit and Genesys health. */
@@ -106,6 +111,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       ? undefined
       : new OutboxPublisher({
           ...options.audit,
+          ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
           store,
           clock,
           logger,
@@ -189,6 +195,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     store,
     clock,
     logger,
+    ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
     handle: (timer) => {
       metrics.timersFired.inc({ rule: timer.ruleId, phase: timer.phase });
       return executor.fireTimer(timer);
@@ -198,7 +205,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   const inbox = new InboxProcessor({
     store,
+    clock,
     batchSize: INBOX_CHUNK,
+    ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
     executor,
     logger,
     onTimersChanged: () => {
@@ -236,6 +245,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // drain picks up events whose processing failed transiently, and processed inbox events older
   // than the dedupe window are pruned so the inbox does not grow forever.
   const intervals: NodeJS.Timeout[] = [];
+  // Replicas on PostgreSQL: a timer another replica armed due now is fired at once, not at the poll.
+  const stopWake = background
+    ? store.onTimersWake(() => {
+        scheduler.poke();
+      })
+    : undefined;
   if (background) {
     audit?.start();
     scheduler.start();
@@ -300,6 +315,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       genesysHealth.stop();
       rules.stop();
+      stopWake?.();
       await scheduler.stop();
       await inbox.drain();
       await audit?.stop();

@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { parseSettings, SettingsError } from '../config/settings';
 import { createLogger, registerSecret, type Logger } from '../observability/logger';
-import { openStore } from '../store';
+import { openStore, redactUrl } from '../store';
+import { ReplicaHeartbeat } from '../replicas';
+import { systemClock } from '../timers/clock';
 import type { Store } from '../store/store';
 import { clientFromSettings } from '../genesys';
 import { checkRulesFile } from '../rules';
@@ -71,7 +73,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
 
   let store: Store;
   try {
-    store = await openStore(profile.databaseUrl, { logger });
+    store = await openStore(profile.databaseUrl, { logger, poolSize: settings.databasePoolSize });
   } catch (error: unknown) {
     await profile.close();
     if (error instanceof CloserError && error.code === 'STORE_LOCKED') {
@@ -85,11 +87,22 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   // The client's observer feeds the health monitor, which is built with the pipeline after it.
   const late: { closer?: Closer } = {};
   const genesys = clientFromSettings(profile.genesys, {
+    requestsPerSecond: settings.genesysRequestsPerSecond,
     logger,
     observer: genesysObserver(metrics, (status) => {
       late.closer?.genesysHealth.noteRequest(status);
     }),
   });
+  // The request rate is the OAuth client's: replicas sharing the database divide it among them.
+  const heartbeat = new ReplicaHeartbeat({
+    store,
+    clock: systemClock,
+    logger,
+    onCount: (replicas) => {
+      genesys.shareRequestBudget(replicas);
+    },
+  });
+  heartbeat.start();
   const running = createCloser({
     store,
     metrics,
@@ -99,6 +112,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     apiToken: profile.apiToken,
     env: profile.env,
     checkGenesys: true,
+    claimLeaseMs: settings.claimLeaseMs,
     ...(settings.audit === undefined
       ? {}
       : {
@@ -119,6 +133,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`closer: ${coerceError(error).message}\n`);
     await stopAll(logger, [
       ['pipeline', () => running.stop()],
+      ['heartbeat', () => heartbeat.stop()],
       ['genesys', () => genesys.close()],
       ['store', () => store.close()],
       ['profile', () => profile.close()],
@@ -131,7 +146,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     port: address.port,
     profile: profile.name,
     rulesFile: profile.rulesFile,
-    database: profile.databaseUrl.replace(/\/\/.*@/, '//***@'),
+    database: redactUrl(profile.databaseUrl),
   });
 
   // Second Genesys intake, for orgs without AWS/EventBridge: a notification WebSocket subscribed
@@ -163,6 +178,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     ['notifications', () => notifications?.stop()],
     ['http', () => closeHttpServer(server)],
     ['pipeline', () => running.stop()],
+    ['heartbeat', () => heartbeat.stop()],
     ['genesys', () => genesys.close()],
     ['store', () => store.close()],
     ['profile', () => profile.close()],

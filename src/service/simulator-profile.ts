@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import type { Settings } from '../config/settings';
 import { DEMO_RULES_FILE } from '../config/settings';
 import type { Outcome } from '../store/store';
+import { redactUrl } from '../store';
 import { demoStamp, runDemoScenario } from './demo-scenario';
 import type { ServiceProfile } from './service-profile';
 import { startSimulatorMode } from './simulator-mode';
@@ -76,7 +77,7 @@ export async function simulatorProfile(
         url: `${closerUrl}/events/eventbridge`,
         headers: { 'x-api-key': mode.env.CLOSER_EVENTBRIDGE_KEY ?? '' },
       });
-      say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${databaseUrl})`);
+      say(`closer: ${closerUrl}  (rules: ${rulesFile}; database: ${redactUrl(databaseUrl)})`);
       if (mode.apiTokenFile !== undefined) {
         say(`API token for /v1 (generated): in ${mode.apiTokenFile}`);
         say(

@@ -1,8 +1,9 @@
 /**
  * Delivers topic messages to an HTTP receiver as Amazon EventBridge envelopes (docs/genesys/facts.md §7), one
  * envelope per POST, as an EventBridge API destination does. Deliveries run in the background in
- * one queue (so per-conversation order holds), retry a bounded number of times, and never block
- * the API answer that caused them.
+ * one queue (so per-conversation order holds) — or one per lane with `concurrency`, a
+ * conversation always in the same lane — retry a bounded number of times, and never block the API
+ * answer that caused them.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
@@ -78,9 +79,23 @@ export function buildEnvelope(
   };
 }
 
+/** The lane of a message: its conversation's, so one conversation's events stay in order. */
+function laneOf(message: TopicMessage, lanes: number): number {
+  if (lanes <= 1) {
+    return 0;
+  }
+  const key = /conversation\.([^.]+)\./.exec(message.topicName)?.[1] ?? message.topicName;
+  let hash = 0;
+  for (let i = 0; i < key.length; i += 1) {
+    hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+  }
+  return hash % lanes;
+}
+
 export class EventDelivery {
   private target: SimEventTarget | undefined;
-  private tail: Promise<void> = Promise.resolve();
+  /** One delivery queue per lane (`SimEventTarget.concurrency`, default 1). */
+  private tails: Promise<void>[] = [Promise.resolve()];
   private closed = false;
   private readonly agent = new Agent({ keepAliveTimeout: 1000 });
   /** Every envelope handled so far, in order. */
@@ -103,22 +118,35 @@ export class EventDelivery {
     if (target === undefined || this.closed) {
       return;
     }
-    const envelopes = messages.map((m) => buildEnvelope(target, m, this.clock.now()));
-    this.tail = this.tail.then(async () => {
-      for (const envelope of envelopes) {
-        await this.deliver(target, envelope);
-      }
-    });
+    const lanes = Math.max(1, Math.floor(target.concurrency ?? 1));
+    while (this.tails.length < lanes) {
+      this.tails.push(Promise.resolve());
+    }
+    const byLane = new Map<number, EventBridgeEnvelope[]>();
+    for (const message of messages) {
+      const lane = laneOf(message, lanes);
+      byLane.set(lane, [
+        ...(byLane.get(lane) ?? []),
+        buildEnvelope(target, message, this.clock.now()),
+      ]);
+    }
+    for (const [lane, envelopes] of byLane) {
+      this.tails[lane] = (this.tails[lane] ?? Promise.resolve()).then(async () => {
+        for (const envelope of envelopes) {
+          await this.deliver(target, envelope);
+        }
+      });
+    }
   }
 
   /** Resolves once everything queued so far was delivered or given up. */
-  flush(): Promise<void> {
-    return this.tail;
+  async flush(): Promise<void> {
+    await Promise.all(this.tails);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.tail;
+    await this.flush();
     await this.agent.close();
   }
 

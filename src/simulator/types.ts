@@ -36,6 +36,12 @@ export interface SimEventTarget {
   orgId?: string;
   /** Event source suffix in the event `source` (default `closer-sim`). */
   sourceSuffix?: string;
+  /**
+   * Deliveries in flight at once (default 1: one queue, everything in order). EventBridge API
+   * destinations deliver concurrently; with more than one, each conversation's events still go
+   * out in order (one lane per conversation, by a hash of its id).
+   */
+  concurrency?: number;
 }
 
 export interface SimulatorOptions {

@@ -9,7 +9,7 @@ export type DatabaseLocation =
   | { kind: 'postgres'; url: string };
 
 const ACCEPTED_FORMS =
-  "'sqlite:PATH' (relative to the working directory, e.g. 'sqlite:data/closer.db', or absolute, e.g. 'sqlite:/var/lib/closer/closer.db') and 'sqlite::memory:'";
+  "'sqlite:PATH' (relative to the working directory, e.g. 'sqlite:data/closer.db', or absolute, e.g. 'sqlite:/var/lib/closer/closer.db'), 'sqlite::memory:' and 'postgres://USER:PASSWORD@HOST:PORT/DATABASE'";
 
 /**
  * Parses a database URL.
@@ -31,7 +31,7 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {
   }
   throw new StoreError(
     'STORE_BAD_URL',
-    `Unsupported database URL '${redactUrl(url)}': accepted forms are ${ACCEPTED_FORMS}; PostgreSQL URLs ('postgres://…') are planned`,
+    `Unsupported database URL '${redactUrl(url)}': accepted forms are ${ACCEPTED_FORMS}`,
   );
 }
 

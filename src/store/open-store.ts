@@ -1,10 +1,10 @@
 import type { Logger } from '../observability/logger';
 import type { Clock } from '../timers/clock';
-import { parseDatabaseUrl, redactUrl } from './database-url';
+import { parseDatabaseUrl } from './database-url';
+import { PostgresStore } from './postgres/postgres-store';
 import type { SqliteDurability } from './sqlite/open-database';
 import { SqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './store';
-import { StoreError } from './store-error';
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
@@ -15,6 +15,8 @@ export interface OpenStoreOptions {
   durability?: SqliteDurability;
   /** SQLite only: ms to wait for a write lock held by another connection. Default 5000. */
   busyTimeoutMs?: number;
+  /** PostgreSQL only: connections of the query pool (`CLOSER_DATABASE_POOL_SIZE`). Default 10. */
+  poolSize?: number;
 }
 
 /**
@@ -22,10 +24,12 @@ export interface OpenStoreOptions {
  *
  * - `sqlite:PATH`: a SQLite file (PATH relative to the working directory, or absolute); missing
  *   folders are created. `sqlite::memory:` is a private in-memory database (tests).
- * - `postgres://…` / `postgresql://…`: planned, not in this build.
+ * - `postgres://…` / `postgresql://…`: a PostgreSQL 14+ database shared by every replica (the
+ *   pg connection string: user, password, host, port, database, `?sslmode=…`).
  *
- * @throws StoreError `STORE_BAD_URL` for any other URL; `STORE_UNSUPPORTED` for PostgreSQL;
- *   `STORE_OPEN_FAILED`, `STORE_SCHEMA_TOO_NEW`, `STORE_MIGRATION_FAILED` from opening.
+ * @throws StoreError `STORE_BAD_URL` for any other URL; `STORE_OPEN_FAILED`,
+ *   `STORE_SCHEMA_TOO_NEW`, `STORE_MIGRATION_FAILED` from opening; for PostgreSQL also
+ *   `STORE_UNAVAILABLE` (server unreachable) and `STORE_SERVER_TOO_OLD`.
  */
 export async function openStore(
   databaseUrl: string,
@@ -36,10 +40,11 @@ export async function openStore(
     case 'sqlite':
       return SqliteStore.open(location.filename, options);
     case 'postgres':
-      throw new StoreError(
-        'STORE_UNSUPPORTED',
-        `PostgreSQL support is planned but not in this build (got '${redactUrl(location.url)}'); use 'sqlite:PATH' for now`,
-      );
+      return PostgresStore.open(location.url, {
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+      });
     default: {
       const unreachable: never = location;
       throw new Error(`Unhandled database kind: ${JSON.stringify(unreachable)}`);

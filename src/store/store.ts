@@ -125,8 +125,10 @@ export type EndingClaim =
 
 /**
  * A change of the stored conversation state computed from the CURRENT stored state inside the
- * transaction (a compare-and-set by construction): two writers — an event and a timer firing —
- * cannot overwrite each other's newer knowledge. Returns undefined to leave the row as it is.
+ * transaction, with the row locked (a compare-and-set by construction): two writers — an event
+ * and a timer firing, in one process or two — cannot overwrite each other's newer knowledge.
+ * Returns undefined to leave the row as it is. `apply` must be pure: it may be called again with
+ * the newer state when another process created the row at the same moment.
  */
 export interface ConversationUpdate {
   conversationId: string;
@@ -204,9 +206,18 @@ export interface Store {
 
   /** Durably stores events; an existing `(source, eventId)` is counted as a duplicate, not stored. */
   insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult>;
-  /** Oldest unprocessed inbox events, at most `limit`. */
+  /** Oldest unprocessed inbox events, at most `limit`, claimed or not (inspection, tests). */
   pendingEvents(limit: number): Promise<InboxEvent[]>;
-  /** Marks inbox events processed (they stay for dedupe until pruned). */
+  /**
+   * Claims up to `limit` unprocessed events for this store instance until `now + leaseMs`, oldest
+   * first, so several processes sharing the database each process different events: an event
+   * claimed by another instance is skipped until its lease ends (a dead process's events are taken
+   * over then), and an event is held back while an earlier unprocessed event of the same
+   * conversation is under another instance's claim, so one conversation's events are processed
+   * in order. This instance's own unfinished claims are claimable again at once.
+   */
+  claimEvents(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]>;
+  /** Marks inbox events processed (they stay for dedupe until pruned); ends their claim. */
   markEventsProcessed(seqs: number[]): Promise<void>;
   /** Recent unmatched deliveries, newest first (`since`: recorded at or after, epoch ms). */
   listUnmatchedDeliveries(query: { since?: number; limit: number }): Promise<UnmatchedDelivery[]>;
@@ -243,12 +254,19 @@ export interface Store {
   listTimers(conversationId: string): Promise<Timer[]>;
   countTimers(): Promise<number>;
 
-  /** Records a decision and returns it with its id. */
+  /**
+   * Records a decision and returns it with its id.
+   *
+   * @throws StoreError `STORE_ALREADY_ENDED` for a second `terminated` outcome of one
+   *   (conversation, episode): the database's unique key refuses it.
+   */
   recordOutcome(outcome: OutcomeInput): Promise<Outcome>;
   /**
    * Writes `changes` atomically (all or nothing) and returns the recorded outcomes with their ids,
-   * in order, and the conversation state as written (when `changes.conversation` was given). The
-   * way the pipeline writes: state, timers and outcomes of one decision together.
+   * in order. The way the pipeline writes: state, timers and outcomes of one decision together.
+   *
+   * @throws StoreError `STORE_ALREADY_ENDED` (nothing written) when it would record a second
+   *   `terminated` outcome of one (conversation, episode).
    */
   commit(changes: StoreChanges): Promise<Outcome[]>;
   /** Outcomes oldest first (by `at`, then `id`), so `since` pages forward. */
@@ -284,12 +302,17 @@ export interface Store {
   /** Appends audit events that belong to no decision (rules reloaded or rejected). */
   appendAudit(events: AuditOutboxInput[]): Promise<void>;
   /**
-   * The next pending outbox entries to publish, oldest first, at most `limit`: stops at the first
-   * entry still backing off (`nextAttemptAt > now`), so entries are published in order.
+   * Claims the next pending outbox entries to publish for this store instance until
+   * `now + leaseMs`, oldest first, at most `limit`: stops at the first entry still backing off
+   * (`nextAttemptAt > now`) or claimed by another instance, so entries are published in order and
+   * several publishers sharing the database never send the same entry at once (one holds the head
+   * of the outbox; a dead one's claim ends with its lease). This instance's own unfinished claims
+   * are claimable again at once.
    */
-  nextAuditBatch(now: number, limit: number): Promise<AuditOutboxEntry[]>;
+  claimAuditBatch(now: number, limit: number, leaseMs: number): Promise<AuditOutboxEntry[]>;
+  /** Marks entries published (ending their claim). */
   markAuditPublished(seqs: number[], at: number): Promise<void>;
-  /** Records a failed attempt: `attempts + 1`, the error, and when to try again. */
+  /** Records a failed attempt: `attempts + 1`, the error, and when to try again (claim ended). */
   markAuditRetry(seq: number, nextAttemptAt: number, error: string): Promise<void>;
   /** Keeps an entry EventBridge refuses for good (never deleted), with its error. */
   markAuditDead(seq: number, error: string, at: number): Promise<void>;
@@ -298,6 +321,28 @@ export interface Store {
   listDeadAudit(limit: number): Promise<AuditOutboxEntry[]>;
   /** Deletes published entries finished before `before` (epoch ms); returns how many. Dead ones stay. */
   pruneAudit(before: number): Promise<number>;
+
+  /**
+   * Runs `work` while holding the conversation's lock, so a timer firing, an on-demand ending and
+   * a second timer of the same conversation never act on it at once — in this process, and on
+   * PostgreSQL across every process sharing the database (a lock that dies with its holder's
+   * connection). Each holder sees what the previous one wrote (its ending claim, its message).
+   */
+  lockConversation<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` when ANOTHER process sharing the database armed or retried a timer that is
+   * due within 2 s (`WAKE_HORIZON_MS`), so its scheduler looks now rather than at its next poll;
+   * later timers are found by the regular poll.
+   * Returns the function that stops listening. SQLite (one process) never calls it.
+   */
+  onTimersWake(listener: () => void): () => void;
+
+  /**
+   * Records that this store instance (one replica) is alive at `now` (epoch ms) and returns how
+   * many instances sharing the database were seen within the last `ttlMs`, itself included: the
+   * live replica count that divides what replicas share (the Genesys request rate).
+   */
+  heartbeat(now: number, ttlMs: number): Promise<number>;
 
   /** Cheap liveness check for `/readyz`. */
   ping(): Promise<void>;

@@ -19,6 +19,7 @@ import {
   type QueueNotifications,
 } from '../../src/service/queue-notifications';
 import type { ReconcileReport } from '../../src/intake';
+import { createStoreDatabase, e2eStoreKind } from './test-stores';
 
 /** Secrets the test rules file names; fixed so tests can sign webhooks. */
 export const TEST_ENV = {
@@ -77,6 +78,8 @@ export interface TestCloser {
   store: Store;
   rulesFile: string;
   dir: string;
+  /** The store's URL (SQLite in `dir`, or a PostgreSQL database with `CLOSER_TEST_STORE=postgres`). */
+  databaseUrl: string;
   outcomes: Outcome[];
   logs: string[];
   /**
@@ -134,7 +137,9 @@ export async function startTestCloser(
     logger,
     baseBackoffMs: 5,
   });
-  const databaseUrl = `sqlite:${join(dir, 'closer.db')}`;
+  const postgres =
+    e2eStoreKind() === 'postgres' ? await createStoreDatabase('postgres') : undefined;
+  const databaseUrl = postgres?.url ?? `sqlite:${join(dir, 'closer.db')}`;
   const outcomes: Outcome[] = [];
   let store = await openStore(databaseUrl);
   const build = (): Closer =>
@@ -189,6 +194,7 @@ export async function startTestCloser(
     store,
     rulesFile,
     dir,
+    databaseUrl,
     outcomes,
     logs,
     notifications: undefined,
@@ -231,6 +237,7 @@ export async function startTestCloser(
       await genesys.close();
       await store.close().catch(() => undefined);
       await sim.close();
+      await postgres?.remove();
       rmSync(dir, { recursive: true, force: true });
     },
   };

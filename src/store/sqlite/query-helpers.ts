@@ -1,36 +1,23 @@
-import type { Timer } from '../store';
 import { StoreError } from '../store-error';
-
-/** Default page size of `listOutcomes`. */
-export const DEFAULT_OUTCOME_LIMIT = 100;
-/** Largest page `listOutcomes` returns, whatever limit is asked. */
-export const MAX_OUTCOME_LIMIT = 1000;
-
-/** Orders timers with equal due times by key, so claims come back in a stable order. */
-export function compareKeys(a: Timer, b: Timer): number {
-  return compareText(a.conversationId, b.conversationId) || compareText(a.ruleId, b.ruleId);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A limit as a whole number >= 0 (NaN → 0, +Infinity → no practical limit). */
-export function nonNegativeInt(value: number): number {
-  if (Number.isNaN(value)) {
-    return 0;
-  }
-  return Math.max(0, Math.floor(Math.min(value, Number.MAX_SAFE_INTEGER)));
-}
 
 /** Wraps a driver error as `STORE_QUERY_FAILED` naming the operation; store errors pass through. */
 export function toStoreError(operation: string, e: unknown): StoreError {
-  return e instanceof StoreError
-    ? e
-    : new StoreError('STORE_QUERY_FAILED', `SQLite ${operation} failed`, {
-        cause: e,
-        details: { operation, sqliteCode: sqliteCode(e) },
-      });
+  if (e instanceof StoreError) {
+    return e;
+  }
+  const code = sqliteCode(e);
+  // The unique key of one `terminated` outcome per (conversation, episode) (migration 0004).
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /outcomes\.conversation_id/.test(errorText(e))) {
+    return new StoreError(
+      'STORE_ALREADY_ENDED',
+      'A terminated outcome is already recorded for this conversation episode',
+      { cause: e, details: { operation, sqliteCode: code } },
+    );
+  }
+  return new StoreError('STORE_QUERY_FAILED', `SQLite ${operation} failed`, {
+    cause: e,
+    details: { operation, sqliteCode: code },
+  });
 }
 
 function sqliteCode(e: unknown): string | undefined {
@@ -38,4 +25,8 @@ function sqliteCode(e: unknown): string | undefined {
     return e.code;
   }
   return undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : '';
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../observability/logger';
 import { silentLogger } from '../../observability/logger';
@@ -38,17 +40,15 @@ import {
   jsonOrNull,
   outcomeFromRow,
   timerFromRow,
-} from './rows';
+} from '../rows';
 import type { SqliteStatements } from './statements';
 import { prepareStatements } from './statements';
 import { settle } from './settle';
-import {
-  DEFAULT_OUTCOME_LIMIT,
-  MAX_OUTCOME_LIMIT,
-  compareKeys,
-  nonNegativeInt,
-  toStoreError,
-} from './query-helpers';
+import { toStoreError } from './query-helpers';
+import { compareDue, nonNegativeInt, outcomePageSize } from '../query-limits';
+import { claimablePrefix } from '../audit-claim';
+import { KeyedMutex } from '../keyed-mutex';
+import { inboxOrderKey } from '../../inbox';
 import { sqliteMigrationDriver } from './sqlite-migration-driver';
 import { GroupCommit } from './group-commit';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -85,6 +85,26 @@ export interface SqliteStoreOptions extends SqliteDatabaseOptions {
   backgroundCheckpoints?: boolean;
 }
 
+/**
+ * The conversation locks of each open database file, shared by every store of this process on it
+ * (a file has one owning process, so in-process locks are its locks). Entries are tiny and empty
+ * when idle, so they are kept. `:memory:` databases are private: a lock table each.
+ */
+const locksByFile = new Map<string, KeyedMutex>();
+
+function conversationLocksOf(filename: string): KeyedMutex {
+  if (filename === ':memory:') {
+    return new KeyedMutex();
+  }
+  const key = resolve(filename);
+  let locks = locksByFile.get(key);
+  if (locks === undefined) {
+    locks = new KeyedMutex();
+    locksByFile.set(key, locks);
+  }
+  return locks;
+}
+
 /** Store calls after which a file store starts its background checkpointer (busy, not a test). */
 const CHECKPOINTER_AFTER_CALLS = 1000;
 
@@ -107,6 +127,13 @@ export class SqliteStore implements Store {
   private readonly commitTx: (changes: StoreChanges) => Outcome[];
   private readonly claimEndingTx: (claim: EndingClaimInput) => EndingClaim;
   private readonly appendAuditTx: (events: AuditOutboxInput[]) => void;
+  private readonly claimAuditTx: Database.Transaction<
+    (now: number, limit: number, leaseMs: number) => AuditOutboxEntry[]
+  >;
+  /** This instance's name on its inbox and outbox claims. */
+  private readonly claimant = randomUUID();
+  private readonly conversationLocks: KeyedMutex;
+  private readonly heartbeatTx: (now: number, ttlMs: number) => number;
   private readonly markAuditPublishedTx: (seqs: number[], at: number) => void;
   /** Calls served until the background checkpointer starts (never, when 0 at open). */
   private callsUntilCheckpointer: number;
@@ -120,6 +147,7 @@ export class SqliteStore implements Store {
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.conversationLocks = conversationLocksOf(filename);
     this.statements = prepareStatements(db);
     const insertAll = (events: InboxEventInput[]): InsertEventsResult => {
       let inserted = 0;
@@ -130,6 +158,7 @@ export class SqliteStore implements Store {
           event.kind,
           JSON.stringify(event.payload),
           event.receivedAt,
+          inboxOrderKey(event.payload) ?? null,
         ).changes;
       }
       return { inserted, duplicates: events.length - inserted };
@@ -184,6 +213,19 @@ export class SqliteStore implements Store {
         this.writeAudit(event);
       }
     });
+    this.heartbeatTx = db.transaction((now: number, ttlMs: number) => {
+      this.statements.beat.run(this.claimant, now);
+      this.statements.forgetReplicas.run(now - ttlMs);
+      return this.statements.countReplicas.get() ?? 1;
+    });
+    this.claimAuditTx = db.transaction((now: number, limit: number, leaseMs: number) => {
+      const rows = this.statements.pendingAudit(nonNegativeInt(limit)).all();
+      const batch = claimablePrefix(rows, this.claimant, now);
+      for (const row of batch) {
+        this.statements.claimAudit.run(this.claimant, now + leaseMs, row.seq);
+      }
+      return batch.map(auditFromRow);
+    });
     this.markAuditPublishedTx = db.transaction((seqs: number[], at: number) => {
       for (const seq of seqs) {
         this.statements.publishAudit.run(at, seq);
@@ -232,6 +274,10 @@ export class SqliteStore implements Store {
       const report = await migrateSqlite(db, options.clock ?? systemClock, options.logger);
       const store = new SqliteStore(db, filename, options, lock);
       store.lastMigration = report;
+      // One process owns the file: inbox and outbox claims of an earlier process (one that
+      // crashed mid-batch) are void, not left to run out their lease.
+      store.statements.releaseEventClaims.run();
+      store.statements.releaseAuditClaims.run();
       return store;
     } catch (e: unknown) {
       db?.close();
@@ -261,6 +307,18 @@ export class SqliteStore implements Store {
   pendingEvents(limit: number): Promise<InboxEvent[]> {
     return this.run('pendingEvents', () =>
       this.statements.pendingEvents(nonNegativeInt(limit)).all().map(eventFromRow),
+    );
+  }
+
+  /** See `Store`; one statement, so the claim is atomic. */
+  claimEvents(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]> {
+    return this.run('claimEvents', () =>
+      this.statements
+        .claimEvents(nonNegativeInt(limit))
+        .all({ me: this.claimant, now, leaseUntil: now + leaseMs })
+        .map(eventFromRow)
+        // RETURNING does not promise an order.
+        .sort((a, b) => a.seq - b.seq),
     );
   }
 
@@ -328,7 +386,7 @@ export class SqliteStore implements Store {
             .all({ now, leaseUntil: now + leaseMs })
             .map(timerFromRow)
             // RETURNING does not promise an order.
-            .sort((a, b) => a.dueAt - b.dueAt || compareKeys(a, b)),
+            .sort(compareDue),
     );
   }
 
@@ -426,10 +484,7 @@ export class SqliteStore implements Store {
   /** Outcomes oldest first (`at`, then `id`), so `since` pages forward; limit default 100, max 1000. */
   listOutcomes(query: OutcomeQuery): Promise<Outcome[]> {
     return this.run('listOutcomes', () => {
-      const limit = Math.min(
-        nonNegativeInt(query.limit ?? DEFAULT_OUTCOME_LIMIT),
-        MAX_OUTCOME_LIMIT,
-      );
+      const limit = outcomePageSize(query.limit);
       const s = this.statements;
       const { since, conversationId } = query;
       const rows =
@@ -450,17 +505,8 @@ export class SqliteStore implements Store {
     });
   }
 
-  nextAuditBatch(now: number, limit: number): Promise<AuditOutboxEntry[]> {
-    return this.run('nextAuditBatch', () => {
-      const batch: AuditOutboxEntry[] = [];
-      for (const row of this.statements.pendingAudit(nonNegativeInt(limit)).all()) {
-        if (row.next_attempt_at > now) {
-          break;
-        }
-        batch.push(auditFromRow(row));
-      }
-      return batch;
-    });
+  claimAuditBatch(now: number, limit: number, leaseMs: number): Promise<AuditOutboxEntry[]> {
+    return this.run('claimAuditBatch', () => this.claimAuditTx.immediate(now, limit, leaseMs));
   }
 
   markAuditPublished(seqs: number[], at: number): Promise<void> {
@@ -500,6 +546,21 @@ export class SqliteStore implements Store {
 
   pruneAudit(before: number): Promise<number> {
     return this.run('pruneAudit', () => this.statements.pruneAudit.run(before).changes);
+  }
+
+  /** In-process (one process owns the file), shared by its stores on the file; see `KeyedMutex`. */
+  lockConversation<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    return this.conversationLocks.run(conversationId, work);
+  }
+
+  /** One process owns a SQLite file: no other process arms timers, so nothing ever wakes it. */
+  onTimersWake(_listener: () => void): () => void {
+    return () => undefined;
+  }
+
+  /** See `Store`; on SQLite normally 1 (one process owns the file). */
+  heartbeat(now: number, ttlMs: number): Promise<number> {
+    return this.run('heartbeat', () => this.heartbeatTx(now, ttlMs));
   }
 
   ping(): Promise<void> {

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { AuditRow, EndingRow, EventRow, OutcomeRow, TimerRow, UnmatchedRow } from './rows';
+import type { AuditRow, EndingRow, EventRow, OutcomeRow, TimerRow, UnmatchedRow } from '../rows';
+
+/** An audit row with its claim (the claim decides where a batch stops). */
+export type AuditClaimRow = AuditRow & { claimed_by: string | null; claimed_until: number | null };
 
 const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
 const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
@@ -26,10 +29,24 @@ export const HOT_SQL = {
     WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now))`,
   pendingEvents: `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
     WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
+  // Unclaimed, lease ended, or ours; and no earlier event of the conversation under another's
+  // claim (one conversation's events in order across processes). One statement: atomic.
+  claimEvents: `UPDATE inbox_events SET claimed_by = @me, claimed_until = @leaseUntil
+    WHERE seq IN (
+      SELECT e.seq FROM inbox_events e
+      WHERE e.processed_at IS NULL
+        AND (e.claimed_until IS NULL OR e.claimed_until <= @now OR e.claimed_by = @me)
+        AND (e.order_key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM inbox_events b
+          WHERE b.order_key = e.order_key AND b.processed_at IS NULL AND b.seq < e.seq
+            AND b.claimed_until > @now AND b.claimed_by <> @me))
+      ORDER BY e.seq LIMIT @limit)
+    RETURNING seq, source, event_id, kind, payload, received_at`,
   pruneEvents: 'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
   getEnding: `SELECT ${ENDING_COLUMNS} FROM endings WHERE conversation_id = ? AND episode = ?`,
-  // In order: the caller stops at the first entry still backing off.
-  pendingAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`,
+  // In order: the claim stops at the first entry still backing off or claimed by another.
+  pendingAudit: `SELECT ${AUDIT_COLUMNS}, claimed_by, claimed_until FROM audit_outbox
+    WHERE state = 'pending' ORDER BY seq LIMIT ?`,
   listConversationTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = ? ORDER BY rule_id`,
 } as const;
 
@@ -76,8 +93,10 @@ function byLimit<P extends unknown[] | object, R>(
  * driver's inferred statement type).
  */
 export interface SqliteStatements {
-  insertEvent: Stmt<[string, string, string, string, number]>;
+  insertEvent: Stmt<[string, string, string, string, number, string | null]>;
   pendingEvents: ByLimit<[], EventRow>;
+  claimEvents: ByLimit<{ me: string; now: number; leaseUntil: number }, EventRow>;
+  releaseEventClaims: Stmt<[]>;
   markEventProcessed: Stmt<[number, number]>;
   pruneEvents: Stmt<[number]>;
   getConversation: Stmt<[string], string>;
@@ -109,7 +128,9 @@ export interface SqliteStatements {
   releaseMessages: Stmt<[string]>;
   getMessageHold: Stmt<[string], { since: number; reason: string }>;
   insertAudit: Stmt<[string, string, string, number, number]>;
-  pendingAudit: ByLimit<[], AuditRow>;
+  pendingAudit: ByLimit<[], AuditClaimRow>;
+  claimAudit: Stmt<[string, number, number]>;
+  releaseAuditClaims: Stmt<[]>;
   publishAudit: Stmt<[number, number]>;
   retryAudit: Stmt<[number, string, number]>;
   deadAudit: Stmt<[string, number, number]>;
@@ -120,6 +141,9 @@ export interface SqliteStatements {
   listOutcomesSince: ByLimit<{ since: number }, OutcomeRow>;
   listConversationOutcomes: ByLimit<{ conversationId: string }, OutcomeRow>;
   listConversationOutcomesSince: ByLimit<{ conversationId: string; since: number }, OutcomeRow>;
+  beat: Stmt<[string, number]>;
+  forgetReplicas: Stmt<[number]>;
+  countReplicas: Stmt<[], number>;
   ping: Stmt<[], number>;
 }
 
@@ -133,11 +157,20 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where} ORDER BY at, id LIMIT @limit`,
     );
   return {
-    insertEvent: prepare<[string, string, string, string, number]>(
-      `INSERT INTO inbox_events (source, event_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (source, event_id) DO NOTHING`,
+    insertEvent: prepare<[string, string, string, string, number, string | null]>(
+      `INSERT INTO inbox_events (source, event_id, kind, payload, received_at, order_key)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING`,
     ),
     pendingEvents: byLimit<[], EventRow>(db, HOT_SQL.pendingEvents),
+    claimEvents: byLimit<{ me: string; now: number; leaseUntil: number }, EventRow>(
+      db,
+      HOT_SQL.claimEvents,
+    ),
+    // At open: one process owns the file, so claims of an earlier process are void.
+    releaseEventClaims: prepare<[]>(
+      `UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
+       WHERE processed_at IS NULL AND claimed_by IS NOT NULL`,
+    ),
     markEventProcessed: prepare<[number, number]>(
       'UPDATE inbox_events SET processed_at = ? WHERE seq = ? AND processed_at IS NULL',
     ),
@@ -233,16 +266,26 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `INSERT INTO audit_outbox (event_id, type, detail, created_at, next_attempt_at)
        VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
     ),
-    pendingAudit: byLimit<[], AuditRow>(db, HOT_SQL.pendingAudit),
+    pendingAudit: byLimit<[], AuditClaimRow>(db, HOT_SQL.pendingAudit),
+    claimAudit: prepare<[string, number, number]>(
+      'UPDATE audit_outbox SET claimed_by = ?, claimed_until = ? WHERE seq = ?',
+    ),
+    releaseAuditClaims: prepare<[]>(
+      `UPDATE audit_outbox SET claimed_by = NULL, claimed_until = NULL
+       WHERE state = 'pending' AND claimed_by IS NOT NULL`,
+    ),
     publishAudit: prepare<[number, number]>(
-      `UPDATE audit_outbox SET state = 'published', finished_at = ? WHERE seq = ? AND state = 'pending'`,
+      `UPDATE audit_outbox SET state = 'published', finished_at = ?, claimed_by = NULL, claimed_until = NULL
+       WHERE seq = ? AND state = 'pending'`,
     ),
     retryAudit: prepare<[number, string, number]>(
-      `UPDATE audit_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+      `UPDATE audit_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+         claimed_by = NULL, claimed_until = NULL
        WHERE seq = ? AND state = 'pending'`,
     ),
     deadAudit: prepare<[string, number, number]>(
-      `UPDATE audit_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, finished_at = ?
+      `UPDATE audit_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, finished_at = ?,
+         claimed_by = NULL, claimed_until = NULL
        WHERE seq = ? AND state = 'pending'`,
     ),
     auditCounts: prepare<[], { pending: number; dead: number; oldest: number | null }>(
@@ -267,6 +310,12 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       'WHERE conversation_id = @conversationId AND at >= @since',
     ),
 
+    beat: prepare<[string, number]>(
+      `INSERT INTO replicas (id, seen_at) VALUES (?, ?)
+       ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`,
+    ),
+    forgetReplicas: prepare<[number]>('DELETE FROM replicas WHERE seen_at < ?'),
+    countReplicas: prepare<[], number>('SELECT count(*) FROM replicas').pluck(),
     ping: prepare<[], number>('SELECT 1').pluck(),
   };
 }

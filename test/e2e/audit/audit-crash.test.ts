@@ -1,13 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { CLOSER_PERMISSIONS } from '../../../src/genesys';
 import { signedWebhook } from '../../helpers/payloads';
 import { startFakeEventBridge, type FakeEventBridge } from '../../helpers/fake-eventbridge';
+import { assertBuilt, killed, startService, until } from '../../helpers/service-process';
 
-const ROOT = resolve(__dirname, '../../..');
 const CRM_SECRET = `whsec_${Buffer.from('crm-secret-crash-test-0123456789').toString('base64')}`;
 
 const RULES = `
@@ -22,57 +22,6 @@ rules:
     conversationId: $.data.conversationId
     close: { message: "Your ticket is resolved, so this chat is closing." }
 `;
-
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `node dist/main.js` and resolves once it logs its port. */
-function startService(env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], { cwd: ROOT, env });
-  let output = '';
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`closer did not start:\n${output}`));
-    }, 20_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /"message":"closer listening"[^\n]*"port":(\d+)/.exec(output);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        done({ child, url: `http://127.0.0.1:${match[1]}`, output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-  });
-}
-
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function killed(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      done();
-      return;
-    }
-    child.on('exit', () => {
-      done();
-    });
-    child.kill(signal);
-  });
-}
 
 describe('audit outbox across a crash', () => {
   let sim: RunningSimulator | undefined;
@@ -92,9 +41,7 @@ describe('audit outbox across a crash', () => {
   });
 
   it('closer SIGKILLed between the decision and the publish: the audit event is published after restart, with the same id', async () => {
-    if (!existsSync(join(ROOT, 'dist/main.js'))) {
-      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-    }
+    assertBuilt();
     sim = await startSimulator({ port: 0 });
     sim.registerClient({
       clientId: 'crash-client',

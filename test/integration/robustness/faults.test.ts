@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import request from 'supertest';
 import { openStore } from '../../../src/store';
 import { startTestCloser, TEST_ENV, type TestCloser } from '../../helpers/closer';
@@ -104,7 +103,7 @@ describe('a store failure during intake', () => {
     expect(ready.body.checks.store).toBe('failed');
 
     // Every acknowledged delivery is durably stored; none of the refused ones is.
-    const reopened = await openStore(`sqlite:${join(closer.dir, 'closer.db')}`);
+    const reopened = await openStore(closer.databaseUrl);
     try {
       const stored = (await reopened.pendingEvents(1000)).map((e) => e.eventId).sort();
       expect(stored).toEqual([...acknowledged].sort());

@@ -130,6 +130,57 @@ describe('EventBridge delivery', () => {
   });
 });
 
+describe('EventBridge delivery with concurrency', () => {
+  test('delivers several envelopes at once, each conversation in order', async () => {
+    const seen: EventBridgeEnvelope[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const server = createServer((req, res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        // Answer a little later, so deliveries overlap when they may.
+        setTimeout(() => {
+          seen.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as EventBridgeEnvelope);
+          inFlight -= 1;
+          res.writeHead(202).end();
+        }, 5);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      t = await startTestSimulator({
+        eventTarget: { url: `http://127.0.0.1:${port}/intake`, concurrency: 4 },
+      });
+      const ids = Array.from({ length: 12 }, () => t.sim.createConversation().id);
+      for (const id of ids) {
+        t.sim.customerLeaves(id);
+      }
+      await t.sim.flushEvents();
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(4);
+      for (const id of ids) {
+        const topics = seen
+          .map((e) => e.detail.topicName)
+          .filter((topic) => topic.startsWith(`v2.detail.events.conversation.${id}.`));
+        expect(topics.indexOf(`v2.detail.events.conversation.${id}.customer.end`)).toBeGreaterThan(
+          topics.indexOf(`v2.detail.events.conversation.${id}.customer.start`),
+        );
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+    }
+  });
+});
+
 describe('notification WebSocket', () => {
   test('pushes subscribed topics and answers ping with pong', async () => {
     t = await startTestSimulator();

@@ -63,6 +63,36 @@ describe('SqliteStore (SQLite specifics)', () => {
     });
   });
 
+  describe('claims across a restart', () => {
+    it('voids the inbox and outbox claims of an earlier process when the file is opened', async () => {
+      const T0 = Date.UTC(2026, 0, 1);
+      const crashed = await SqliteStore.open(database.path);
+      await crashed.insertEvents([
+        {
+          source: 'eventbridge',
+          eventId: 'e1',
+          kind: 'k',
+          payload: { type: 'webhook', body: {} },
+          receivedAt: T0,
+        },
+      ]);
+      await crashed.appendAudit([{ eventId: 'a1', type: 't', detail: {}, createdAt: T0 }]);
+      expect(await crashed.claimEvents(T0, 10, 60_000)).toHaveLength(1);
+      expect(await crashed.claimAuditBatch(T0, 10, 60_000)).toHaveLength(1);
+      // The process "dies" (its claims stay in the file); the next one owns the file.
+      await crashed.close();
+      const next = await SqliteStore.open(database.path);
+      try {
+        expect((await next.claimEvents(T0 + 1, 10, 60_000)).map((e) => e.eventId)).toEqual(['e1']);
+        expect((await next.claimAuditBatch(T0 + 1, 10, 60_000)).map((e) => e.eventId)).toEqual([
+          'a1',
+        ]);
+      } finally {
+        await next.close();
+      }
+    });
+  });
+
   describe('query plans', () => {
     const plan = (sql: string): string => {
       const raw = new Database(database.path);
@@ -71,7 +101,7 @@ describe('SqliteStore (SQLite specifics)', () => {
           .prepare(`EXPLAIN QUERY PLAN ${sql}`)
           .all(
             ...(sql.includes('@')
-              ? [{ now: 1, limit: 1, leaseUntil: 2 }]
+              ? [{ now: 1, limit: 1, leaseUntil: 2, me: 'store-a' }]
               : sql.split('?').slice(1)),
           ) as { detail: string }[];
         return rows.map((row) => row.detail).join('\n');

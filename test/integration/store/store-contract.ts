@@ -1,10 +1,15 @@
 import type { Clock } from '../../../src/timers/clock';
 import { ManualClock } from '../../../src/timers/clock';
-import type { InboxEventInput, OutcomeInput, Store, Timer } from '../../../src/store';
+import type { Store, Timer } from '../../../src/store';
 import { StoreError } from '../../../src/store';
 import type { ConversationState } from '../../../src/tracking/conversation-state';
+import { describeAuditContract } from './contract/audit-outbox';
+import { describeClaimContract } from './contract/claims';
+import { describeConcurrencyContract } from './contract/concurrency';
+import { describeHostileInputContract } from './contract/hostile-input';
+import { MINUTE, T0, event, outcome, uid, type ContractContext } from './contract/fixtures';
 
-/** What a back end provides so the same contract runs against it (SQLite now, PostgreSQL later). */
+/** What a back end provides so the same contract runs against it (SQLite and PostgreSQL). */
 export interface StoreContractHarness {
   /** Opens (or re-opens) a migrated store on this harness's own database. */
   open(options?: { clock?: Clock }): Promise<Store>;
@@ -18,31 +23,6 @@ export interface StoreContractHarness {
 
 /** Starts a fresh, empty database per test. */
 export type StoreContractFactory = () => Promise<StoreContractHarness>;
-
-const T0 = Date.UTC(2026, 0, 1);
-const MINUTE = 60_000;
-
-let unique = 0;
-/** A unique id per call, so no two tests (or cases) share keys. */
-function uid(prefix: string): string {
-  unique += 1;
-  return `${prefix}-${unique}`;
-}
-
-function event(overrides: Partial<InboxEventInput> = {}): InboxEventInput {
-  return {
-    source: 'eventbridge',
-    eventId: uid('evt'),
-    kind: 'v2.detail.events.conversation.{id}.customer.start',
-    payload: { type: 'webhook', body: { n: unique, nested: { ok: true } } },
-    receivedAt: T0,
-    ...overrides,
-  };
-}
-
-function outcome(overrides: Partial<OutcomeInput> = {}): OutcomeInput {
-  return { conversationId: uid('conv'), ruleId: 'idle', kind: 'warned', at: T0, ...overrides };
-}
 
 /**
  * The behaviour every `Store` must have. Call inside a test file:
@@ -70,6 +50,12 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
       opened = [];
       store = await open({ clock: new ManualClock(T0) });
     });
+
+    const context: ContractContext = {
+      store: () => store,
+      // Another instance on the same database: a second replica (closed by the suite).
+      openAnother: () => open({ clock: new ManualClock(T0) }),
+    };
 
     afterEach(async () => {
       for (const s of opened) {
@@ -601,6 +587,11 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         await expect(store.countTimers()).rejects.toBeInstanceOf(StoreError);
       });
     });
+
+    describeClaimContract(context);
+    describeAuditContract(context);
+    describeConcurrencyContract(context);
+    describeHostileInputContract(context);
 
     describe('migrations', () => {
       it('records versions 1..n in the ledger and applies nothing on reopen', async () => {

@@ -95,3 +95,32 @@ describe('RateBudget', () => {
     (await second)();
   });
 });
+
+describe('RateBudget.shareWith', () => {
+  it("takes this process's share of the rate when replicas share the OAuth client", async () => {
+    const clock = new RecordingClock();
+    const budget = new RateBudget({ maxConcurrency: 10, requestsPerSecond: 6, clock });
+    budget.shareWith(3);
+    expect(budget.requestsPerSecond).toBe(2);
+    // Burst: one second of the share (2), then one request per 500 ms instead of per 167 ms.
+    (await budget.acquire())();
+    (await budget.acquire())();
+    const third = budget.acquire();
+    await flush();
+    expect(clock.slept).toEqual([500]);
+    clock.advance(500);
+    (await third)();
+    budget.shareWith(1);
+    expect(budget.requestsPerSecond).toBe(6);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('counts %s processes as one', (processes) => {
+    const budget = new RateBudget({
+      maxConcurrency: 1,
+      requestsPerSecond: 10,
+      clock: new RecordingClock(),
+    });
+    budget.shareWith(processes);
+    expect(budget.requestsPerSecond).toBe(10);
+  });
+});

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import {
   DEFAULT_DATABASE_URL,
   StoreError,
@@ -59,10 +60,14 @@ describe('redactUrl', () => {
 });
 
 describe('openStore', () => {
-  it('refuses PostgreSQL URLs with STORE_UNSUPPORTED saying support is planned', async () => {
-    const opening = openStore('postgresql://closer:pw1234@localhost/closer');
-    await expect(opening).rejects.toMatchObject({ code: 'STORE_UNSUPPORTED' });
-    await expect(opening).rejects.toThrow(/PostgreSQL support is planned/);
+  it('opens PostgreSQL URLs: a server that is not there is STORE_UNAVAILABLE, without the password', async () => {
+    const port = await closedPort();
+    const opening = openStore(`postgresql://closer:pw1234@127.0.0.1:${port}/closer`);
+    await expect(opening).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      details: { pgCode: 'ECONNREFUSED' },
+    });
+    await expect(opening).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}`));
     await expect(opening).rejects.not.toThrow(/pw1234/);
   });
 
@@ -70,3 +75,18 @@ describe('openStore', () => {
     await expect(openStore('redis://localhost')).rejects.toMatchObject({ code: 'STORE_BAD_URL' });
   });
 });
+
+/** A loopback port nothing listens on (bound, then closed). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}

@@ -2,7 +2,9 @@ import type { Migration } from '../../migrate';
 import * as m0001 from './0001-init';
 import * as m0002 from './0002-episodes';
 import * as m0003 from './0003-audit-outbox';
-import * as m0004 from './0004-unmatched-deliveries';
+import * as m0004 from './0004-replica-claims';
+import * as m0005 from './0005-replicas';
+import * as m0006 from './0006-unmatched-deliveries';
 
 /**
  * Every SQLite migration, in order. Embedded as TypeScript strings (not .sql files) because the
@@ -14,4 +16,6 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 2, ...m0002 },
   { version: 3, ...m0003 },
   { version: 4, ...m0004 },
+  { version: 5, ...m0005 },
+  { version: 6, ...m0006 },
 ];

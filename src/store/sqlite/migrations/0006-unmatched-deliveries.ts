@@ -1,5 +1,5 @@
 /**
- * 0004 unmatched deliveries: accepted Genesys events and webhooks that matched no rule, with each
+ * 0006 unmatched deliveries: accepted Genesys events and webhooks that matched no rule, with each
  * rule's verdict, so "why didn't it fire?" has an answer after the fact (`GET
  * /v1/deliveries/unmatched`). Pruned after a retention (default 24 h). Append-only.
  */

@@ -7,9 +7,12 @@ import type {
   Timer,
   TimerPhase,
   UnmatchedDelivery,
-} from '../store';
+} from './store';
 
-/** Column shapes as SQLite returns them, and their mapping to the domain types. */
+/**
+ * Column shapes as both back ends return them (SQLite natively; PostgreSQL with BIGINT read as a
+ * number and JSON kept as TEXT), and their mapping to the domain types.
+ */
 export interface EventRow {
   seq: number;
   source: string;

@@ -1,8 +1,8 @@
 /**
- * Runs async work one at a time per key (a conversation id): a timer firing, an on-demand
- * request and a second timer of the same conversation never act on it at once, so each sees
- * what the previous one wrote (its ending claim, its closing message). In-process: one closer
- * owns a SQLite file; replicas on a shared database need the database's own locks.
+ * Runs async work one at a time per key (a conversation id), in this process: each piece of work
+ * starts after the previous one for the same key settled, so it sees what that one wrote. The
+ * SQLite store's `lockConversation` (one process owns the file); the PostgreSQL store puts it in
+ * front of the database lock, so one process holds at most one connection per key.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();

@@ -1,0 +1,80 @@
+import { InboxProcessor } from '../../../src/automation';
+import type { Executor } from '../../../src/automation';
+import { silentLogger } from '../../../src/observability/logger';
+import { StoreError, type InboxEventInput } from '../../../src/store';
+import { ManualClock } from '../../../src/timers/clock';
+import { withSqliteStore } from '../../helpers/sqlite';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function webhookEvent(eventId: string): InboxEventInput {
+  return {
+    source: 'crm',
+    eventId,
+    kind: 'webhook',
+    payload: { type: 'webhook', body: { id: eventId } },
+    receivedAt: T0,
+  };
+}
+
+/** An executor that records webhook ids and fails as told. */
+function recordingExecutor(fail: (eventId: string) => Error | undefined): {
+  executor: Executor;
+  seen: string[];
+} {
+  const seen: string[] = [];
+  const executor = {
+    handleWebhook: (event: { eventId: string }) => {
+      seen.push(event.eventId);
+      const error = fail(event.eventId);
+      return error === undefined ? Promise.resolve(false) : Promise.reject(error);
+    },
+    handleNotification: () => Promise.resolve(false),
+  } as unknown as Executor;
+  return { executor, seen };
+}
+
+describe('InboxProcessor', () => {
+  it('leaves the rest of a batch unprocessed when the database is unavailable, and handles it later', async () => {
+    await withSqliteStore(async (store) => {
+      await store.insertEvents(['e1', 'e2', 'e3'].map(webhookEvent));
+      let outage = true;
+      const { executor, seen } = recordingExecutor((id) =>
+        id === 'e2' && outage
+          ? new StoreError('STORE_UNAVAILABLE', 'connection refused')
+          : undefined,
+      );
+      const processor = new InboxProcessor({
+        store,
+        executor,
+        logger: silentLogger,
+        clock: new ManualClock(T0),
+      });
+      expect(await processor.drain()).toBe(1);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual(['e2', 'e3']);
+      outage = false;
+      // Its own claims come back to it at once: no wait for the lease.
+      expect(await processor.drain()).toBe(2);
+      expect(await store.pendingEvents(10)).toEqual([]);
+      expect(seen).toEqual(['e1', 'e2', 'e2', 'e3']);
+    });
+  });
+
+  it('marks an event whose handling fails for another reason processed (it would fail again)', async () => {
+    await withSqliteStore(async (store) => {
+      await store.insertEvents(['e1', 'e2'].map(webhookEvent));
+      const { executor, seen } = recordingExecutor((id) =>
+        id === 'e1' ? new Error('rule blew up') : undefined,
+      );
+      const processor = new InboxProcessor({
+        store,
+        executor,
+        logger: silentLogger,
+        clock: new ManualClock(T0),
+      });
+      expect(await processor.drain()).toBe(2);
+      expect(await store.pendingEvents(10)).toEqual([]);
+      expect(seen).toEqual(['e1', 'e2']);
+    });
+  });
+});

@@ -1,0 +1,45 @@
+import { DEFAULT_CLAIM_LEASE_MS, parseSettings, SettingsError } from '../../../src/config/settings';
+import { DEFAULT_POOL_SIZE } from '../../../src/store';
+
+const poolSize = (value: string | undefined): number =>
+  parseSettings(value === undefined ? {} : { CLOSER_DATABASE_POOL_SIZE: value }).databasePoolSize;
+
+describe('CLOSER_DATABASE_POOL_SIZE', () => {
+  test('defaults to 10 connections and reads whole numbers from 1 to 100', () => {
+    expect(poolSize(undefined)).toBe(DEFAULT_POOL_SIZE);
+    expect(DEFAULT_POOL_SIZE).toBe(10);
+    expect(poolSize('')).toBe(DEFAULT_POOL_SIZE);
+    expect(poolSize('1')).toBe(1);
+    expect(poolSize(' 25 ')).toBe(25);
+    expect(poolSize('100')).toBe(100);
+  });
+
+  test.each(['0', '101', '2.5', '-3', 'ten'])('refuses %s naming the allowed range', (value) => {
+    expect(() => poolSize(value)).toThrow(SettingsError);
+    expect(() => poolSize(value)).toThrow(
+      /CLOSER_DATABASE_POOL_SIZE: must be a whole number of connections from 1 to 100/,
+    );
+  });
+
+  test('accepts a postgres:// database URL', () => {
+    const url = 'postgres://closer:secret@db.internal:5432/closer';
+    expect(parseSettings({ CLOSER_DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+});
+
+describe('CLOSER_CLAIM_LEASE', () => {
+  const lease = (value: string | undefined): number =>
+    parseSettings(value === undefined ? {} : { CLOSER_CLAIM_LEASE: value }).claimLeaseMs;
+
+  test('defaults to 60 seconds and reads durations from 5s to 1h', () => {
+    expect(lease(undefined)).toBe(DEFAULT_CLAIM_LEASE_MS);
+    expect(DEFAULT_CLAIM_LEASE_MS).toBe(60_000);
+    expect(lease('5s')).toBe(5_000);
+    expect(lease('2m')).toBe(120_000);
+    expect(lease('1h')).toBe(3_600_000);
+  });
+
+  test.each(['4s', '2h', '0', 'soon'])('refuses %s naming the allowed range', (value) => {
+    expect(() => lease(value)).toThrow(/CLOSER_CLAIM_LEASE: must be a duration from 5s to 1h/);
+  });
+});
