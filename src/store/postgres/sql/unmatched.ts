@@ -36,9 +36,6 @@ export async function listUnmatched(
   return result.rows.map((row) =>
     unmatchedFromRow({
       ...row,
-      seq: Number(row.seq),
-      received_at: Number(row.received_at),
-      recorded_at: Number(row.recorded_at),
       source: decodeText(row.source),
       event_id: decodeText(row.event_id),
       conversation_id: row.conversation_id === null ? null : decodeText(row.conversation_id),
