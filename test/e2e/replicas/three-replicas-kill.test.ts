@@ -39,7 +39,7 @@ rules:
   - id: idle-chat
     kind: inactivity
     match: { messageType: [webmessaging] }
-    idle: { side: customer, after: 5s, while: [agent] }
+    idle: { side: customer, after: 10s, while: [agent] }
     close: { message: "We closed this chat after a while without a reply." }
 `;
 
