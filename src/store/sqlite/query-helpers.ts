@@ -27,6 +27,12 @@ function sqliteCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The driver error's message, read by shape: an error from the native driver can come from another
+ * realm (a test runner's module context) where `instanceof Error` is false.
+ */
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : '';
+  return typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string'
+    ? e.message
+    : '';
 }
