@@ -26,12 +26,12 @@
 // Loopback only; every run is bounded by --seconds.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath, URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { API_KEY, startServer } from './intake-server.mjs';
 import { pacedLoad } from './paced-load.mjs';
+import { envelope } from './envelope.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -53,33 +53,6 @@ const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
 const rate = Number(values.rate);
 const sameProcess = values['same-process'];
 const closerModes = values.background === 'both' ? [true, false] : [values.background !== 'false'];
-
-function envelope() {
-  const conversationId = randomUUID();
-  return JSON.stringify({
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'v2.detail.events.conversation.{id}.customer.start',
-    source: 'aws.partner/genesys.com/cloud/00000000-0000-0000-0000-000000000000/bench',
-    account: '123456789012',
-    time: new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: {
-      topicName: `v2.detail.events.conversation.${conversationId}.customer.start`,
-      version: '2',
-      eventBody: {
-        eventTime: Date.now(),
-        conversationId,
-        participantId: randomUUID(),
-        mediaType: 'message',
-        messageType: 'webmessaging',
-      },
-      metadata: { CorrelationId: randomUUID() },
-      timestamp: new Date().toISOString(),
-    },
-  });
-}
 
 /** Starts a server (child process unless --same-process); resolves {port, stop()}. */
 async function start(kind, background) {

@@ -23,7 +23,7 @@
 // Loopback only; every run is bounded by --seconds / --timers.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ import { fileURLToPath, URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import console from 'node:console';
 import process from 'node:process';
+import { envelope } from './envelope.mjs';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openStore } from '../dist/store/index.js';
@@ -81,33 +82,6 @@ async function createDatabase() {
       await client.end();
     },
   };
-}
-
-function envelope() {
-  const conversationId = randomUUID();
-  return JSON.stringify({
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'v2.detail.events.conversation.{id}.customer.start',
-    source: 'aws.partner/genesys.com/cloud/00000000-0000-0000-0000-000000000000/bench',
-    account: '123456789012',
-    time: new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: {
-      topicName: `v2.detail.events.conversation.${conversationId}.customer.start`,
-      version: '2',
-      eventBody: {
-        eventTime: Date.now(),
-        conversationId,
-        participantId: randomUUID(),
-        mediaType: 'message',
-        messageType: 'webmessaging',
-      },
-      metadata: { CorrelationId: randomUUID() },
-      timestamp: new Date().toISOString(),
-    },
-  });
 }
 
 /** closer (background processing on) in a child process, on `databaseUrl` or a SQLite file. */
