@@ -242,7 +242,9 @@ export interface Store {
   /**
    * Claims up to `limit` timers due at `now` (oldest due first) whose lease, if any, has ended,
    * leasing them until `now + leaseMs` so a crash mid-firing makes them due again after the lease
-   * instead of losing them. A re-arm (`upsertTimer`) clears the lease.
+   * instead of losing them. A re-arm (`upsertTimer`) clears the lease. SQLite (one process per
+   * file) voids every lease when it opens, so a restarted closer takes its predecessor's timers at
+   * once rather than after their lease.
    */
   claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]>;
   /** Removes a fired timer if it is still the version that was claimed (same due time and phase). */
