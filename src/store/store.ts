@@ -343,7 +343,10 @@ export interface Store {
   /**
    * Records that this store instance (one replica) is alive at `now` (epoch ms) and returns how
    * many instances sharing the database were seen within the last `ttlMs`, itself included: the
-   * live replica count that divides what replicas share (the Genesys request rate).
+   * live replica count that divides what replicas share (the Genesys request rate). PostgreSQL
+   * also voids the claims (timer leases, inbox and outbox claims) of instances silent for longer
+   * than `ttlMs`, so a killed replica's work is taken over within about `ttlMs` and one beat rather
+   * than after its lease (SQLite needs no such thing: it voids every claim when it opens).
    */
   heartbeat(now: number, ttlMs: number): Promise<number>;
 
