@@ -46,8 +46,9 @@ interface EndingContext {
  * 1. claims the episode's ending in the database — a second rule (or on-demand request) gets
  *    "already ended by rule X" and sends nothing;
  * 2. decides the closing message: none when the rule's messages are held (a disconnect was
- *    refused after a message went out) or when a crash may have left one sent already
- *    (`messageIntentAt`, written just before sending);
+ *    refused after a message went out); when an earlier attempt recorded its intent
+ *    (`messageIntentAt`, written just before sending) and may have died after sending, only if the
+ *    conversation's own messages show none from closer's side since (docs/guarantees-crash.md);
  * 3. ends it (`endConversation`: permission gate before the message, confirming read before any
  *    repeated disconnect), and records the outcome with the state in one transaction;
  * 4. on failure: a 403 after a message → `failed` with `messageSent: true`, loud log and metric,
@@ -142,11 +143,16 @@ export async function executeEnding(
   }
   const hold = await store.closingMessageHold(ruleId);
   const suppressMessage =
-    claim.ending.messageIntentAt !== undefined
-      ? 'a closing message may already have gone out in this episode (an earlier attempt); not sent twice'
-      : hold !== undefined
-        ? `closing messages of rule ${ruleId} are held since a disconnect was refused after one (${hold.reason})`
-        : undefined;
+    hold !== undefined
+      ? `closing messages of rule ${ruleId} are held since a disconnect was refused after one (${hold.reason})`
+      : undefined;
+  // An earlier attempt (a crash, a failed disconnect) recorded its intent: send only if the
+  // conversation's own messages show no closing message since (endConversation looks).
+  const intentAt = claim.ending.messageIntentAt;
+  const earlierIntent =
+    intentAt === undefined
+      ? undefined
+      : { at: intentAt, knownMessageIds: ctx.state?.closerMessageIds ?? [] };
 
   // Set from a callback, so held in an object (a plain `let` would read as always false here).
   const sent = { message: false };
@@ -158,6 +164,7 @@ export async function executeEnding(
       ...(close.wrapupCode === undefined ? {} : { wrapupCode: close.wrapupCode }),
       ...(conversation === undefined ? {} : { conversation }),
       ...(suppressMessage === undefined ? {} : { suppressMessage }),
+      ...(earlierIntent === undefined ? {} : { earlierIntent }),
       beforeMessage: () => store.markEndingMessage(conversationId, episode, clock.now()),
       onMessageSent: () => {
         sent.message = true;
@@ -172,7 +179,7 @@ export async function executeEnding(
       messageSent ||
       (await store.getEnding(conversationId, episode))?.messageIntentAt !== undefined;
     if (!permanent) {
-      // Keep the claim (and its message intent): the retry resumes it and sends no second message.
+      // Keep the claim (and its message intent): the retry resumes it and looks before sending again.
       throw error;
     }
     await store.finishEnding(conversationId, episode, 'released', clock.now());

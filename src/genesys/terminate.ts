@@ -5,6 +5,7 @@ import type { MessageConversation } from './models';
 import { findParticipant, latestCommunicationId, liveParticipants } from './participants';
 import { isCustomerGone } from './lifecycle';
 import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
+import { findEarlierClosingMessage } from './earlier-closing-message';
 
 /** What {@link endConversation} should do besides disconnecting. */
 export interface EndConversationOptions {
@@ -25,6 +26,13 @@ export interface EndConversationOptions {
    * message may already have gone out before a crash). The disconnect still happens.
    */
   suppressMessage?: string;
+  /**
+   * An earlier attempt of this ending recorded its closing-message intent at `at` (epoch ms) and
+   * may have died after sending it (Genesys's send has no idempotency key). The message is sent
+   * only when the conversation's own messages show none from closer's side since then
+   * (`findEarlierClosingMessage`; `knownMessageIds`: closer's earlier messages, e.g. warnings).
+   */
+  earlierIntent?: { at: number; knownMessageIds?: readonly string[] };
   /** Called just BEFORE the closing message is sent (durably record the intent there). */
   beforeMessage?: () => Promise<void>;
   /** Called once the closing message was sent (the caller's record of `messageSent`). */
@@ -79,7 +87,8 @@ function describeFailure(error: unknown): string {
  *    customer is never told "closed" in a chat closer cannot close; then sends the message on the
  *    agent's (else the bot/flow's) communication — best effort: a send failure is reported in
  *    `messageSkippedReason` and the disconnect still happens. No message when the customer has
- *    already left (nobody would read it);
+ *    already left (nobody would read it), nor when `earlierIntent` is set and the conversation read
+ *    of step 1 shows a message that may be the earlier attempt's (never sent blind after a crash);
  * 3. disconnects the whole conversation (`PATCH …/messages/{id}`), or with `leg` the connected
  *    participant(s) of that purpose (`PATCH …/participants/{pid}`); a 4xx saying it is already
  *    disconnected is confirmed by re-reading and reported as `already-ended`;
@@ -155,13 +164,26 @@ export async function endConversation(
   let messageSkippedReason: string | undefined;
   if (options.message !== undefined) {
     const text = options.message;
+    const earlier =
+      options.earlierIntent === undefined
+        ? undefined
+        : findEarlierClosingMessage(
+            conversation,
+            options.earlierIntent.at,
+            options.earlierIntent.knownMessageIds,
+          );
     if (options.suppressMessage !== undefined) {
       messageSkippedReason = options.suppressMessage;
+    } else if (earlier?.seen === true) {
+      messageSkippedReason = `a closing message may already have gone out in this episode (an earlier attempt, then ${earlier.why}); not sent twice`;
     } else if (customerGone) {
       messageSkippedReason = 'the customer already left';
     } else if (channel === undefined) {
       messageSkippedReason = 'no connected agent or bot/flow communication to send from';
     } else {
+      if (earlier !== undefined) {
+        log.info('no closing message of the earlier attempt in the conversation; sending it');
+      }
       // Throws GENESYS_FORBIDDEN before anything is sent when the disconnect is known refused.
       await client.expectEndAllowed(divisionId, endOperation);
       await options.beforeMessage?.();

@@ -94,7 +94,8 @@ export interface OutcomeQuery {
 /**
  * The one ending of a (conversation, episode): which rule claimed it, and whether the closing
  * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash or a
- * failed attempt the message is treated as possibly sent and never sent again in the episode).
+ * failed attempt the next attempt sends it only if the conversation's own messages show none
+ * from closer's side since then; see docs/guarantees-crash.md).
  * `released`: an attempt failed; the next claim (any rule) takes it over, keeping the intent.
  */
 export interface Ending {
@@ -241,7 +242,9 @@ export interface Store {
   /**
    * Claims up to `limit` timers due at `now` (oldest due first) whose lease, if any, has ended,
    * leasing them until `now + leaseMs` so a crash mid-firing makes them due again after the lease
-   * instead of losing them. A re-arm (`upsertTimer`) clears the lease.
+   * instead of losing them. A re-arm (`upsertTimer`) clears the lease. SQLite (one process per
+   * file) voids every lease when it opens, so a restarted closer takes its predecessor's timers at
+   * once rather than after their lease.
    */
   claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]>;
   /** Removes a fired timer if it is still the version that was claimed (same due time and phase). */
@@ -340,7 +343,10 @@ export interface Store {
   /**
    * Records that this store instance (one replica) is alive at `now` (epoch ms) and returns how
    * many instances sharing the database were seen within the last `ttlMs`, itself included: the
-   * live replica count that divides what replicas share (the Genesys request rate).
+   * live replica count that divides what replicas share (the Genesys request rate). PostgreSQL
+   * also voids the claims (timer leases, inbox and outbox claims) of instances silent for longer
+   * than `ttlMs`, so a killed replica's work is taken over within about `ttlMs` and one beat rather
+   * than after its lease (SQLite needs no such thing: it voids every claim when it opens).
    */
   heartbeat(now: number, ttlMs: number): Promise<number>;
 

@@ -180,7 +180,7 @@ export class PostgresStore implements Store {
 
   claimDueTimers(now: number, limit: number, leaseMs: number): Promise<Timer[]> {
     return this.run('claimDueTimers', (db) =>
-      timers.claimDueTimers(db, now, nonNegativeInt(limit), leaseMs),
+      timers.claimDueTimers(db, this.claimant, now, nonNegativeInt(limit), leaseMs),
     );
   }
 
@@ -337,10 +337,20 @@ export class PostgresStore implements Store {
     return this.wake.subscribe(listener);
   }
 
-  heartbeat(now: number, ttlMs: number): Promise<number> {
-    return this.transaction('heartbeat', (client) =>
+  /** See `Store`; also voids the claims of replicas silent for `ttlMs` (`releaseClaimsOfSilent`). */
+  async heartbeat(now: number, ttlMs: number): Promise<number> {
+    const beat = await this.transaction('heartbeat', (client) =>
       replicas.heartbeat(client, this.claimant, now, ttlMs),
     );
+    const { timers, events, audit } = beat.released;
+    if (timers + events + audit > 0) {
+      this.logger.warn('took over the claims of a replica that stopped beating', {
+        timers,
+        events,
+        audit,
+      });
+    }
+    return beat.replicas;
   }
 
   ping(): Promise<void> {

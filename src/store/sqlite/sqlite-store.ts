@@ -274,10 +274,16 @@ export class SqliteStore implements Store {
       const report = await migrateSqlite(db, options.clock ?? systemClock, options.logger);
       const store = new SqliteStore(db, filename, options, lock);
       store.lastMigration = report;
-      // One process owns the file: inbox and outbox claims of an earlier process (one that
-      // crashed mid-batch) are void, not left to run out their lease.
+      // One process owns the file: inbox, outbox and timer claims of an earlier process (one that
+      // crashed mid-batch or mid-firing) are void, not left to run out their lease.
       store.statements.releaseEventClaims.run();
       store.statements.releaseAuditClaims.run();
+      const released = store.statements.releaseTimerLeases.run({ now: store.clock.now() }).changes;
+      if (released > 0) {
+        store.logger.info('took back the timers a previous closer process held when it stopped', {
+          timers: released,
+        });
+      }
       return store;
     } catch (e: unknown) {
       db?.close();

@@ -27,6 +27,10 @@ export const HOT_SQL = {
   // the scheduler asks after every batch of armed timers).
   hasDueTimers: `SELECT EXISTS (SELECT 1 FROM timers
     WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now))`,
+  // At open (one process owns the file): leases of an earlier process are void. A lease is only
+  // ever taken on a due timer, so the due_at index bounds the walk to the overdue ones.
+  releaseTimerLeases: `UPDATE timers SET lease_until = NULL
+    WHERE due_at <= @now AND lease_until IS NOT NULL`,
   pendingEvents: `SELECT seq, source, event_id, kind, payload, received_at FROM inbox_events
     WHERE processed_at IS NULL ORDER BY seq LIMIT ?`,
   // Unclaimed, lease ended, or ours; and no earlier event of the conversation under another's
@@ -97,6 +101,7 @@ export interface SqliteStatements {
   pendingEvents: ByLimit<[], EventRow>;
   claimEvents: ByLimit<{ me: string; now: number; leaseUntil: number }, EventRow>;
   releaseEventClaims: Stmt<[]>;
+  releaseTimerLeases: Stmt<{ now: number }>;
   markEventProcessed: Stmt<[number, number]>;
   pruneEvents: Stmt<[number]>;
   getConversation: Stmt<[string], string>;
@@ -171,6 +176,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
        WHERE processed_at IS NULL AND claimed_by IS NOT NULL`,
     ),
+    releaseTimerLeases: prepare<{ now: number }>(HOT_SQL.releaseTimerLeases),
     markEventProcessed: prepare<[number, number]>(
       'UPDATE inbox_events SET processed_at = ? WHERE seq = ? AND processed_at IS NULL',
     ),

@@ -121,6 +121,63 @@ describePostgres('PostgresStore (PostgreSQL specifics)', (serverUrl) => {
     });
   });
 
+  describe('claims of a replica that stopped beating', () => {
+    const TTL = 15_000;
+    const LEASE = 60_000;
+    /** Arms a due timer, stores an inbox event and an audit entry, and lets `holder` claim all three. */
+    const claimAll = async (holder: PostgresStore): Promise<void> => {
+      await holder.upsertTimer(
+        { conversationId: 'c1', ruleId: 'r', phase: 'close', dueAt: T0 },
+        T0,
+      );
+      await holder.insertEvents([
+        {
+          source: 'eventbridge',
+          eventId: 'e1',
+          kind: 'k',
+          payload: { type: 'webhook', body: {} },
+          receivedAt: T0,
+        },
+      ]);
+      await holder.appendAudit([{ eventId: 'a1', type: 't', detail: {}, createdAt: T0 }]);
+      expect(await holder.claimDueTimers(T0, 10, LEASE)).toHaveLength(1);
+      expect(await holder.claimEvents(T0, 10, LEASE)).toHaveLength(1);
+      expect(await holder.claimAuditBatch(T0, 10, LEASE)).toHaveLength(1);
+    };
+
+    it('are taken over once its heartbeat is older than the ttl, not a full lease later', async () => {
+      const dead = await open();
+      const live = await open();
+      await dead.heartbeat(T0, TTL);
+      await live.heartbeat(T0, TTL);
+      await claimAll(dead);
+      // `dead` is killed here: it beats no more. Within the ttl its claims still stand.
+      expect(await live.heartbeat(T0 + TTL, TTL)).toBe(2);
+      expect(await live.claimDueTimers(T0 + TTL, 10, LEASE)).toEqual([]);
+      // Silent for longer than the ttl: the next beat voids its claims and forgets it.
+      const at = T0 + TTL + 1;
+      expect(await live.heartbeat(at, TTL)).toBe(1);
+      expect((await live.claimDueTimers(at, 10, LEASE)).map((t) => t.conversationId)).toEqual([
+        'c1',
+      ]);
+      expect((await live.claimEvents(at, 10, LEASE)).map((e) => e.eventId)).toEqual(['e1']);
+      expect((await live.claimAuditBatch(at, 10, LEASE)).map((e) => e.eventId)).toEqual(['a1']);
+      expect(at).toBeLessThan(T0 + LEASE);
+    });
+
+    it('stay with a replica that keeps beating', async () => {
+      const busy = await open();
+      const other = await open();
+      await busy.heartbeat(T0, TTL);
+      await claimAll(busy);
+      await busy.heartbeat(T0 + 10_000, TTL);
+      expect(await other.heartbeat(T0 + TTL + 1, TTL)).toBe(2);
+      expect(await other.claimDueTimers(T0 + TTL + 1, 10, LEASE)).toEqual([]);
+      expect(await other.claimEvents(T0 + TTL + 1, 10, LEASE)).toEqual([]);
+      expect(await other.claimAuditBatch(T0 + TTL + 1, 10, LEASE)).toEqual([]);
+    });
+  });
+
   describe('onTimersWake (LISTEN/NOTIFY)', () => {
     it('wakes other replicas for a timer due soon, never for a later one or for its own', async () => {
       const listening = await open();

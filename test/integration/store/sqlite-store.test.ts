@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore, openStore } from '../../../src/store';
 import { HOT_SQL } from '../../../src/store/sqlite/statements';
+import { ManualClock } from '../../../src/timers/clock';
 import type { TempDatabase } from '../../helpers/sqlite';
 import { tempDatabaseUrl, withSqliteStore } from '../../helpers/sqlite';
 
@@ -87,6 +88,39 @@ describe('SqliteStore (SQLite specifics)', () => {
         expect((await next.claimAuditBatch(T0 + 1, 10, 60_000)).map((e) => e.eventId)).toEqual([
           'a1',
         ]);
+      } finally {
+        await next.close();
+      }
+    });
+  });
+
+  describe('timer leases across a restart', () => {
+    it('voids the timer leases of an earlier process when the file is opened: its due timers are claimable at once, not after the lease', async () => {
+      const T0 = Date.UTC(2026, 0, 1);
+      const crashed = await SqliteStore.open(database.path);
+      await crashed.upsertTimer(
+        { conversationId: 'c1', ruleId: 'r', phase: 'close', dueAt: T0 },
+        T0,
+      );
+      await crashed.upsertTimer(
+        { conversationId: 'c2', ruleId: 'r', phase: 'close', dueAt: T0 + 60_000 },
+        T0,
+      );
+      expect((await crashed.claimDueTimers(T0, 10, 60_000)).map((t) => t.conversationId)).toEqual([
+        'c1',
+      ]);
+      // Leased: the same process sees nothing claimable until the lease ends.
+      expect(await crashed.claimDueTimers(T0 + 1, 10, 60_000)).toEqual([]);
+      await crashed.close();
+
+      // Opened on a clock just after the lease was taken (the lease runs until T0 + 60 s).
+      const next = await SqliteStore.open(database.path, { clock: new ManualClock(T0 + 1) });
+      try {
+        expect(
+          (await next.claimDueTimers(T0 + 1, 10, 60_000)).map((t) => t.conversationId),
+        ).toEqual(['c1']);
+        // The timer not yet due is untouched.
+        expect((await next.listTimers('c2')).map((t) => t.dueAt)).toEqual([T0 + 60_000]);
       } finally {
         await next.close();
       }

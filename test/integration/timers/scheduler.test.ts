@@ -259,7 +259,19 @@ describe('TimerScheduler', () => {
       expect(fired.map((t) => t.conversationId)).toEqual([c]);
     });
 
-    it('fires again after a crash mid-firing, once the lease has ended', async () => {
+    it('leaves a timer leased by another claimant alone until its lease has ended', async () => {
+      const c = conv();
+      await arm({ conversationId: c });
+      // Another scheduler (one that is still alive) claimed it.
+      expect(await store.claimDueTimers(clock.now(), 10, MINUTE)).toHaveLength(1);
+      const s = scheduler({ leaseMs: MINUTE });
+      expect(await s.runDue()).toBe(0);
+      clock.advance(MINUTE);
+      expect(await s.runDue()).toBe(1);
+      expect(await s.runDue()).toBe(0);
+    });
+
+    it('fires again at once after a crash mid-firing: reopening the SQLite file voids the dead process’s lease', async () => {
       const c = conv();
       await arm({ conversationId: c });
       // A scheduler claimed it and the process died before completing it.
@@ -267,8 +279,6 @@ describe('TimerScheduler', () => {
       await store.close();
       store = await openStore(database.url, { clock });
       const s = scheduler({ leaseMs: MINUTE });
-      expect(await s.runDue()).toBe(0);
-      clock.advance(MINUTE);
       expect(await s.runDue()).toBe(1);
       expect(await s.runDue()).toBe(0);
     });

@@ -22,7 +22,7 @@ export async function upsertTimer(
      VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $7)
      ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
        phase = EXCLUDED.phase, due_at = EXCLUDED.due_at, data = EXCLUDED.data,
-       attempts = 0, lease_until = NULL,
+       attempts = 0, lease_until = NULL, leased_by = NULL,
        armed_at = CASE WHEN timers.episode = EXCLUDED.episode THEN timers.armed_at ELSE EXCLUDED.armed_at END,
        episode = EXCLUDED.episode`;
   const params = [
@@ -64,10 +64,12 @@ export async function cancelTimers(
  * Leases due timers, oldest due first. FOR UPDATE SKIP LOCKED: replicas claiming at the same time
  * take disjoint timers without waiting on each other (as graphile-worker's getJobs); a row another
  * claim leased and committed meanwhile is re-checked against the WHERE (lease no longer ended) and
- * left out, so each timer is leased to one claimant at a time.
+ * left out, so each timer is leased to one claimant at a time; `leased_by` names it (see
+ * `releaseClaimsOf`).
  */
 export async function claimDueTimers(
   db: Queryable,
+  claimant: string,
   now: number,
   limit: number,
   leaseMs: number,
@@ -78,12 +80,12 @@ export async function claimDueTimers(
        WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
        ORDER BY due_at LIMIT $3
        FOR UPDATE SKIP LOCKED)
-     UPDATE timers t SET lease_until = $2 FROM due
+     UPDATE timers t SET lease_until = $2, leased_by = $4 FROM due
      WHERE t.conversation_id = due.conversation_id AND t.rule_id = due.rule_id
      RETURNING ${TIMER_COLUMNS.split(', ')
        .map((c) => `t.${c}`)
        .join(', ')}`,
-    [now, now + leaseMs, limit],
+    [now, now + leaseMs, limit, claimant],
   );
   // RETURNING does not promise an order.
   return result.rows.map(timerFromRow).sort(compareDue);
@@ -104,7 +106,7 @@ export async function retryTimer(
   dueAt: number,
   wake?: string,
 ): Promise<void> {
-  const retry = `UPDATE timers SET due_at = $1, attempts = attempts + 1, lease_until = NULL
+  const retry = `UPDATE timers SET due_at = $1, attempts = attempts + 1, lease_until = NULL, leased_by = NULL
      WHERE conversation_id = $2 AND rule_id = $3 AND due_at = $4 AND phase = $5`;
   const params = [dueAt, timer.conversationId, timer.ruleId, timer.dueAt, timer.phase];
   await (wake === undefined
