@@ -3,7 +3,7 @@ import type { StoreChanges } from '../store/store';
 import { endConversation, GenesysApiError, type TerminationOutcome } from '../genesys';
 import { openLegs } from '../genesys/lifecycle';
 import type { ConversationState } from '../tracking/conversation-state';
-import { describeEndedBy, ON_DEMAND_RULE_ID, type Decision } from '../decide';
+import { alreadyEndedBy, describeEndedBy, type Decision } from '../decide';
 import { coerceError } from '../errors';
 import type { ExecutorDeps } from './executor-deps';
 import { liveUpdate, withCloserMessage, type LiveRead } from './live-read';
@@ -124,20 +124,14 @@ export async function executeEnding(
 
   const claim = await store.claimEnding({ conversationId, episode, ruleId, at: now });
   if (!claim.claimed) {
-    const by =
-      claim.ending.ruleId === ON_DEMAND_RULE_ID
-        ? 'an on-demand request'
-        : `rule ${claim.ending.ruleId}`;
+    const reason = alreadyEndedBy(claim.ending.ruleId);
     return record(
-      {
-        outcome: 'already-ended',
-        conversationId,
-        episode,
-        reason: `already ended in this episode by ${by}`,
-      },
+      { outcome: 'already-ended', conversationId, episode, reason },
       'already-ended',
-      `already ended in this episode by ${by}`,
-      { endedByRule: claim.ending.ruleId },
+      reason,
+      {
+        endedByRule: claim.ending.ruleId,
+      },
     );
   }
   const hold = await store.closingMessageHold(ruleId);
