@@ -3,7 +3,7 @@ import type { StoreChanges } from '../store/store';
 import { endConversation, GenesysApiError, type TerminationOutcome } from '../genesys';
 import { openLegs } from '../genesys/lifecycle';
 import type { ConversationState } from '../tracking/conversation-state';
-import { alreadyEndedBy, describeEndedBy, type Decision } from '../decide';
+import { alreadyEndedBy, describeEndedBy, enderName, type Decision } from '../decide';
 import { coerceError } from '../errors';
 import type { ExecutorDeps } from './executor-deps';
 import { liveUpdate, withCloserMessage, type LiveRead } from './live-read';
@@ -231,7 +231,9 @@ export async function executeEnding(
   const reason =
     outcome === 'not-found'
       ? 'Genesys does not know this conversation'
-      : describeEndedBy(ctx.state?.endedBy);
+      : outcome === 'already-ended' && result.endedDuringDisconnect === true
+        ? `ended while ${enderName(ruleId)} was ending it: Genesys answered its disconnect "already disconnected" (someone else ended it meanwhile, or an earlier disconnect of closer's took effect late)`
+        : describeEndedBy(ctx.state?.endedBy);
   return record(
     { ...result, episode, reason },
     outcome === 'dry-run' ? 'dry-run' : outcome,

@@ -105,7 +105,12 @@ function skip(
  * on-demand request. Every path that finds the episode's ending taken says it this way.
  */
 export function alreadyEndedBy(ruleId: string): string {
-  return `already ended in this episode by ${ruleId === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${ruleId}`}`;
+  return `already ended in this episode by ${enderName(ruleId)}`;
+}
+
+/** Who an ending belongs to, in words: `rule X`, or `an on-demand request`. */
+export function enderName(ruleId: string): string {
+  return ruleId === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${ruleId}`;
 }
 
 /** Plain words for who ended an episode, from the legs' `disconnectType`. */
