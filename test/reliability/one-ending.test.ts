@@ -1,6 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestCloser, type TestCloser } from '../helpers/closer';
 import { MINUTE, conversationView, passTime, ticketClosed } from '../e2e/lifecycle/support';
-import { logByConversation, messagesApplied, NO_REQUESTS } from './support';
+import {
+  genericPath,
+  logByConversation,
+  messagesApplied,
+  messagesPath,
+  NO_REQUESTS,
+} from './support';
 
 /**
  * One ending per conversation episode (issue 8, part 3): 40 conversations come due under an
@@ -131,5 +138,42 @@ describe('one ending per conversation episode, whichever rule fires first', () =
     expect(ids.filter((id) => messagesApplied(after.get(id) ?? NO_REQUESTS).length !== 1)).toEqual(
       [],
     );
+  });
+
+  it("the agent ends it while the idle rule is ending it: closer's disconnect finds it over, no closing message goes out, and the rule records that it ended meanwhile", async () => {
+    t = await startTestCloser({ rulesYaml: RULES_YAML });
+    const closer = t;
+    const id = t.sim.createConversation({ messageType: 'webmessaging' }).id;
+    await t.settle();
+    await passTime(t, 19 * MINUTE);
+    // The firing reads the conversation live, then reads its communications (held 400 ms) before
+    // the message and the disconnect: the agent ends the chat in between.
+    t.sim.injectFaults([
+      { method: 'GET', path: genericPath(id), fault: 'hold', holdMs: 400, times: 1 },
+    ]);
+    const liveReads = (): number =>
+      closer.sim.requests.filter((r) => r.method === 'GET' && messagesPath(id).test(r.path)).length;
+    const before = liveReads();
+    t.clock.advance(MINUTE);
+    const settling = t.settle();
+    for (let waited = 0; liveReads() === before && waited < 10_000; waited += 5) {
+      await sleep(5);
+    }
+    t.sim.agentEnds(id);
+    await settling;
+
+    const requests = logByConversation(t).get(id) ?? NO_REQUESTS;
+    expect(requests.disconnects.map((d) => [d.status, d.applied])).toEqual([[400, false]]);
+    expect(messagesApplied(requests)).toEqual([]);
+    expect(t.outcomes).toEqual([
+      expect.objectContaining({
+        ruleId: IDLE,
+        kind: 'already-ended',
+        reason: expect.stringMatching(
+          /^ended while rule idle-close was ending it: Genesys answered its disconnect "already disconnected"/,
+        ) as unknown,
+        details: expect.objectContaining({ endedDuringDisconnect: true }) as unknown,
+      }),
+    ]);
   });
 });

@@ -11,6 +11,9 @@ import type { TestCloser } from '../helpers/closer';
 export const messagesPath = (id: string): RegExp =>
   new RegExp(`^/api/v2/conversations/messages/${id}$`);
 
+/** The generic conversation read (`GET /api/v2/conversations/{id}`: communications, wrap-up). */
+export const genericPath = (id: string): RegExp => new RegExp(`^/api/v2/conversations/${id}$`);
+
 /** closer's messages into the conversation (`POST …/communications/{cid}/messages`). */
 export const messagePostPath = (id: string): RegExp =>
   new RegExp(`^/api/v2/conversations/messages/${id}/communications/[^/]+/messages$`);
