@@ -3,7 +3,7 @@ import type { StoreChanges } from '../store/store';
 import { endConversation, GenesysApiError, type TerminationOutcome } from '../genesys';
 import { openLegs } from '../genesys/lifecycle';
 import type { ConversationState } from '../tracking/conversation-state';
-import { describeEndedBy, ON_DEMAND_RULE_ID, type Decision } from '../decide';
+import { alreadyEndedBy, describeEndedBy, enderName, type Decision } from '../decide';
 import { coerceError } from '../errors';
 import type { ExecutorDeps } from './executor-deps';
 import { liveUpdate, withCloserMessage, type LiveRead } from './live-read';
@@ -125,20 +125,14 @@ export async function executeEnding(
 
   const claim = await store.claimEnding({ conversationId, episode, ruleId, at: now });
   if (!claim.claimed) {
-    const by =
-      claim.ending.ruleId === ON_DEMAND_RULE_ID
-        ? 'an on-demand request'
-        : `rule ${claim.ending.ruleId}`;
+    const reason = alreadyEndedBy(claim.ending.ruleId);
     return record(
-      {
-        outcome: 'already-ended',
-        conversationId,
-        episode,
-        reason: `already ended in this episode by ${by}`,
-      },
+      { outcome: 'already-ended', conversationId, episode, reason },
       'already-ended',
-      `already ended in this episode by ${by}`,
-      { endedByRule: claim.ending.ruleId },
+      reason,
+      {
+        endedByRule: claim.ending.ruleId,
+      },
     );
   }
   const hold = await store.closingMessageHold(ruleId);
@@ -244,7 +238,9 @@ export async function executeEnding(
   const reason =
     outcome === 'not-found'
       ? 'Genesys does not know this conversation'
-      : describeEndedBy(ctx.state?.endedBy);
+      : outcome === 'already-ended' && result.endedDuringDisconnect === true
+        ? `ended while ${enderName(ruleId)} was ending it: Genesys answered its disconnect "already disconnected" (someone else ended it meanwhile, or an earlier disconnect of closer's took effect late)`
+        : describeEndedBy(ctx.state?.endedBy);
   return record(
     { ...result, episode, reason },
     outcome === 'dry-run' ? 'dry-run' : outcome,

@@ -100,6 +100,19 @@ function skip(
     : { kind: 'skip', outcome, reason, episode, details };
 }
 
+/**
+ * The one wording of "another ending of this episode came first", naming who: `rule X` or an
+ * on-demand request. Every path that finds the episode's ending taken says it this way.
+ */
+export function alreadyEndedBy(ruleId: string): string {
+  return `already ended in this episode by ${enderName(ruleId)}`;
+}
+
+/** Who an ending belongs to, in words: `rule X`, or `an on-demand request`. */
+export function enderName(ruleId: string): string {
+  return ruleId === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${ruleId}`;
+}
+
 /** Plain words for who ended an episode, from the legs' `disconnectType`. */
 export function describeEndedBy(endedBy: EndedBy | undefined): string {
   if (endedBy === undefined) {
@@ -129,12 +142,7 @@ function alreadyOver(input: DecideInput, ruleId: string): Decision | undefined {
   const { state, ending } = input;
   const episode = state?.episode ?? 1;
   const byRule = (id: string, suffix = ''): Decision =>
-    skip(
-      'already-ended',
-      `already ended in this episode by ${id === ON_DEMAND_RULE_ID ? 'an on-demand request' : `rule ${id}`}${suffix}`,
-      episode,
-      { endedByRule: id },
-    );
+    skip('already-ended', `${alreadyEndedBy(id)}${suffix}`, episode, { endedByRule: id });
   if (state?.endedAt !== undefined) {
     // Over: credit closer's own ending (its claim, or its mark on the state) before the legs.
     if (ending !== undefined) {
@@ -178,7 +186,7 @@ function planInactivity(input: DecideInput, rule: InactivityRule): Decision {
     return { kind: 'cancel', reason: 'the conversation has ended' };
   }
   if (input.ending !== undefined) {
-    return { kind: 'cancel', reason: `already ended in this episode by ${input.ending.ruleId}` };
+    return { kind: 'cancel', reason: alreadyEndedBy(input.ending.ruleId) };
   }
   if (!matches(rule, state)) {
     return { kind: 'cancel', reason: 'the rule does not match the conversation' };
@@ -279,14 +287,9 @@ function planEvent(input: DecideInput): Decision {
     );
   }
   if (input.ending !== undefined) {
-    return skip(
-      'already-ended',
-      `already ended in this episode by ${input.ending.ruleId}`,
-      episode,
-      {
-        endedByRule: input.ending.ruleId,
-      },
-    );
+    return skip('already-ended', alreadyEndedBy(input.ending.ruleId), episode, {
+      endedByRule: input.ending.ruleId,
+    });
   }
   return { kind: 'arm', phase: 'event', dueAt: now, episode };
 }

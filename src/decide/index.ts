@@ -3,7 +3,7 @@
  * one rule (arm, push back, cancel, warn, close, skip with a reason). It imports nothing from the
  * Genesys client or the store; `automation/executor.ts` alone acts on its decisions.
  */
-export { decide, describeEndedBy, ON_DEMAND_RULE_ID } from './decide';
+export { alreadyEndedBy, decide, describeEndedBy, enderName, ON_DEMAND_RULE_ID } from './decide';
 export type { DecideInput, EndingView, OnDemandRequest, TimerView } from './decide';
 export { DECISION_KINDS, endOperationOf, type Decision, type EndOperation } from './decision';
 export { idleClock, type IdleClock } from './idle-clock';

@@ -61,6 +61,12 @@ export type TerminationOutcome =
       conversationId: string;
       /** Set when a leg was asked for and that leg (not the whole conversation) was already gone. */
       scope?: 'customer' | 'agent';
+      /**
+       * Set when the conversation was still open at the first read but Genesys answered the
+       * disconnect "already disconnected" (confirmed by a re-read): it ended meanwhile — by someone
+       * else, or by an earlier disconnect of closer's that took effect late.
+       */
+      endedDuringDisconnect?: true;
     }
   | { outcome: 'not-found'; conversationId: string }
   | {
@@ -242,6 +248,7 @@ export async function endConversation(
       return confirmed;
     }
   } else {
+    let endedDuringDisconnect = false;
     for (const target of targets) {
       try {
         await counted(() => client.disconnectMessageParticipant(conversationId, target.id));
@@ -261,10 +268,16 @@ export async function endConversation(
         if (confirmed.outcome === 'not-found') {
           return confirmed;
         }
+        endedDuringDisconnect = true;
       }
     }
     if (disconnected.length === 0) {
-      return { outcome: 'already-ended', conversationId, scope: leg };
+      return {
+        outcome: 'already-ended',
+        conversationId,
+        scope: leg,
+        ...(endedDuringDisconnect ? { endedDuringDisconnect: true as const } : {}),
+      };
     }
   }
 
@@ -347,5 +360,5 @@ async function confirmAlreadyDisconnected(
   if (stillLive.length > 0) {
     throw error;
   }
-  return { outcome: 'already-ended', conversationId };
+  return { outcome: 'already-ended', conversationId, endedDuringDisconnect: true };
 }

@@ -62,6 +62,7 @@ const FaultRuleSchema = z
     retryAfterSeconds: z.number().int().min(0).optional(),
     holdMs: z.number().int().min(0).max(60_000).optional(),
     times: z.number().int().positive(),
+    skip: z.number().int().min(0).optional(),
   })
   .refine((r) => (r.path === undefined) !== (r.pathPattern === undefined), {
     message: 'Give exactly one of path (prefix) or pathPattern (RegExp source).',

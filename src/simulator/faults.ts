@@ -33,6 +33,12 @@ export interface SimFaultRule {
   holdMs?: number;
   /** How many matching requests the rule fires for (≥ 1). */
   times: number;
+  /**
+   * Matching requests the rule first lets through untouched (default 0), e.g. `skip: 1` on a read
+   * faults only the re-reads after it. While skipping, the rule still takes the request (later
+   * rules do not see it).
+   */
+  skip?: number;
 }
 
 /** Default 429 wording: Genesys's documented per-token API limit, 300 requests a minute. */
@@ -41,6 +47,7 @@ const RATE_LIMIT_PARAMS = { limit: '300', seconds: '60' };
 interface LiveRule {
   rule: SimFaultRule;
   left: number;
+  skipLeft: number;
 }
 
 /** The rule list; `take` consumes one firing of the first rule matching a request. */
@@ -52,7 +59,11 @@ export class FaultInjector {
       if (!Number.isInteger(rule.times) || rule.times < 1) {
         throw new SimHttpError(400, 'bad.request', {}, 'A fault rule needs times ≥ 1.');
       }
-      this.rules.push({ rule: { ...rule }, left: rule.times });
+      const skip = rule.skip ?? 0;
+      if (!Number.isInteger(skip) || skip < 0) {
+        throw new SimHttpError(400, 'bad.request', {}, 'A fault rule needs skip ≥ 0.');
+      }
+      this.rules.push({ rule: { ...rule }, left: rule.times, skipLeft: skip });
     }
   }
 
@@ -60,7 +71,7 @@ export class FaultInjector {
     this.rules = [];
   }
 
-  /** Firings left per rule, in order (spent rules are dropped). */
+  /** Firings left per rule, in order (spent rules are dropped; skips not counted). */
   pending(): { rule: SimFaultRule; left: number }[] {
     return this.rules.map((r) => ({ rule: r.rule, left: r.left }));
   }
@@ -68,6 +79,10 @@ export class FaultInjector {
   take(method: string, path: string): SimFaultRule | undefined {
     const live = this.rules.find((r) => matches(r.rule, method, path));
     if (!live) {
+      return undefined;
+    }
+    if (live.skipLeft > 0) {
+      live.skipLeft -= 1;
       return undefined;
     }
     live.left -= 1;

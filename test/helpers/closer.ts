@@ -9,7 +9,7 @@ import { createCloser, type Closer } from '../../src/service';
 import { genesysObserver } from '../../src/service/genesys-observer';
 import { openStore } from '../../src/store';
 import type { Store, Outcome } from '../../src/store/store';
-import { GenesysClient } from '../../src/genesys';
+import { GenesysClient, type GenesysClientOptions } from '../../src/genesys';
 import { createLogger, type Logger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
@@ -106,6 +106,14 @@ export async function startTestCloser(
     notificationQueues?: string[];
     /** Publish audit events through the outbox to this EventBridge endpoint (bus `closer-audit`). */
     auditEndpoint?: string;
+    /**
+     * Genesys client tuning (e.g. a short `timeoutMs` so answers held past it cost little real
+     * time, or `requestsPerSecond` above the default 25 for hundreds of conversations).
+     */
+    genesys?: Pick<
+      GenesysClientOptions,
+      'timeoutMs' | 'requestsPerSecond' | 'maxRetries' | 'maxConcurrency'
+    >;
   } = {},
 ): Promise<TestCloser> {
   const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
@@ -136,6 +144,7 @@ export async function startTestCloser(
     loginUrl: sim.url,
     logger,
     baseBackoffMs: 5,
+    ...options.genesys,
   });
   const postgres =
     e2eStoreKind() === 'postgres' ? await createStoreDatabase('postgres') : undefined;

@@ -200,6 +200,21 @@ describe('endConversation against the simulator', () => {
     });
   });
 
+  it("a conversation that ends between closer's read and its disconnect: already-ended, saying it ended meanwhile", async () => {
+    const conversation = t.sim.createConversation();
+    const read = await client.getMessageConversation(conversation.id);
+    t.sim.agentEnds(conversation.id);
+    t.sim.clearRequests();
+    const outcome = await endConversation(client, conversation.id, { conversation: read });
+    expect(outcome).toEqual({
+      outcome: 'already-ended',
+      conversationId: conversation.id,
+      endedDuringDisconnect: true,
+    });
+    const base = `/api/v2/conversations/messages/${conversation.id}`;
+    expect(apiCalls(t)).toEqual([`PATCH ${base}`, `GET ${base}`]);
+  });
+
   it('never calls the invented DELETE /api/v2/conversations/webmessaging/{id}', () => {
     const invented = t.sim.requests.filter(
       (r) => r.path.includes('/conversations/webmessaging') || r.method === 'DELETE',

@@ -173,3 +173,41 @@ test('faults only hit matching requests; clearFaults removes the rest; control r
   expect(bad.status).toBe(400);
   expect((await fetch(`${t.sim.url}/__simulator/faults`, { method: 'DELETE' })).status).toBe(204);
 });
+
+test('skip lets the first matching requests through, then the rule fires (control route too)', async () => {
+  const c = t.sim.createConversation();
+  const read = () => simFetch(t, token, `/api/v2/conversations/messages/${c.id}`);
+  t.sim.injectFaults([
+    {
+      method: 'GET',
+      path: '/api/v2/conversations/messages/',
+      fault: 'error-before',
+      status: 503,
+      times: 1,
+      skip: 2,
+    },
+  ]);
+  expect([(await read()).status, (await read()).status, (await read()).status]).toEqual([
+    200, 200, 503,
+  ]);
+  expect((await read()).status).toBe(200);
+  const reads = t.sim.apiRequests().filter((r) => r.method === 'GET');
+  expect(reads.map((r) => r.fault)).toEqual([undefined, undefined, 'error-before', undefined]);
+  const bad = await fetch(`${t.sim.url}/__simulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      rules: [{ method: 'GET', path: '/api/v2/', fault: 'drop', times: 1, skip: -1 }],
+    }),
+  });
+  expect(bad.status).toBe(400);
+  const added = await fetch(`${t.sim.url}/__simulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      rules: [{ method: 'GET', path: '/api/v2/', fault: 'error-before', times: 1, skip: 1 }],
+    }),
+  });
+  expect(added.status).toBe(204);
+  expect([(await read()).status, (await read()).status]).toEqual([200, 500]);
+});

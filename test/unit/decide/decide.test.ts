@@ -177,7 +177,7 @@ const rows: Row[] = [
       now: at(4),
       ending: { ruleId: 'crm', state: 'ended' },
     },
-    expected: { kind: 'cancel' },
+    expected: { kind: 'cancel', reason: 'already ended in this episode by rule crm' },
   },
   {
     name: 'plan: match does not fit → cancel',
@@ -534,7 +534,27 @@ const rows: Row[] = [
       now: at(5),
       ending: { ruleId: 'idle', state: 'ended' },
     },
-    expected: { kind: 'skip', outcome: 'already-ended' },
+    expected: {
+      kind: 'skip',
+      outcome: 'already-ended',
+      reason: 'already ended in this episode by rule idle',
+      details: { endedByRule: 'idle' },
+    },
+  },
+  {
+    name: 'event plan: episode ended on demand → skip, naming the request',
+    input: {
+      mode: 'plan',
+      state: chat(),
+      rule: rule('crm'),
+      now: at(5),
+      ending: { ruleId: 'on-demand', state: 'ended' },
+    },
+    expected: {
+      kind: 'skip',
+      outcome: 'already-ended',
+      reason: 'already ended in this episode by an on-demand request',
+    },
   },
   {
     name: 'event fire: live → close',
