@@ -48,7 +48,7 @@ interface EndingContext {
  * 2. decides the closing message: none when the rule's messages are held (a disconnect was
  *    refused after a message went out); when an earlier attempt recorded its intent
  *    (`messageIntentAt`, written just before sending) and may have died after sending, only if the
- *    conversation's own messages show none from closer's side since (docs/guarantees-crash.md);
+ *    conversation's own messages show none from closer's side since (docs/guarantees.md);
  * 3. ends it (`endConversation`: permission gate before the message, confirming read before any
  *    repeated disconnect), and records the outcome with the state in one transaction;
  * 4. on failure: a 403 after a message → `failed` with `messageSent: true`, loud log and metric,

@@ -95,7 +95,7 @@ export interface OutcomeQuery {
  * The one ending of a (conversation, episode): which rule claimed it, and whether the closing
  * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash or a
  * failed attempt the next attempt sends it only if the conversation's own messages show none
- * from closer's side since then; see docs/guarantees-crash.md).
+ * from closer's side since then; see docs/guarantees.md).
  * `released`: an attempt failed; the next claim (any rule) takes it over, keeping the intent.
  */
 export interface Ending {

@@ -22,7 +22,7 @@ import { startRestartProxy, type RestartProxy } from './restart-proxy';
  * there). Afterwards, from the simulator's request log: every due conversation got exactly one
  * disconnect that took effect and exactly one closing message; the chats kept alive were left
  * alone; every event closer acknowledged is in the database; and the timers the killed process
- * held were fired right after the restart, not a lease (60 s) later. See docs/guarantees-crash.md.
+ * held were fired right after the restart, not a lease (60 s) later. See docs/guarantees.md.
  */
 
 const EVENTBRIDGE_KEY = 'eb-key-crash-safety-0123456789';
