@@ -31,6 +31,8 @@ export interface ErrorHandlerOptions {
   label: string;
   /** The answer format for a request (default {@link JSON_ANSWER}). */
   format?: (req: Request) => AnswerFormat;
+  /** The path written in log lines (default `req.path`), e.g. without a secret path segment. */
+  logPath?: (req: Request) => string;
 }
 
 /**
@@ -46,7 +48,12 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
       return;
     }
     const answer = toErrorAnswer(thrown, options.surface);
-    const meta = { code: answer.code, status: answer.status, method: req.method, path: req.path };
+    const meta = {
+      code: answer.code,
+      status: answer.status,
+      method: req.method,
+      path: options.logPath?.(req) ?? req.path,
+    };
     if (answer.status >= 500) {
       options.logger.error(`${options.label} request failed: ${answer.message}`, {
         ...meta,

@@ -8,12 +8,15 @@ import { DEFAULT_MAX_BODY_BYTES } from './http/body';
 import { createRawBodyReader } from './http/raw-body-reader';
 import { timeRequests } from './http/request-timing';
 import type { IntakeOptions } from './options';
+import { webhookAnswers } from './webhooks/answers';
 import { findWebhookSource, webhookHandler } from './webhooks/route';
 
 /** Path of the EventBridge API destination endpoint. */
 export const EVENTBRIDGE_PATH = '/events/eventbridge';
 /** Path of the webhook endpoints (`:source` = a webhook source name from the rules file). */
 export const WEBHOOK_PATH = '/webhooks/:source';
+/** The same with a token path segment, for sources whose secret is in the URL path (`in: path`). */
+export const WEBHOOK_TOKEN_PATH = '/webhooks/:source/:token';
 
 /**
  * The intake routes: `POST /events/eventbridge` and `POST /webhooks/:source`.
@@ -36,13 +39,26 @@ export function createIntakeRouter(options: IntakeOptions): Router {
     eventBridgeHandler(options, readRawBody),
     onError,
   );
+  // Each source answers in its sender's format (a Salesforce SOAP fault, Zoho Desk's never-410);
+  // the logged path leaves out a token segment.
+  const onWebhookError = errorHandler({
+    logger,
+    surface: INTAKE_SURFACE,
+    label: 'intake',
+    format: (req) => webhookAnswers(sourceOf(options, req.params.source)).error,
+    logPath: (req) => `/webhooks/${webhookLabel(options, req.params.source)}`,
+  });
   router.post(
-    WEBHOOK_PATH,
+    [WEBHOOK_PATH, WEBHOOK_TOKEN_PATH],
     timeRequests(onHandled, (req) => webhookLabel(options, req.params.source), logger),
     webhookHandler(options, readRawBody),
-    onError,
+    onWebhookError,
   );
   return router;
+}
+
+function sourceOf(options: IntakeOptions, name: unknown): ReturnType<typeof findWebhookSource> {
+  return typeof name === 'string' ? findWebhookSource(options.sources(), name) : undefined;
 }
 
 /** A configured webhook source's name, else `unknown` (any path segment must not become a label). */

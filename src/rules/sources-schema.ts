@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { checkTokenVerify, tokenVerifyFields, webhookAnswerSchema } from './token-verify-schema';
+
 /**
  * How intake authenticates each source, as written by ops under `sources:` in the rules file.
  * Secrets are never written in the file: each names the environment variable that holds it.
@@ -37,20 +39,28 @@ export const signatureSchemeSchema = z.enum([
   'github',
   'stripe',
   'hmac-sha256',
+  /** Unsigned: a shared secret in a header, Basic, bearer, query or path (`verify.in`). */
+  'shared-secret',
+  /** Salesforce Outbound Messages (SOAP): a URL token plus the configured `organizationId`. */
+  'salesforce-outbound-message',
 ]);
 
-export const webhookVerifySchema = z.strictObject({
-  scheme: signatureSchemeSchema,
-  /** Env var holding the secret; for standard-webhooks the `whsec_…` base64 secret. Several
-   * secrets (key rotation) may be given comma-separated in the variable. */
-  secretEnv: envName,
-  /** For `hmac-sha256`: header carrying the hex (or `sha256=`-prefixed) signature. */
-  header: z.string().min(1).optional(),
-  /** For `hmac-sha256`: header carrying the delivery id used for dedupe (else a body hash). */
-  idHeader: z.string().min(1).optional(),
-  /** Allowed clock skew for timestamped schemes, in seconds (default 300). */
-  toleranceSeconds: z.number().int().positive().max(3600).optional(),
-});
+export const webhookVerifySchema = z
+  .strictObject({
+    scheme: signatureSchemeSchema,
+    /** Env var holding the secret; for standard-webhooks the `whsec_…` base64 secret. Several
+     * secrets (key rotation) may be given comma-separated in the variable. */
+    secretEnv: envName,
+    /** For `hmac-sha256`: header carrying the hex (or `sha256=`-prefixed) signature; for
+     * `shared-secret` with `in: header`: the header carrying the secret. */
+    header: z.string().min(1).optional(),
+    /** For `hmac-sha256`: header carrying the delivery id used for dedupe (else a body hash). */
+    idHeader: z.string().min(1).optional(),
+    /** Allowed clock skew for timestamped schemes, in seconds (default 300). */
+    toleranceSeconds: z.number().int().positive().max(3600).optional(),
+    ...tokenVerifyFields,
+  })
+  .superRefine(checkTokenVerify);
 
 export const eventBridgeSourceSchema = z.strictObject({
   auth: eventBridgeAuthSchema,
@@ -58,6 +68,10 @@ export const eventBridgeSourceSchema = z.strictObject({
 
 export const webhookSourceSchema = z.strictObject({
   verify: webhookVerifySchema,
+  /** How deliveries are answered (default `closer`; `ok-200` for Zoho Desk). */
+  answer: webhookAnswerSchema.optional(),
+  /** `true`: a JSON array body is one delivery per element (Zoho Desk batches events so). */
+  splitArray: z.boolean().optional(),
 });
 
 /**

@@ -114,6 +114,8 @@ export async function startTestCloser(
       GenesysClientOptions,
       'timeoutMs' | 'requestsPerSecond' | 'maxRetries' | 'maxConcurrency'
     >;
+    /** Extra environment variables (secrets of the sources a test's rules file adds). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestCloser> {
   const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
@@ -160,7 +162,7 @@ export async function startTestCloser(
       clock,
       logger,
       apiToken: TEST_API_TOKEN,
-      env: { ...TEST_ENV },
+      env: { ...TEST_ENV, ...options.env },
       watchRules: options.watchRules ?? false,
       background: false,
       onOutcome: (o) => outcomes.push(o),

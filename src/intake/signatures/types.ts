@@ -1,9 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { TokenLocation } from '../../rules/token-verify-schema';
+
 /** What a signature scheme needs from the request: lower-cased headers and the raw body bytes. */
 export interface SignedRequest {
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
+  /** The URL's query parameters (token schemes with `in: query`). */
+  query?: URLSearchParams | undefined;
+  /** The path segment after `/webhooks/{source}/` (token schemes with `in: path`). */
+  pathToken?: string | undefined;
 }
 
 /** Per-source verification settings, resolved from the rules file and the environment. */
@@ -18,6 +24,10 @@ export interface VerifyContext {
   header?: string | undefined;
   /** `hmac-sha256`: the header carrying the delivery id. */
   idHeader?: string | undefined;
+  /** Token schemes: where the secret is sent. */
+  tokenIn?: TokenLocation | undefined;
+  /** Token schemes with `in: query`: the parameter carrying the secret. */
+  param?: string | undefined;
 }
 
 /** One webhook signature scheme. */

@@ -8,10 +8,16 @@ import { assertJsonContentType, parseJsonBody } from '../http/body';
 import { invalidPayload } from '../http/invalid-payload';
 import type { WebhookInboxPayload } from '../../inbox';
 import type { RawBodyReader } from '../http/raw-body-reader';
-import { sendJson } from '../http/send-json';
 import type { IntakeOptions } from '../options';
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_VERIFIERS } from '../signatures';
-import type { SignedRequest, VerifyContext } from '../signatures';
+import type { SignatureVerifier, SignedRequest, VerifyContext } from '../signatures';
+import type { TokenLocation } from '../../rules/token-verify-schema';
+import { webhookAnswers } from './answers';
+import {
+  assertXmlContentType,
+  parseOutboundMessage,
+  sameOrganization,
+} from './salesforce/outbound-message';
 import { notifyAccepted, storeEvents } from '../store-events';
 
 /** `kind` of stored webhook events. */
@@ -47,21 +53,103 @@ function sourceName(req: Request): string {
   return typeof source === 'string' ? source : '';
 }
 
+/** The token path segment (`/webhooks/{source}/{token}`), when the request has one. */
+function pathTokenOf(req: Request): string | undefined {
+  const { token } = req.params;
+  return typeof token === 'string' ? token : undefined;
+}
+
+/** The request's query parameters (from the raw URL, whatever Express's query parser is). */
+function queryOf(req: Request): URLSearchParams {
+  const question = req.url.indexOf('?');
+  return new URLSearchParams(question < 0 ? '' : req.url.slice(question + 1));
+}
+
+/** One delivery to store: its dedupe id and the JSON body the rules match. */
+interface Delivery {
+  eventId: string;
+  body: unknown;
+}
+
+/** A bounded dedupe id: the sender's id, hashed when very long, or a hash of the body. */
+function boundedEventId(deliveryId: string | undefined, body: unknown): string {
+  if (deliveryId === undefined) {
+    return contentHashId(body);
+  }
+  return deliveryId.length > MAX_EVENT_ID_LENGTH ? contentHashId(deliveryId) : deliveryId;
+}
+
+/** Most elements a `splitArray` body may have (as many as a Salesforce message's notifications). */
+const MAX_SPLIT_ELEMENTS = 100;
+
 /**
- * `POST /webhooks/:source`: the source must be a configured webhook source; the signature is
- * verified on the raw bytes before the JSON is parsed; the body (a JSON object or array) is
- * stored with the sender's delivery id (or a body hash) as dedupe id. Answers `202 {accepted: 1}`,
- * or `200 {accepted: 0, duplicate: true}` for a replay (stored once, so acted on once).
+ * A JSON webhook: one delivery, deduped on the scheme's delivery id or a body hash; with
+ * `splitArray`, each element of an array body is a delivery deduped on its own hash.
+ */
+function jsonDeliveries(
+  verifier: SignatureVerifier,
+  request: SignedRequest,
+  context: VerifyContext,
+  splitArray: boolean,
+): Delivery[] {
+  const body = parseJsonBody(request.rawBody);
+  if (typeof body !== 'object' || body === null) {
+    throw invalidPayload([{ path: '(root)', message: 'expected a JSON object or array' }]);
+  }
+  if (!splitArray || !Array.isArray(body)) {
+    return [{ eventId: boundedEventId(verifier.deliveryId(request, body, context), body), body }];
+  }
+  const elements: unknown[] = body;
+  if (elements.length > MAX_SPLIT_ELEMENTS) {
+    throw invalidPayload([
+      { path: '(root)', message: `${elements.length} elements; at most ${MAX_SPLIT_ELEMENTS}` },
+    ]);
+  }
+  return elements.map((element, index) => {
+    if (typeof element !== 'object' || element === null || Array.isArray(element)) {
+      throw invalidPayload([{ path: `[${index}]`, message: 'expected a JSON object' }]);
+    }
+    return { eventId: contentHashId(element), body: element };
+  });
+}
+
+/**
+ * A Salesforce Outbound Message: refused unless it comes from the configured organization; then
+ * one delivery per notification, deduped on the notification id.
+ */
+function salesforceDeliveries(rawBody: Buffer, organizationId: string | undefined): Delivery[] {
+  const message = parseOutboundMessage(rawBody);
+  if (organizationId === undefined || !sameOrganization(message.organizationId, organizationId)) {
+    throw new IntakeError(
+      'INTAKE_UNAUTHENTICATED',
+      `OrganizationId ${message.organizationId} is not the organization this source accepts`,
+      { details: { organizationId: message.organizationId } },
+    );
+  }
+  return message.notifications.map((notification) => ({
+    eventId: notification.id,
+    body: notification.body,
+  }));
+}
+
+/**
+ * `POST /webhooks/:source` (and `/webhooks/:source/:token` for `in: path` sources): the source
+ * must be a configured webhook source; the request is authenticated (signature on the raw bytes,
+ * or the shared secret) before the body is parsed; each delivery in it (one JSON body, or each
+ * notification of a Salesforce Outbound Message) is stored with the sender's delivery id (or a
+ * body hash) as dedupe id, so a replay is stored once and acted on once. Answered in the source's
+ * format (`answers.ts`): by default `202 {accepted}`, or `200 {accepted: 0, duplicate: true}`.
  */
 export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReader): RequestHandler {
   const logger = options.logger ?? silentLogger;
   return async (req: Request, res: Response): Promise<void> => {
     const name = sourceName(req);
     const source = findWebhookSource(options.sources(), name);
-    if (source === undefined) {
+    const pathToken = pathTokenOf(req);
+    if (source === undefined || (pathToken !== undefined && tokenLocation(source) !== 'path')) {
       throw new IntakeError(
         'INTAKE_UNKNOWN_SOURCE',
-        `no webhook source named '${name.slice(0, 64)}' is configured`,
+        `no webhook source named '${name.slice(0, 64)}' is configured${source === undefined ? '' : ' at this path'}`,
         {
           details: { source: name.slice(0, 64) },
         },
@@ -76,8 +164,18 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
         { details: { source: name, env: verify.secretEnv } },
       );
     }
-    assertJsonContentType(req.headers);
-    const request: SignedRequest = { headers: req.headers, rawBody: await readRawBody(req, res) };
+    const salesforce = verify.scheme === 'salesforce-outbound-message';
+    if (salesforce) {
+      assertXmlContentType(req.headers);
+    } else {
+      assertJsonContentType(req.headers);
+    }
+    const request: SignedRequest = {
+      headers: req.headers,
+      rawBody: await readRawBody(req, res),
+      query: queryOf(req),
+      pathToken,
+    };
     const receivedAt = options.clock.now();
     const context: VerifyContext = {
       secrets,
@@ -85,45 +183,47 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
       toleranceSeconds: verify.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
       header: verify.header,
       idHeader: verify.idHeader,
+      tokenIn: tokenLocation(source),
+      param: verify.param,
     };
     const verifier = SIGNATURE_VERIFIERS[verify.scheme];
     verifier.verify(request, context);
 
-    const body = parseJsonBody(request.rawBody);
-    if (typeof body !== 'object' || body === null) {
-      throw invalidPayload([{ path: '(root)', message: 'expected a JSON object or array' }]);
-    }
-    const deliveryId = verifier.deliveryId(request, body, context);
-    const eventId =
-      deliveryId === undefined
-        ? contentHashId(body)
-        : deliveryId.length > MAX_EVENT_ID_LENGTH
-          ? contentHashId(deliveryId)
-          : deliveryId;
-    const { inserted } = await storeEvents(
+    const deliveries = salesforce
+      ? salesforceDeliveries(request.rawBody, verify.organizationId)
+      : jsonDeliveries(verifier, request, context, source.splitArray === true);
+    const signedAt = verifier.signedAt?.(request);
+    const { inserted, duplicates } = await storeEvents(
       options.store,
-      [
-        {
-          source: name,
-          eventId,
-          kind: WEBHOOK_EVENT_KIND,
-          payload: webhookPayload(body, verifier.signedAt?.(request)),
-          receivedAt,
-        },
-      ],
+      deliveries.map((delivery) => ({
+        source: name,
+        eventId: delivery.eventId,
+        kind: WEBHOOK_EVENT_KIND,
+        payload: webhookPayload(delivery.body, signedAt),
+        receivedAt,
+      })),
       logger,
     );
     // Guarded: winston formats every entry before its level filter, even one that is dropped.
     if (logger.isDebugEnabled()) {
-      logger.debug('webhook accepted', { source: name, eventId, duplicate: inserted === 0 });
+      logger.debug('webhook accepted', {
+        source: name,
+        eventIds: deliveries.map((delivery) => delivery.eventId).slice(0, 10),
+        inserted,
+        duplicates,
+      });
     }
-    if (inserted > 0) {
-      sendJson(res, 202, { accepted: 1 });
-    } else {
-      sendJson(res, 200, { accepted: 0, duplicate: true });
-    }
+    webhookAnswers(source).accepted(res, inserted, duplicates);
     notifyAccepted(options.onAccepted, inserted, logger);
   };
+}
+
+/** Where a source's shared secret is sent (`in`; Salesforce defaults to the path). */
+export function tokenLocation(source: WebhookSource): TokenLocation | undefined {
+  return (
+    source.verify.in ??
+    (source.verify.scheme === 'salesforce-outbound-message' ? 'path' : undefined)
+  );
 }
 
 /** The stored payload of a webhook delivery (`src/inbox` owns the shape). */

@@ -197,7 +197,7 @@ rules:
     [
       'an unknown signature scheme',
       'sources: { crm: { verify: { scheme: sha1, secretEnv: K } } }\nrules: []\n',
-      '<test>:1:37: error: sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256"; got "sha1"',
+      '<test>:1:37: error: sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256", "shared-secret", "salesforce-outbound-message"; got "sha1"',
     ],
     [
       'an unknown key inside a rule',
