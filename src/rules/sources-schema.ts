@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseJsonPath } from './json-path';
+import { presetNameSchema, SOURCE_PRESETS } from './presets';
 
 /**
  * How intake authenticates each source, as written by ops under `sources:` in the rules file.
@@ -37,7 +39,18 @@ export const signatureSchemeSchema = z.enum([
   'github',
   'stripe',
   'hmac-sha256',
+  'zendesk',
+  'hubspot-v3',
+  'intercom',
 ]);
+
+/** A JSONPath into the webhook body, e.g. `$.id`. */
+const bodyPath = z.string().superRefine((value, ctx) => {
+  const parsed = parseJsonPath(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+  }
+});
 
 export const webhookVerifySchema = z.strictObject({
   scheme: signatureSchemeSchema,
@@ -46,8 +59,15 @@ export const webhookVerifySchema = z.strictObject({
   secretEnv: envName,
   /** For `hmac-sha256`: header carrying the hex (or `sha256=`-prefixed) signature. */
   header: z.string().min(1).optional(),
-  /** For `hmac-sha256`: header carrying the delivery id used for dedupe (else a body hash). */
+  /** Header carrying the delivery id used for dedupe (else `idPath`, else a body hash). */
   idHeader: z.string().min(1).optional(),
+  /** Where the delivery id is in the body (per item with `eachItem`), e.g. `$.id`. */
+  idPath: bodyPath.optional(),
+  /**
+   * For `hubspot-v3`: the URL the vendor calls, exactly as configured on its side (a proxy may
+   * change what closer sees, and the signature covers it).
+   */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Allowed clock skew for timestamped schemes, in seconds (default 300). */
   toleranceSeconds: z.number().int().positive().max(3600).optional(),
 });
@@ -56,9 +76,70 @@ export const eventBridgeSourceSchema = z.strictObject({
   auth: eventBridgeAuthSchema,
 });
 
-export const webhookSourceSchema = z.strictObject({
+/** A webhook source as closer uses it: every preset default written out. */
+export const resolvedWebhookSourceSchema = z.strictObject({
+  /** The preset the defaults came from, if any. */
+  preset: presetNameSchema.optional(),
   verify: webhookVerifySchema,
+  /** A JSON array body is stored as one event per item (HubSpot batches; default false). */
+  eachItem: z.boolean(),
 });
+
+/**
+ * A webhook source as written: `preset:` (optional) supplies defaults for `verify` and
+ * `eachItem`; whatever the file says wins. Without a preset `verify.scheme` and
+ * `verify.secretEnv` are required.
+ */
+export const webhookSourceSchema = z
+  .strictObject({
+    preset: presetNameSchema.optional(),
+    verify: webhookVerifySchema.partial().optional(),
+    eachItem: z.boolean().optional(),
+  })
+  .superRefine((source, ctx) => {
+    const preset = source.preset === undefined ? undefined : SOURCE_PRESETS[source.preset];
+    for (const key of ['scheme', 'secretEnv'] as const) {
+      if (preset === undefined && source.verify?.[key] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: source.verify === undefined ? ['verify'] : ['verify', key],
+          message: `${source.verify === undefined ? 'verify' : key} is required (or use a preset: ${presetNameSchema.options.join(', ')})`,
+        });
+      }
+    }
+    for (const [key, why] of Object.entries(preset?.required ?? {})) {
+      if (key === 'publicUrl' && source.verify?.publicUrl === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verify'],
+          message: `the ${source.preset ?? ''} preset needs verify.${key}: ${why}`,
+        });
+      }
+    }
+  })
+  .transform((source): ResolvedWebhookSource => {
+    const preset = source.preset === undefined ? undefined : SOURCE_PRESETS[source.preset];
+    const own = definedOnly(source.verify ?? {});
+    const scheme = own.scheme ?? preset?.verify.scheme;
+    const secretEnv = own.secretEnv ?? preset?.verify.secretEnv;
+    if (scheme === undefined || secretEnv === undefined) {
+      // Unreachable: the refinement above refused the source.
+      throw new Error('a webhook source without scheme or secretEnv');
+    }
+    const verify: WebhookVerify = { ...preset?.verify, ...own, scheme, secretEnv };
+    return {
+      ...(source.preset === undefined ? {} : { preset: source.preset }),
+      verify,
+      eachItem: source.eachItem ?? preset?.eachItem ?? false,
+    };
+  });
+
+/** `value` without its undefined fields (so they do not hide a preset's default). */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, field]) => field !== undefined),
+  ) as Partial<T>;
+}
 
 /**
  * `sources:` — `eventbridge` (optional) plus any number of named webhook sources
@@ -72,3 +153,4 @@ export type EventBridgeAuth = z.infer<typeof eventBridgeAuthSchema>;
 export type WebhookVerify = z.infer<typeof webhookVerifySchema>;
 export type SignatureScheme = z.infer<typeof signatureSchemeSchema>;
 export type SourcesConfig = z.infer<typeof sourcesSchema>;
+export type ResolvedWebhookSource = z.infer<typeof resolvedWebhookSourceSchema>;

@@ -106,6 +106,8 @@ export async function startTestCloser(
     notificationQueues?: string[];
     /** Publish audit events through the outbox to this EventBridge endpoint (bus `closer-audit`). */
     auditEndpoint?: string;
+    /** Environment variables added to TEST_ENV (e.g. more webhook secrets). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestCloser> {
   const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
@@ -151,7 +153,7 @@ export async function startTestCloser(
       clock,
       logger,
       apiToken: TEST_API_TOKEN,
-      env: { ...TEST_ENV },
+      env: { ...TEST_ENV, ...options.env },
       watchRules: options.watchRules ?? false,
       background: false,
       onOutcome: (o) => outcomes.push(o),

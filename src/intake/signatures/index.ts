@@ -1,9 +1,12 @@
 import type { SignatureScheme } from '../../rules/sources-schema';
 import { githubVerifier } from './github';
 import { hmacSha256Verifier } from './hmac-sha256';
+import { hubspotV3Verifier } from './hubspot-v3';
+import { intercomVerifier } from './intercom';
 import { standardWebhooksVerifier } from './standard-webhooks';
 import { stripeVerifier } from './stripe';
 import type { SignatureVerifier } from './types';
+import { zendeskVerifier } from './zendesk';
 
 /** The verifier of each configured signature scheme. */
 export const SIGNATURE_VERIFIERS: Readonly<Record<SignatureScheme, SignatureVerifier>> = {
@@ -11,6 +14,9 @@ export const SIGNATURE_VERIFIERS: Readonly<Record<SignatureScheme, SignatureVeri
   github: githubVerifier,
   stripe: stripeVerifier,
   'hmac-sha256': hmacSha256Verifier,
+  zendesk: zendeskVerifier,
+  'hubspot-v3': hubspotV3Verifier,
+  intercom: intercomVerifier,
 };
 
 export { DEFAULT_TOLERANCE_SECONDS, constantTimeEqual, headerValue } from './crypto';
@@ -18,4 +24,12 @@ export { standardWebhooksKey } from './standard-webhooks';
 export type { SignatureVerifier, SignedRequest, VerifyContext } from './types';
 export { WebhookVerificationError } from './verification-error';
 export type { WebhookVerificationCode } from './verification-error';
-export { githubVerifier, hmacSha256Verifier, standardWebhooksVerifier, stripeVerifier };
+export {
+  githubVerifier,
+  hmacSha256Verifier,
+  hubspotV3Verifier,
+  intercomVerifier,
+  standardWebhooksVerifier,
+  stripeVerifier,
+  zendeskVerifier,
+};

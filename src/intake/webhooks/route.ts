@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 
 import { registerSecret, silentLogger } from '../../observability/logger';
+import { extractJsonPath } from '../../rules/json-path';
 import type { SourcesConfig } from '../../rules/sources-schema';
 import { contentHashId } from '../dedupe';
 import { IntakeError } from '../errors';
@@ -85,6 +86,7 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
       toleranceSeconds: verify.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
       header: verify.header,
       idHeader: verify.idHeader,
+      publicUrl: verify.publicUrl,
     };
     const verifier = SIGNATURE_VERIFIERS[verify.scheme];
     verifier.verify(request, context);
@@ -93,37 +95,50 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
     if (typeof body !== 'object' || body === null) {
       throw invalidPayload([{ path: '(root)', message: 'expected a JSON object or array' }]);
     }
-    const deliveryId = verifier.deliveryId(request, body, context);
-    const eventId =
-      deliveryId === undefined
-        ? contentHashId(body)
-        : deliveryId.length > MAX_EVENT_ID_LENGTH
-          ? contentHashId(deliveryId)
-          : deliveryId;
-    const { inserted } = await storeEvents(
-      options.store,
-      [
-        {
-          source: name,
-          eventId,
-          kind: WEBHOOK_EVENT_KIND,
-          payload: webhookPayload(body, verifier.signedAt?.(request)),
-          receivedAt,
-        },
-      ],
-      logger,
-    );
+    const headerId = verifier.deliveryId(request, body, context);
+    const signedAt = verifier.signedAt?.(request);
+    // HubSpot batches events in one array: each is its own event, deduped on its own id.
+    const items: unknown[] = source.eachItem && Array.isArray(body) ? body : [body];
+    const events = items.map((item) => ({
+      source: name,
+      eventId: eventIdOf(item, headerId ?? bodyId(item, verify.idPath)),
+      kind: WEBHOOK_EVENT_KIND,
+      payload: webhookPayload(item, signedAt),
+      receivedAt,
+    }));
+    const { inserted } = await storeEvents(options.store, events, logger);
     // Guarded: winston formats every entry before its level filter, even one that is dropped.
     if (logger.isDebugEnabled()) {
-      logger.debug('webhook accepted', { source: name, eventId, duplicate: inserted === 0 });
+      const eventIds = events.map((event) => event.eventId);
+      logger.debug('webhook accepted', { source: name, eventIds, duplicate: inserted === 0 });
     }
     if (inserted > 0) {
-      sendJson(res, 202, { accepted: 1 });
+      sendJson(res, 202, { accepted: inserted });
     } else {
       sendJson(res, 200, { accepted: 0, duplicate: true });
     }
     notifyAccepted(options.onAccepted, inserted, logger);
   };
+}
+
+/** The dedupe id: the delivery id (hashed when long), else a hash of the item. */
+function eventIdOf(item: unknown, deliveryId: string | undefined): string {
+  if (deliveryId === undefined) {
+    return contentHashId(item);
+  }
+  return deliveryId.length > MAX_EVENT_ID_LENGTH ? contentHashId(deliveryId) : deliveryId;
+}
+
+/** The delivery id at `idPath` in the body (a non-empty string or a number), if any. */
+function bodyId(item: unknown, idPath: string | undefined): string | undefined {
+  if (idPath === undefined) {
+    return undefined;
+  }
+  const found = extractJsonPath(item, idPath);
+  if (typeof found === 'number' && Number.isFinite(found)) {
+    return String(found);
+  }
+  return typeof found === 'string' && found.trim() !== '' ? found.trim() : undefined;
 }
 
 /** The stored payload of a webhook delivery (`src/inbox` owns the shape). */
