@@ -23,6 +23,9 @@ const COMMAND_PATHS: readonly (readonly string[])[] = [
   ['rules'],
   ['rules', 'check'],
   ['rules', 'test'],
+  ['webhooks'],
+  ['webhooks', 'sign'],
+  ['webhooks', 'send'],
 ];
 
 const ESC = '\u001b[';

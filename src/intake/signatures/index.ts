@@ -21,6 +21,8 @@ export const SIGNATURE_VERIFIERS: Readonly<Record<SignatureScheme, SignatureVeri
 
 export { DEFAULT_TOLERANCE_SECONDS, constantTimeEqual, headerValue } from './crypto';
 export { standardWebhooksKey } from './standard-webhooks';
+export { signDelivery } from './sign';
+export type { SignInput } from './sign';
 export type { SignatureVerifier, SignedRequest, VerifyContext } from './types';
 export { WebhookVerificationError } from './verification-error';
 export type { WebhookVerificationCode } from './verification-error';
