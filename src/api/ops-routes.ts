@@ -7,7 +7,7 @@ import { parseRules, RulesValidationError } from '../rules';
 import { parseBody } from './validate';
 import { sinceQuerySchema } from './since-query';
 import { ApiError } from './api-error';
-import { isoTimes, presentRule } from './present';
+import { isoTimes, presentRule, presentWebhookSources } from './present';
 import { conversationIdSchema } from './conversation-id';
 
 const outcomesQuerySchema = z.strictObject({
@@ -60,6 +60,8 @@ export function opsRoutes(deps: {
       loadedAt: new Date(loaded.loadedAt).toISOString(),
       dryRun: loaded.config.dryRun,
       sources: Object.keys(loaded.config.sources),
+      // Every setting in force, preset defaults written out (names of secret variables only).
+      webhookSources: presentWebhookSources(loaded.config.sources),
       rules: loaded.config.rules.map(presentRule),
     });
   });

@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/durations';
-import type { Rule } from '../rules';
+import type { ResolvedWebhookSource, Rule, SourcesConfig } from '../rules';
 
 /** Field names holding a time: `at`, `since` and every `…At`. */
 const TIME_FIELD = /^(at|since)$|At$/;
@@ -41,4 +41,21 @@ export function presentRule(rule: Rule): Record<string, unknown> {
       ? {}
       : { warn: { ...rule.warn, before: formatDuration(rule.warn.before) } }),
   };
+}
+
+/**
+ * The webhook sources as in force: each one's scheme, headers, paths and flags with the preset
+ * defaults written out, so nothing a preset sets is hidden. Secrets appear only as the name of
+ * their environment variable.
+ */
+export function presentWebhookSources(
+  sources: SourcesConfig,
+): Record<string, ResolvedWebhookSource> {
+  return Object.fromEntries(
+    Object.entries(sources).flatMap(([name, source]) =>
+      name === 'eventbridge' || source === undefined || !('verify' in source)
+        ? []
+        : [[name, source]],
+    ),
+  );
 }

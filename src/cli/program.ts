@@ -9,6 +9,7 @@ import { terminateCommand } from './terminate-command';
 import { doctorCommand } from './doctor-command';
 import { simulatorCommand } from './simulator-command';
 import { rulesCommand } from './rules-command';
+import { webhooksCommand } from './webhooks-command';
 
 /**
  * The `closer` command tree. A new top-level command is one `.addCommand(xCommand(ctx))` here;
@@ -24,6 +25,7 @@ export function closerProgram(ctx: CliContext): Command {
     .addCommand(doctorCommand(ctx))
     .addCommand(simulatorCommand(ctx))
     .addCommand(rulesCommand(ctx))
+    .addCommand(webhooksCommand(ctx))
     .addHelpText(
       'after',
       [

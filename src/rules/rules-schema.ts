@@ -10,6 +10,9 @@ import { matchFactProblems } from './match-facts';
 import { ruleMessageProblems } from './message-limits';
 import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
 import { durationAtLeast, MIN_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
+import { patternPlaceholders, SOURCE_PRESETS } from './presets';
+import type { SourcePreset } from './presets';
+import type { RulesDiagnosticCode } from './rules-diagnostic';
 import { sourcesSchema } from './sources-schema';
 
 /**
@@ -155,8 +158,7 @@ export const inactivityRuleSchema = z.strictObject({
     .optional(),
 });
 
-/** Close a conversation when a webhook source sends a matching event. */
-export const eventRuleSchema = z.strictObject({
+const eventRuleFields = {
   ...commonRuleFields,
   kind: z.literal('event'),
   /** A webhook source named under `sources:` (not `eventbridge`). */
@@ -172,18 +174,35 @@ export const eventRuleSchema = z.strictObject({
    * source's scheme has one, else the time closer received it.
    */
   eventTime: jsonPathSchema.optional(),
+};
+
+/** Close a conversation when a webhook source sends a matching event (as in force). */
+export const eventRuleSchema = z.strictObject(eventRuleFields);
+
+/**
+ * An event rule as written: `pattern`, `conversationId` and `eventTime` may be left out when the
+ * rule's source has a preset, which then supplies them (see `presets.ts`).
+ */
+const eventRuleInputSchema = z.strictObject({
+  ...eventRuleFields,
+  pattern: eventPatternSchema.optional(),
+  conversationId: jsonPathSchema.optional(),
 });
 
-export const ruleSchema = z.discriminatedUnion('kind', [inactivityRuleSchema, eventRuleSchema], {
-  error: (issue) => {
-    const input: unknown = issue.input;
-    const kind =
-      typeof input === 'object' && input !== null && 'kind' in input ? input.kind : undefined;
-    return kind === undefined
-      ? 'is required: "inactivity" or "event"'
-      : `must be "inactivity" or "event", got ${JSON.stringify(kind) || typeof kind}`;
+export const ruleSchema = z.discriminatedUnion(
+  'kind',
+  [inactivityRuleSchema, eventRuleInputSchema],
+  {
+    error: (issue) => {
+      const input: unknown = issue.input;
+      const kind =
+        typeof input === 'object' && input !== null && 'kind' in input ? input.kind : undefined;
+      return kind === undefined
+        ? 'is required: "inactivity" or "event"'
+        : `must be "inactivity" or "event", got ${JSON.stringify(kind) || typeof kind}`;
+    },
   },
-});
+);
 
 /** A webhook source name becomes a URL path segment (`POST /webhooks/{name}`). */
 const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -259,10 +278,92 @@ export const rulesFileSchema = z
             path: ['rules', index, 'source'],
             message: `"${rule.source}" is not a webhook source under sources: (${defined})`,
           });
+        } else {
+          for (const problem of presetRuleProblems(rule, presetOf(file.sources, rule.source))) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['rules', index, ...problem.path],
+              message: problem.message,
+              params: { code: problem.code },
+            });
+          }
         }
       }
     });
-  });
+  })
+  .transform((file) => ({
+    ...file,
+    rules: file.rules.map((rule): InactivityRule | EventRule =>
+      rule.kind === 'event' ? withPresetDefaults(rule, presetOf(file.sources, rule.source)) : rule,
+    ),
+  }));
+
+type EventRuleInput = z.infer<typeof eventRuleInputSchema>;
+type ParsedSources = z.infer<typeof sourcesSchema>;
+
+/** The preset of webhook source `name`, if it has one. */
+function presetOf(sources: ParsedSources, name: string): SourcePreset | undefined {
+  if (name === 'eventbridge' || !Object.hasOwn(sources, name)) {
+    return undefined;
+  }
+  const preset = sources[name]?.preset;
+  return preset === undefined ? undefined : SOURCE_PRESETS[preset];
+}
+
+/**
+ * Why an event rule cannot be completed from its source's preset: a setting it leaves out that
+ * no preset supplies, or a `<PLACEHOLDER>` left in the pattern in force (its own or the
+ * preset's), which stands for a per-account value only ops can know.
+ */
+function presetRuleProblems(
+  rule: EventRuleInput,
+  preset: SourcePreset | undefined,
+): Array<{ path: (string | number)[]; message: string; code: RulesDiagnosticCode }> {
+  const problems: Array<{
+    path: (string | number)[];
+    message: string;
+    code: RulesDiagnosticCode;
+  }> = [];
+  for (const key of ['pattern', 'conversationId'] as const) {
+    if (rule[key] === undefined && preset === undefined) {
+      problems.push({
+        path: [key],
+        message: `is required (source "${rule.source}" has no preset to supply it)`,
+        code: 'RULES_INVALID',
+      });
+    }
+  }
+  const pattern = rule.pattern ?? preset?.rule.pattern;
+  for (const { path, placeholder } of patternPlaceholders(pattern)) {
+    const template = JSON.stringify(preset?.rule.pattern);
+    problems.push({
+      path: rule.pattern === undefined ? [] : ['pattern', ...path],
+      message:
+        rule.pattern === undefined
+          ? `the preset's pattern has a placeholder ${placeholder} at ${path.join('.')}: write the rule's own \`pattern:\` with your account's value in its place (preset pattern: ${template}; see ${preset?.docs ?? 'docs/crm/'})`
+          : `${placeholder} is a placeholder: replace it with your account's value (see ${preset?.docs ?? 'docs/crm/'})`,
+      code: 'RULES_PLACEHOLDER_ID',
+    });
+  }
+  return problems;
+}
+
+/** The rule with the preset's pattern, conversationId and eventTime where it has none. */
+function withPresetDefaults(rule: EventRuleInput, preset: SourcePreset | undefined): EventRule {
+  const pattern = rule.pattern ?? preset?.rule.pattern;
+  const conversationId = rule.conversationId ?? preset?.rule.conversationId;
+  if (pattern === undefined || conversationId === undefined) {
+    // Unreachable: presetRuleProblems refused the file.
+    throw new Error(`event rule ${rule.id} has no pattern or conversationId`);
+  }
+  const eventTime = rule.eventTime ?? preset?.rule.eventTime;
+  return {
+    ...rule,
+    pattern,
+    conversationId,
+    ...(eventTime === undefined ? {} : { eventTime }),
+  };
+}
 
 /**
  * The closing and warning messages of a rule that no channel it can reach accepts (errors only;
@@ -270,17 +371,17 @@ export const rulesFileSchema = z
  * from the webhook, so it can reach every channel.
  */
 function messageProblems(
-  rule: z.infer<typeof inactivityRuleSchema> | z.infer<typeof eventRuleSchema>,
+  rule: z.infer<typeof inactivityRuleSchema> | EventRuleInput,
 ): Array<{ path: string[]; message: string; code: string }> {
   return ruleMessageProblems(rule).flatMap(({ path, problem }) =>
     problem.severity === 'error' ? [{ path, message: problem.message, code: problem.code }] : [],
   );
 }
 
-/** The validated rules file, durations in milliseconds. */
-export type RulesConfig = z.infer<typeof rulesFileSchema>;
-/** Any rule. */
-export type Rule = z.infer<typeof ruleSchema>;
+/** The validated rules file, durations in milliseconds, preset defaults written out. */
+export type RulesConfig = z.output<typeof rulesFileSchema>;
+/** Any rule (as in force). */
+export type Rule = RulesConfig['rules'][number];
 /** An inactivity rule. */
 export type InactivityRule = z.infer<typeof inactivityRuleSchema>;
 /** An event rule. */

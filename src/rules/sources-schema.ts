@@ -1,5 +1,6 @@
 import { z } from 'zod';
-
+import { parseJsonPath } from './json-path';
+import { presetNameSchema, SOURCE_PRESETS } from './presets';
 import { checkTokenVerify, tokenVerifyFields, webhookAnswerSchema } from './token-verify-schema';
 
 /**
@@ -39,40 +40,130 @@ export const signatureSchemeSchema = z.enum([
   'github',
   'stripe',
   'hmac-sha256',
+  'zendesk',
+  'hubspot-v3',
+  'intercom',
   /** Unsigned: a shared secret in a header, Basic, bearer, query or path (`verify.in`). */
   'shared-secret',
   /** Salesforce Outbound Messages (SOAP): a URL token plus the configured `organizationId`. */
   'salesforce-outbound-message',
 ]);
 
-export const webhookVerifySchema = z
-  .strictObject({
-    scheme: signatureSchemeSchema,
-    /** Env var holding the secret; for standard-webhooks the `whsec_…` base64 secret. Several
-     * secrets (key rotation) may be given comma-separated in the variable. */
-    secretEnv: envName,
-    /** For `hmac-sha256`: header carrying the hex (or `sha256=`-prefixed) signature; for
-     * `shared-secret` with `in: header`: the header carrying the secret. */
-    header: z.string().min(1).optional(),
-    /** For `hmac-sha256`: header carrying the delivery id used for dedupe (else a body hash). */
-    idHeader: z.string().min(1).optional(),
-    /** Allowed clock skew for timestamped schemes, in seconds (default 300). */
-    toleranceSeconds: z.number().int().positive().max(3600).optional(),
-    ...tokenVerifyFields,
-  })
-  .superRefine(checkTokenVerify);
+/** A JSONPath into the webhook body, e.g. `$.id`. */
+const bodyPath = z.string().superRefine((value, ctx) => {
+  const parsed = parseJsonPath(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+  }
+});
+
+/** The fields of `verify:` (cross-field rules: {@link webhookVerifySchema}). */
+const webhookVerifyFields = z.strictObject({
+  scheme: signatureSchemeSchema,
+  /** Env var holding the secret; for standard-webhooks the `whsec_…` base64 secret. Several
+   * secrets (key rotation) may be given comma-separated in the variable. */
+  secretEnv: envName,
+  /** For `hmac-sha256`: header carrying the hex (or `sha256=`-prefixed) signature; for
+   * `shared-secret` with `in: header`: the header carrying the secret. */
+  header: z.string().min(1).optional(),
+  /** Header carrying the delivery id used for dedupe (else `idPath`, else a body hash). */
+  idHeader: z.string().min(1).optional(),
+  /** Where the delivery id is in the body (per item with `eachItem`), e.g. `$.id`. */
+  idPath: bodyPath.optional(),
+  /**
+   * For `hubspot-v3`: the URL the vendor calls, exactly as configured on its side (a proxy may
+   * change what closer sees, and the signature covers it).
+   */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Allowed clock skew for timestamped schemes, in seconds (default 300). */
+  toleranceSeconds: z.number().int().positive().max(3600).optional(),
+  ...tokenVerifyFields,
+});
+
+/** A whole `verify:` block, with the token schemes' cross-field rules. */
+export const webhookVerifySchema = webhookVerifyFields.superRefine((verify, ctx) => {
+  checkTokenVerify(verify, ctx);
+});
 
 export const eventBridgeSourceSchema = z.strictObject({
   auth: eventBridgeAuthSchema,
 });
 
-export const webhookSourceSchema = z.strictObject({
+/** A webhook source as closer uses it: every preset default written out. */
+export const resolvedWebhookSourceSchema = z.strictObject({
+  /** The preset the defaults came from, if any. */
+  preset: presetNameSchema.optional(),
   verify: webhookVerifySchema,
+  /** A JSON array body is stored as one event per item (HubSpot, Zoho Desk batch; default false). */
+  eachItem: z.boolean(),
   /** How deliveries are answered (default `closer`; `ok-200` for Zoho Desk). */
   answer: webhookAnswerSchema.optional(),
-  /** `true`: a JSON array body is one delivery per element (Zoho Desk batches events so). */
-  splitArray: z.boolean().optional(),
 });
+
+/**
+ * A webhook source as written: `preset:` (optional) supplies defaults for `verify` and
+ * `eachItem`; whatever the file says wins. Without a preset `verify.scheme` and
+ * `verify.secretEnv` are required.
+ */
+export const webhookSourceSchema = z
+  .strictObject({
+    preset: presetNameSchema.optional(),
+    verify: webhookVerifyFields.partial().optional(),
+    eachItem: z.boolean().optional(),
+    answer: webhookAnswerSchema.optional(),
+  })
+  .superRefine((source, ctx) => {
+    const preset = source.preset === undefined ? undefined : SOURCE_PRESETS[source.preset];
+    for (const key of ['scheme', 'secretEnv'] as const) {
+      if (preset === undefined && source.verify?.[key] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: source.verify === undefined ? ['verify'] : ['verify', key],
+          message: `${source.verify === undefined ? 'verify' : key} is required (or use a preset: ${presetNameSchema.options.join(', ')})`,
+        });
+      }
+    }
+    const scheme = source.verify?.scheme ?? preset?.verify.scheme;
+    if (scheme !== undefined) {
+      // The token schemes' rules hold for the settings in force (the preset's and the file's).
+      checkTokenVerify({ ...preset?.verify, ...definedOnly(source.verify ?? {}), scheme }, ctx, [
+        'verify',
+      ]);
+    }
+    for (const [key, why] of Object.entries(preset?.required ?? {})) {
+      if (key === 'publicUrl' && source.verify?.publicUrl === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verify'],
+          message: `the ${source.preset ?? ''} preset needs verify.${key}: ${why}`,
+        });
+      }
+    }
+  })
+  .transform((source): ResolvedWebhookSource => {
+    const preset = source.preset === undefined ? undefined : SOURCE_PRESETS[source.preset];
+    const own = definedOnly(source.verify ?? {});
+    const scheme = own.scheme ?? preset?.verify.scheme;
+    const secretEnv = own.secretEnv ?? preset?.verify.secretEnv;
+    if (scheme === undefined || secretEnv === undefined) {
+      // Unreachable: the refinement above refused the source.
+      throw new Error('a webhook source without scheme or secretEnv');
+    }
+    const verify: WebhookVerify = { ...preset?.verify, ...own, scheme, secretEnv };
+    return {
+      ...(source.preset === undefined ? {} : { preset: source.preset }),
+      verify,
+      eachItem: source.eachItem ?? preset?.eachItem ?? false,
+      ...(source.answer === undefined ? {} : { answer: source.answer }),
+    };
+  });
+
+/** `value` without its undefined fields (so they do not hide a preset's default). */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, field]) => field !== undefined),
+  ) as Partial<T>;
+}
 
 /**
  * `sources:` — `eventbridge` (optional) plus any number of named webhook sources
@@ -86,3 +177,4 @@ export type EventBridgeAuth = z.infer<typeof eventBridgeAuthSchema>;
 export type WebhookVerify = z.infer<typeof webhookVerifySchema>;
 export type SignatureScheme = z.infer<typeof signatureSchemeSchema>;
 export type SourcesConfig = z.infer<typeof sourcesSchema>;
+export type ResolvedWebhookSource = z.infer<typeof resolvedWebhookSourceSchema>;

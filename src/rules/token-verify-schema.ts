@@ -62,10 +62,17 @@ interface VerifyShape {
   organizationId?: string | undefined;
 }
 
-/** Cross-field rules of the token schemes, as zod issues on the `verify:` object. */
-export function checkTokenVerify(verify: VerifyShape, ctx: z.RefinementCtx): void {
+/**
+ * Cross-field rules of the token schemes, as zod issues on the `verify:` object (`at`: the path
+ * of that object from where the check runs, e.g. `['verify']` from its source).
+ */
+export function checkTokenVerify(
+  verify: VerifyShape,
+  ctx: z.RefinementCtx,
+  at: readonly string[] = [],
+): void {
   const problem = (path: string, message: string): void => {
-    ctx.addIssue({ code: 'custom', path: [path], message });
+    ctx.addIssue({ code: 'custom', path: [...at, path], message });
   };
   if (verify.scheme === 'shared-secret') {
     if (verify.in === undefined) {

@@ -23,6 +23,9 @@ const COMMAND_PATHS: readonly (readonly string[])[] = [
   ['rules'],
   ['rules', 'check'],
   ['rules', 'test'],
+  ['webhooks'],
+  ['webhooks', 'sign'],
+  ['webhooks', 'send'],
 ];
 
 const ESC = '\u001b[';
@@ -53,10 +56,13 @@ describe('closer CLI usage: help, version, suggestions, --json errors, colour (b
       'doctor',
       'simulator',
       'rules',
+      'webhooks',
       'help',
     ]);
     const rules = await closer(['rules', '--help']);
     expect(listedCommands(rules.stdout)).toEqual(['check', 'test', 'help']);
+    const webhooks = await closer(['webhooks', '--help']);
+    expect(listedCommands(webhooks.stdout)).toEqual(['sign', 'send', 'help']);
   });
 
   it.each(COMMAND_PATHS.map((path) => [path.join(' ') || '(closer)', path] as const))(

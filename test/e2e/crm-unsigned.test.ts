@@ -28,7 +28,7 @@ const SOURCES = `
   servicenow: { verify: { scheme: shared-secret, secretEnv: SERVICENOW_CREDENTIALS, in: basic } }
   freshdesk: { verify: { scheme: shared-secret, secretEnv: FRESHDESK_TOKEN, in: header, header: x-closer-token } }
   dynamics: { verify: { scheme: shared-secret, secretEnv: DYNAMICS_WEBHOOK_KEY, in: query, param: code } }
-  zoho-desk: { verify: { scheme: shared-secret, secretEnv: ZOHO_DESK_TOKEN, in: query, param: token }, answer: ok-200, splitArray: true }
+  zoho-desk: { verify: { scheme: shared-secret, secretEnv: ZOHO_DESK_TOKEN, in: query, param: token }, answer: ok-200, eachItem: true }
   gorgias: { verify: { scheme: shared-secret, secretEnv: GORGIAS_TOKEN, in: bearer }, answer: ok-200 }
 `;
 

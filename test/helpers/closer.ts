@@ -114,7 +114,7 @@ export async function startTestCloser(
       GenesysClientOptions,
       'timeoutMs' | 'requestsPerSecond' | 'maxRetries' | 'maxConcurrency'
     >;
-    /** Extra environment variables (secrets of the sources a test's rules file adds). */
+    /** Environment variables added to TEST_ENV (e.g. more webhook secrets). */
     env?: Record<string, string>;
   } = {},
 ): Promise<TestCloser> {

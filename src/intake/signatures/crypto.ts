@@ -59,7 +59,16 @@ export function checkTimestamp(raw: string, nowMs: number, toleranceSeconds: num
     );
   }
   const timestamp = Number(raw);
-  const skewSeconds = Math.round(nowMs / 1000 - timestamp);
+  checkSkew(timestamp * 1000, nowMs, toleranceSeconds);
+  return timestamp;
+}
+
+/**
+ * Checks a signed time (epoch ms, however the vendor wrote it) against now ± tolerance; throws
+ * `INTAKE_STALE_TIMESTAMP` saying how far off it is.
+ */
+export function checkSkew(signedAtMs: number, nowMs: number, toleranceSeconds: number): void {
+  const skewSeconds = Math.round((nowMs - signedAtMs) / 1000);
   if (Math.abs(skewSeconds) > toleranceSeconds) {
     const direction = skewSeconds > 0 ? 'in the past' : 'in the future';
     throw new WebhookVerificationError(
@@ -68,7 +77,15 @@ export function checkTimestamp(raw: string, nowMs: number, toleranceSeconds: num
       { skewSeconds, toleranceSeconds },
     );
   }
-  return timestamp;
+}
+
+/** Decodes a base64 signature, or `undefined` if it is not base64 of `bytes` bytes. */
+export function decodeBase64Digest(value: string, bytes: number): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
+    return undefined;
+  }
+  const decoded = Buffer.from(value, 'base64');
+  return decoded.length === bytes ? decoded : undefined;
 }
 
 /** Throws the generic "no signature matched" error (same message whatever the reason). */

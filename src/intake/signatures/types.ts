@@ -22,12 +22,14 @@ export interface VerifyContext {
   toleranceSeconds: number;
   /** `hmac-sha256`: the header carrying the signature. */
   header?: string | undefined;
-  /** `hmac-sha256`: the header carrying the delivery id. */
+  /** The header carrying the delivery id (`hmac-sha256`, `zendesk`, …). */
   idHeader?: string | undefined;
   /** Token schemes: where the secret is sent. */
   tokenIn?: TokenLocation | undefined;
   /** Token schemes with `in: query`: the parameter carrying the secret. */
   param?: string | undefined;
+  /** `hubspot-v3`: the URL the vendor calls, as configured on its side. */
+  publicUrl?: string | undefined;
 }
 
 /** One webhook signature scheme. */

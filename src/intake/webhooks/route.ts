@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 
 import { registerSecret, silentLogger } from '../../observability/logger';
+import { extractJsonPath } from '../../rules/json-path';
 import type { SourcesConfig } from '../../rules/sources-schema';
 import { contentHashId } from '../dedupe';
 import { IntakeError } from '../errors';
@@ -79,37 +80,52 @@ function boundedEventId(deliveryId: string | undefined, body: unknown): string {
   return deliveryId.length > MAX_EVENT_ID_LENGTH ? contentHashId(deliveryId) : deliveryId;
 }
 
-/** Most elements a `splitArray` body may have (as many as a Salesforce message's notifications). */
-const MAX_SPLIT_ELEMENTS = 100;
+/** Most items an `eachItem` body may have (as many as a Salesforce message's notifications). */
+const MAX_ITEMS = 100;
+
+/** The delivery id at `idPath` in the item (a non-empty string or a number), if any. */
+function bodyId(item: unknown, idPath: string | undefined): string | undefined {
+  if (idPath === undefined) {
+    return undefined;
+  }
+  const found = extractJsonPath(item, idPath);
+  if (typeof found === 'number' && Number.isFinite(found)) {
+    return String(found);
+  }
+  return typeof found === 'string' && found.trim() !== '' ? found.trim() : undefined;
+}
 
 /**
- * A JSON webhook: one delivery, deduped on the scheme's delivery id or a body hash; with
- * `splitArray`, each element of an array body is a delivery deduped on its own hash.
+ * A JSON webhook: one delivery, deduped on the scheme's delivery id (header), else the id at
+ * `idPath`, else a body hash. With `eachItem`, each item of an array body (HubSpot and Zoho Desk
+ * batch events) is a delivery of its own, deduped on its own `idPath` id or hash.
  */
 function jsonDeliveries(
   verifier: SignatureVerifier,
   request: SignedRequest,
   context: VerifyContext,
-  splitArray: boolean,
+  source: WebhookSource,
 ): Delivery[] {
   const body = parseJsonBody(request.rawBody);
   if (typeof body !== 'object' || body === null) {
     throw invalidPayload([{ path: '(root)', message: 'expected a JSON object or array' }]);
   }
-  if (!splitArray || !Array.isArray(body)) {
-    return [{ eventId: boundedEventId(verifier.deliveryId(request, body, context), body), body }];
+  const { idPath } = source.verify;
+  if (!source.eachItem || !Array.isArray(body)) {
+    const id = verifier.deliveryId(request, body, context) ?? bodyId(body, idPath);
+    return [{ eventId: boundedEventId(id, body), body }];
   }
-  const elements: unknown[] = body;
-  if (elements.length > MAX_SPLIT_ELEMENTS) {
+  const items: unknown[] = body;
+  if (items.length > MAX_ITEMS) {
     throw invalidPayload([
-      { path: '(root)', message: `${elements.length} elements; at most ${MAX_SPLIT_ELEMENTS}` },
+      { path: '(root)', message: `${items.length} items; at most ${MAX_ITEMS}` },
     ]);
   }
-  return elements.map((element, index) => {
-    if (typeof element !== 'object' || element === null || Array.isArray(element)) {
+  return items.map((item, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       throw invalidPayload([{ path: `[${index}]`, message: 'expected a JSON object' }]);
     }
-    return { eventId: contentHashId(element), body: element };
+    return { eventId: boundedEventId(bodyId(item, idPath), item), body: item };
   });
 }
 
@@ -185,13 +201,14 @@ export function webhookHandler(options: IntakeOptions, readRawBody: RawBodyReade
       idHeader: verify.idHeader,
       tokenIn: tokenLocation(source),
       param: verify.param,
+      publicUrl: verify.publicUrl,
     };
     const verifier = SIGNATURE_VERIFIERS[verify.scheme];
     verifier.verify(request, context);
 
     const deliveries = salesforce
       ? salesforceDeliveries(request.rawBody, verify.organizationId)
-      : jsonDeliveries(verifier, request, context, source.splitArray === true);
+      : jsonDeliveries(verifier, request, context, source);
     const signedAt = verifier.signedAt?.(request);
     const { inserted, duplicates } = await storeEvents(
       options.store,

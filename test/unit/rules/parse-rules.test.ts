@@ -177,7 +177,7 @@ rules:
     [
       'a missing pattern',
       'sources: { crm: { verify: { scheme: github, secretEnv: S } } }\nrules:\n  - { id: e1, kind: event, source: crm, conversationId: $.id, close: {} }\n',
-      '<test>:3:5: error: rules[0].pattern: is required',
+      '<test>:3:5: error: rules[0].pattern: is required (source "crm" has no preset to supply it)',
     ],
     [
       'a bad source name',
@@ -197,7 +197,7 @@ rules:
     [
       'an unknown signature scheme',
       'sources: { crm: { verify: { scheme: sha1, secretEnv: K } } }\nrules: []\n',
-      '<test>:1:37: error: sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256", "shared-secret", "salesforce-outbound-message"; got "sha1"',
+      '<test>:1:37: error: sources.crm.verify.scheme: must be one of "standard-webhooks", "github", "stripe", "hmac-sha256", "zendesk", "hubspot-v3", "intercom", "shared-secret", "salesforce-outbound-message"; got "sha1"',
     ],
     [
       'an unknown key inside a rule',
