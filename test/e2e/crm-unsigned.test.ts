@@ -239,6 +239,16 @@ describe('Salesforce Outbound Messages', () => {
       );
       expect(dtd.status).toBe(500);
       expect(dtd.text).toContain('DTD');
+      const lol = (i: number): string => `<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`;
+      const laughs = await post(
+        path,
+        `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l0 "lol">${[1, 2, 3, 4, 5, 6, 7, 8, 9]
+          .map(lol)
+          .join('')}]><x>&l9;</x>`,
+      );
+      expect(laughs.status).toBe(500);
+      expect(laughs.text).toContain('<faultcode>soapenv:Client</faultcode>');
+      expect(laughs.text).toContain('DTD');
       const json = await request(t.closer.app)
         .post(path)
         .set('content-type', 'application/json')

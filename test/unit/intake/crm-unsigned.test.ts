@@ -2,7 +2,13 @@ import { sourcesSchema } from '../../../src/rules/sources-schema';
 import { salesforceIdSuffix } from '../../../src/rules/token-verify-schema';
 import { matchesAnySecret, sharedSecretVerifier } from '../../../src/intake/signatures';
 import type { VerifyContext } from '../../../src/intake/signatures';
-import { parseXml } from '../../../src/intake/webhooks/salesforce/xml';
+import {
+  attributeByLocalName,
+  childrenNamed,
+  MAX_XML_DEPTH,
+  parseXml,
+  XmlSyntaxError,
+} from '../../../src/intake/webhooks/salesforce/xml';
 import {
   parseOutboundMessage,
   sameOrganization,
@@ -139,16 +145,52 @@ describe('XML reader', () => {
     expect(root.children[0]?.text).toBe('<AB<c>');
   });
 
+  it('keeps prefixes, text as sent and reserved-looking names', () => {
+    const root = parseXml(
+      '<soap:Envelope xmlns:soap="urn:s"><sf:Id xsi:type="sf:ID"> 00D5g000000 </sf:Id>' +
+        '<constructor>true</constructor><__proto__>007</__proto__></soap:Envelope>',
+    );
+    expect(root).toMatchObject({ name: 'soap:Envelope', localName: 'Envelope' });
+    expect(childrenNamed(root, 'Id')[0]?.text).toBe(' 00D5g000000 ');
+    expect(attributeByLocalName(childrenNamed(root, 'Id')[0]!, 'type')).toBe('sf:ID');
+    expect(root.children.map((c) => [c.name, c.text])).toEqual([
+      ['sf:Id', ' 00D5g000000 '],
+      ['constructor', 'true'],
+      ['__proto__', '007'],
+    ]);
+  });
+
+  it('refuses a billion-laughs DTD before expanding anything', () => {
+    const entities = Array.from(
+      { length: 10 },
+      (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`,
+    ).join('');
+    const xml = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l0 "lol">${entities}]><x>&l10;</x>`;
+    const started = Date.now();
+    expect(() => parseXml(xml)).toThrow(/DTD/);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
   it.each([
     ['<!DOCTYPE a><a/>', /DTD/],
-    ['<a><b></a>', /expected <\/b>/],
+    ['<a><!ENTITY x "y"></a>', /DTD/],
+    ['<a><b></a>', /closing tag 'b'/],
     ['<a>&bogus;</a>', /unknown entity/],
-    ['<a>fish & chips</a>', /entity/],
+    ['<a>&#0;</a>', /unknown entity/],
+    ['<a>fish & chips</a>', /'&'/],
     ['<a/><b/>', /after the root/],
-    ['<a x=1/>', /not quoted/],
-    [`${'<a>'.repeat(40)}${'</a>'.repeat(40)}`, /deeper/],
+    ['<a x=1/>', /Attribute 'x'/],
+    ['<a>', /a/],
+    ['', /expected/],
+    [`${'<a>'.repeat(MAX_XML_DEPTH + 1)}${'</a>'.repeat(MAX_XML_DEPTH + 1)}`, /nested/],
   ])('refuses %s', (xml, message) => {
+    expect(() => parseXml(xml)).toThrow(XmlSyntaxError);
     expect(() => parseXml(xml)).toThrow(message);
+  });
+
+  it(`accepts ${MAX_XML_DEPTH} levels`, () => {
+    const xml = `${'<a>'.repeat(MAX_XML_DEPTH)}${'</a>'.repeat(MAX_XML_DEPTH)}`;
+    expect(parseXml(xml).localName).toBe('a');
   });
 });
 

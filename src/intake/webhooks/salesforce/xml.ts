@@ -1,10 +1,13 @@
 /**
- * A small, strict XML reader for SOAP messages: elements, attributes, text, CDATA, comments and
- * processing instructions, with the five predefined entities and character references. No DTD is
- * accepted (`<!DOCTYPE`, hence no external or expanding entities: no XXE, no "billion laughs"),
- * nesting is capped, and every malformed construct is refused with its offset. Namespaces are not
- * resolved: callers match local names, which is all the Salesforce Outbound Message reader needs.
+ * The XML reader for SOAP messages: a thin adapter over fast-xml-parser. `XMLValidator` checks
+ * well-formedness, then the parser builds the tree. No DTD is accepted (any `<!` other than a
+ * comment or CDATA is refused before parsing: no external or expanding entities, no XXE, no
+ * "billion laughs"), only the five predefined entities and character references are decoded,
+ * nesting is capped and values stay strings as sent. Namespaces are not resolved: callers match
+ * local names, which is all the Salesforce Outbound Message reader needs.
  */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { EntityDecoderOptions } from 'fast-xml-parser';
 
 /** Deepest element nesting accepted (an Outbound Message nests 5 levels). */
 export const MAX_XML_DEPTH = 32;
@@ -19,19 +22,17 @@ export interface XmlElement {
   text: string;
 }
 
-/** Malformed XML; `offset` is the character index where reading stopped. */
+/** Malformed XML; `offset` is the character index where reading stopped, when known. */
 export class XmlSyntaxError extends Error {
   constructor(
     message: string,
-    readonly offset: number,
+    readonly offset?: number,
   ) {
-    super(`${message} at offset ${offset}`);
+    super(offset === undefined ? message : `${message} at offset ${offset}`);
     this.name = 'XmlSyntaxError';
   }
 }
 
-const NAME = /[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?/y;
-const SPACE = /[ \t\r\n]*/y;
 const ENTITIES: Readonly<Record<string, string>> = {
   lt: '<',
   gt: '>',
@@ -40,10 +41,11 @@ const ENTITIES: Readonly<Record<string, string>> = {
   apos: "'",
 };
 
-function decodeEntities(text: string, offset: number): string {
-  return text.replace(/&([^;&<]{0,16});?/g, (match, ref: string, at: number) => {
+/** The five predefined entities and character references; any other reference is refused. */
+function decodeEntities(text: string): string {
+  return text.replace(/&([^;&<]{0,16});?/g, (match, ref: string) => {
     if (!match.endsWith(';')) {
-      throw new XmlSyntaxError('unterminated entity reference', offset + at);
+      throw new XmlSyntaxError('unterminated entity reference');
     }
     const named = ENTITIES[ref];
     if (named !== undefined) {
@@ -55,10 +57,89 @@ function decodeEntities(text: string, offset: number): string {
         ? parseInt(ref.slice(1), 10)
         : undefined;
     if (code === undefined || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) {
-      throw new XmlSyntaxError(`unknown entity &${ref.slice(0, 16)};`, offset + at);
+      throw new XmlSyntaxError(`unknown entity &${ref};`);
     }
     return String.fromCodePoint(code);
   });
+}
+
+const refuseDtd = (): never => {
+  throw new XmlSyntaxError('DTDs and entity declarations are not accepted');
+};
+
+const STRICT_ENTITIES: EntityDecoderOptions = {
+  decode: decodeEntities,
+  addInputEntities: refuseDtd,
+  setExternalEntities: refuseDtd,
+  reset: () => undefined,
+  setXmlVersion: () => undefined,
+};
+
+/**
+ * Names are read with a `@` prefix (removed again below) so that none is special to the library
+ * (`__proto__`, `constructor`, `toString` would be refused or renamed) and values as plain strings.
+ */
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  transformTagName: (name) => `@${name}`,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  entityDecoder: STRICT_ENTITIES,
+  maxNestedTags: MAX_XML_DEPTH - 1,
+});
+
+/** One node of the parser's `preserveOrder` output: `{'@name': children, ':@': attributes}` or `{'#text': text}`. */
+type OrderedNode = Record<string, unknown>;
+
+/** Refuses `<!DOCTYPE`, `<!ENTITY` and any other `<!` that opens neither a comment nor CDATA. */
+function refuseDeclarations(text: string): void {
+  for (let at = text.indexOf('<!'); at >= 0; at = text.indexOf('<!', at + 2)) {
+    const close = text.startsWith('<!--', at)
+      ? '-->'
+      : text.startsWith('<![CDATA[', at)
+        ? ']]>'
+        : '';
+    if (close === '') {
+      throw new XmlSyntaxError('DTDs and entity declarations are not accepted', at);
+    }
+    at = text.indexOf(close, at);
+    if (at < 0) {
+      return; // unterminated: the validator says so
+    }
+  }
+}
+
+/** The 0-based offset of a 1-based line and column. */
+function offsetOf(text: string, line: number, column = 1): number {
+  let start = 0;
+  for (let n = 1; n < line && start >= 0; n += 1) {
+    start = text.indexOf('\n', start) + 1;
+  }
+  return start + column - 1;
+}
+
+function toElement(node: OrderedNode): XmlElement {
+  const key = Object.keys(node).find((k) => k !== ':@') ?? '';
+  const name = key.slice(1);
+  const attributes = new Map<string, string>();
+  for (const [attribute, value] of Object.entries((node[':@'] ?? {}) as Record<string, string>)) {
+    attributes.set(attribute.slice(1), value);
+  }
+  const children: XmlElement[] = [];
+  let text = '';
+  for (const child of node[key] as OrderedNode[]) {
+    if ('#text' in child) {
+      text += String(child['#text']);
+    } else {
+      children.push(toElement(child));
+    }
+  }
+  return { name, localName: localNameOf(name), attributes, children, text };
 }
 
 function localNameOf(name: string): string {
@@ -66,151 +147,27 @@ function localNameOf(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
-class Reader {
-  private pos = 0;
-
-  constructor(private readonly text: string) {}
-
-  parseDocument(): XmlElement {
-    if (this.text.charCodeAt(0) === 0xfeff) {
-      this.pos = 1;
-    }
-    this.skipMisc();
-    if (!this.text.startsWith('<', this.pos)) {
-      throw new XmlSyntaxError('expected the root element', this.pos);
-    }
-    const root = this.element(1);
-    this.skipMisc();
-    if (this.pos < this.text.length) {
-      throw new XmlSyntaxError('content after the root element', this.pos);
-    }
-    return root;
-  }
-
-  /** Whitespace, comments and processing instructions (the XML declaration included). */
-  private skipMisc(): void {
-    for (;;) {
-      this.skipSpace();
-      if (this.text.startsWith('<?', this.pos)) {
-        this.skipPast('?>', 'unterminated processing instruction');
-      } else if (this.text.startsWith('<!--', this.pos)) {
-        this.skipPast('-->', 'unterminated comment');
-      } else if (this.text.startsWith('<!', this.pos)) {
-        throw new XmlSyntaxError('DTDs and entity declarations are not accepted', this.pos);
-      } else {
-        return;
-      }
-    }
-  }
-
-  private skipSpace(): void {
-    SPACE.lastIndex = this.pos;
-    SPACE.exec(this.text);
-    this.pos = SPACE.lastIndex;
-  }
-
-  private skipPast(end: string, message: string): number {
-    const at = this.text.indexOf(end, this.pos);
-    if (at < 0) {
-      throw new XmlSyntaxError(message, this.pos);
-    }
-    this.pos = at + end.length;
-    return at;
-  }
-
-  private name(): string {
-    NAME.lastIndex = this.pos;
-    const match = NAME.exec(this.text);
-    if (match === null) {
-      throw new XmlSyntaxError('expected a name', this.pos);
-    }
-    this.pos = NAME.lastIndex;
-    return match[0];
-  }
-
-  private element(depth: number): XmlElement {
-    if (depth > MAX_XML_DEPTH) {
-      throw new XmlSyntaxError(`elements nest deeper than ${MAX_XML_DEPTH} levels`, this.pos);
-    }
-    this.pos += 1; // '<'
-    const name = this.name();
-    const attributes = new Map<string, string>();
-    for (;;) {
-      const before = this.pos;
-      this.skipSpace();
-      if (this.text.startsWith('/>', this.pos)) {
-        this.pos += 2;
-        return { name, localName: localNameOf(name), attributes, children: [], text: '' };
-      }
-      if (this.text.startsWith('>', this.pos)) {
-        this.pos += 1;
-        break;
-      }
-      if (this.pos === before) {
-        throw new XmlSyntaxError(`malformed start tag <${name}>`, this.pos);
-      }
-      const attribute = this.name();
-      this.skipSpace();
-      if (!this.text.startsWith('=', this.pos)) {
-        throw new XmlSyntaxError(`attribute ${attribute} has no value`, this.pos);
-      }
-      this.pos += 1;
-      this.skipSpace();
-      const quote = this.text.charAt(this.pos);
-      if (quote !== '"' && quote !== "'") {
-        throw new XmlSyntaxError(`attribute ${attribute} value is not quoted`, this.pos);
-      }
-      this.pos += 1;
-      const start = this.pos;
-      const end = this.skipPast(quote, `unterminated value of attribute ${attribute}`);
-      const raw = this.text.slice(start, end);
-      if (raw.includes('<')) {
-        throw new XmlSyntaxError(`'<' in the value of attribute ${attribute}`, start);
-      }
-      if (attributes.has(attribute)) {
-        throw new XmlSyntaxError(`attribute ${attribute} given twice`, start);
-      }
-      attributes.set(attribute, decodeEntities(raw, start));
-    }
-    const children: XmlElement[] = [];
-    let text = '';
-    for (;;) {
-      const lt = this.text.indexOf('<', this.pos);
-      if (lt < 0) {
-        throw new XmlSyntaxError(`element <${name}> is not closed`, this.pos);
-      }
-      text += decodeEntities(this.text.slice(this.pos, lt), this.pos);
-      this.pos = lt;
-      if (this.text.startsWith('</', this.pos)) {
-        this.pos += 2;
-        const closing = this.name();
-        this.skipSpace();
-        if (closing !== name || !this.text.startsWith('>', this.pos)) {
-          throw new XmlSyntaxError(`expected </${name}>`, this.pos);
-        }
-        this.pos += 1;
-        return { name, localName: localNameOf(name), attributes, children, text };
-      }
-      if (this.text.startsWith('<![CDATA[', this.pos)) {
-        this.pos += 9;
-        const start = this.pos;
-        text += this.text.slice(start, this.skipPast(']]>', 'unterminated CDATA section'));
-      } else if (this.text.startsWith('<!--', this.pos)) {
-        this.skipPast('-->', 'unterminated comment');
-      } else if (this.text.startsWith('<?', this.pos)) {
-        this.skipPast('?>', 'unterminated processing instruction');
-      } else if (this.text.startsWith('<!', this.pos)) {
-        throw new XmlSyntaxError('DTDs and entity declarations are not accepted', this.pos);
-      } else {
-        children.push(this.element(depth + 1));
-      }
-    }
-  }
-}
-
 /** Parses an XML document into its root element; throws {@link XmlSyntaxError}. */
 export function parseXml(text: string): XmlElement {
-  return new Reader(text).parseDocument();
+  refuseDeclarations(text);
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    throw new XmlSyntaxError(msg, offsetOf(text.replace(/^\ufeff/, ''), line, col));
+  }
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(text) as OrderedNode[];
+  } catch (e: unknown) {
+    throw e instanceof XmlSyntaxError ? e : new XmlSyntaxError((e as Error).message);
+  }
+  const elements = nodes.filter((node) => !('#text' in node));
+  if (elements.length !== 1 || elements[0] === undefined) {
+    throw new XmlSyntaxError(
+      elements.length === 0 ? 'no root element' : 'content after the root element',
+    );
+  }
+  return toElement(elements[0]);
 }
 
 /** The children of `parent` with local name `localName`. */
