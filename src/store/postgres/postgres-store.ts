@@ -194,6 +194,12 @@ export class PostgresStore implements Store {
     );
   }
 
+  releaseTimer(timer: Timer): Promise<void> {
+    return this.run('releaseTimer', (db) =>
+      timers.releaseTimer(db, timer, this.wakeFor(timer.dueAt, this.clock.now())),
+    );
+  }
+
   listTimers(conversationId: string): Promise<Timer[]> {
     return this.run('listTimers', (db) => timers.listTimers(db, conversationId));
   }

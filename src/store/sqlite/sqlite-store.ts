@@ -414,6 +414,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** See `Store`; does nothing when the timer was re-armed or cancelled since it was claimed. */
+  releaseTimer(timer: Timer): Promise<void> {
+    return this.run('releaseTimer', () => {
+      this.statements.releaseTimer.run(
+        timer.conversationId,
+        timer.ruleId,
+        timer.dueAt,
+        timer.phase,
+      );
+    });
+  }
+
   listTimers(conversationId: string): Promise<Timer[]> {
     return this.run('listTimers', () =>
       this.statements.listTimers.all(conversationId).map(timerFromRow),
