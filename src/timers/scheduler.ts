@@ -5,6 +5,7 @@ import type { Store, Timer } from '../store';
 import type { Clock } from './clock';
 import { retryBackoffMs } from './retry-backoff';
 import { runPool } from './run-pool';
+import { withinMs } from './within-ms';
 import type { TimerHandlerResult, TimerSchedulerOptions } from './scheduler-options';
 import { TIMER_SCHEDULER_DEFAULTS } from './scheduler-options';
 
@@ -30,6 +31,8 @@ export class TimerScheduler {
   private wake: (() => void) | undefined;
   /** Timers whose handler is running now (claimed by this scheduler). */
   private readonly inFlight = new Set<Timer>();
+  /** In-flight timers `stop()` gave back at its bound: a late failure leaves them due now. */
+  private readonly givenBack = new WeakSet<Timer>();
 
   constructor(options: TimerSchedulerOptions) {
     const logger = options.logger ?? silentLogger;
@@ -87,6 +90,9 @@ export class TimerScheduler {
         'timer scheduler stop timed out; unfinished timers are released and fire again after restart',
         { inFlight: unfinished.length, waitMs },
       );
+      for (const timer of unfinished) {
+        this.givenBack.add(timer);
+      }
       await Promise.all(unfinished.map((timer) => this.release(timer)));
     }
     this.loop = undefined;
@@ -180,6 +186,10 @@ export class TimerScheduler {
       }
       if (result.status === 'done') {
         await this.settings.store.completeTimer(timer);
+      } else if (this.givenBack.has(timer)) {
+        // Failed after the shutdown's bound (its Genesys call cut short): not counted as an
+        // attempt, and left due now for the next start.
+        return;
       } else {
         await this.retryOrGiveUp(timer, result, log);
       }
@@ -243,24 +253,6 @@ function defaultGiveUp(store: Store, clock: Clock, logger: Logger) {
       at: clock.now(),
     });
   };
-}
-
-/** Resolves `true` if `promise` settles within `ms` real milliseconds, else `false`. */
-function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timeout: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timeout = setTimeout(() => {
-      resolve(false);
-    }, ms);
-    timeout.unref();
-  });
-  const done = promise.then(
-    () => true,
-    () => true,
-  );
-  return Promise.race([done, timedOut]).finally(() => {
-    clearTimeout(timeout);
-  });
 }
 
 /** Drops keys whose value is `undefined`, so they do not override defaults when spread. */
