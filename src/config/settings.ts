@@ -110,6 +110,24 @@ export const settingsSchema = z
       }
       return ms;
     }),
+    CLOSER_SHUTDOWN_TIMEOUT: optionalText.transform((value, ctx) => {
+      if (value === undefined) {
+        return DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      }
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        ms = Number.NaN;
+      }
+      // Below 1 s nothing in flight could finish; above 10 minutes an orchestrator has long since
+      // killed the process (Kubernetes waits 30 s by default).
+      if (!(ms >= 1_000 && ms <= 10 * 60_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1s to 10m (e.g. 10s)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
     CLOSER_RULES_FILE: optionalText,
     CLOSER_LOG_LEVEL: z
       .enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'])
@@ -186,6 +204,13 @@ export interface Settings {
    * by the others after this. Keep it above the slowest timer firing.
    */
   claimLeaseMs: number;
+  /**
+   * The whole graceful shutdown after SIGTERM/SIGINT, exit included (`CLOSER_SHUTDOWN_TIMEOUT`, ms,
+   * default 10 s): in-flight answers, timer firings and on-demand endings get until then; what
+   * is still running is handed to the next start (timers given back, on-demand endings deferred
+   * to their durable records), and closer exits 0. Keep it below the orchestrator's kill delay.
+   */
+  shutdownTimeoutMs: number;
   /** Explicit rules file, or undefined to use the default for the mode. */
   rulesFile: string | undefined;
   logLevel: string;
@@ -217,6 +242,9 @@ export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
 /** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
+/** Default `CLOSER_SHUTDOWN_TIMEOUT`: 10 seconds. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
 /** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
 export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
 
@@ -244,6 +272,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: e.CLOSER_DATABASE_URL,
     databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
     claimLeaseMs: e.CLOSER_CLAIM_LEASE,
+    shutdownTimeoutMs: e.CLOSER_SHUTDOWN_TIMEOUT,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,

@@ -27,8 +27,11 @@ export interface Closer {
   genesysHealth: GenesysHealth;
   /** Processes every stored event, then fires every due timer (repeats until both are idle). */
   settle(): Promise<void>;
-  /** Stops loops and watchers; the store and Genesys client belong to the caller. */
-  stop(): Promise<void>;
+  /**
+   * Stops loops and watchers; the store and Genesys client belong to the caller. `waitMs`: a
+   * shutdown's bound for work in flight (see `Pipeline.stop`); unset, everything is waited for.
+   */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /**
@@ -54,6 +57,6 @@ export function createCloser(options: CloserOptions): Closer {
     metrics: pipeline.metrics,
     genesysHealth: pipeline.genesysHealth,
     settle: () => pipeline.settle(),
-    stop: () => pipeline.stop(),
+    stop: (waitMs) => pipeline.stop(waitMs),
   };
 }

@@ -12,19 +12,29 @@ import { CloserError, coerceError } from '../errors';
 import { createMetrics } from '../observability';
 import { createCloser, type Closer } from './create-closer';
 import { genesysObserver } from './genesys-observer';
-import { closeHttpServer, listenHttp } from './http-server';
-import { runShutdown, waitForStopSignal } from './process-lifecycle';
+import { HttpDrain, listenHttp } from './http-server';
+import { exitSoon, runShutdown, SHUTDOWN_GRACE_MS, waitForStopSignal } from './process-lifecycle';
+import { withinMs } from '../timers/within-ms';
 import { startQueueNotifications, type QueueNotifications } from './queue-notifications';
 import { orgProfile, type ServiceProfile } from './service-profile';
 import { simulatorProfile } from './simulator-profile';
 
-export { SHUTDOWN_TIMEOUT_MS } from './process-lifecycle';
 export { SIMULATOR_DATABASE_URL } from './simulator-profile';
 
 /** Exit codes of the service process (the CLI's table: 0 ok, 1 failure, 2 configuration). */
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_CONFIG = 2;
+
+/**
+ * Part of the shutdown bound kept for what follows the waiting (answers flushed, the store
+ * closed, the exit) — at most this, and at most a fifth of the bound (ms).
+ */
+const CLOSE_RESERVE_MS = 1_500;
+/** How long abandoned work may keep the process after the shutdown steps (ms): none, but logs. */
+const EXIT_AFTER_STEPS_MS = 50;
+/** Shortest wait for the answers of deferred requests to go out before connections are cut (ms). */
+const MIN_ANSWER_FLUSH_MS = 200;
 
 /**
  * closer's main job: reads settings, picks the profile (your Genesys org, or the built-in
@@ -131,7 +141,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     server = await listenHttp(running.app, settings.port, profile.host);
   } catch (error: unknown) {
     process.stderr.write(`closer: ${coerceError(error).message}\n`);
-    await stopAll(logger, [
+    await stopAll(logger, settings.shutdownTimeoutMs, [
       ['pipeline', () => running.stop()],
       ['heartbeat', () => heartbeat.stop()],
       ['genesys', () => genesys.close()],
@@ -140,6 +150,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     ]);
     return EXIT_CONFIG;
   }
+  const drain = new HttpDrain(server);
   const address = server.address() as AddressInfo;
   const closerUrl = `http://127.0.0.1:${address.port}`;
   logger.info('closer listening', {
@@ -169,30 +180,75 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     });
   }
 
-  const stopped = waitForStopSignal().then(() => EXIT_OK);
+  const signal: { name?: NodeJS.Signals } = {};
+  const stopped = waitForStopSignal().then((name) => {
+    signal.name = name;
+    return EXIT_OK;
+  });
   const exitCode = await Promise.race([
     profile.afterListen(closerUrl).then((code) => code ?? stopped),
     stopped,
   ]);
-  await stopAll(logger, [
+
+  // One bound for the whole shutdown: waiting steps end `reserve` before it, so closing the store
+  // and exiting fit in it too.
+  const boundMs = settings.shutdownTimeoutMs;
+  const startedAt = Date.now();
+  const waitUntil = startedAt + boundMs - Math.min(CLOSE_RESERVE_MS, boundMs / 5);
+  const left = (): number => Math.max(0, waitUntil - Date.now());
+  logger.info('closer stopping', {
+    ...(signal.name === undefined ? {} : { signal: signal.name }),
+    shutdownTimeoutMs: boundMs,
+  });
+  const report: { drained?: boolean } = {};
+  await stopAll(logger, boundMs, [
     ['notifications', () => notifications?.stop()],
-    ['http', () => closeHttpServer(server)],
-    ['pipeline', () => running.stop()],
+    // No new connections; answers carry `Connection: close`; idle keep-alive connections end now.
+    [
+      'http',
+      () => {
+        drain.start();
+      },
+    ],
+    // Timer firings and on-demand endings in flight get until the bound; the rest is handed to
+    // the next start (timers given back, endings deferred and answered ENDING_DEFERRED).
+    ['pipeline', () => running.stop(left())],
+    [
+      'http',
+      async () => {
+        report.drained = await drain.close(Math.max(left(), MIN_ANSWER_FLUSH_MS));
+      },
+    ],
     ['heartbeat', () => heartbeat.stop()],
-    ['genesys', () => genesys.close()],
-    ['store', () => store.close()],
+    // In-flight Genesys calls of deferred work are not waited for (their work is recorded).
+    ['genesys', () => withinMs(genesys.close(), MIN_ANSWER_FLUSH_MS)],
+    // A PostgreSQL pool waits for connections deferred work still holds: the exit ends those.
+    ['store', () => withinMs(store.close(), Math.max(0, startedAt + boundMs - Date.now()))],
     ['profile', () => profile.close()],
   ]);
-  return exitCode === EXIT_OK || exitCode === EXIT_FAILURE ? exitCode : EXIT_FAILURE;
+  logger.info('closer stopped', {
+    tookMs: Date.now() - startedAt,
+    connectionsCut: report.drained === false,
+  });
+  const code = exitCode === EXIT_OK || exitCode === EXIT_FAILURE ? exitCode : EXIT_FAILURE;
+  // Deferred work may still hold a Genesys call open: everything it did or will do is recorded
+  // for the next start, so it does not keep the process (nor go on acting) after the steps.
+  exitSoon(code, EXIT_AFTER_STEPS_MS);
+  return code;
 }
 
 function stopAll(
   logger: Logger,
-  steps: readonly (readonly [string, () => Promise<void> | void])[],
+  boundMs: number,
+  steps: readonly (readonly [string, () => unknown])[],
 ): Promise<void> {
-  return runShutdown(steps, (name, error) => {
-    logger.error('shutdown error', { step: name, error: coerceError(error).message });
-  });
+  return runShutdown(
+    steps,
+    (name, error) => {
+      logger.error('shutdown error', { step: name, error: coerceError(error).message });
+    },
+    boundMs + SHUTDOWN_GRACE_MS,
+  );
 }
 
 /** The profile's warnings, on stderr where a person starting closer sees them (framed: loud). */

@@ -596,11 +596,16 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Commits queued event inserts, stops the background checkpointer, then closes the connection
-   * (which checkpoints the WAL). Idempotent.
+   * Commits queued event inserts, gives back unfinished inbox and outbox claims, stops the
+   * background checkpointer, then closes the connection (which checkpoints the WAL). Idempotent.
    */
   async close(): Promise<void> {
     this.eventInserts.flush();
+    if (this.db.open) {
+      // Batches claimed and not finished (a shutdown past its bound) are free for the next start.
+      this.statements.releaseEventClaims.run();
+      this.statements.releaseAuditClaims.run();
+    }
     this.callsUntilCheckpointer = 0;
     const checkpointer = this.checkpointer;
     this.checkpointer = undefined;
