@@ -73,6 +73,17 @@ export const settingsSchema = z
       (value) => value === undefined || value.length >= 16,
       'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
     ),
+    CLOSER_METRICS_TOKEN: optionalText.refine(
+      (value) => value === undefined || value.length >= 16,
+      'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
+    ),
+    CLOSER_METRICS_PORT: optionalText
+      .transform((value) => (value === undefined ? undefined : Number(value)))
+      .refine(
+        (value) => value === undefined || (Number.isInteger(value) && value >= 0 && value <= 65535),
+        'must be a port number from 0 to 65535',
+      ),
+    CLOSER_METRICS_HOST: optionalText,
     PORT: optionalText
       .transform((value) => (value === undefined ? DEFAULT_PORT : Number(value)))
       .refine(
@@ -179,6 +190,25 @@ export const settingsSchema = z
           'is required when the other Genesys credential is set (set both, or neither to use the built-in simulator)',
       });
     }
+    if (env.CLOSER_METRICS_HOST !== undefined && env.CLOSER_METRICS_PORT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLOSER_METRICS_HOST'],
+        message:
+          'is used only with CLOSER_METRICS_PORT (the metrics listener); set both, or neither',
+      });
+    }
+    if (
+      env.CLOSER_METRICS_PORT !== undefined &&
+      env.CLOSER_METRICS_PORT !== 0 &&
+      env.CLOSER_METRICS_PORT === env.PORT
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLOSER_METRICS_PORT'],
+        message: 'must differ from PORT (unset it to serve /metrics on the main listener)',
+      });
+    }
     if (env.GENESYS_LOGIN_URL !== undefined && env.GENESYS_API_URL === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -215,6 +245,13 @@ export interface Settings {
   rulesFile: string | undefined;
   logLevel: string;
   apiToken: string | undefined;
+  /**
+   * `GET /metrics` and who may read it. `token` (`CLOSER_METRICS_TOKEN`): required as
+   * `Authorization: Bearer`; unset, metrics are open. `port` (`CLOSER_METRICS_PORT`): served on a
+   * listener of their own on `host` (`CLOSER_METRICS_HOST`, default `HOST`) and not on the main
+   * one; unset, on the main listener.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string | undefined };
   genesys: GenesysSettings | undefined;
   /**
    * The OAuth client's sustained Genesys request rate (`GENESYS_REQUESTS_PER_SECOND`, default 25),
@@ -276,6 +313,11 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,
+    metrics: {
+      token: e.CLOSER_METRICS_TOKEN,
+      port: e.CLOSER_METRICS_PORT,
+      host: e.CLOSER_METRICS_HOST,
+    },
     genesys,
     genesysRequestsPerSecond: e.GENESYS_REQUESTS_PER_SECOND,
     audit:

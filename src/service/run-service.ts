@@ -56,6 +56,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   }
   registerSecret(settings.apiToken);
   registerSecret(settings.genesys?.clientSecret);
+  registerSecret(settings.metrics.token);
   const profile =
     settings.genesys === undefined
       ? await simulatorProfile(settings, env)
@@ -120,6 +121,9 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     genesys,
     logger,
     apiToken: profile.apiToken,
+    metricsToken: settings.metrics.token,
+    // With a metrics listener of its own, the main one does not serve /metrics.
+    serveMetrics: settings.metrics.port === undefined,
     env: profile.env,
     checkGenesys: true,
     claimLeaseMs: settings.claimLeaseMs,
@@ -136,10 +140,19 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   });
   late.closer = running;
 
-  let server: Server;
+  let server: Server | undefined;
+  let metricsServer: Server | undefined;
   try {
     server = await listenHttp(running.app, settings.port, profile.host);
+    if (settings.metrics.port !== undefined) {
+      metricsServer = await listenHttp(
+        running.metricsApp(),
+        settings.metrics.port,
+        settings.metrics.host ?? profile.host,
+      );
+    }
   } catch (error: unknown) {
+    server?.close();
     process.stderr.write(`closer: ${coerceError(error).message}\n`);
     await stopAll(logger, settings.shutdownTimeoutMs, [
       ['pipeline', () => running.stop()],
@@ -158,7 +171,21 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     profile: profile.name,
     rulesFile: profile.rulesFile,
     database: redactUrl(profile.databaseUrl),
+    metrics:
+      metricsServer !== undefined
+        ? 'own listener'
+        : settings.metrics.token === undefined
+          ? 'GET /metrics, open'
+          : 'GET /metrics, bearer token',
   });
+  if (metricsServer !== undefined) {
+    logger.info('metrics listening', {
+      port: (metricsServer.address() as AddressInfo).port,
+      host: settings.metrics.host ?? profile.host,
+      token: settings.metrics.token !== undefined,
+    });
+  }
+  const metricsDrain = metricsServer === undefined ? undefined : new HttpDrain(metricsServer);
 
   // Second Genesys intake, for orgs without AWS/EventBridge: a notification WebSocket subscribed
   // to `v2.routing.queues.{id}.conversations.messages` of each CLOSER_NOTIFICATION_QUEUES queue.
@@ -208,6 +235,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
       'http',
       () => {
         drain.start();
+        metricsDrain?.start();
       },
     ],
     // Timer firings and on-demand endings in flight get until the bound; the rest is handed to
@@ -216,7 +244,11 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     [
       'http',
       async () => {
-        report.drained = await drain.close(Math.max(left(), MIN_ANSWER_FLUSH_MS));
+        const [main] = await Promise.all([
+          drain.close(Math.max(left(), MIN_ANSWER_FLUSH_MS)),
+          metricsDrain?.close(Math.max(left(), MIN_ANSWER_FLUSH_MS)),
+        ]);
+        report.drained = main;
       },
     ],
     ['heartbeat', () => heartbeat.stop()],
