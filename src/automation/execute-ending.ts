@@ -39,6 +39,8 @@ interface EndingContext {
   dryRun: boolean;
   /** What triggered it (webhook id, event time), kept in the outcome. */
   trigger?: Record<string, unknown>;
+  /** Timers removed in the outcome's own transaction (an on-demand request's durable record). */
+  cancelTimers?: StoreChanges['cancelTimers'];
 }
 
 /**
@@ -75,6 +77,7 @@ export async function executeEnding(
   ): Promise<EndingResult> => {
     await recorder.commit({
       ...base,
+      ...(ctx.cancelTimers === undefined ? {} : { cancelTimers: ctx.cancelTimers }),
       ...extra,
       outcomes: [
         {

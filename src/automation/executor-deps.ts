@@ -21,6 +21,12 @@ export interface ExecutorDeps {
   onMessageWithoutEnd?: (ruleId: string) => void;
   /** Called when a delivery matched no rule (metric `closer_unmatched_deliveries_total`). */
   onUnmatched?: (source: string) => void;
+  /**
+   * How long after an on-demand request its durable record fires if the process died before
+   * the ending finished (ms; the claim lease, default 60 s). A graceful shutdown makes it due at
+   * once instead.
+   */
+  onDemandRetryMs?: number;
 }
 
 /** What one timer firing read and decided from: the live read folded into the stored state. */

@@ -18,6 +18,10 @@ import { errorDetails, isPermanentFailure } from './error-details';
 import { planTimers, eventTimeOf } from './plan-timers';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
+import { closeOfRecord, InFlightEndings, onDemandRecord } from './in-flight-endings';
+
+/** Default {@link ExecutorDeps.onDemandRetryMs}: the default claim lease, 60 s. */
+const DEFAULT_ON_DEMAND_RETRY_MS = 60_000;
 
 /** Which intake delivery an event came in (for the record of deliveries no rule matched). */
 export interface Delivery {
@@ -32,7 +36,12 @@ export interface Delivery {
  * metrics included), and nothing else in closer does. Dry run is a mode of it, per rule.
  */
 export class Executor {
-  constructor(private readonly deps: ExecutorDeps) {}
+  /** On-demand endings running now; a shutdown waits for them and defers the rest. */
+  readonly inFlight: InFlightEndings;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.inFlight = new InFlightEndings(deps);
+  }
 
   /**
    * A Genesys notification: folds it into the conversation's state and plans every inactivity
@@ -177,7 +186,52 @@ export class Executor {
    */
   fireTimer(timer: Timer): Promise<TimerHandlerResult> {
     // The store's conversation lock: across every process sharing the database (PostgreSQL).
-    return this.deps.store.lockConversation(timer.conversationId, () => this.fireTimerNow(timer));
+    return this.deps.store.lockConversation(timer.conversationId, () =>
+      timer.ruleId === ON_DEMAND_RULE_ID ? this.fireOnDemand(timer) : this.fireTimerNow(timer),
+    );
+  }
+
+  /**
+   * An on-demand request's durable record came due: the request did not finish in the process
+   * that took it (a shutdown cut it short, or it died). Completes it like a resumed ending: the
+   * live read first (over already → recorded so, nothing sent), the claim resumed, no closing
+   * message when one may already have gone out.
+   */
+  private async fireOnDemand(timer: Timer): Promise<TimerHandlerResult> {
+    const { store, logger } = this.deps;
+    const { conversationId } = timer;
+    // The request itself may have finished meanwhile (under this same lock), removing its record.
+    const armed = (await store.listTimers(conversationId)).some(
+      (t) => t.ruleId === timer.ruleId && t.phase === timer.phase && t.dueAt === timer.dueAt,
+    );
+    if (!armed) {
+      return { status: 'done' };
+    }
+    const close = closeOfRecord(timer.data);
+    if (close === undefined) {
+      logger.warn('on-demand record without a request dropped', { conversationId });
+      return { status: 'done' };
+    }
+    const request: OnDemandRequest = { kind: 'on-demand', id: ON_DEMAND_RULE_ID, close };
+    try {
+      const { decision, live, state, ending } = await this.decideNow(
+        conversationId,
+        request,
+        timer,
+      );
+      await this.settleOwnClaim(decision, conversationId, request.id, ending, false);
+      await executeEnding(this.deps, decision, {
+        conversationId,
+        ruleId: request.id,
+        live,
+        state,
+        dryRun: false,
+        trigger: { deferred: true, requestedAt: new Date(timer.armedAt).toISOString() },
+      });
+      return { status: 'done' };
+    } catch (thrown: unknown) {
+      return this.failed(thrown, conversationId, request.id, timer.episode);
+    }
   }
 
   private async fireTimerNow(timer: Timer): Promise<TimerHandlerResult> {
@@ -203,62 +257,110 @@ export class Executor {
 
   /**
    * An on-demand ending (HTTP API): one per episode like a rule's, recorded under `on-demand`.
-   * It has no timer to retry it: a transient failure is recorded `failed`, its claim released
-   * (keeping the closing message's intent, so no later ending repeats the message), and thrown.
+   * Durable: the request is recorded (`onDemandRecord`) before closer acts and the record removed
+   * with the outcome, so one a shutdown or a crash cuts short completes later instead of leaving a
+   * closing message sent and the conversation open. A transient failure while running is recorded
+   * `failed`, its claim released (keeping the closing message's intent, so no later ending repeats
+   * the message), the record removed, and thrown.
+   *
+   * @throws InFlightEndingError `ENDING_DEFERRED` when a shutdown's bound came first (the record
+   *   completes it at the next start), `SHUTTING_DOWN` when it came before it started.
    */
   endOnDemand(conversationId: string, options: OnDemandOptions): Promise<EndingResult> {
-    return this.deps.store.lockConversation(conversationId, async () => {
-      const request: OnDemandRequest = {
-        kind: 'on-demand',
-        id: ON_DEMAND_RULE_ID,
-        close: options.close,
-      };
-      const { decision, live, state, ending } = await this.decideNow(
-        conversationId,
-        request,
-        undefined,
+    const { store, clock } = this.deps;
+    if (options.dryRun === true) {
+      return store.lockConversation(conversationId, () =>
+        this.endOnDemandNow(conversationId, options.close, true),
       );
-      await this.settleOwnClaim(
-        decision,
-        conversationId,
-        request.id,
-        ending,
-        options.dryRun === true,
-      );
-      try {
-        return await executeEnding(this.deps, decision, {
+    }
+    return this.inFlight.run(conversationId, (running) =>
+      store.lockConversation(conversationId, async () => {
+        if (this.inFlight.isAbandoned()) {
+          // Its request was answered SHUTTING_DOWN while it waited for the lock: do nothing.
+          throw new Error('abandoned by the shutdown before it started');
+        }
+        const now = clock.now();
+        const stored = await store.getConversation(conversationId);
+        const record = onDemandRecord(
           conversationId,
-          ruleId: request.id,
-          live,
-          state,
-          dryRun: options.dryRun === true,
-        });
-      } catch (thrown: unknown) {
-        const error = coerceError(thrown);
-        const episode = state?.episode ?? 1;
-        await this.deps.store.finishEnding(
-          conversationId,
-          episode,
-          'released',
-          this.deps.clock.now(),
+          options.close,
+          stored?.episode ?? 1,
+          now,
+          this.deps.onDemandRetryMs ?? DEFAULT_ON_DEMAND_RETRY_MS,
         );
-        await this.deps.recorder.commit({
-          now: this.deps.clock.now(),
-          outcomes: [
-            {
-              conversationId,
-              ruleId: request.id,
-              episode,
-              kind: 'failed',
-              reason: error.message,
-              details: errorDetails(error),
-              at: this.deps.clock.now(),
-            },
-          ],
-        });
+        await store.upsertTimer(record, now);
+        running.record = record;
+        try {
+          return await this.endOnDemandNow(conversationId, options.close, false);
+        } catch (thrown: unknown) {
+          if (!this.inFlight.isAbandoned()) {
+            // The request failed and its caller is told so: nothing is left to complete later.
+            await store.cancelTimers(conversationId, ON_DEMAND_RULE_ID).catch((e: unknown) => {
+              this.deps.logger.warn('on-demand record not removed after a failure', {
+                conversationId,
+                error: coerceError(e).message,
+              });
+            });
+          }
+          throw thrown;
+        }
+      }),
+    );
+  }
+
+  /** The on-demand ending itself, under the conversation's lock. */
+  private async endOnDemandNow(
+    conversationId: string,
+    close: OnDemandOptions['close'],
+    dryRun: boolean,
+  ): Promise<EndingResult> {
+    const request: OnDemandRequest = { kind: 'on-demand', id: ON_DEMAND_RULE_ID, close };
+    const { decision, live, state, ending } = await this.decideNow(
+      conversationId,
+      request,
+      undefined,
+    );
+    await this.settleOwnClaim(decision, conversationId, request.id, ending, dryRun);
+    const record = dryRun ? undefined : [{ conversationId, ruleId: request.id }];
+    try {
+      return await executeEnding(this.deps, decision, {
+        conversationId,
+        ruleId: request.id,
+        live,
+        state,
+        dryRun,
+        ...(record === undefined ? {} : { cancelTimers: record }),
+      });
+    } catch (thrown: unknown) {
+      const error = coerceError(thrown);
+      if (this.inFlight.isAbandoned()) {
+        // Past the shutdown's bound: the claim and its message intent stay for the record.
         throw error;
       }
-    });
+      const episode = state?.episode ?? 1;
+      await this.deps.store.finishEnding(
+        conversationId,
+        episode,
+        'released',
+        this.deps.clock.now(),
+      );
+      await this.deps.recorder.commit({
+        now: this.deps.clock.now(),
+        ...(record === undefined ? {} : { cancelTimers: record }),
+        outcomes: [
+          {
+            conversationId,
+            ruleId: request.id,
+            episode,
+            kind: 'failed',
+            reason: error.message,
+            details: errorDetails(error),
+            at: this.deps.clock.now(),
+          },
+        ],
+      });
+      throw error;
+    }
   }
 
   /**

@@ -43,11 +43,15 @@ export const INBOX_LEASE_MS = 60_000;
 export class InboxProcessor {
   private running: Promise<number> | undefined;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly options: InboxProcessorOptions) {}
 
   /** Processes every pending event; concurrent calls share one run. Returns events handled. */
   drain(): Promise<number> {
+    if (this.stopped) {
+      return Promise.resolve(0);
+    }
     if (this.running !== undefined) {
       this.again = true;
       return this.running;
@@ -56,6 +60,21 @@ export class InboxProcessor {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /**
+   * Ends the running drain after the event it is handling (a shutdown past its bound); later
+   * drains do nothing. Its claimed events not handled yet stay claimed: the store gives them back
+   * when it closes (or their lease ends). Resolves when the drain has ended.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running?.catch(() => 0);
+  }
+
+  /** Read through a call: `stop()` changes it across awaits. */
+  private isStopped(): boolean {
+    return this.stopped;
   }
 
   private async loop(): Promise<number> {
@@ -76,7 +95,7 @@ export class InboxProcessor {
         // requests wait. Yielding here answers requests between events; under more load than the
         // processor can take, the backlog waits in the inbox instead.
         await nextTurn();
-        if ((await this.handle(event)) === 'store-unavailable') {
+        if (this.isStopped() || (await this.handle(event)) === 'store-unavailable') {
           break;
         }
         done.push(event.seq);
@@ -86,8 +105,11 @@ export class InboxProcessor {
         handled += done.length;
       }
       if (done.length < events.length) {
-        // The database went away mid-batch: the rest stays claimed by this process (claimable
-        // again by it at once, by others after the lease) and is handled by a later drain.
+        // The database went away mid-batch (or stop()): the rest stays claimed by this process
+        // (claimable again by it at once, by others after the lease) and is handled later.
+        return handled;
+      }
+      if (this.isStopped()) {
         return handled;
       }
       if (events.length < batchSize && !this.requestedAgain()) {

@@ -4,3 +4,9 @@ export type { ExecutorDeps } from './executor-deps';
 export { createOutcomeRecorder, type OutcomeRecorder } from './outcome-recorder';
 export type { EndingResult, OnDemandOptions } from './execute-ending';
 export { errorDetails } from './error-details';
+export {
+  IN_FLIGHT_ENDING_ERRORS,
+  InFlightEndingError,
+  InFlightEndings,
+  type InFlightEnding,
+} from './in-flight-endings';

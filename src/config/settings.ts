@@ -73,6 +73,17 @@ export const settingsSchema = z
       (value) => value === undefined || value.length >= 16,
       'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
     ),
+    CLOSER_METRICS_TOKEN: optionalText.refine(
+      (value) => value === undefined || value.length >= 16,
+      'must be at least 16 characters (use e.g. `openssl rand -hex 24`)',
+    ),
+    CLOSER_METRICS_PORT: optionalText
+      .transform((value) => (value === undefined ? undefined : Number(value)))
+      .refine(
+        (value) => value === undefined || (Number.isInteger(value) && value >= 0 && value <= 65535),
+        'must be a port number from 0 to 65535',
+      ),
+    CLOSER_METRICS_HOST: optionalText,
     PORT: optionalText
       .transform((value) => (value === undefined ? DEFAULT_PORT : Number(value)))
       .refine(
@@ -106,6 +117,24 @@ export const settingsSchema = z
       // hour a dead replica's work would wait too long.
       if (!(ms >= 5_000 && ms <= 60 * 60_000)) {
         ctx.addIssue({ code: 'custom', message: 'must be a duration from 5s to 1h (e.g. 60s)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+    CLOSER_SHUTDOWN_TIMEOUT: optionalText.transform((value, ctx) => {
+      if (value === undefined) {
+        return DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      }
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        ms = Number.NaN;
+      }
+      // Below 1 s nothing in flight could finish; above 10 minutes an orchestrator has long since
+      // killed the process (Kubernetes waits 30 s by default).
+      if (!(ms >= 1_000 && ms <= 10 * 60_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1s to 10m (e.g. 10s)' });
         return z.NEVER;
       }
       return ms;
@@ -161,6 +190,25 @@ export const settingsSchema = z
           'is required when the other Genesys credential is set (set both, or neither to use the built-in simulator)',
       });
     }
+    if (env.CLOSER_METRICS_HOST !== undefined && env.CLOSER_METRICS_PORT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLOSER_METRICS_HOST'],
+        message:
+          'is used only with CLOSER_METRICS_PORT (the metrics listener); set both, or neither',
+      });
+    }
+    if (
+      env.CLOSER_METRICS_PORT !== undefined &&
+      env.CLOSER_METRICS_PORT !== 0 &&
+      env.CLOSER_METRICS_PORT === env.PORT
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLOSER_METRICS_PORT'],
+        message: 'must differ from PORT (unset it to serve /metrics on the main listener)',
+      });
+    }
     if (env.GENESYS_LOGIN_URL !== undefined && env.GENESYS_API_URL === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -186,10 +234,24 @@ export interface Settings {
    * by the others after this. Keep it above the slowest timer firing.
    */
   claimLeaseMs: number;
+  /**
+   * The whole graceful shutdown after SIGTERM/SIGINT, exit included (`CLOSER_SHUTDOWN_TIMEOUT`, ms,
+   * default 10 s): in-flight answers, timer firings and on-demand endings get until then; what
+   * is still running is handed to the next start (timers given back, on-demand endings deferred
+   * to their durable records), and closer exits 0. Keep it below the orchestrator's kill delay.
+   */
+  shutdownTimeoutMs: number;
   /** Explicit rules file, or undefined to use the default for the mode. */
   rulesFile: string | undefined;
   logLevel: string;
   apiToken: string | undefined;
+  /**
+   * `GET /metrics` and who may read it. `token` (`CLOSER_METRICS_TOKEN`): required as
+   * `Authorization: Bearer`; unset, metrics are open. `port` (`CLOSER_METRICS_PORT`): served on a
+   * listener of their own on `host` (`CLOSER_METRICS_HOST`, default `HOST`) and not on the main
+   * one; unset, on the main listener.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string | undefined };
   genesys: GenesysSettings | undefined;
   /**
    * The OAuth client's sustained Genesys request rate (`GENESYS_REQUESTS_PER_SECOND`, default 25),
@@ -216,6 +278,9 @@ export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
 
 /** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
+
+/** Default `CLOSER_SHUTDOWN_TIMEOUT`: 10 seconds. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
 export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
@@ -244,9 +309,15 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: e.CLOSER_DATABASE_URL,
     databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
     claimLeaseMs: e.CLOSER_CLAIM_LEASE,
+    shutdownTimeoutMs: e.CLOSER_SHUTDOWN_TIMEOUT,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,
     apiToken: e.CLOSER_API_TOKEN,
+    metrics: {
+      token: e.CLOSER_METRICS_TOKEN,
+      port: e.CLOSER_METRICS_PORT,
+      host: e.CLOSER_METRICS_HOST,
+    },
     genesys,
     genesysRequestsPerSecond: e.GENESYS_REQUESTS_PER_SECOND,
     audit:

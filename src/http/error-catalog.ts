@@ -1,5 +1,6 @@
 import type { ErrorAnswerSpec, ErrorAnswerTable } from '../errors';
 import { API_ERRORS } from '../api/api-error';
+import { IN_FLIGHT_ENDING_ERRORS } from '../automation/in-flight-endings';
 import { RULES_TEST_ERRORS } from '../diagnose/errors';
 import { GENESYS_ERRORS } from '../genesys/errors';
 import { INTAKE_ERRORS } from '../intake/errors';
@@ -26,6 +27,7 @@ export const ERROR_CATALOG: ErrorAnswerTable = {
   ...HTTP_ERRORS,
   ...CONFIG_ERRORS,
   ...API_ERRORS,
+  ...IN_FLIGHT_ENDING_ERRORS,
   ...INTAKE_ERRORS,
   ...GENESYS_ERRORS,
   ...STORE_ERRORS,

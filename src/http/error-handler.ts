@@ -75,7 +75,8 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
 
 /**
  * A whole HTTP/1.1 error response for the raw-socket path (requests Node refuses before Express
- * sees them), with the same envelope and the status declared for `code`.
+ * sees them), with the same envelope, the status declared for `code` and the headers of every
+ * closer answer (`Cache-Control: no-store`, `X-Content-Type-Options: nosniff`).
  */
 export function rawErrorResponse(
   code: 'HTTP_BAD_REQUEST' | 'HTTP_HEADERS_TOO_LARGE',
@@ -85,5 +86,5 @@ export function rawErrorResponse(
   const body = JSON.stringify(
     errorEnvelope({ status, code, message, details: {}, retryable: false }),
   );
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`;
 }

@@ -24,13 +24,19 @@ import { sourcesSchema } from './sources-schema';
  * event. `match` / `pattern` are Amazon EventBridge event patterns.
  */
 
-/** Rule ids appear in timer keys, logs and metrics labels, so they are short slugs. */
+/**
+ * Rule ids appear in timer keys, logs and metrics labels, so they are short slugs. `on-demand` is
+ * taken: on-demand terminations are recorded, and their durable records keyed, under it.
+ */
 const ruleIdSchema = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9._-]{0,63}$/,
     'must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
-  );
+  )
+  .refine((id) => id !== 'on-demand', {
+    message: 'on-demand is reserved for on-demand terminations (HTTP API, CLI); pick another id',
+  });
 
 /** A message sent into the conversation. */
 const messageSchema = z.string().trim().min(1, 'must not be empty');

@@ -7,7 +7,7 @@ import type { GenesysHealth } from '../genesys';
 import type { InboxProcessor } from '../automation';
 import type { OutboxPublisher } from '../publish';
 import { createPipeline, type PipelineOptions } from './pipeline';
-import { createHttpApp, type HttpAppOptions } from './http-app';
+import { createHttpApp, createMetricsApp, type HttpAppOptions } from './http-app';
 
 export { DEFAULT_EVENT_RETENTION_MS } from './pipeline';
 
@@ -16,6 +16,11 @@ export interface CloserOptions extends PipelineOptions, Omit<HttpAppOptions, 'ba
 
 export interface Closer {
   app: Express;
+  /**
+   * An app serving `GET /metrics` alone, for a listener of its own (`CLOSER_METRICS_PORT`; build
+   * the main app with `serveMetrics: false` then).
+   */
+  metricsApp(): Express;
   store: Store;
   /** The audit outbox publisher, when an audit bus is configured. */
   audit: OutboxPublisher | undefined;
@@ -27,8 +32,11 @@ export interface Closer {
   genesysHealth: GenesysHealth;
   /** Processes every stored event, then fires every due timer (repeats until both are idle). */
   settle(): Promise<void>;
-  /** Stops loops and watchers; the store and Genesys client belong to the caller. */
-  stop(): Promise<void>;
+  /**
+   * Stops loops and watchers; the store and Genesys client belong to the caller. `waitMs`: a
+   * shutdown's bound for work in flight (see `Pipeline.stop`); unset, everything is waited for.
+   */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /**
@@ -43,9 +51,16 @@ export function createCloser(options: CloserOptions): Closer {
     background: options.background ?? true,
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
+    ...(options.serveMetrics === undefined ? {} : { serveMetrics: options.serveMetrics }),
   });
   return {
     app,
+    metricsApp: () =>
+      createMetricsApp(
+        pipeline,
+        options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken },
+      ),
     store: pipeline.store,
     audit: pipeline.audit,
     rules: pipeline.rules,
@@ -54,6 +69,6 @@ export function createCloser(options: CloserOptions): Closer {
     metrics: pipeline.metrics,
     genesysHealth: pipeline.genesysHealth,
     settle: () => pipeline.settle(),
-    stop: () => pipeline.stop(),
+    stop: (waitMs) => pipeline.stop(waitMs),
   };
 }

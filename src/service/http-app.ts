@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Express } from 'express';
+import type { Express, RequestHandler, Router } from 'express';
 import type { Clock } from '../timers/clock';
 import { createHealthRouter, metricsHandler } from '../observability';
 import type { Store } from '../store/store';
@@ -26,6 +26,81 @@ export interface HttpAppOptions {
   maxBodyBytes?: number;
   /** Process accepted events in the background (default true; tests call `settle()`). */
   background?: boolean;
+  /** Bearer token `/metrics` requires (`CLOSER_METRICS_TOKEN`); unset, `/metrics` is open. */
+  metricsToken?: string | undefined;
+  /**
+   * Serve `/metrics` here (default true). False when it has a listener of its own
+   * (`CLOSER_METRICS_PORT`, {@link createMetricsApp}): this app then answers it 404.
+   */
+  serveMetrics?: boolean;
+}
+
+/**
+ * Headers on every closer answer: nothing closer answers (outcomes, conversation state, errors,
+ * metrics) may be kept by a cache or proxy, and no browser may sniff a JSON body into something
+ * it runs.
+ */
+function securityHeaders(): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  };
+}
+
+/**
+ * `GET /metrics`: the Prometheus text, with the gauges read from the database at scrape time;
+ * behind `Authorization: Bearer <CLOSER_METRICS_TOKEN>` when one is set.
+ */
+function metricsRouter(pipeline: Pipeline, token: string | undefined): Router {
+  const { store, clock, metrics, audit } = pipeline;
+  const router = express.Router();
+  const render = metricsHandler(metrics);
+  router.get(
+    '/metrics',
+    ...(token === undefined ? [] : [bearerAuth(() => token, 'CLOSER_METRICS_TOKEN')]),
+    async (req, res, next) => {
+      // Gauges read from the database at scrape time (index counts; scrapes are infrequent).
+      try {
+        metrics.timersArmed.set(await store.countTimers());
+        metrics.inboxPending.set(await store.countPendingEvents());
+        if (audit !== undefined) {
+          const stats = await store.auditOutboxStats();
+          metrics.auditOutboxDepth.set(stats.pending);
+          metrics.auditOutboxDead.set(stats.dead);
+          metrics.auditOutboxOldestAge.set(
+            stats.oldestPendingAt === undefined
+              ? 0
+              : Math.max(0, (clock.now() - stats.oldestPendingAt) / 1000),
+          );
+        }
+      } catch {
+        // The store being down shows in /readyz; the scrape still answers.
+      }
+      render(req, res, next);
+    },
+  );
+  return router;
+}
+
+/**
+ * The metrics listener's app (`CLOSER_METRICS_PORT`): `GET /metrics` only, with the same headers,
+ * token and error answers as the main app.
+ */
+export function createMetricsApp(
+  pipeline: Pipeline,
+  options: { metricsToken?: string | undefined } = {},
+): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(securityHeaders());
+  app.use(metricsRouter(pipeline, options.metricsToken));
+  app.use((_req, _res, next) => {
+    next(new ApiError('NOT_FOUND', 'no such endpoint'));
+  });
+  app.use(errorHandler({ logger: pipeline.logger, surface: API_SURFACE, label: 'metrics' }));
+  return app;
 }
 
 /**
@@ -38,6 +113,7 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders());
   // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.
   // First, too: it is the hot path, so its requests do not walk the health and metrics routes.
   app.use(
@@ -76,27 +152,9 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
       },
     }),
   );
-  const serveMetrics = metricsHandler(metrics);
-  app.get('/metrics', async (req, res, next) => {
-    // Gauges read from the database at scrape time (index counts; scrapes are infrequent).
-    try {
-      metrics.timersArmed.set(await store.countTimers());
-      metrics.inboxPending.set(await store.countPendingEvents());
-      if (audit !== undefined) {
-        const stats = await store.auditOutboxStats();
-        metrics.auditOutboxDepth.set(stats.pending);
-        metrics.auditOutboxDead.set(stats.dead);
-        metrics.auditOutboxOldestAge.set(
-          stats.oldestPendingAt === undefined
-            ? 0
-            : Math.max(0, (clock.now() - stats.oldestPendingAt) / 1000),
-        );
-      }
-    } catch {
-      // The store being down shows in /readyz; the scrape still answers.
-    }
-    serveMetrics(req, res, next);
-  });
+  if (options.serveMetrics ?? true) {
+    app.use(metricsRouter(pipeline, options.metricsToken));
+  }
   const api = express.Router();
   api.use(bearerAuth(() => options.apiToken));
   api.use(express.json({ limit: '256kb' }));

@@ -1,4 +1,11 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { withinMs } from '../timers/within-ms';
 import { CloserError } from '../errors';
 import { rawErrorResponse } from '../http';
 
@@ -66,12 +73,64 @@ function answerClientErrors(server: Server): void {
   });
 }
 
-/** Stops accepting connections, closes idle keep-alive ones now and resolves when all are closed. */
-export function closeHttpServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => {
-      resolve();
+/**
+ * Shutting an HTTP server down under keep-alive load. `server.close()` alone stops accepting but
+ * waits for every busy keep-alive connection, and a client that keeps sending keeps it busy; so
+ * once draining starts, every answer (in flight or new on an open connection) carries
+ * `Connection: close`, after which Node ends its connection, and idle connections are closed at
+ * once. {@link HttpDrain.close} then waits for the rest up to its bound and cuts what is left.
+ */
+export class HttpDrain {
+  private readonly open = new Set<ServerResponse>();
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly server: Server) {
+    // First listener: runs before the app, so the header is set before any route answers.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (this.closed !== undefined) {
+        res.setHeader('Connection', 'close');
+        return;
+      }
+      this.open.add(res);
+      res.once('close', () => {
+        this.open.delete(res);
+      });
     });
-    server.closeIdleConnections();
-  });
+  }
+
+  /**
+   * Stops accepting connections, closes idle ones now, and marks every answer still to be sent
+   * `Connection: close` (its connection ends after it). Idempotent.
+   */
+  start(): void {
+    if (this.closed !== undefined) {
+      return;
+    }
+    this.closed = new Promise<void>((resolve) => {
+      // Called once every connection has ended (or at once, with an error, if not listening).
+      this.server.close(() => {
+        resolve();
+      });
+    });
+    for (const res of this.open) {
+      if (!res.headersSent) {
+        res.setHeader('Connection', 'close');
+      }
+    }
+    this.open.clear();
+    this.server.closeIdleConnections();
+  }
+
+  /**
+   * Drains (see {@link start}) and resolves once every connection has ended, or after `waitMs`
+   * real ms, when the connections left are destroyed. Resolves `true` when none had to be.
+   */
+  async close(waitMs: number): Promise<boolean> {
+    this.start();
+    const drained = await withinMs(this.closed ?? Promise.resolve(), waitMs);
+    if (!drained) {
+      this.server.closeAllConnections();
+    }
+    return drained;
+  }
 }

@@ -6,6 +6,7 @@ import { silentLogger } from '../observability/logger';
 import { createMetrics, type Metrics } from '../observability';
 import type { Store, Outcome } from '../store/store';
 import { TimerScheduler } from '../timers';
+import { withinMs } from '../timers/within-ms';
 import { RulesWatcher, type LoadedRules } from '../rules';
 import { checkGenesysAccess, GenesysHealth, type GenesysClient } from '../genesys';
 import {
@@ -94,8 +95,14 @@ export interface Pipeline {
   drainSoon(): void;
   /** Processes every stored event, then fires every due timer (repeats until both are idle). */
   settle(): Promise<void>;
-  /** Stops loops and watchers; the store and Genesys client belong to the caller. */
-  stop(): Promise<void>;
+  /**
+   * Stops loops and watchers; the store and Genesys client belong to the caller. With `waitMs` (a
+   * shutdown's bound, real ms) it waits no longer: timers whose firing is still running then are
+   * given back (they fire again at the next start, resuming what was done), on-demand endings are
+   * deferred to their durable records (answered `ENDING_DEFERRED`), and inbox events not handled
+   * yet stay stored. Without it, everything in flight is waited for (tests).
+   */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /** Builds (and, with `background`, starts) the processing pipeline. No HTTP here. */
@@ -189,6 +196,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onUnmatched: (source) => {
       metrics.unmatchedDeliveries.inc({ source });
     },
+    ...(options.claimLeaseMs === undefined ? {} : { onDemandRetryMs: options.claimLeaseMs }),
   });
 
   const scheduler = new TimerScheduler({
@@ -309,17 +317,37 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
       }
     },
-    async stop() {
+    async stop(waitMs?: number) {
       for (const interval of intervals) {
         clearInterval(interval);
       }
       genesysHealth.stop();
       rules.stop();
       stopWake?.();
-      await scheduler.stop();
-      await inbox.drain();
-      await audit?.stop();
-      await genesysHealth.idle();
+      if (waitMs === undefined) {
+        await scheduler.stop();
+        await inbox.drain();
+        await audit?.stop();
+        await genesysHealth.idle();
+        return;
+      }
+      const deadline = Date.now() + waitMs;
+      const left = (): number => Math.max(0, deadline - Date.now());
+      const [, deferred] = await Promise.all([
+        scheduler.stop(left()),
+        executor.inFlight.abandon(left()),
+      ]);
+      if (deferred > 0) {
+        logger.warn('on-demand endings deferred to the next start by the shutdown bound', {
+          deferred,
+        });
+      }
+      // Events stored but not processed yet are handled at the next start if the bound comes first.
+      if (!(await withinMs(inbox.drain(), left()))) {
+        await withinMs(inbox.stop(), left());
+      }
+      await withinMs(audit?.stop() ?? Promise.resolve(), left());
+      await withinMs(genesysHealth.idle(), left());
     },
   };
 }

@@ -1,5 +1,9 @@
-/** Longest a graceful shutdown may take before the process exits anyway (ms). */
-export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * Time after the shutdown bound before a stuck step makes the process exit with code 1 anyway
+ * (ms): every step is bounded by `CLOSER_SHUTDOWN_TIMEOUT` itself, so this only fires for a close
+ * that hangs (a driver that never answers).
+ */
+export const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Resolves at the first SIGINT or SIGTERM. */
 export function waitForStopSignal(): Promise<NodeJS.Signals> {
@@ -20,9 +24,9 @@ export function waitForStopSignal(): Promise<NodeJS.Signals> {
  * 1 (a stuck close must not keep a stopped service alive).
  */
 export async function runShutdown(
-  steps: readonly (readonly [name: string, step: () => Promise<void> | void])[],
+  steps: readonly (readonly [name: string, step: () => unknown])[],
   onError: (name: string, error: unknown) => void,
-  timeoutMs: number = SHUTDOWN_TIMEOUT_MS,
+  timeoutMs: number,
 ): Promise<void> {
   const timer = setTimeout(() => {
     process.stderr.write('closer: shutdown took too long, exiting\n');
@@ -40,4 +44,15 @@ export async function runShutdown(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Exits with `code` once the event loop is empty, or after `ms` if work abandoned by the shutdown
+ * (a Genesys call cut short, whose ending is recorded for the next start) still holds it open.
+ */
+export function exitSoon(code: number, ms: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    process.exit(code);
+  }, ms).unref();
 }

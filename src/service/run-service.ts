@@ -12,19 +12,29 @@ import { CloserError, coerceError } from '../errors';
 import { createMetrics } from '../observability';
 import { createCloser, type Closer } from './create-closer';
 import { genesysObserver } from './genesys-observer';
-import { closeHttpServer, listenHttp } from './http-server';
-import { runShutdown, waitForStopSignal } from './process-lifecycle';
+import { HttpDrain, listenHttp } from './http-server';
+import { exitSoon, runShutdown, SHUTDOWN_GRACE_MS, waitForStopSignal } from './process-lifecycle';
+import { withinMs } from '../timers/within-ms';
 import { startQueueNotifications, type QueueNotifications } from './queue-notifications';
 import { orgProfile, type ServiceProfile } from './service-profile';
 import { simulatorProfile } from './simulator-profile';
 
-export { SHUTDOWN_TIMEOUT_MS } from './process-lifecycle';
 export { SIMULATOR_DATABASE_URL } from './simulator-profile';
 
 /** Exit codes of the service process (the CLI's table: 0 ok, 1 failure, 2 configuration). */
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_CONFIG = 2;
+
+/**
+ * Part of the shutdown bound kept for what follows the waiting (answers flushed, the store
+ * closed, the exit) — at most this, and at most a fifth of the bound (ms).
+ */
+const CLOSE_RESERVE_MS = 1_500;
+/** How long abandoned work may keep the process after the shutdown steps (ms): none, but logs. */
+const EXIT_AFTER_STEPS_MS = 50;
+/** Shortest wait for the answers of deferred requests to go out before connections are cut (ms). */
+const MIN_ANSWER_FLUSH_MS = 200;
 
 /**
  * closer's main job: reads settings, picks the profile (your Genesys org, or the built-in
@@ -46,6 +56,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   }
   registerSecret(settings.apiToken);
   registerSecret(settings.genesys?.clientSecret);
+  registerSecret(settings.metrics.token);
   const profile =
     settings.genesys === undefined
       ? await simulatorProfile(settings, env)
@@ -110,6 +121,9 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     genesys,
     logger,
     apiToken: profile.apiToken,
+    metricsToken: settings.metrics.token,
+    // With a metrics listener of its own, the main one does not serve /metrics.
+    serveMetrics: settings.metrics.port === undefined,
     env: profile.env,
     checkGenesys: true,
     claimLeaseMs: settings.claimLeaseMs,
@@ -126,12 +140,21 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
   });
   late.closer = running;
 
-  let server: Server;
+  let server: Server | undefined;
+  let metricsServer: Server | undefined;
   try {
     server = await listenHttp(running.app, settings.port, profile.host);
+    if (settings.metrics.port !== undefined) {
+      metricsServer = await listenHttp(
+        running.metricsApp(),
+        settings.metrics.port,
+        settings.metrics.host ?? profile.host,
+      );
+    }
   } catch (error: unknown) {
+    server?.close();
     process.stderr.write(`closer: ${coerceError(error).message}\n`);
-    await stopAll(logger, [
+    await stopAll(logger, settings.shutdownTimeoutMs, [
       ['pipeline', () => running.stop()],
       ['heartbeat', () => heartbeat.stop()],
       ['genesys', () => genesys.close()],
@@ -140,6 +163,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     ]);
     return EXIT_CONFIG;
   }
+  const drain = new HttpDrain(server);
   const address = server.address() as AddressInfo;
   const closerUrl = `http://127.0.0.1:${address.port}`;
   logger.info('closer listening', {
@@ -147,7 +171,21 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     profile: profile.name,
     rulesFile: profile.rulesFile,
     database: redactUrl(profile.databaseUrl),
+    metrics:
+      metricsServer !== undefined
+        ? 'own listener'
+        : settings.metrics.token === undefined
+          ? 'GET /metrics, open'
+          : 'GET /metrics, bearer token',
   });
+  if (metricsServer !== undefined) {
+    logger.info('metrics listening', {
+      port: (metricsServer.address() as AddressInfo).port,
+      host: settings.metrics.host ?? profile.host,
+      token: settings.metrics.token !== undefined,
+    });
+  }
+  const metricsDrain = metricsServer === undefined ? undefined : new HttpDrain(metricsServer);
 
   // Second Genesys intake, for orgs without AWS/EventBridge: a notification WebSocket subscribed
   // to `v2.routing.queues.{id}.conversations.messages` of each CLOSER_NOTIFICATION_QUEUES queue.
@@ -169,30 +207,80 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     });
   }
 
-  const stopped = waitForStopSignal().then(() => EXIT_OK);
+  const signal: { name?: NodeJS.Signals } = {};
+  const stopped = waitForStopSignal().then((name) => {
+    signal.name = name;
+    return EXIT_OK;
+  });
   const exitCode = await Promise.race([
     profile.afterListen(closerUrl).then((code) => code ?? stopped),
     stopped,
   ]);
-  await stopAll(logger, [
+
+  // One bound for the whole shutdown: waiting steps end `reserve` before it, so closing the store
+  // and exiting fit in it too.
+  const boundMs = settings.shutdownTimeoutMs;
+  const startedAt = Date.now();
+  const waitUntil = startedAt + boundMs - Math.min(CLOSE_RESERVE_MS, boundMs / 5);
+  const left = (): number => Math.max(0, waitUntil - Date.now());
+  logger.info('closer stopping', {
+    ...(signal.name === undefined ? {} : { signal: signal.name }),
+    shutdownTimeoutMs: boundMs,
+  });
+  const report: { drained?: boolean } = {};
+  await stopAll(logger, boundMs, [
     ['notifications', () => notifications?.stop()],
-    ['http', () => closeHttpServer(server)],
-    ['pipeline', () => running.stop()],
+    // No new connections; answers carry `Connection: close`; idle keep-alive connections end now.
+    [
+      'http',
+      () => {
+        drain.start();
+        metricsDrain?.start();
+      },
+    ],
+    // Timer firings and on-demand endings in flight get until the bound; the rest is handed to
+    // the next start (timers given back, endings deferred and answered ENDING_DEFERRED).
+    ['pipeline', () => running.stop(left())],
+    [
+      'http',
+      async () => {
+        const [main] = await Promise.all([
+          drain.close(Math.max(left(), MIN_ANSWER_FLUSH_MS)),
+          metricsDrain?.close(Math.max(left(), MIN_ANSWER_FLUSH_MS)),
+        ]);
+        report.drained = main;
+      },
+    ],
     ['heartbeat', () => heartbeat.stop()],
-    ['genesys', () => genesys.close()],
-    ['store', () => store.close()],
+    // In-flight Genesys calls of deferred work are not waited for (their work is recorded).
+    ['genesys', () => withinMs(genesys.close(), MIN_ANSWER_FLUSH_MS)],
+    // A PostgreSQL pool waits for connections deferred work still holds: the exit ends those.
+    ['store', () => withinMs(store.close(), Math.max(0, startedAt + boundMs - Date.now()))],
     ['profile', () => profile.close()],
   ]);
-  return exitCode === EXIT_OK || exitCode === EXIT_FAILURE ? exitCode : EXIT_FAILURE;
+  logger.info('closer stopped', {
+    tookMs: Date.now() - startedAt,
+    connectionsCut: report.drained === false,
+  });
+  const code = exitCode === EXIT_OK || exitCode === EXIT_FAILURE ? exitCode : EXIT_FAILURE;
+  // Deferred work may still hold a Genesys call open: everything it did or will do is recorded
+  // for the next start, so it does not keep the process (nor go on acting) after the steps.
+  exitSoon(code, EXIT_AFTER_STEPS_MS);
+  return code;
 }
 
 function stopAll(
   logger: Logger,
-  steps: readonly (readonly [string, () => Promise<void> | void])[],
+  boundMs: number,
+  steps: readonly (readonly [string, () => unknown])[],
 ): Promise<void> {
-  return runShutdown(steps, (name, error) => {
-    logger.error('shutdown error', { step: name, error: coerceError(error).message });
-  });
+  return runShutdown(
+    steps,
+    (name, error) => {
+      logger.error('shutdown error', { step: name, error: coerceError(error).message });
+    },
+    boundMs + SHUTDOWN_GRACE_MS,
+  );
 }
 
 /** The profile's warnings, on stderr where a person starting closer sees them (framed: loud). */

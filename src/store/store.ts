@@ -254,6 +254,12 @@ export interface Store {
    * `completeTimer`, does nothing if the timer was re-armed or cancelled since it was claimed.
    */
   retryTimer(timer: Timer, dueAt: number): Promise<void>;
+  /**
+   * Gives a claimed timer back unfired (a shutdown): its lease ends now, so it is due again at
+   * once for the next claim, here after a restart or on another replica; attempts unchanged (not
+   * a failure). Like `completeTimer`, does nothing if it was re-armed or cancelled since.
+   */
+  releaseTimer(timer: Timer): Promise<void>;
   listTimers(conversationId: string): Promise<Timer[]>;
   countTimers(): Promise<number>;
 

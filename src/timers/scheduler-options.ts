@@ -57,8 +57,9 @@ export interface TimerSchedulerOptions {
    */
   maxPerRun?: number;
   /**
-   * How long `stop()` waits for in-flight handlers, in real ms (a shutdown bound, not domain time).
-   * Handlers still running after it keep their lease and fire again after restart. Default 30_000.
+   * How long `stop()` waits for in-flight handlers by default, in real ms (a shutdown bound, not
+   * domain time). Timers whose handler is still running after it are released (lease ended) and
+   * fire again after restart. Default 30_000.
    */
   stopTimeoutMs?: number;
 }

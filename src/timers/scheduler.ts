@@ -5,6 +5,7 @@ import type { Store, Timer } from '../store';
 import type { Clock } from './clock';
 import { retryBackoffMs } from './retry-backoff';
 import { runPool } from './run-pool';
+import { withinMs } from './within-ms';
 import type { TimerHandlerResult, TimerSchedulerOptions } from './scheduler-options';
 import { TIMER_SCHEDULER_DEFAULTS } from './scheduler-options';
 
@@ -28,7 +29,10 @@ export class TimerScheduler {
   private stopping = false;
   private poked = false;
   private wake: (() => void) | undefined;
-  private inFlight = 0;
+  /** Timers whose handler is running now (claimed by this scheduler). */
+  private readonly inFlight = new Set<Timer>();
+  /** In-flight timers `stop()` gave back at its bound: a late failure leaves them due now. */
+  private readonly givenBack = new WeakSet<Timer>();
 
   constructor(options: TimerSchedulerOptions) {
     const logger = options.logger ?? silentLogger;
@@ -69,24 +73,42 @@ export class TimerScheduler {
   }
 
   /**
-   * Stops the loop and waits for in-flight handlers, at most `stopTimeoutMs`; handlers still
-   * running then keep their lease and fire again after a restart.
+   * Stops the loop: claimed timers not started yet are given back unfired, and in-flight handlers
+   * are waited for, at most `waitMs` (default `stopTimeoutMs`). Timers whose handler is still
+   * running then are given back too (their lease ends now), so they fire at once after a restart
+   * or on another replica rather than when the lease runs out; the handler's own ending claim and
+   * message intent keep a second attempt from repeating what it did.
    */
-  async stop(): Promise<void> {
+  async stop(waitMs: number = this.settings.stopTimeoutMs): Promise<void> {
     this.stopping = true;
     this.wake?.();
     const settled = Promise.all([this.loop, this.running]).then(() => true);
-    const finished = await withinMs(settled, this.settings.stopTimeoutMs);
+    const finished = await withinMs(settled, waitMs);
     if (!finished) {
+      const unfinished = [...this.inFlight];
       this.settings.logger.warn(
-        'timer scheduler stop timed out; unfinished timers fire again after restart',
-        {
-          inFlight: this.inFlight,
-          stopTimeoutMs: this.settings.stopTimeoutMs,
-        },
+        'timer scheduler stop timed out; unfinished timers are released and fire again after restart',
+        { inFlight: unfinished.length, waitMs },
       );
+      for (const timer of unfinished) {
+        this.givenBack.add(timer);
+      }
+      await Promise.all(unfinished.map((timer) => this.release(timer)));
     }
     this.loop = undefined;
+  }
+
+  /** Gives a claimed timer back unfired (its lease ends now); never throws. */
+  private async release(timer: Timer): Promise<void> {
+    try {
+      await this.settings.store.releaseTimer(timer);
+    } catch (e: unknown) {
+      this.settings.logger.warn('timer lease not released; it fires again when its lease ends', {
+        conversationId: timer.conversationId,
+        ruleId: timer.ruleId,
+        error: coerceError(e).message,
+      });
+    }
   }
 
   private async runBatches(): Promise<number> {
@@ -141,13 +163,18 @@ export class TimerScheduler {
 
   /** Runs one timer's handler and records what happened; never throws. */
   private async fire(timer: Timer): Promise<void> {
+    if (this.stopping) {
+      // Claimed in a batch that `stop()` interrupted: not started, so given back unfired.
+      await this.release(timer);
+      return;
+    }
     const log = this.settings.logger.child({
       conversationId: timer.conversationId,
       ruleId: timer.ruleId,
       phase: timer.phase,
       attempt: timer.attempts + 1,
     });
-    this.inFlight += 1;
+    this.inFlight.add(timer);
     try {
       let result: TimerHandlerResult;
       try {
@@ -159,6 +186,10 @@ export class TimerScheduler {
       }
       if (result.status === 'done') {
         await this.settings.store.completeTimer(timer);
+      } else if (this.givenBack.has(timer)) {
+        // Failed after the shutdown's bound (its Genesys call cut short): not counted as an
+        // attempt, and left due now for the next start.
+        return;
       } else {
         await this.retryOrGiveUp(timer, result, log);
       }
@@ -167,7 +198,7 @@ export class TimerScheduler {
         error: coerceError(e),
       });
     } finally {
-      this.inFlight -= 1;
+      this.inFlight.delete(timer);
     }
   }
 
@@ -222,24 +253,6 @@ function defaultGiveUp(store: Store, clock: Clock, logger: Logger) {
       at: clock.now(),
     });
   };
-}
-
-/** Resolves `true` if `promise` settles within `ms` real milliseconds, else `false`. */
-function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timeout: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timeout = setTimeout(() => {
-      resolve(false);
-    }, ms);
-    timeout.unref();
-  });
-  const done = promise.then(
-    () => true,
-    () => true,
-  );
-  return Promise.race([done, timedOut]).finally(() => {
-    clearTimeout(timeout);
-  });
 }
 
 /** Drops keys whose value is `undefined`, so they do not override defaults when spread. */

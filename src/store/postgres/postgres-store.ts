@@ -194,6 +194,12 @@ export class PostgresStore implements Store {
     );
   }
 
+  releaseTimer(timer: Timer): Promise<void> {
+    return this.run('releaseTimer', (db) =>
+      timers.releaseTimer(db, timer, this.wakeFor(timer.dueAt, this.clock.now())),
+    );
+  }
+
   listTimers(conversationId: string): Promise<Timer[]> {
     return this.run('listTimers', (db) => timers.listTimers(db, conversationId));
   }
@@ -366,6 +372,22 @@ export class PostgresStore implements Store {
     }
     this.closed = true;
     await this.wake.stop();
+    // Inbox and outbox batches this instance claimed and did not finish (a shutdown past its
+    // bound): the other replicas take them now, not when the lease ends. Best effort.
+    await this.pool
+      .query(
+        `WITH inbox AS (
+           UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
+           WHERE claimed_by = $1 AND processed_at IS NULL)
+         UPDATE audit_outbox SET claimed_by = NULL, claimed_until = NULL
+         WHERE claimed_by = $1 AND state = 'pending'`,
+        [this.claimant],
+      )
+      .catch((e: unknown) => {
+        this.logger.warn('claims not given back at close; they end with their lease', {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      });
     await Promise.all([this.pool.end(), this.lockPool.end()]);
   }
 

@@ -420,6 +420,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** See `Store`; does nothing when the timer was re-armed or cancelled since it was claimed. */
+  releaseTimer(timer: Timer): Promise<void> {
+    return this.run('releaseTimer', () => {
+      this.statements.releaseTimer.run(
+        timer.conversationId,
+        timer.ruleId,
+        timer.dueAt,
+        timer.phase,
+      );
+    });
+  }
+
   listTimers(conversationId: string): Promise<Timer[]> {
     return this.run('listTimers', () =>
       this.statements.listTimers.all(conversationId).map(timerFromRow),
@@ -590,11 +602,16 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Commits queued event inserts, stops the background checkpointer, then closes the connection
-   * (which checkpoints the WAL). Idempotent.
+   * Commits queued event inserts, gives back unfinished inbox and outbox claims, stops the
+   * background checkpointer, then closes the connection (which checkpoints the WAL). Idempotent.
    */
   async close(): Promise<void> {
     this.eventInserts.flush();
+    if (this.db.open) {
+      // Batches claimed and not finished (a shutdown past its bound) are free for the next start.
+      this.statements.releaseEventClaims.run();
+      this.statements.releaseAuditClaims.run();
+    }
     this.callsUntilCheckpointer = 0;
     const checkpointer = this.checkpointer;
     this.checkpointer = undefined;

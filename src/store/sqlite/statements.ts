@@ -113,6 +113,7 @@ export interface SqliteStatements {
   hasDueTimers: Stmt<{ now: number }, number>;
   completeTimer: Stmt<[string, string, number, string]>;
   retryTimer: Stmt<[number, string, string, number, string]>;
+  releaseTimer: Stmt<[string, string, number, string]>;
   listTimers: Stmt<[string], TimerRow>;
   countTimers: Stmt<[], number>;
   countPendingEvents: Stmt<[], number>;
@@ -216,6 +217,10 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ),
     retryTimer: prepare<[number, string, string, number, string]>(
       `UPDATE timers SET due_at = ?, attempts = attempts + 1, lease_until = NULL
+       WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?`,
+    ),
+    releaseTimer: prepare<[string, string, number, string]>(
+      `UPDATE timers SET lease_until = NULL
        WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?`,
     ),
     listTimers: prepare<[string], TimerRow>(HOT_SQL.listConversationTimers),

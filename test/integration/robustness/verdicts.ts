@@ -64,10 +64,8 @@ export class Verdicts {
       problem(`${res.status >= 500 ? '5xx; ' : ''}expected ${allowed.join(' or ')}`);
     }
     const text = `${res.text}\n${JSON.stringify(res.headers)}`;
-    for (const secret of SECRETS) {
-      if (text.includes(secret)) {
-        problem('a secret is in the response');
-      }
+    for (const leak of leakedSecrets(text, SECRETS)) {
+      problem(`a secret is in the response (${leak})`);
     }
     if (res.status < 400 || shape === 'none') {
       return;
@@ -111,9 +109,66 @@ export function prototypeSnapshot(): string[] {
   return Object.getOwnPropertyNames(Object.prototype).sort();
 }
 
-/** Log lines that contain a secret (should be none). */
-export function secretsInLogs(t: TestCloser): string[] {
-  return t.logs.filter((line) => SECRETS.some((secret) => line.includes(secret)));
+/** Log lines that contain a secret in any of its forms (should be none). */
+export function secretsInLogs(t: Pick<TestCloser, 'logs'>, secrets = SECRETS): string[] {
+  return t.logs.filter((line) => leakedSecrets(line, secrets).length > 0);
+}
+
+/**
+ * The forms a secret can leak in besides itself, each named: base64 and base64url at each of
+ * the three byte alignments (so the secret is found inside a longer encoded value too, such as a
+ * `Basic` header of `id:secret`: the characters that also depend on the neighbouring bytes are
+ * left out), hex in either case, and URL-encoded.
+ */
+export function secretForms(secret: string | Buffer): { form: string; text: string }[] {
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
+  const forms: { form: string; text: string }[] = [];
+  if (typeof secret === 'string') {
+    forms.push({ form: 'raw', text: secret });
+    forms.push({ form: 'url-encoded', text: encodeURIComponent(secret) });
+    forms.push({
+      form: 'form-encoded',
+      text: new URLSearchParams({ s: secret }).toString().slice(2),
+    });
+  }
+  forms.push({ form: 'hex', text: bytes.toString('hex') });
+  forms.push({ form: 'HEX', text: bytes.toString('hex').toUpperCase() });
+  for (let shift = 0; shift < 3; shift += 1) {
+    const padded = Buffer.concat([Buffer.alloc(shift), bytes]);
+    for (const encoding of ['base64', 'base64url'] as const) {
+      let text = padded.toString(encoding).replace(/=+$/, '');
+      // Leading characters that encode the filler bytes, trailing ones that encode what follows.
+      text = text.slice(shift === 0 ? 0 : 4);
+      const tail = padded.length % 3;
+      text = tail === 0 ? text : text.slice(0, text.length - (tail + 1));
+      if (text.length >= 8) {
+        forms.push({ form: `${encoding}@${shift}`, text });
+      }
+    }
+  }
+  return forms.filter((f, i) => forms.findIndex((other) => other.text === f.text) === i);
+}
+
+/**
+ * Which secrets occur in `text`, in which form, named by their position in `secrets` (never by
+ * value: a failure message must not print the secret either).
+ */
+export function leakedSecrets(
+  text: string,
+  secrets: readonly (string | Buffer)[] | Readonly<Record<string, string | Buffer>>,
+): string[] {
+  const named = Array.isArray(secrets)
+    ? secrets.map((value, i) => [`secret #${i + 1}`, value] as const)
+    : Object.entries(secrets);
+  const found: string[] = [];
+  for (const [name, value] of named) {
+    for (const { form, text: leaked } of secretForms(value)) {
+      if (text.includes(leaked)) {
+        found.push(`${name} (${form})`);
+      }
+    }
+  }
+  return found;
 }
 
 /** Headers of an authenticated EventBridge delivery. */

@@ -276,6 +276,22 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect((await store.listTimers(c))[0]).toMatchObject({ dueAt: T0 + 6, attempts: 2 });
       });
 
+      it('releases a claimed timer unfired: claimable again at once, attempts unchanged; a re-armed one is left alone', async () => {
+        const c = uid('conv');
+        await arm(c, T0);
+        const [claimed] = await store.claimDueTimers(T0, 10, MINUTE);
+        expect(await store.claimDueTimers(T0 + 1, 10, MINUTE)).toEqual([]);
+        await store.releaseTimer(claimed!);
+        const [again] = await store.claimDueTimers(T0 + 1, 10, MINUTE);
+        expect(again).toMatchObject({ conversationId: c, dueAt: T0, attempts: 0 });
+        await arm(c, T0 + 2, { phase: 'close' });
+        const [rearmed] = await store.claimDueTimers(T0 + 2, 10, MINUTE);
+        await store.releaseTimer(again!); // the older version: no effect on the re-armed one
+        expect(await store.claimDueTimers(T0 + 3, 10, MINUTE)).toEqual([]);
+        await store.releaseTimer(rearmed!);
+        expect(await store.claimDueTimers(T0 + 3, 10, MINUTE)).toHaveLength(1);
+      });
+
       it('ignores a retry of a timer re-armed or cancelled since it was claimed', async () => {
         const c = uid('conv');
         await arm(c, T0);

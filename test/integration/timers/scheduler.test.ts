@@ -362,7 +362,7 @@ describe('TimerScheduler', () => {
       expect(await s.runDue()).toBe(0); // stopped: handles nothing until start()
     });
 
-    it('stop gives up waiting after stopTimeoutMs and leaves the timer leased', async () => {
+    it('stop gives up waiting after stopTimeoutMs and releases the unfinished timer (due again at once)', async () => {
       const never = deferred<TimerHandlerResult>();
       const started = deferred();
       const c = conv();
@@ -374,10 +374,34 @@ describe('TimerScheduler', () => {
       s.start();
       await started.promise;
       await s.stop();
-      expect(await store.listTimers(c)).toHaveLength(1);
-      expect(await store.claimDueTimers(clock.now(), 10, MINUTE)).toEqual([]);
+      const [again] = await store.claimDueTimers(clock.now(), 10, MINUTE);
+      expect(again).toMatchObject({ conversationId: c, attempts: 0 });
+      await store.releaseTimer(again!);
       never.resolve({ status: 'retry', reason: 'late' }); // lets the orphaned handler finish
       await flush();
+    });
+
+    it('stop(waitMs) gives claimed timers of the interrupted batch back unfired', async () => {
+      const release = deferred<TimerHandlerResult>();
+      const started = deferred();
+      const ids = [conv(), conv(), conv()];
+      for (const conversationId of ids) {
+        await arm({ conversationId });
+      }
+      const s = scheduler({ concurrency: 1 }, () => {
+        started.resolve();
+        return release.promise;
+      });
+      s.start();
+      await started.promise;
+      const stopping = s.stop(60_000);
+      release.resolve({ status: 'done' });
+      await stopping;
+      // The first ran to the end; the two waiting their turn were never fired, and are claimable.
+      expect(fired.map((t) => t.conversationId)).toEqual([ids[0]]);
+      const left = await store.claimDueTimers(clock.now(), 10, MINUTE);
+      expect(left.map((t) => t.conversationId).sort()).toEqual([ids[1], ids[2]].sort());
+      expect(left.every((t) => t.attempts === 0)).toBe(true);
     });
   });
 });

@@ -117,9 +117,13 @@ describe('one error → HTTP mapping', () => {
     expect(toErrorAnswer('a string thrown').code).toBe('INTERNAL');
   });
 
-  it('the raw-socket answer uses the same envelope and the declared status', () => {
+  it('the raw-socket answer uses the same envelope, the declared status and the headers of every answer', () => {
     const raw = rawErrorResponse('HTTP_HEADERS_TOO_LARGE', 'headers too large');
     expect(raw.startsWith('HTTP/1.1 431 Request Header Fields Too Large\r\n')).toBe(true);
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n');
+    expect(head).toEqual(
+      expect.arrayContaining(['Cache-Control: no-store', 'X-Content-Type-Options: nosniff']),
+    );
     const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
     expect(JSON.parse(body)).toEqual({
       error: { code: 'HTTP_HEADERS_TOO_LARGE', message: 'headers too large' },

@@ -150,6 +150,11 @@ rules:
       '<test>:2:11: error: rules[0].id: must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
     ],
     [
+      'the reserved id of on-demand terminations',
+      'rules:\n  - { id: on-demand, kind: inactivity, idle: { side: agent, after: 1m }, close: {} }\n',
+      '<test>:2:11: error: rules[0].id: on-demand is reserved for on-demand terminations (HTTP API, CLI); pick another id',
+    ],
+    [
       'an empty message',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 1m }, close: { message: "  " } }\n',
       '<test>:2:85: error: rules[0].close.message: must not be empty',

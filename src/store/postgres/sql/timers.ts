@@ -114,6 +114,19 @@ export async function retryTimer(
     : db.query(withWake(retry, params.length), [...params, TIMERS_CHANNEL, wake]));
 }
 
+/**
+ * Ends the lease of a claimed timer (the claimed version only), attempts unchanged; with `wake`,
+ * NOTIFYs the other replicas (it was due: one of them takes it over now).
+ */
+export async function releaseTimer(db: Queryable, timer: Timer, wake?: string): Promise<void> {
+  const release = `UPDATE timers SET lease_until = NULL
+     WHERE conversation_id = $1 AND rule_id = $2 AND due_at = $3 AND phase = $4`;
+  const params = [timer.conversationId, timer.ruleId, timer.dueAt, timer.phase];
+  await (wake === undefined
+    ? db.query(release, params)
+    : db.query(withWake(release, params.length), [...params, TIMERS_CHANNEL, wake]));
+}
+
 export async function listTimers(db: Queryable, conversationId: string): Promise<Timer[]> {
   const result = await db.query<TimerRow>(
     // COLLATE "C": byte order whatever the database's collation, as SQLite orders.
