@@ -1,12 +1,14 @@
 import { createHmac } from 'node:crypto';
+import { Signature } from '@hubspot/api-client';
 import request from 'supertest';
 import { startTestCloser, TEST_API_TOKEN, type TestCloser } from '../helpers/closer';
 
 /**
- * CRM presets end to end, through the real intake over HTTP. Every signature here is computed by
- * this file from the vendor's published formula (docs/crm/<vendor>.md cites each), never by
- * closer's own signer: no vendor publishes a verification library on npm that closer could use
- * (`@hubspot/api-client` is not installed) nor a known-answer vector with its secret and body.
+ * CRM presets end to end, through the real intake over HTTP. No signature here comes from
+ * closer's own signer: HubSpot's is computed by HubSpot's own library (`@hubspot/api-client`,
+ * `Signature.getSignature`, the function its `Signature.isValid` checks with); the others by this
+ * file from the vendor's published formula (docs/crm/<vendor>.md cites each) — those vendors
+ * publish no verification library on npm, nor a known-answer vector with its secret and body.
  */
 
 const SECRETS = {
@@ -77,12 +79,16 @@ function zendeskDelivery(
   };
 }
 
-/** HubSpot v3: base64(HMAC-SHA256(secret, method + uri + body + timestamp ms)). */
+/** HubSpot v3, signed by HubSpot's own library (method + public URL + body + timestamp in ms). */
 function hubspotDelivery(body: string, secret: string, nowMs: number): Delivery {
   const timestamp = String(nowMs);
-  const signature = createHmac('sha256', secret)
-    .update(`POST${HUBSPOT_PUBLIC_URL}${body}${timestamp}`, 'utf8')
-    .digest('base64');
+  const signature = Signature.getSignature('POST', 'v3', {
+    signature: '',
+    clientSecret: secret,
+    requestBody: body,
+    url: HUBSPOT_PUBLIC_URL,
+    timestamp: nowMs,
+  });
   return {
     headers: {
       'content-type': 'application/json',
