@@ -250,6 +250,7 @@ if (values.only !== 'paced') {
   console.log('max throughput (autocannon, closed loop)');
   const ratios = new Map();
   const toSqlite = new Map();
+  const cpuToSqlite = new Map();
   const push = (map, key, value) => map.set(key, [...(map.get(key) ?? []), value]);
   for (let round = 1; round <= rounds; round += 1) {
     let bare;
@@ -262,11 +263,15 @@ if (values.only !== 'paced') {
       if (r.kind === 'closer') {
         push(ratios, label(r), ratio);
         if (r.store === 'sqlite') {
-          sqlite.set(label(r), r.rps);
+          sqlite.set(label(r), r);
         } else if (comparedToSqlite(r)) {
-          const pgRatio = r.rps / sqlite.get(sqliteLabel(r));
+          const base = sqlite.get(sqliteLabel(r));
+          const pgRatio = r.rps / base.rps;
           push(toSqlite, label(r), pgRatio);
           vsSqlite = `  PostgreSQL/SQLite ${pgRatio.toFixed(2)}`;
+          if (r.cpuPerRequest !== undefined) {
+            push(cpuToSqlite, label(r), r.cpuPerRequest / base.cpuPerRequest);
+          }
         }
       }
       console.log(
@@ -288,6 +293,14 @@ if (values.only !== 'paced') {
     console.log(
       `  => ${name.trim()}: median PostgreSQL/SQLite ${median(values).toFixed(2)} ` +
         `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
+    );
+  }
+  // closer's own CPU per request (PostgreSQL's server processes not included): steadier than
+  // requests/s on a shared machine.
+  for (const [name, values] of cpuToSqlite) {
+    console.log(
+      `  => ${name.trim()}: median server CPU per request PostgreSQL/SQLite ` +
+        `${median(values).toFixed(2)} (rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
     );
   }
 }
