@@ -25,17 +25,23 @@ function percentile(sorted, p) {
 /**
  * Sends `rate * seconds` POSTs to `url` evenly spaced over `seconds` on up to `connections`
  * keep-alive connections; resolves with latency percentiles in ms (from each request's due time),
- * the achieved rate, failures, and `maxLagMs`: how late the generator itself sent a request
+ * the achieved rate, `ok` (2xx answers), failures, and `maxLagMs`: how late the generator itself sent a request
  * (pacing granularity is ~1 ms timers; a large value means the generator, not the server, lagged).
+ *
+ * `urls` instead of `url`: several servers (replicas behind a balancer), request i goes to
+ * `urls[i % urls.length]`, the connections split evenly among them; the figures are overall.
  */
-export async function pacedLoad({ url, rate, seconds, connections, headers, body }) {
-  const target = new URL(url);
-  const pool = new Pool(target.origin, {
-    connections,
-    pipelining: 1,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
-  });
+export async function pacedLoad({ url, urls = [url], rate, seconds, connections, headers, body }) {
+  const targets = urls.map((u) => new URL(u));
+  const pools = targets.map(
+    (target) =>
+      new Pool(target.origin, {
+        connections: Math.max(1, Math.ceil(connections / targets.length)),
+        pipelining: 1,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      }),
+  );
   const total = Math.max(1, Math.round(rate * seconds));
   const latencies = [];
   let sent = 0;
@@ -60,8 +66,9 @@ export async function pacedLoad({ url, rate, seconds, connections, headers, body
     for (; sent < due; sent += 1) {
       const dueAt = start + (sent * 1000) / rate;
       maxLagMs = Math.max(maxLagMs, now - dueAt);
-      pool
-        .request({ path: target.pathname, method: 'POST', headers, body: body() })
+      const target = sent % targets.length;
+      pools[target]
+        .request({ path: targets[target].pathname, method: 'POST', headers, body: body() })
         .then(async (response) => {
           await response.body.dump();
           if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -78,11 +85,12 @@ export async function pacedLoad({ url, rate, seconds, connections, headers, body
   }
   await finished;
   const elapsedMs = performance.now() - start;
-  await pool.close();
+  await Promise.all(pools.map((pool) => pool.close()));
   latencies.sort((a, b) => a - b);
   const round = (ms) => Math.round(ms * 10) / 10;
   return {
     rps: (latencies.length / elapsedMs) * 1000,
+    ok: latencies.length - non2xx,
     p50: round(percentile(latencies, 50)),
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? Number.NaN),

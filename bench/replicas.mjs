@@ -23,7 +23,6 @@
 // Loopback only; every run is bounded by --seconds / --timers.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,9 +32,9 @@ import console from 'node:console';
 import process from 'node:process';
 import { envelope } from './envelope.mjs';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openStore } from '../dist/store/index.js';
 import { API_KEY } from './intake-server.mjs';
+import { createDatabase as createPostgresDatabase, postgresServerUrl } from './postgres.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -51,38 +50,8 @@ const warmup = Math.min(10, Number(values.warmup));
 const connections = Math.max(3, Number(values.connections));
 const rounds = Math.min(5, Math.max(1, Number(values.rounds)));
 const timerCount = Math.min(200_000, Math.max(100, Number(values.timers)));
-const serverUrl = process.env.CLOSER_TEST_DATABASE_URL;
-if (serverUrl === undefined || serverUrl === '') {
-  console.error('needs PostgreSQL: run as `scripts/with-postgres node bench/replicas.mjs`');
-  process.exit(2);
-}
-
-/** A fresh database on the server; `drop()` removes it. */
-async function createDatabase() {
-  const name = `closer_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async count(sql) {
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      const result = await client.query(sql);
-      await client.end();
-      return Number(result.rows[0].n);
-    },
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+const serverUrl = postgresServerUrl('bench/replicas.mjs');
+const createDatabase = () => createPostgresDatabase(serverUrl);
 
 /** closer (background processing on) in a child process, on `databaseUrl` or a SQLite file. */
 async function startServer(databaseUrl) {

@@ -1,49 +1,70 @@
 // Timer store and scheduler throughput at scale, as ratios against raw better-sqlite3 measured in
-// the same run (absolute numbers depend on the machine; ratios and memory are what to compare).
+// the same run (absolute numbers depend on the machine; ratios and memory are what to compare),
+// on SQLite and/or PostgreSQL.
 //
-//   npm run build && node bench/timers.mjs                 (1,000,000 timers)
+//   npm run build && node --expose-gc bench/timers.mjs          (1,000,000 timers, SQLite)
 //   node bench/timers.mjs --count 200000 --claim 50000
+//   node bench/timers.mjs --store both [--pg-arm 50000]         (with CLOSER_TEST_DATABASE_URL)
 //
 // What it shows:
-//   - insert: SqliteStore.upsertTimer (one commit per call, as the pipeline arms them) vs a raw
+//   - insert: Store.upsertTimer (one commit per call, as the pipeline arms them) vs a raw
 //     prepared INSERT into a bare table with the same key, due-time index and pragmas.
 //   - claim: claimDueTimers(50) + completeTimer per timer vs a raw SELECT … LIMIT 50 + DELETE.
 //   - scheduler: TimerScheduler.runDue with a no-op handler (batch 50, concurrency 4).
-//   - memory: RSS with every timer armed (they live in the file, not in the heap).
-//   - reopen-to-ready: openStore (migration check included) + ping, vs raw open + SELECT 1;
-//     must not grow with the number of timers (no table scan at start).
-// Writes to a temp folder that is deleted at the end.
+//   - memory: RSS with every timer armed (they live in the file or the server, not in the heap).
+//   - reopen-to-ready: openStore (migration check included) + ping, on the empty database and
+//     with every timer armed (median of 3 each), vs raw open + SELECT 1; must not grow with the
+//     number of timers (no table scan at start).
+//
+// `--store` (default sqlite): `postgres` runs the same on PostgreSQL (CLOSER_TEST_DATABASE_URL, a
+// fresh database dropped after); `both` runs SQLite then PostgreSQL and prints each PostgreSQL
+// figure beside SQLite's with their ratio. Each store runs in a child process of its own, so each
+// RSS is that store's alone. Arming one by one on PostgreSQL is a round trip per timer (a few
+// thousand per second), so there only the first `--pg-arm` timers (default 50,000) are armed
+// through upsertTimer (timed: the insert rate) and the rest are loaded with one INSERT … SELECT
+// generate_series (the same rows) so that RSS, claims and reopen-to-ready are measured with
+// `--count` armed. Writes to a temp folder / database that is deleted at the end.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import console from 'node:console';
 import process from 'node:process';
 import Database from 'better-sqlite3';
 import { openStore } from '../dist/store/index.js';
 import { ManualClock, TimerScheduler } from '../dist/timers/index.js';
+import { createDatabase, postgresServerUrl, withClient } from './postgres.mjs';
 
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '1000000' },
     claim: { type: 'string', default: '100000' },
+    store: { type: 'string', default: 'sqlite' },
+    'pg-arm': { type: 'string', default: '50000' },
+    part: { type: 'string' },
   },
 });
 const count = Math.max(1, Number(values.count));
 const claimCount = Math.min(count, Math.max(1, Number(values.claim)));
+const pgArm = Math.min(count, Math.max(1, Number(values['pg-arm'])));
 const T0 = Date.UTC(2026, 0, 1);
 const LEASE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
-const dir = mkdtempSync(join(tmpdir(), 'closer-bench-timers-'));
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const rate = (n, ms) => (n / ms) * 1000;
 const fmt = (perSecond) => `${Math.round(perSecond).toLocaleString('en-US')}/s`;
+const ms = (value) => `${value.toFixed(1)} ms`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 const elapsed = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 // Due times spread over a day; the first `claimCount` are due at T0 + claimCount.
-const dueAt = (i) => (i < claimCount ? T0 + i : T0 + claimCount + 1 + (i % 86_400_000));
+const dueAt = (i) => (i < claimCount ? T0 + i : T0 + claimCount + 1 + (i % DAY_MS));
 
-function baseline() {
+function baseline(dir) {
   const path = join(dir, 'baseline.db');
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -85,35 +106,71 @@ function baseline() {
   return { insert: rate(count, insertMs), claim: rate(claimed, claimMs), reopenMs };
 }
 
-async function store() {
-  const path = join(dir, 'closer.db');
-  const url = `sqlite:${path}`;
-  const clock = new ManualClock(T0);
-  let s = await openStore(url, { clock });
-  const rssBefore = process.memoryUsage().rss;
-  let start = process.hrtime.bigint();
-  for (let i = 0; i < count; i += 1) {
+/** openStore + ping, 3 times (closed after each); the median time in ms. */
+async function reopenToReady(url, clock) {
+  const times = [];
+  for (let i = 0; i < 3; i += 1) {
+    const start = process.hrtime.bigint();
+    const s = await openStore(url, { clock });
+    await s.ping();
+    times.push(elapsed(start));
+    await s.close();
+  }
+  return median(times);
+}
+
+/** Arms timers [from, to) through `upsertTimer`, one call (one commit) each; ms taken. */
+async function armOneByOne(s, from, to) {
+  const start = process.hrtime.bigint();
+  for (let i = from; i < to; i += 1) {
     await s.upsertTimer(
       { conversationId: `conv-${i}`, ruleId: 'idle', phase: 'warn', dueAt: dueAt(i) },
       T0,
     );
   }
-  const insertMs = elapsed(start);
+  return elapsed(start);
+}
+
+/** PostgreSQL: the rows upsertTimer would write for timers [from, count), in one statement. */
+async function bulkLoad(url, from) {
+  const start = process.hrtime.bigint();
+  await withClient(url, (client) =>
+    client.query(
+      `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data, episode)
+       SELECT 'conv-' || i, 'idle', 'warn',
+              CASE WHEN i < $2 THEN $3 + i ELSE $3 + $2 + 1 + (i % $4) END, $3, 0, NULL, NULL, 1
+       FROM generate_series($1::bigint, $5::bigint - 1) AS i`,
+      [from, claimCount, T0, DAY_MS, count],
+    ),
+  );
+  return elapsed(start);
+}
+
+/** The closer side, on `url`: arm, measure memory and reopen, claim, run the scheduler. */
+async function measureStore(url, sizeOf) {
+  const clock = new ManualClock(T0);
+  // Open once (creates the schema), then time reopening the empty database.
+  await (await openStore(url, { clock })).close();
+  const reopenEmptyMs = await reopenToReady(url, clock);
+  let s = await openStore(url, { clock });
+  globalThis.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const oneByOne = url.startsWith('sqlite:') ? count : pgArm;
+  const insertMs = await armOneByOne(s, 0, oneByOne);
+  const bulkMs = oneByOne < count ? await bulkLoad(url, oneByOne) : undefined;
   globalThis.gc?.();
   const rssArmed = process.memoryUsage().rss;
   const armed = await s.countTimers();
   await s.close();
-  const fileBytes = statSync(path).size;
+  const bytes = await sizeOf();
 
-  start = process.hrtime.bigint();
+  const reopenMs = await reopenToReady(url, clock);
   s = await openStore(url, { clock });
-  await s.ping();
-  const reopenMs = elapsed(start);
 
   // Half the due timers through the store API, half through the scheduler.
   const half = Math.floor(claimCount / 2);
   const now = T0 + claimCount;
-  start = process.hrtime.bigint();
+  let start = process.hrtime.bigint();
   let claimed = 0;
   while (claimed < half) {
     const batch = await s.claimDueTimers(now, Math.min(50, half - claimed), LEASE_MS);
@@ -143,60 +200,126 @@ async function store() {
   return {
     armed,
     left,
-    fileBytes,
+    bytes,
     rssBefore,
     rssArmed,
-    insert: rate(count, insertMs),
+    oneByOne,
+    insert: rate(oneByOne, insertMs),
+    bulk: bulkMs === undefined ? undefined : rate(count - oneByOne, bulkMs),
     claim: rate(claimed, claimMs),
     scheduler: rate(fired, schedulerMs),
     fired,
     reopenMs,
+    reopenEmptyMs,
   };
 }
 
-try {
+/** One store's part (run in a child process): SQLite with its raw baseline, or PostgreSQL. */
+async function part(kind) {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'closer-bench-timers-'));
+    try {
+      const raw = baseline(dir);
+      const path = join(dir, 'closer.db');
+      const ours = await measureStore(`sqlite:${path}`, () => statSync(path).size);
+      return { ...ours, raw };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const database = await createDatabase(postgresServerUrl('bench/timers.mjs'));
+  try {
+    return await measureStore(database.url, () =>
+      database.count("SELECT pg_total_relation_size('timers') AS n"),
+    );
+  } finally {
+    await database.drop();
+  }
+}
+
+if (values.part !== undefined) {
+  // A child: measure one store, send the figures to the parent.
+  const result = await part(values.part);
+  process.send(result, () => process.exit(0));
+} else {
+  if (!['sqlite', 'postgres', 'both'].includes(values.store)) {
+    console.error('--store is sqlite, postgres or both');
+    process.exit(2);
+  }
+  const stores = values.store === 'both' ? ['sqlite', 'postgres'] : [values.store];
+  if (stores.includes('postgres')) {
+    postgresServerUrl('bench/timers.mjs');
+  }
   console.log(
-    `timers: ${count.toLocaleString('en-US')} armed, ${claimCount.toLocaleString('en-US')} due and fired`,
+    `timers bench ${new Date().toISOString()}: ${count.toLocaleString('en-US')} armed, ` +
+      `${claimCount.toLocaleString('en-US')} due and fired, store ${stores.join(' and ')}` +
+      (stores.includes('postgres')
+        ? ` (PostgreSQL: ${pgArm.toLocaleString('en-US')} armed one by one, the rest in bulk)`
+        : ''),
   );
-  const raw = baseline();
-  const ours = await store();
-  const rows = [
-    ['insert (upsertTimer)', fmt(ours.insert), fmt(raw.insert), ratio(ours.insert, raw.insert)],
-    ['claim+complete', fmt(ours.claim), fmt(raw.claim), ratio(ours.claim, raw.claim)],
-    ['scheduler runDue', fmt(ours.scheduler), fmt(raw.claim), ratio(ours.scheduler, raw.claim)],
-    [
-      'reopen-to-ready',
-      `${ours.reopenMs.toFixed(1)} ms`,
-      `${raw.reopenMs.toFixed(1)} ms`,
-      ratio(ours.reopenMs, raw.reopenMs),
-    ],
+  const results = {};
+  for (const kind of stores) {
+    const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), '--part', kind], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--expose-gc'],
+    });
+    const [[message], [code]] = await Promise.all([once(child, 'message'), once(child, 'exit')]);
+    if (code !== 0) {
+      console.error(`bench: the ${kind} part exited with ${code}`);
+      process.exit(1);
+    }
+    results[kind] = message;
+  }
+  const { sqlite, postgres } = results;
+  // [what, key, format, the raw better-sqlite3 figure compared with (SQLite)]
+  const figures = [
+    ['insert (upsertTimer, one commit each)', 'insert', fmt, (raw) => raw.insert],
+    ['claim+complete', 'claim', fmt, (raw) => raw.claim],
+    ['scheduler runDue', 'scheduler', fmt, (raw) => raw.claim],
+    ['reopen-to-ready, empty database', 'reopenEmptyMs', ms],
+    ['reopen-to-ready, all armed', 'reopenMs', ms, (raw) => raw.reopenMs],
+    ['RSS before arming', 'rssBefore', mb],
+    ['RSS with all armed', 'rssArmed', mb],
+    ['timers on disk (file / relation + indexes)', 'bytes', mb],
   ];
   console.table(
-    rows.map(([what, closer, baselineValue, vsBaseline]) => ({
-      what,
-      closer,
-      baseline: baselineValue,
-      'closer/baseline': vsBaseline,
-    })),
+    figures.map(([what, key, format, rawFigure]) => {
+      const row = { what };
+      if (sqlite !== undefined) {
+        row.sqlite = format(sqlite[key]);
+        if (rawFigure !== undefined) {
+          row['raw better-sqlite3'] = format(rawFigure(sqlite.raw));
+          row['sqlite/raw'] = ratio(sqlite[key], rawFigure(sqlite.raw));
+        }
+      }
+      if (postgres !== undefined) {
+        row.postgres = format(postgres[key]);
+        if (sqlite !== undefined) {
+          row['postgres/sqlite'] = ratio(postgres[key], sqlite[key]);
+        }
+      }
+      return row;
+    }),
   );
-  console.log(
-    `armed in DB: ${ours.armed.toLocaleString('en-US')}  file: ${mb(ours.fileBytes)}  left after firing: ${ours.left.toLocaleString('en-US')}`,
-  );
-  console.log(
-    `RSS: ${mb(ours.rssBefore)} before arming, ${mb(ours.rssArmed)} with all armed (timers live in the file)`,
-  );
-  if (
-    ours.armed !== count ||
-    ours.left !== count - claimCount ||
-    ours.fired !== claimCount - Math.floor(claimCount / 2)
-  ) {
-    console.error('bench: unexpected counts', {
-      armed: ours.armed,
-      left: ours.left,
-      fired: ours.fired,
-    });
-    process.exitCode = 1;
+  if (postgres?.bulk !== undefined) {
+    console.log(
+      `PostgreSQL: ${postgres.oneByOne.toLocaleString('en-US')} timers armed one by one, ` +
+        `${(count - postgres.oneByOne).toLocaleString('en-US')} loaded in one statement ` +
+        `(${fmt(postgres.bulk)}, not closer's path)`,
+    );
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  for (const [kind, r] of Object.entries(results)) {
+    console.log(
+      `${kind}: armed ${r.armed.toLocaleString('en-US')}, left after firing ` +
+        `${r.left.toLocaleString('en-US')}, fired by the scheduler ${r.fired.toLocaleString('en-US')}`,
+    );
+    if (
+      r.armed !== count ||
+      r.left !== count - claimCount ||
+      r.fired !== claimCount - Math.floor(claimCount / 2)
+    ) {
+      console.error(`bench: unexpected counts on ${kind}`, r);
+      process.exitCode = 1;
+    }
+  }
 }

@@ -27,6 +27,7 @@ import type {
   UnmatchedDelivery,
 } from '../store';
 import { StoreError } from '../store-error';
+import { GroupCommit } from '../group-commit';
 import { CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE } from './connection-pool';
 import { connectPostgres, type PostgresConnection } from './connect';
 import { ConversationLocks } from './conversation-locks';
@@ -43,6 +44,14 @@ import * as inbox from './sql/inbox';
 import * as outcomes from './sql/outcomes';
 import * as replicas from './sql/replicas';
 import * as timers from './sql/timers';
+
+/**
+ * Group commit of `insertEvents` (see `GroupCommit`): one batch statement at a time per store, so
+ * calls arriving while it runs form the next batch (the batch grows with the load); at most this
+ * many calls per statement.
+ */
+const INSERT_BATCHES_IN_FLIGHT = 1;
+const INSERT_BATCH_CALLS = 500;
 
 /** Options for {@link PostgresStore.open}. */
 export interface PostgresStoreOptions {
@@ -74,6 +83,7 @@ export class PostgresStore implements Store {
   private readonly locks: ConversationLocks;
   private readonly wake: TimerWakeListener;
   private closed = false;
+  private readonly eventInserts: GroupCommit<InboxEventInput[], InsertEventsResult>;
 
   private readonly pool: pg.Pool;
   private readonly lockPool: pg.Pool;
@@ -96,6 +106,12 @@ export class PostgresStore implements Store {
       logger: this.logger,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
     });
+    // Not through `run`: a batch queued before close() is still committed by close().
+    this.eventInserts = new GroupCommit(
+      (batches) => this.attempt('insertEvents', (db) => inbox.insertEventBatches(db, batches)),
+      (events) => this.attempt('insertEvents', (db) => inbox.insertEvents(db, events)),
+      { maxInFlight: INSERT_BATCHES_IN_FLIGHT, maxBatch: INSERT_BATCH_CALLS },
+    );
   }
 
   /**
@@ -122,8 +138,15 @@ export class PostgresStore implements Store {
     );
   }
 
-  insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult> {
-    return this.run('insertEvents', (db) => inbox.insertEvents(db, events));
+  /**
+   * Group-committed: calls made while a batch is being written (or in the same event-loop turn)
+   * are stored together by one statement — one transaction, one round trip — and each call
+   * resolves once it has committed, with its own exact result (see `GroupCommit` and
+   * `insertEventBatches`). A failing batch is retried call by call, so a bad call fails alone.
+   */
+  async insertEvents(events: InboxEventInput[]): Promise<InsertEventsResult> {
+    this.assertOpen();
+    return this.eventInserts.submit(events);
   }
 
   pendingEvents(limit: number): Promise<InboxEvent[]> {
@@ -365,12 +388,16 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Stops listening and closes both pools (waiting for queries in flight). Idempotent. */
+  /**
+   * Commits queued event inserts, stops listening and closes both pools (waiting for queries in
+   * flight). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) {
       return;
     }
     this.closed = true;
+    await this.eventInserts.flush();
     await this.wake.stop();
     // Inbox and outbox batches this instance claimed and did not finish (a shutdown past its
     // bound): the other replicas take them now, not when the lease ends. Best effort.
@@ -412,6 +439,11 @@ export class PostgresStore implements Store {
   /** Runs one operation on the pool; driver errors become `StoreError`s naming it. */
   private async run<T>(operation: string, work: (db: pg.Pool) => Promise<T>): Promise<T> {
     this.assertOpen();
+    return this.attempt(operation, work);
+  }
+
+  /** `run` without the open check. */
+  private async attempt<T>(operation: string, work: (db: pg.Pool) => Promise<T>): Promise<T> {
     try {
       return await work(this.pool);
     } catch (e: unknown) {

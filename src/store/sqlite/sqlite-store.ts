@@ -50,7 +50,7 @@ import { claimablePrefix } from '../audit-claim';
 import { KeyedMutex } from '../keyed-mutex';
 import { inboxOrderKey } from '../../inbox';
 import { sqliteMigrationDriver } from './sqlite-migration-driver';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '../group-commit';
 import { WalCheckpointer } from './wal-checkpointer';
 
 function migrateSqlite(
@@ -335,8 +335,9 @@ export class SqliteStore implements Store {
   }
 
   countPendingEvents(): Promise<number> {
-    // Commit queued inserts first: they were acknowledged, so they are part of the backlog.
-    this.eventInserts.flush();
+    // Commit queued inserts first, so they count in the backlog (synchronous here: done when
+    // flush() returns).
+    void this.eventInserts.flush();
     return this.run('countPendingEvents', () => this.statements.countPendingEvents.get() ?? 0);
   }
 
@@ -606,7 +607,7 @@ export class SqliteStore implements Store {
    * background checkpointer, then closes the connection (which checkpoints the WAL). Idempotent.
    */
   async close(): Promise<void> {
-    this.eventInserts.flush();
+    await this.eventInserts.flush();
     if (this.db.open) {
       // Batches claimed and not finished (a shutdown past its bound) are free for the next start.
       this.statements.releaseEventClaims.run();

@@ -178,6 +178,54 @@ describePostgres('PostgresStore (PostgreSQL specifics)', (serverUrl) => {
     });
   });
 
+  describe('insertEvents: group commit', () => {
+    /** The transaction that wrote each stored event (xmin), by event id. */
+    const writers = (): Promise<Map<string, string>> =>
+      withPgClient(database.url, async (client) => {
+        const result = await client.query<{ event_id: string; xmin: string }>(
+          'SELECT event_id, xmin::text AS xmin FROM inbox_events ORDER BY seq',
+        );
+        return new Map(result.rows.map((row) => [row.event_id, row.xmin]));
+      });
+    const event = (eventId: string, receivedAt = T0) => ({
+      source: 'eventbridge',
+      eventId,
+      kind: 'k',
+      payload: { type: 'webhook' as const, body: { eventId } },
+      receivedAt,
+    });
+
+    it('stores concurrent calls in one transaction', async () => {
+      const store = await open();
+      const results = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((id) => store.insertEvents([event(id), event(`${id}-2`)])),
+      );
+      expect(results.every((r) => r.inserted === 2 && r.duplicates === 0)).toBe(true);
+      const xmins = await writers();
+      expect(xmins.size).toBe(8);
+      expect(new Set(xmins.values()).size).toBe(1);
+    });
+
+    it('retries a batch the server refuses call by call: only the call at fault fails', async () => {
+      const store = await open();
+      // 1.5 is no BIGINT: the server refuses the statement that carries it.
+      const results = await Promise.allSettled([
+        store.insertEvents([event('good-1')]),
+        store.insertEvents([event('bad', 1.5)]),
+        store.insertEvents([event('good-2')]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'STORE_QUERY_FAILED',
+        details: { operation: 'insertEvents', pgCode: '22P02' },
+      });
+      const xmins = await writers();
+      expect([...xmins.keys()]).toEqual(['good-1', 'good-2']);
+      // Each in a transaction of its own after the batch failed.
+      expect(new Set(xmins.values()).size).toBe(2);
+    });
+  });
+
   describe('onTimersWake (LISTEN/NOTIFY)', () => {
     it('wakes other replicas for a timer due soon, never for a later one or for its own', async () => {
       const listening = await open();
@@ -259,6 +307,32 @@ describePostgres('PostgresStore (PostgreSQL specifics)', (serverUrl) => {
         ),
       );
       expect(await store.countTimers()).toBe(0);
+    });
+
+    it('fails every call of a batch with STORE_UNAVAILABLE when the server is cut off', async () => {
+      const store = await open(viaProxy(database.url, proxy.port));
+      await store.ping();
+      proxy.cut();
+      const results = await Promise.allSettled(
+        ['x', 'y', 'z'].map((eventId) =>
+          store.insertEvents([
+            {
+              source: 'eventbridge',
+              eventId,
+              kind: 'k',
+              payload: { type: 'webhook', body: 1 },
+              receivedAt: T0,
+            },
+          ]),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      for (const r of results) {
+        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      }
+      proxy.restore();
+      const direct = await open();
+      expect(await direct.countPendingEvents()).toBe(0);
     });
 
     it('makes intake answer 503 with Retry-After and acknowledge nothing it did not store', async () => {

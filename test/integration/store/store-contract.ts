@@ -91,6 +91,79 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
       it('accepts an empty batch', async () => {
         expect(await store.insertEvents([])).toEqual({ inserted: 0, duplicates: 0 });
       });
+
+      // Both stores group-commit concurrent calls: each call's result is what it would have been
+      // had the calls run one after another in the order they were made.
+      it('gives concurrent calls each its own exact result; an event shared by two is new to the earlier', async () => {
+        const [a, b, c, d] = [event(), event(), event(), event()];
+        const otherC = { ...c, payload: { type: 'webhook' as const, body: 'the later copy' } };
+        const nul = event({ eventId: `${uid('evt')}\0x` });
+        const escaped = { ...nul, eventId: nul.eventId.replace('\0', '%00') };
+        const results = await Promise.all([
+          store.insertEvents([a, b]),
+          store.insertEvents([b, c]),
+          store.insertEvents([]),
+          store.insertEvents([otherC, d, d]),
+          store.insertEvents([nul, escaped]),
+          store.insertEvents([escaped]),
+        ]);
+        expect(results).toEqual([
+          { inserted: 2, duplicates: 0 },
+          { inserted: 1, duplicates: 1 },
+          { inserted: 0, duplicates: 0 },
+          { inserted: 1, duplicates: 2 },
+          { inserted: 2, duplicates: 0 },
+          { inserted: 0, duplicates: 1 },
+        ]);
+        const pending = await store.pendingEvents(10);
+        expect(pending.map((e) => e.eventId)).toEqual(
+          [a, b, c, d, nul, escaped].map((e) => e.eventId),
+        );
+        expect(pending[2]!.payload).toEqual(c.payload);
+      });
+
+      it('answers many concurrent calls exactly, a repeat counted against the later call', async () => {
+        const events = Array.from({ length: 300 }, () => event());
+        const calls = [...events, ...events.slice(0, 150)].map((e) => store.insertEvents([e]));
+        const results = await Promise.all(calls);
+        expect(results.slice(0, 300).every((r) => r.inserted === 1)).toBe(true);
+        expect(results.slice(300).every((r) => r.duplicates === 1)).toBe(true);
+        expect(await store.countPendingEvents()).toBe(300);
+      });
+
+      it('fails a call that cannot be stored alone: the calls made with it are stored', async () => {
+        // A payload JSON cannot hold makes that call's insert throw.
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        const [good1, bad, good2] = [event(), event(), event()];
+        const results = await Promise.allSettled([
+          store.insertEvents([good1]),
+          store.insertEvents([{ ...bad, payload: { type: 'webhook', body: cyclic } }]),
+          store.insertEvents([good2]),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        const failure = (results[1] as PromiseRejectedResult).reason as unknown;
+        expect(failure).toBeInstanceOf(StoreError);
+        expect(failure).toMatchObject({ code: 'STORE_QUERY_FAILED' });
+        expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([
+          good1.eventId,
+          good2.eventId,
+        ]);
+        // The failed one was not stored: it is new when sent again.
+        expect(await store.insertEvents([bad])).toEqual({ inserted: 1, duplicates: 0 });
+      });
+
+      it('stores a call still queued when the store closes, and refuses calls after close', async () => {
+        const late = event();
+        const queued = store.insertEvents([late]);
+        await store.close();
+        await expect(queued).resolves.toEqual({ inserted: 1, duplicates: 0 });
+        await expect(store.insertEvents([event()])).rejects.toMatchObject({
+          code: 'STORE_CLOSED',
+        });
+        store = await open();
+        expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([late.eventId]);
+      });
     });
 
     describe('pendingEvents / markEventsProcessed / pruneEvents', () => {

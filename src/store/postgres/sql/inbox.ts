@@ -44,6 +44,64 @@ export async function insertEvents(
   return { inserted, duplicates: events.length - inserted };
 }
 
+/** An event's key in a batch: its stored (encoded) source and event id. */
+function batchKey(source: string, eventId: string): string {
+  // Encoded text holds no NUL (see `encodeText`), so the separator cannot be forged.
+  return `${source}\0${eventId}`;
+}
+
+/**
+ * The events of several `insertEvents` calls (group commit) in ONE statement, each call's result
+ * exactly what it would have been had the calls run one after another in this order: an event
+ * whose key came earlier in the batch (in this call or an earlier one) is a duplicate of THIS call
+ * and is not sent, so the first occurrence's row is the one stored; of the rest, RETURNING tells
+ * which were new (an existing row is a duplicate). One statement is one transaction.
+ */
+export async function insertEventBatches(
+  db: Queryable,
+  batches: InboxEventInput[][],
+): Promise<InsertEventsResult[]> {
+  const seen = new Set<string>();
+  const rows: { source: string; eventId: string; event: InboxEventInput }[] = [];
+  // Per call, the keys it sends (the others are duplicates within the batch).
+  const sentKeys = batches.map((events) => {
+    const keys: string[] = [];
+    for (const event of events) {
+      const source = encodeText(event.source);
+      const eventId = encodeText(event.eventId);
+      const key = batchKey(source, eventId);
+      if (!seen.has(key)) {
+        seen.add(key);
+        keys.push(key);
+        rows.push({ source, eventId, event });
+      }
+    }
+    return keys;
+  });
+  let stored = new Set<string>();
+  if (rows.length > 0) {
+    const result = await db.query<{ source: string; event_id: string }>(
+      `INSERT INTO inbox_events (source, event_id, kind, payload, received_at, order_key)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+       ON CONFLICT (source, event_id) DO NOTHING
+       RETURNING source, event_id`,
+      [
+        rows.map((r) => r.source),
+        rows.map((r) => r.eventId),
+        rows.map((r) => encodeText(r.event.kind)),
+        rows.map((r) => JSON.stringify(r.event.payload)),
+        rows.map((r) => r.event.receivedAt),
+        rows.map((r) => inboxOrderKey(r.event.payload) ?? null),
+      ],
+    );
+    stored = new Set(result.rows.map((row) => batchKey(row.source, row.event_id)));
+  }
+  return batches.map((events, index) => {
+    const inserted = (sentKeys[index] ?? []).filter((key) => stored.has(key)).length;
+    return { inserted, duplicates: events.length - inserted };
+  });
+}
+
 export async function pendingEvents(db: Queryable, limit: number): Promise<InboxEvent[]> {
   const result = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM inbox_events WHERE processed_at IS NULL ORDER BY seq LIMIT $1`,
