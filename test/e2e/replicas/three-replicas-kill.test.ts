@@ -27,7 +27,7 @@ import {
  */
 /**
  * 400 by default, so `npm test` and CI stay within their time on 2 cores; the issue's full run is
- * CLOSER_REPLICA_TEST_CONVERSATIONS=3000 (10–18 minutes here, passed before each release).
+ * CLOSER_REPLICA_TEST_CONVERSATIONS=3000 (7–11 minutes here on 2 busy cores).
  */
 const CONVERSATIONS = Number(process.env.CLOSER_REPLICA_TEST_CONVERSATIONS ?? 400);
 const EVENTBRIDGE_KEY = 'eb-key-replicas-0123456789';
