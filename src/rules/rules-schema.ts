@@ -213,8 +213,8 @@ export const ruleSchema = z.discriminatedUnion(
 /** A webhook source name becomes a URL path segment (`POST /webhooks/{name}`). */
 const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-/** The whole rules file. */
-export const rulesFileSchema = z
+/** The whole rules file as written, checked (event rules not yet completed from presets). */
+const checkedRulesFileSchema = z
   .strictObject({
     /** Global dry run: every rule only logs and records what it would do (default false). */
     dryRun: z.boolean().default(false),
@@ -296,13 +296,22 @@ export const rulesFileSchema = z
         }
       }
     });
-  })
-  .transform((file) => ({
+  });
+
+/** The whole rules file: checked, then each event rule completed from its source's preset. */
+export const rulesFileSchema: z.ZodType<
+  RulesConfig,
+  z.input<typeof checkedRulesFileSchema>
+> = checkedRulesFileSchema.transform(
+  // Typed by name so the published .d.ts does not spell the parsed file out (it cannot:
+  // `sources` has both an `eventbridge` property and an index signature of another type).
+  (file: CheckedRulesFile): RulesConfig => ({
     ...file,
     rules: file.rules.map((rule): InactivityRule | EventRule =>
       rule.kind === 'event' ? withPresetDefaults(rule, presetOf(file.sources, rule.source)) : rule,
     ),
-  }));
+  }),
+);
 
 type EventRuleInput = z.infer<typeof eventRuleInputSchema>;
 type ParsedSources = z.infer<typeof sourcesSchema>;
@@ -384,10 +393,14 @@ function messageProblems(
   );
 }
 
+/** The rules file once checked, before event rules are completed from their source's preset. */
+export type CheckedRulesFile = z.output<typeof checkedRulesFileSchema>;
 /** The validated rules file, durations in milliseconds, preset defaults written out. */
-export type RulesConfig = z.output<typeof rulesFileSchema>;
+export type RulesConfig = Omit<CheckedRulesFile, 'rules'> & {
+  rules: Rule[];
+};
 /** Any rule (as in force). */
-export type Rule = RulesConfig['rules'][number];
+export type Rule = InactivityRule | EventRule;
 /** An inactivity rule. */
 export type InactivityRule = z.infer<typeof inactivityRuleSchema>;
 /** An event rule. */
