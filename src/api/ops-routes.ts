@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { conversationPhase } from '../genesys';
 import type { Store } from '../store/store';
 import type { LoadedRules } from '../rules';
-import { parseRules, RulesValidationError } from '../rules';
+import { diagnosticJson, parseRules, RulesValidationError } from '../rules';
 import { parseBody } from './validate';
 import { sinceQuerySchema } from './since-query';
 import { ApiError } from './api-error';
@@ -73,7 +73,12 @@ export function opsRoutes(deps: {
       res.json({ valid: true, rules: config.rules.map((r) => r.id) });
     } catch (error: unknown) {
       if (error instanceof RulesValidationError) {
-        res.status(422).json({ valid: false, problems: error.problems });
+        // `problems` as compilers print them; `diagnostics` with the stable codes, for scripts.
+        res.status(422).json({
+          valid: false,
+          problems: error.problems,
+          diagnostics: error.diagnostics.map((d) => diagnosticJson(error.origin, d)),
+        });
         return;
       }
       throw error;

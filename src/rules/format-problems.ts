@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { YAMLError } from 'yaml';
+import type { LineCounter, YAMLError } from 'yaml';
 import { DURATION_ISSUE } from '../config/durations';
 import { didYouMean } from './did-you-mean';
 import { isPlainObject } from './event-pattern-types';
@@ -105,17 +105,18 @@ function codeOf(issue: z.core.$ZodIssue, params: unknown): RulesDiagnosticCode {
   }
 }
 
-/** A YAML syntax error, placed where the parser found it. */
-export function yamlErrorDiagnostic(error: YAMLError): RulesDiagnostic {
+/** A YAML syntax error, placed where the parser found it (`lineCounter`: the parse's own). */
+export function yamlErrorDiagnostic(error: YAMLError, lineCounter: LineCounter): RulesDiagnostic {
   const [firstLine = error.message] = error.message.split('\n');
   const message = firstLine.replace(/ at line \d+, column \d+:?$/, '');
-  const position = error.linePos?.[0];
+  const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
   return {
     severity: 'error',
     code: 'RULES_YAML_SYNTAX',
     path: '',
     message: `YAML: ${message}`,
-    ...(position === undefined ? {} : { line: position.line, column: position.col }),
+    line: position.line,
+    column: position.col,
   };
 }
 

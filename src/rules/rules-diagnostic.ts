@@ -16,6 +16,9 @@ export type RulesSeverity = 'error' | 'warning';
 export const RULES_DIAGNOSTIC_CODES = {
   RULES_UNREADABLE: 'error: the file cannot be read',
   RULES_YAML_SYNTAX: 'error: the file is not valid YAML',
+  RULES_TOO_LARGE: 'error: the text is over the size limit (MAX_RULES_TEXT_BYTES, 128 KiB)',
+  RULES_TOO_DEEP: 'error: the text nests deeper than the limit (MAX_RULES_NESTING, 64 levels)',
+  RULES_TOO_MANY_PROBLEMS: 'error (or warning): more problems than are listed (the first 100 are)',
   RULES_EMPTY: 'error: the file is empty',
   RULES_NOT_A_MAPPING: 'error: the file is not a YAML mapping',
   RULES_UNKNOWN_SETTING: 'error: a key the schema does not know (with "did you mean")',

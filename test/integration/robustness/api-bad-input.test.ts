@@ -375,6 +375,31 @@ describe('POST /v1/rules/validate with hostile input', () => {
     );
     expect(verdicts.take()).toEqual([]);
   });
+  it('refuses rules text over the size or nesting limit before parsing it, naming the code', async () => {
+    // Regression: ~200 KB of nested `[` made the YAML parser overflow its stack, take seconds and
+    // hundreds of MB per request, and could abort the process (V8 RegExpCompiler OOM).
+    const cases: { name: string; text: string; code: string }[] = [
+      { name: 'deep flow lists, 120 KB', text: deepArrayJson(60_000), code: 'RULES_TOO_DEEP' },
+      { name: 'unclosed flow lists, 120 KB', text: '['.repeat(120_000), code: 'RULES_TOO_DEEP' },
+      {
+        name: 'compact block lists',
+        text: `rules:\n${'- '.repeat(50_000)}x`,
+        code: 'RULES_TOO_DEEP',
+      },
+      { name: '200 KB', text: deepArrayJson(100_000), code: 'RULES_TOO_LARGE' },
+    ];
+    for (const c of cases) {
+      const res = await verdicts.check(
+        `validate limit ${c.name}`,
+        () => validate(c.text, 'text/yaml'),
+        422,
+        'validation',
+      );
+      const body = res.body as { diagnostics?: { code: string }[] };
+      expect([c.name, body.diagnostics?.map((d) => d.code)]).toEqual([c.name, [c.code]]);
+    }
+    expect(verdicts.take()).toEqual([]);
+  });
 });
 
 describe('GET /v1/outcomes and GET /v1/conversations/:id with hostile input', () => {
