@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { SignedRequest, VerifyContext } from './types';
 import { WebhookVerificationError } from './verification-error';
 
 /** Default allowed skew of signed timestamps (seconds), as Standard Webhooks and Stripe use. */
@@ -104,4 +105,32 @@ export function requireSecrets(secrets: readonly string[]): void {
       'no webhook secret is configured for this source',
     );
   }
+}
+
+/**
+ * Returns when `signature` equals the digest `expectedFor` computes with one of the secrets
+ * (several during key rotation, each compared in constant time); else throws {@link noMatch}.
+ */
+export function requireSignedBy(
+  signature: Buffer,
+  secrets: readonly string[],
+  expectedFor: (secret: string) => Buffer,
+): void {
+  for (const secret of secrets) {
+    if (constantTimeEqual(signature, expectedFor(secret))) {
+      return;
+    }
+  }
+  noMatch();
+}
+
+/** The delivery id of schemes whose sender puts it in the source's configured `idHeader`. */
+export function idHeaderDeliveryId(
+  request: SignedRequest,
+  _body: unknown,
+  context: VerifyContext,
+): string | undefined {
+  return context.idHeader === undefined
+    ? undefined
+    : headerValue(request.headers, context.idHeader);
 }

@@ -1,11 +1,10 @@
 import {
-  constantTimeEqual,
   decodeHexDigest,
-  headerValue,
   hmacSha256,
-  noMatch,
   requireHeader,
   requireSecrets,
+  idHeaderDeliveryId,
+  requireSignedBy,
 } from './crypto';
 import type { SignatureVerifier, SignedRequest, VerifyContext } from './types';
 import { WebhookVerificationError } from './verification-error';
@@ -39,17 +38,8 @@ export const hmacSha256Verifier: SignatureVerifier = {
         `${headerName} must be 64 hex digits, optionally prefixed sha256=`,
       );
     }
-    for (const secret of context.secrets) {
-      if (constantTimeEqual(signature, hmacSha256(secret, request.rawBody))) {
-        return;
-      }
-    }
-    noMatch();
+    requireSignedBy(signature, context.secrets, (secret) => hmacSha256(secret, request.rawBody));
   },
 
-  deliveryId(request: SignedRequest, _body: unknown, context: VerifyContext): string | undefined {
-    return context.idHeader === undefined
-      ? undefined
-      : headerValue(request.headers, context.idHeader);
-  },
+  deliveryId: idHeaderDeliveryId,
 };

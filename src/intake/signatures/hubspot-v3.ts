@@ -1,12 +1,12 @@
 import {
   checkSkew,
-  constantTimeEqual,
   decodeBase64Digest,
   headerValue,
   hmacSha256,
-  noMatch,
   requireHeader,
   requireSecrets,
+  idHeaderDeliveryId,
+  requireSignedBy,
 } from './crypto';
 import type { SignatureVerifier, SignedRequest, VerifyContext } from './types';
 import { WebhookVerificationError } from './verification-error';
@@ -53,20 +53,12 @@ export const hubspotV3Verifier: SignatureVerifier = {
       );
     }
     checkSkew(Number(timestamp), context.nowMs, context.toleranceSeconds);
-    for (const secret of context.secrets) {
-      const expected = hmacSha256(secret, METHOD, url, request.rawBody, timestamp);
-      if (constantTimeEqual(signature, expected)) {
-        return;
-      }
-    }
-    noMatch();
+    requireSignedBy(signature, context.secrets, (secret) =>
+      hmacSha256(secret, METHOD, url, request.rawBody, timestamp),
+    );
   },
 
-  deliveryId(request: SignedRequest, _body: unknown, context: VerifyContext): string | undefined {
-    return context.idHeader === undefined
-      ? undefined
-      : headerValue(request.headers, context.idHeader);
-  },
+  deliveryId: idHeaderDeliveryId,
 
   signedAt(request: SignedRequest): number | undefined {
     const ms = Number(headerValue(request.headers, TIMESTAMP_HEADER));

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { constantTimeEqual, headerValue, noMatch, requireHeader, requireSecrets } from './crypto';
+import { idHeaderDeliveryId, requireHeader, requireSecrets, requireSignedBy } from './crypto';
 import type { SignatureVerifier, SignedRequest, VerifyContext } from './types';
 import { WebhookVerificationError } from './verification-error';
 
@@ -26,18 +26,10 @@ export const intercomVerifier: SignatureVerifier = {
       );
     }
     const signature = Buffer.from(hex, 'hex');
-    for (const secret of context.secrets) {
-      const expected = createHmac('sha1', secret).update(request.rawBody).digest();
-      if (constantTimeEqual(signature, expected)) {
-        return;
-      }
-    }
-    noMatch();
+    requireSignedBy(signature, context.secrets, (secret) =>
+      createHmac('sha1', secret).update(request.rawBody).digest(),
+    );
   },
 
-  deliveryId(request: SignedRequest, _body: unknown, context: VerifyContext): string | undefined {
-    return context.idHeader === undefined
-      ? undefined
-      : headerValue(request.headers, context.idHeader);
-  },
+  deliveryId: idHeaderDeliveryId,
 };

@@ -1,12 +1,12 @@
 import {
   checkSkew,
-  constantTimeEqual,
   decodeBase64Digest,
   headerValue,
   hmacSha256,
-  noMatch,
   requireHeader,
   requireSecrets,
+  idHeaderDeliveryId,
+  requireSignedBy,
 } from './crypto';
 import type { SignatureVerifier, SignedRequest, VerifyContext } from './types';
 import { WebhookVerificationError } from './verification-error';
@@ -47,19 +47,12 @@ export const zendeskVerifier: SignatureVerifier = {
       );
     }
     checkSkew(signedAtMs(timestamp), context.nowMs, context.toleranceSeconds);
-    for (const secret of context.secrets) {
-      if (constantTimeEqual(signature, hmacSha256(secret, timestamp, request.rawBody))) {
-        return;
-      }
-    }
-    noMatch();
+    requireSignedBy(signature, context.secrets, (secret) =>
+      hmacSha256(secret, timestamp, request.rawBody),
+    );
   },
 
-  deliveryId(request: SignedRequest, _body: unknown, context: VerifyContext): string | undefined {
-    return context.idHeader === undefined
-      ? undefined
-      : headerValue(request.headers, context.idHeader);
-  },
+  deliveryId: idHeaderDeliveryId,
 
   signedAt(request: SignedRequest): number | undefined {
     const raw = headerValue(request.headers, TIMESTAMP_HEADER);
