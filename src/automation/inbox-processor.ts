@@ -77,6 +77,22 @@ export class InboxProcessor {
     return this.stopped;
   }
 
+  /**
+   * `drain()` in the background, for callers that do not wait (every accepted intake request):
+   * `onError` hears once of a run that failed. While a run is going it only asks for another
+   * pass and attaches nothing to the running promise: a handler per call piled up for as long
+   * as sustained intake kept the run going (about 150 bytes per request, never freed).
+   */
+  drainInBackground(onError: (error: Error) => void): void {
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.drain().catch((error: unknown) => {
+      onError(coerceError(error));
+    });
+  }
+
   private async loop(): Promise<number> {
     let handled = 0;
     const batchSize = this.options.batchSize ?? 200;

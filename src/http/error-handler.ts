@@ -73,18 +73,30 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
   };
 }
 
+/** Codes of the HTTP layer, answered before (or outside) Express. */
+export type HttpLayerCode = 'HTTP_BAD_REQUEST' | 'HTTP_HEADERS_TOO_LARGE';
+
+/** The status declared for `code` and the JSON envelope naming `message`. */
+export function httpLayerAnswer(
+  code: HttpLayerCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): { status: number; body: string } {
+  const status = errorAnswerSpec(code)?.status ?? 400;
+  const body = JSON.stringify(errorEnvelope({ status, code, message, details, retryable: false }));
+  return { status, body };
+}
+
 /**
  * A whole HTTP/1.1 error response for the raw-socket path (requests Node refuses before Express
  * sees them), with the same envelope, the status declared for `code` and the headers of every
  * closer answer (`Cache-Control: no-store`, `X-Content-Type-Options: nosniff`).
  */
 export function rawErrorResponse(
-  code: 'HTTP_BAD_REQUEST' | 'HTTP_HEADERS_TOO_LARGE',
+  code: HttpLayerCode,
   message: string,
+  details: Record<string, unknown> = {},
 ): string {
-  const status = errorAnswerSpec(code)?.status ?? 400;
-  const body = JSON.stringify(
-    errorEnvelope({ status, code, message, details: {}, retryable: false }),
-  );
+  const { status, body } = httpLayerAnswer(code, message, details);
   return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`;
 }

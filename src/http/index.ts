@@ -12,7 +12,9 @@ export {
 export {
   errorHandler,
   rawErrorResponse,
+  httpLayerAnswer,
   JSON_ANSWER,
+  type HttpLayerCode,
   type AnswerFormat,
   type ErrorHandlerOptions,
 } from './error-handler';

@@ -5,9 +5,10 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { withinMs } from '../timers/within-ms';
 import { CloserError } from '../errors';
-import { rawErrorResponse } from '../http';
+import { httpLayerAnswer, rawErrorResponse } from '../http';
 
 /**
  * Why closer could not listen: `LISTEN_ADDRESS_IN_USE` (the port is taken) or
@@ -25,7 +26,8 @@ export class ListenError extends CloserError {
  * the app sees them still get a JSON error (see {@link answerClientErrors}).
  */
 export function listenHttp(app: RequestListener, port: number, host: string): Promise<Server> {
-  const server = createServer(app);
+  // Node's own Host check answers a bare 400 with no body: closer checks Host itself.
+  const server = createServer({ requireHostHeader: false }, requireHost(app));
   answerClientErrors(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -56,8 +58,32 @@ export function listenHttp(app: RequestListener, port: number, host: string): Pr
 }
 
 /**
+ * HTTP/1.1 requires a Host header (RFC 9112 §3.2) and a request without one is refused with a
+ * 400, as Node would, but with closer's JSON error instead of Node's empty body.
+ */
+function requireHost(app: RequestListener): RequestListener {
+  return (req, res) => {
+    if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
+      const { status, body } = httpLayerAnswer(
+        'HTTP_BAD_REQUEST',
+        'an HTTP/1.1 request needs a Host header',
+      );
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        Connection: 'close',
+      });
+      res.end(body);
+      return;
+    }
+    app(req, res);
+  };
+}
+
+/**
  * Requests Node rejects before Express sees them (oversize headers, malformed HTTP) still get a
- * JSON error naming the problem, like every other bad input.
+ * JSON error naming the problem, like every other bad input. So does CONNECT, which Node hands
+ * to a `connect` listener and otherwise drops without an answer: closer is not a proxy.
  */
 function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -65,10 +91,20 @@ function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
+    // The parser's reason (`HPE_INVALID_HEADER_TOKEN`, …) says what was malformed.
+    const reason = /^HPE_[A-Z_]+$/.test(error.code ?? '') ? { reason: error.code } : {};
     socket.end(
       error.code === 'HPE_HEADER_OVERFLOW'
         ? rawErrorResponse('HTTP_HEADERS_TOO_LARGE', 'the request line or headers are too large')
-        : rawErrorResponse('HTTP_BAD_REQUEST', 'malformed HTTP request'),
+        : rawErrorResponse('HTTP_BAD_REQUEST', 'malformed HTTP request', reason),
+    );
+  });
+  server.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => {
+      socket.destroy();
+    });
+    socket.end(
+      rawErrorResponse('HTTP_BAD_REQUEST', 'CONNECT is not supported: closer is not a proxy'),
     );
   });
 }

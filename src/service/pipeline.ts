@@ -241,8 +241,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   });
 
   const drainSoon = (): void => {
-    inbox.drain().catch((error: unknown) => {
-      logger.error('inbox processing failed', { error: coerceError(error).message });
+    inbox.drainInBackground((error) => {
+      logger.error('inbox processing failed', { error: error.message });
     });
   };
 

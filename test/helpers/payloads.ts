@@ -137,8 +137,12 @@ export interface SignedWebhookRequest {
   body: string;
 }
 
-function hmac(key: string | Buffer, content: string): Buffer {
-  return createHmac('sha256', key).update(content, 'utf8').digest();
+function hmac(key: string | Buffer, ...content: ReadonlyArray<string | Buffer>): Buffer {
+  const mac = createHmac('sha256', key);
+  for (const part of content) {
+    mac.update(part);
+  }
+  return mac.digest();
 }
 
 function swKey(secret: string): Buffer {
@@ -157,6 +161,22 @@ export function signedWebhook(
   options: SignedWebhookOptions = {},
 ): SignedWebhookRequest {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return {
+    headers: webhookSignatureHeaders(scheme, secret, Buffer.from(text, 'utf8'), options),
+    body: text,
+  };
+}
+
+/**
+ * The headers of {@link signedWebhook} for a body given as bytes, which need not be UTF-8 (the
+ * schemes sign the raw bytes).
+ */
+export function webhookSignatureHeaders(
+  scheme: WebhookScheme,
+  secret: string | readonly string[],
+  bytes: Buffer,
+  options: SignedWebhookOptions = {},
+): Record<string, string> {
   const secrets = typeof secret === 'string' ? [secret] : [...secret];
   const first = secrets[0] ?? '';
   const timestamp = String(
@@ -171,7 +191,7 @@ export function signedWebhook(
   switch (scheme) {
     case 'standard-webhooks': {
       const signatures = secrets.map(
-        (s) => `v1,${hmac(swKey(s), `${id}.${timestamp}.${text}`).toString('base64')}`,
+        (s) => `v1,${hmac(swKey(s), `${id}.${timestamp}.`, bytes).toString('base64')}`,
       );
       headers['webhook-id'] = id;
       headers['webhook-timestamp'] = timestamp;
@@ -179,22 +199,22 @@ export function signedWebhook(
       break;
     }
     case 'github':
-      headers['x-hub-signature-256'] = `sha256=${hmac(first, text).toString('hex')}`;
+      headers['x-hub-signature-256'] = `sha256=${hmac(first, bytes).toString('hex')}`;
       headers['x-github-delivery'] = id;
       break;
     case 'stripe': {
       const signatures = secrets.map(
-        (s) => `v1=${hmac(s, `${timestamp}.${text}`).toString('hex')}`,
+        (s) => `v1=${hmac(s, `${timestamp}.`, bytes).toString('hex')}`,
       );
       headers['stripe-signature'] = [`t=${timestamp}`, ...extra, ...signatures].join(',');
       break;
     }
     case 'hmac-sha256': {
-      const hex = hmac(first, text).toString('hex');
+      const hex = hmac(first, bytes).toString('hex');
       headers[options.header ?? 'x-signature'] = options.prefixed === true ? `sha256=${hex}` : hex;
       headers[options.idHeader ?? 'x-delivery-id'] = id;
       break;
     }
   }
-  return { headers, body: text };
+  return headers;
 }

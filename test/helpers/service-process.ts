@@ -29,10 +29,16 @@ export function startService(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promis
       child.kill('SIGKILL');
       fail(new Error(`closer did not start:\n${output}`));
     }, timeoutMs);
+    let listening = false;
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
+      if (listening) {
+        // Scanning the whole output again on every chunk is quadratic (a regex flattens it).
+        return;
+      }
       const match = /"message":"closer listening"[^\n]*"port":(\d+)/.exec(output);
       if (match?.[1] !== undefined) {
+        listening = true;
         clearTimeout(timer);
         done({ child, url: `http://127.0.0.1:${match[1]}`, output: () => output });
       }

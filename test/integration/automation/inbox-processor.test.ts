@@ -1,7 +1,7 @@
 import { InboxProcessor } from '../../../src/automation';
 import type { Executor } from '../../../src/automation';
 import { silentLogger } from '../../../src/observability/logger';
-import { StoreError, type InboxEventInput } from '../../../src/store';
+import { StoreError, type InboxEventInput, type Store } from '../../../src/store';
 import { ManualClock } from '../../../src/timers/clock';
 import { withSqliteStore } from '../../helpers/sqlite';
 
@@ -76,5 +76,30 @@ describe('InboxProcessor', () => {
       expect(await store.pendingEvents(10)).toEqual([]);
       expect(seen).toEqual(['e1', 'e2']);
     });
+  });
+
+  it('drainInBackground attaches one handler per run, however often it is called during it', async () => {
+    // Regression (fuzz suite): every accepted intake request attached a `.catch` to the running
+    // drain; under sustained intake the run never ended and the handlers piled up (a leak of
+    // ~150 bytes per request). A failing run now reports once, not once per call.
+    let fail: (error: Error) => void = () => undefined;
+    const claims = new Promise<never>((_resolve, reject) => {
+      fail = reject;
+    });
+    const store = { claimEvents: () => claims } as unknown as Store;
+    const { executor } = recordingExecutor(() => undefined);
+    const processor = new InboxProcessor({ store, executor, logger: silentLogger });
+    const errors: string[] = [];
+    for (let i = 0; i < 1_000; i += 1) {
+      processor.drainInBackground((error) => errors.push(error.message));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    fail(new Error('database gone'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).toEqual(['database gone']);
+    // The next call starts a new run (and reports its own failure).
+    processor.drainInBackground((error) => errors.push(`again: ${error.message}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).toEqual(['database gone', 'again: database gone']);
   });
 });
