@@ -974,6 +974,9 @@ export const unknownPathEndpoint: FuzzEndpoint = {
     .map(({ prefix, segments, verb, auth }): FuzzCase => {
       const path = `${prefix}${segments.join('/')}`;
       const underApi = /^\/v1\//i.test(path);
+      // `POST /webhooks/:source/:token` is a route (path-token sources): a source that takes no
+      // token there, or none by that name, is refused as unknown at this path.
+      const tokenRoute = verb === 'POST' && /^\/webhooks\/[^/]+\/[^/]+\/?$/i.test(path);
       return {
         label: `${verb} ${path.slice(0, 80)} auth=${auth.ok}`,
         request: { method: verb, path, headers: headersOf({}, { authorization: auth.value }) },
@@ -983,7 +986,12 @@ export const unknownPathEndpoint: FuzzEndpoint = {
           codes:
             underApi && !auth.ok
               ? ['API_UNAUTHENTICATED']
-              : ['NOT_FOUND', 'API_BAD_REQUEST', ...HTTP_CODES],
+              : [
+                  'NOT_FOUND',
+                  'API_BAD_REQUEST',
+                  ...HTTP_CODES,
+                  ...(tokenRoute ? ['INTAKE_UNKNOWN_SOURCE'] : []),
+                ],
           ...(verb === 'HEAD' ? { errorShape: 'none' as const } : {}),
           successShape: 'none',
         },
