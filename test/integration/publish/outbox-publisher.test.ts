@@ -3,7 +3,11 @@ import { OutboxPublisher, auditEventFromOutcome, toOutboxInput } from '../../../
 import type { Store } from '../../../src/store';
 import { openStore } from '../../../src/store';
 import { ManualClock } from '../../../src/timers/clock';
-import { startFakeEventBridge, type FakeEventBridge } from '../../helpers/fake-eventbridge';
+import {
+  startFakeEventBridge,
+  type FakeEventBridge,
+  type Responder,
+} from '../../helpers/fake-eventbridge';
 import { createStoreDatabase, testStoreKinds } from '../../helpers/test-stores';
 
 /**
@@ -13,6 +17,22 @@ import { createStoreDatabase, testStoreKinds } from '../../helpers/test-stores';
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
 const BUS = 'closer-audit';
+
+/** EventBridge accepts the first batch but for entry `failed`, which it refuses with `code`. */
+function failFirstBatchEntry(failed: number, code: string, message: string): Responder {
+  return (index, entries) =>
+    index === 0
+      ? {
+          status: 200,
+          body: {
+            FailedEntryCount: 1,
+            Entries: entries.map((_e, i) =>
+              i === failed ? { ErrorCode: code, ErrorMessage: message } : { EventId: `e-${i}` },
+            ),
+          },
+        }
+      : undefined;
+}
 
 describe.each(testStoreKinds())('OutboxPublisher on %s', (kind) => {
   let fake: FakeEventBridge;
@@ -112,20 +132,7 @@ describe.each(testStoreKinds())('OutboxPublisher on %s', (kind) => {
 
   test('retries a partial failure entry by entry; the next batch waits for it', async () => {
     const ids = await writeEvents(4);
-    fake.respond = (index, entries) =>
-      index === 0
-        ? {
-            status: 200,
-            body: {
-              FailedEntryCount: 1,
-              Entries: entries.map((_e, i) =>
-                i === 1
-                  ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }
-                  : { EventId: `e-${i}` },
-              ),
-            },
-          }
-        : undefined;
+    fake.respond = failFirstBatchEntry(1, 'ThrottlingException', 'Rate exceeded');
     makePublisher();
     expect(await publisher.publishDue()).toBe(3);
     expect(await store.auditOutboxStats()).toMatchObject({ pending: 1, dead: 0 });
@@ -201,20 +208,7 @@ describe.each(testStoreKinds())('OutboxPublisher on %s', (kind) => {
 
   test('an entry EventBridge refuses for good is kept as dead with its error; the others go on', async () => {
     const ids = await writeEvents(3);
-    fake.respond = (index, entries) =>
-      index === 0
-        ? {
-            status: 200,
-            body: {
-              FailedEntryCount: 1,
-              Entries: entries.map((_e, i) =>
-                i === 0
-                  ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }
-                  : { EventId: `e-${i}` },
-              ),
-            },
-          }
-        : undefined;
+    fake.respond = failFirstBatchEntry(0, 'MalformedDetail', 'Detail is malformed.');
     makePublisher();
     expect(await publisher.publishDue()).toBe(2);
     expect(await store.auditOutboxStats()).toEqual({ pending: 0, dead: 1 });
