@@ -1,3 +1,4 @@
+import { conversationFacts } from '../rules/conversation-facts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { conversationPhase } from '../genesys';
@@ -114,6 +115,8 @@ export function opsRoutes(deps: {
         phase: phase === undefined ? null : { phase: phase.phase, since: phase.since ?? null },
         endedBy: state?.endedBy ?? null,
         ending: ending ?? null,
+        // What an inactivity rule's `match` is matched against now (attributes, phase, …).
+        facts: state === undefined ? null : conversationFacts(state),
         state: state ?? null,
         timers,
         outcomes,

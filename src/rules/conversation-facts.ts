@@ -1,4 +1,5 @@
 import type { ConversationState } from '../tracking/conversation-state';
+import { conversationPhase, type ConversationPhase } from '../genesys/lifecycle';
 
 /**
  * The facts an inactivity rule's `match` pattern is matched against. Unknown facts are left out
@@ -8,6 +9,10 @@ import type { ConversationState } from '../tracking/conversation-state';
  * `messageType`, `mediaType` and `purposes` are lower case whatever Genesys sent: the
  * conversation models say `webmessaging` / `message`, the detail events `WEBMESSAGING` /
  * `MESSAGE` (docs/genesys/facts.md §11), and a rule must match either way.
+ *
+ * `attributes` are the participants' attributes (participant data) merged in the order the legs
+ * were first seen, so a newer leg's value wins on a name both carry; `phase` and `episode` are
+ * derived by closer (`genesys/lifecycle.ts`, the episode count of `ConversationState`).
  */
 export interface ConversationFacts {
   conversationId: string;
@@ -16,11 +21,25 @@ export interface ConversationFacts {
   mediaType?: string;
   divisionId?: string;
   purposes: string[];
+  attributes?: Record<string, string>;
+  phase: ConversationPhase;
+  episode: number;
 }
 
-/** What a fact holds: a Genesys id of some kind, a message type, a media type, or purposes. */
+/**
+ * What a fact holds: a Genesys id of some kind, a message type, a media type, purposes, named
+ * texts (attributes), a phase closer derives, or a number (the episode).
+ */
 export type FactKind =
-  'conversation' | 'queue' | 'division' | 'messageType' | 'mediaType' | 'purposes';
+  | 'conversation'
+  | 'queue'
+  | 'division'
+  | 'messageType'
+  | 'mediaType'
+  | 'purposes'
+  | 'attributes'
+  | 'phase'
+  | 'episode';
 
 /**
  * Every fact closer builds: a closed set. A `match` naming anything else can never be true, so
@@ -34,6 +53,9 @@ export const CONVERSATION_FACTS = {
   mediaType: 'mediaType',
   divisionId: 'division',
   purposes: 'purposes',
+  attributes: 'attributes',
+  phase: 'phase',
+  episode: 'episode',
 } as const satisfies Record<keyof ConversationFacts, FactKind>;
 
 /** The fact names, in the order the README lists them. */
@@ -74,10 +96,14 @@ export const PARTICIPANT_PURPOSES = [
 /** Builds the facts of one conversation for pattern matching. */
 export function conversationFacts(state: ConversationState): ConversationFacts {
   const purposes: string[] = [];
+  let attributes: Record<string, string> | undefined;
   for (const participant of state.participants) {
     const purpose = participant.purpose.toLowerCase();
     if (!purposes.includes(purpose)) {
       purposes.push(purpose);
+    }
+    if (participant.attributes !== undefined) {
+      attributes = { ...attributes, ...participant.attributes };
     }
   }
   return {
@@ -87,5 +113,8 @@ export function conversationFacts(state: ConversationState): ConversationFacts {
     ...(state.mediaType === undefined ? {} : { mediaType: state.mediaType.toLowerCase() }),
     ...(state.divisionId === undefined ? {} : { divisionId: state.divisionId }),
     purposes,
+    ...(attributes === undefined ? {} : { attributes }),
+    phase: conversationPhase(state.participants).phase,
+    episode: state.episode,
   };
 }

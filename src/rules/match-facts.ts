@@ -7,6 +7,7 @@ import {
 } from './conversation-facts';
 import type { FactKind } from './conversation-facts';
 import { closestName, didYouMean } from './did-you-mean';
+import { CONVERSATION_PHASES } from '../genesys/lifecycle';
 import { isPlainObject, OR_KEY } from './event-pattern-types';
 import { genesysIdProblem } from './genesys-ids';
 import type { RulesDiagnosticCode, RulesSeverity } from './rules-diagnostic';
@@ -64,6 +65,10 @@ function walk(pattern: unknown, path: Array<string | number>, out: MatchFactProb
         code: 'RULES_UNKNOWN_FACT',
         message: `"${key}" is not a conversation fact${didYouMean(key, CONVERSATION_FACT_NAMES)} (closer builds: ${FACT_LIST}; a match on anything else is never true)`,
       });
+      continue;
+    }
+    if (kind === 'attributes') {
+      checkAttributes(value, at, out);
       continue;
     }
     if (isPlainObject(value)) {
@@ -136,11 +141,99 @@ function checkValue(
     case 'purposes':
       checkName(value, path, caseMatters, 'participant purpose', PARTICIPANT_PURPOSES, out);
       return;
+    case 'phase':
+      checkPhase(value, path, out);
+      return;
+    case 'episode':
+      if (typeof value === 'string') {
+        out.push({
+          path,
+          severity: 'error',
+          code: 'RULES_FACT_SHAPE',
+          message: `episode is a number, so the text "${value}" never matches it; write ${/^\d+$/.test(value) ? value : 'a number'} without quotes (or { numeric: [">", 1] })`,
+        });
+      }
+      return;
+    case 'attributes':
+      // Checked as a whole by `checkAttributes`.
+      return;
     default: {
       const unreachable: never = kind;
       return unreachable;
     }
   }
+}
+
+/**
+ * `attributes: { name: [matchers] }`: names are whatever the org's flows set, so any name goes;
+ * values are texts, so a nested object, a number or a `numeric` comparison never matches.
+ */
+function checkAttributes(
+  value: unknown,
+  path: Array<string | number>,
+  out: MatchFactProblem[],
+): void {
+  if (!isPlainObject(value)) {
+    out.push({
+      path,
+      severity: 'error',
+      code: 'RULES_FACT_SHAPE',
+      message:
+        'attributes holds named texts (participant data), so match it by name, e.g. attributes: { vip: ["true"] }',
+    });
+    return;
+  }
+  for (const [name, matchers] of Object.entries(value)) {
+    if (name === OR_KEY || !Array.isArray(matchers)) {
+      continue;
+    }
+    matchers.forEach((matcher: unknown, index) => {
+      const at = [...path, name, index];
+      if (typeof matcher === 'number') {
+        out.push({
+          path: at,
+          severity: 'error',
+          code: 'RULES_FACT_SHAPE',
+          message: `attribute ${name} is a text (Genesys keeps participant data as texts), so the number ${matcher} never matches it; write "${matcher}"`,
+        });
+      } else if (isPlainObject(matcher) && Object.hasOwn(matcher, 'numeric')) {
+        out.push({
+          path: at,
+          severity: 'error',
+          code: 'RULES_FACT_SHAPE',
+          message: `attribute ${name} is a text (Genesys keeps participant data as texts), so a numeric comparison never matches it; compare texts instead`,
+        });
+      }
+    });
+  }
+  for (const [name, inner] of Object.entries(value)) {
+    if (isPlainObject(inner)) {
+      out.push({
+        path: [...path, name],
+        severity: 'error',
+        code: 'RULES_FACT_SHAPE',
+        message: `attribute ${name} holds a text, not an object, so a nested pattern never matches; list the values, e.g. ${name}: ["..."]`,
+      });
+    }
+  }
+}
+
+/** Phases that can match: closer derives them, so the list is closed (`ended` never matches). */
+const MATCHABLE_PHASES: readonly string[] = CONVERSATION_PHASES.filter(
+  (phase) => phase !== 'ended',
+);
+
+function checkPhase(value: unknown, path: Array<string | number>, out: MatchFactProblem[]): void {
+  if (typeof value !== 'string' || MATCHABLE_PHASES.includes(value)) {
+    return;
+  }
+  const near = closestName(value.toLowerCase(), MATCHABLE_PHASES);
+  out.push({
+    path,
+    severity: 'error',
+    code: value !== value.toLowerCase() ? 'RULES_FACT_VALUE_CASE' : 'RULES_FACT_VALUE_TYPO',
+    message: `"${value}" is not a phase closer derives${near === undefined ? '' : `; did you mean "${near}"?`} (phases: ${MATCHABLE_PHASES.join(', ')}; an ended conversation is never matched)`,
+  });
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * `/__simulator/conversations/{id}[/<action>]` control routes: read one conversation, post a
  * message, and drive its life (leave, agent ends, Genesys timeout, session expiry, re-thread,
- * park/unpark, route to queue, answer). Each action answers the conversation's summary (200),
+ * park/unpark, route to queue, answer, set participant data). Each action answers the conversation's summary (200),
  * except `leave` (204, as before).
  */
 import {
   AnswerSchema,
+  AttributesSchema,
   LeaveSchema,
   MessageSchema,
   RethreadSchema,
@@ -28,6 +29,7 @@ const ACTIONS: Record<string, Action> = {
   unpark: (sim, id) => sim.unpark(id),
   'route-to-queue': (sim, id) => sim.routeToQueue(id),
   answer: (sim, id, body) => sim.answer(id, defined(parse(AnswerSchema, body))),
+  attributes: (sim, id, body) => sim.setAttributes(id, parse(AttributesSchema, body)),
 };
 
 const ROUTE = /^\/conversations\/([^/]+)(?:\/([a-z-]+))?$/;

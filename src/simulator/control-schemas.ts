@@ -31,7 +31,9 @@ export const ConversationSchema = z.object({
   phase: Phase.optional(),
   agentUserId: z.string().min(1).optional(),
   customerName: z.string().optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
 });
+export const AttributesSchema = z.record(z.string(), z.string());
 export const MessageSchema = z.object({
   side: z.enum(['customer', 'agent']),
   text: z.string().min(1),

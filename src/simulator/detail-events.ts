@@ -162,3 +162,23 @@ export function toDetailEvent(
 ): DetailEventBody {
   return BUILDERS[DETAIL_ROLE[p.purpose]](c, p, eventTime, ended);
 }
+
+/**
+ * The `.attributes` detail event (SDK `AttributeDetailEventTopicAttributeUpdateEvent`). Whether
+ * Genesys sends every key or only the changed ones is not documented; the simulator sends all.
+ *
+ * @internal Typed with the Genesys SDK's models (a devDependency), so left out of the published types.
+ */
+export function toAttributesEvent(
+  c: SimConversation,
+  p: SimParticipant,
+  eventTime: number,
+): Models.AttributeDetailEventTopicAttributeUpdateEvent {
+  return {
+    eventTime,
+    conversationId: c.id,
+    participantId: p.id,
+    attributes: { ...p.attributes },
+    communications: [{ id: p.communicationId, mediaType: 'message' }],
+  };
+}

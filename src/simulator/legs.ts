@@ -40,6 +40,8 @@ export interface SimParticipant {
   wrapupSkipped?: boolean;
   /** 1-based episode (re-threading starts a new one with new legs). */
   episode: number;
+  /** Participant data (Architect's Set Participant Data), shown on snapshots and reads. */
+  attributes?: Record<string, string>;
 }
 
 export interface SimConversation {
@@ -76,7 +78,12 @@ export function newLeg(
   purpose: SimPurpose,
   now: number,
   episode: number,
-  extra: { name?: string; userId?: string; queueId?: string } = {},
+  extra: {
+    name?: string;
+    userId?: string;
+    queueId?: string;
+    attributes?: Record<string, string>;
+  } = {},
 ): SimParticipant {
   return {
     id: randomUUID(),
@@ -86,6 +93,7 @@ export function newLeg(
     name: extra.name ?? LEG_NAMES[purpose],
     ...(extra.userId === undefined ? {} : { userId: extra.userId }),
     ...(extra.queueId === undefined ? {} : { queueId: extra.queueId }),
+    ...(extra.attributes === undefined ? {} : { attributes: { ...extra.attributes } }),
     startTime: now,
     connectedTime: now,
     wrapupRequired: purpose === 'agent',

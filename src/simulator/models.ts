@@ -44,6 +44,7 @@ function legCommon(p: SimParticipant) {
     wrapupRequired: p.wrapupRequired,
     ...(p.wrapupSkipped === undefined ? {} : { wrapupSkipped: p.wrapupSkipped }),
     ...(p.wrapup === undefined ? {} : { wrapup: toWrapup(p) }),
+    ...(p.attributes === undefined ? {} : { attributes: { ...p.attributes } }),
   };
 }
 
@@ -109,7 +110,7 @@ export function toConversation(c: SimConversation): Models.Conversation {
       wrapupRequired: p.wrapupRequired,
       ...(p.wrapupSkipped === undefined ? {} : { wrapupSkipped: p.wrapupSkipped }),
       ...(p.wrapup === undefined ? {} : { wrapup: toWrapup(p) }),
-      attributes: {},
+      attributes: { ...p.attributes },
       messages: [communication],
     };
   });

@@ -92,6 +92,10 @@ export function buildRunningSimulator(parts: SimulatorParts): RunningSimulator {
       on(id, (w, c) => {
         rethread(w, c, options, parts.threadingTimelineMs);
       }),
+    setAttributes: (id, attributes) =>
+      on(id, (w, c) => {
+        w.setAttributes(c, attributes);
+      }),
     park: (id) => on(id, park),
     unpark: (id) => on(id, unpark),
     routeToQueue: (id) => on(id, routeToQueue),

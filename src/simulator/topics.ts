@@ -3,7 +3,7 @@
  * message-conversation snapshots on every change, and detail events for legs starting/ending
  * (`customer`, `user`, `acd`, `flow`).
  */
-import { DETAIL_ROLE, toDetailEvent } from './detail-events';
+import { DETAIL_ROLE, toAttributesEvent, toDetailEvent } from './detail-events';
 import type { SimConversation, SimParticipant } from './legs';
 import { toQueueSnapshot } from './models';
 import type { TopicMessage } from './notifications';
@@ -20,6 +20,15 @@ function detail(
     topicName: `v2.detail.events.conversation.${c.id}.${suffix}`,
     topicPattern: `v2.detail.events.conversation.{id}.${suffix}`,
     eventBody: toDetailEvent(c, p, now, phase === 'end'),
+  };
+}
+
+/** `v2.detail.events.conversation.{id}.attributes`: the leg's whole participant data. */
+function attributesEvent(c: SimConversation, p: SimParticipant, now: number): TopicMessage {
+  return {
+    topicName: `v2.detail.events.conversation.${c.id}.attributes`,
+    topicPattern: 'v2.detail.events.conversation.{id}.attributes',
+    eventBody: toAttributesEvent(c, p, now),
   };
 }
 
@@ -74,6 +83,10 @@ export function topicsFor(c: SimConversation, change: SimChange, now: number): T
       return legEvent(c, change.participantId, 'start', now);
     case 'participant-disconnected':
       return legEvent(c, change.participantId, 'end', now);
+    case 'attributes': {
+      const leg = c.participants.find((p) => p.id === change.participantId);
+      return [...(leg ? [attributesEvent(c, leg, now)] : []), ...snapshots(c)];
+    }
     case 'participant-updated':
     case 'message':
     case 'wrapup':

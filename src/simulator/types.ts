@@ -198,6 +198,8 @@ export interface CreateConversationSpec {
   phase?: SimPhase;
   agentUserId?: string;
   customerName?: string;
+  /** Participant data on the customer leg from the start, as an inbound flow sets it. */
+  attributes?: Record<string, string>;
 }
 
 /** How a re-threaded episode starts (defaults: phase `agent`, the last agent's user). */
@@ -242,6 +244,11 @@ export interface RunningSimulator {
   expireSession(conversationId: string): SimConversationSummary;
   /** New legs on the same id for an ended conversation within the threading timeline. */
   rethread(conversationId: string, options?: RethreadOptions): SimConversationSummary;
+  /**
+   * A flow or script sets participant data on the customer leg (the newest one): the keys are
+   * laid over what it has; published as an `.attributes` detail event and snapshots.
+   */
+  setAttributes(conversationId: string, attributes: Record<string, string>): SimConversationSummary;
   /** The connected agent parks the conversation until the customer replies. */
   park(conversationId: string): SimConversationSummary;
   unpark(conversationId: string): SimConversationSummary;

@@ -25,6 +25,7 @@ export type SimChange =
   | { kind: 'participant-updated'; conversationId: string; participantId: string }
   | { kind: 'participant-disconnected'; conversationId: string; participantId: string }
   | { kind: 'wrapup'; conversationId: string; participantId: string }
+  | { kind: 'attributes'; conversationId: string; participantId: string }
   | { kind: 'ended'; conversationId: string };
 
 /** The phase a create spec asks for: `phase`, else `withAgent` (false = queue), else agent. */
@@ -82,12 +83,10 @@ export class SimWorld {
     const queueId = spec.queueId ?? DEFAULT_QUEUE_ID;
     const phase = phaseOf(spec);
     const participants: SimParticipant[] = [
-      newLeg(
-        'customer',
-        now,
-        1,
-        spec.customerName === undefined ? {} : { name: spec.customerName },
-      ),
+      newLeg('customer', now, 1, {
+        ...(spec.customerName === undefined ? {} : { name: spec.customerName }),
+        ...(spec.attributes === undefined ? {} : { attributes: spec.attributes }),
+      }),
     ];
     if (phase === 'flow') {
       participants.push(newLeg('workflow', now, 1));
@@ -121,6 +120,20 @@ export class SimWorld {
       startedIds: participants.filter(isPresent).map((p) => p.id),
     });
     return conversation;
+  }
+
+  /** Lays `attributes` over the newest customer leg's and publishes the change. */
+  setAttributes(conversation: SimConversation, attributes: Record<string, string>): void {
+    const customer = conversation.participants.filter((p) => p.purpose === 'customer').at(-1);
+    if (!customer) {
+      throw simErrors.badRequest(`No customer participant in conversation ${conversation.id}.`);
+    }
+    customer.attributes = { ...customer.attributes, ...attributes };
+    this.onChange({
+      kind: 'attributes',
+      conversationId: conversation.id,
+      participantId: customer.id,
+    });
   }
 
   /** Adds a message sent by `participant` (its side is derived from its purpose). */

@@ -5,6 +5,8 @@ import type { DetailEvent } from './notification-schemas';
 import type { ParticipantObservation } from './participants';
 import { mergeParticipants } from './participants';
 import { maxDefined, minDefined } from './times';
+import { mergeAttributes, readAttributes } from './participant-attributes';
+import type { TrackedParticipant } from './conversation-state';
 import type { DetailEventKind } from './topics';
 
 /**
@@ -82,8 +84,38 @@ export function applyDetailEvent(
     }
   }
 
+  if (kind === 'attributes') {
+    applyAttributes(draft.participants, event, at);
+  }
   if (kind === 'customer.start') {
     draft.startedAt = minDefined(draft.startedAt, at);
   }
   return finishDraft(draft);
+}
+
+/**
+ * An `.attributes` event: its keys laid over the named participant's attributes, unless a newer
+ * snapshot already gave them. Only a participant closer knows is updated: an attributes event
+ * says nothing of a leg's purpose or state, and an unknown leg would look like an ended one
+ * (the next snapshot carries the attributes anyway).
+ */
+function applyAttributes(
+  participants: TrackedParticipant[],
+  event: DetailEvent,
+  at: number | undefined,
+): void {
+  const update = readAttributes(event.attributes);
+  const index = participants.findIndex((p) => p.id === event.participantId);
+  const participant = participants[index];
+  if (update === undefined || participant === undefined) {
+    return;
+  }
+  if (at !== undefined && participant.attributesAt !== undefined && at < participant.attributesAt) {
+    return;
+  }
+  participants[index] = {
+    ...participant,
+    attributes: mergeAttributes(participant.attributes, update),
+    ...(at === undefined ? {} : { attributesAt: Math.max(at, participant.attributesAt ?? at) }),
+  };
 }

@@ -4,6 +4,7 @@ import { messageSide } from './message-side';
 import type { MessageConversationSnapshot, NotificationParticipant } from './notification-schemas';
 import type { ParticipantObservation } from './participants';
 import { mergeParticipants } from './participants';
+import { readAttributes } from './participant-attributes';
 import { settleLifecycle } from './settle-lifecycle';
 import { maxDefined, minDefined, parseIsoTime } from './times';
 
@@ -107,6 +108,10 @@ function observe(p: NotificationParticipant, at: number | undefined): Participan
   const parkedAt = parseIsoTime(p.parkTime);
   if (parkedAt !== undefined) {
     o.parkedAt = parkedAt;
+  }
+  const attributes = readAttributes(p.attributes);
+  if (attributes !== undefined) {
+    o.attributes = attributes;
   }
   if (p.disconnectType !== undefined) {
     o.disconnectType = p.disconnectType;

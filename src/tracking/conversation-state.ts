@@ -1,3 +1,5 @@
+import type { ParticipantAttributes } from './participant-attributes';
+
 /**
  * What closer knows about one Genesys conversation, folded from notification snapshots and detail
  * events. Times are epoch milliseconds taken from the events themselves (never arrival time),
@@ -27,6 +29,10 @@ export interface TrackedParticipant {
   stateSince?: number;
   /** Why the leg ended, as Genesys says: `client`, `peer`, `system`, `inactivity`, `transfer`, … */
   disconnectType?: string;
+  /** The leg's participant attributes (participant data), bounded (`participant-attributes.ts`). */
+  attributes?: ParticipantAttributes;
+  /** Event time (epoch ms) of the observation `attributes` reflect: an older one never replaces them. */
+  attributesAt?: number;
   /**
    * Event time (epoch ms) of the observation this entry reflects. Added by the tracking fold so that
    * each participant is last-writer-wins by event time: a late snapshot or detail event cannot move

@@ -49,6 +49,8 @@ export const notificationParticipantSchema = z.looseObject({
   /** Messaging sub type: webmessaging, open, sms, whatsapp, facebook, … */
   type: z.string().optional(),
   messages: z.array(notificationMessageSchema).optional(),
+  /** Participant data, `{ [key]: string }`; read leniently by `readAttributes`. */
+  attributes: z.unknown().optional(),
 });
 export type NotificationParticipant = z.infer<typeof notificationParticipantSchema>;
 
@@ -80,5 +82,7 @@ export const detailEventSchema = z.looseObject({
   userId: z.string().optional(),
   divisionId: z.string().optional(),
   disconnectType: z.string().optional(),
+  /** The `.attributes` event's participant data; read leniently by `readAttributes`. */
+  attributes: z.unknown().optional(),
 });
 export type DetailEvent = z.infer<typeof detailEventSchema>;

@@ -1,4 +1,5 @@
 import type { TrackedParticipant } from './conversation-state';
+import type { ParticipantAttributes } from './participant-attributes';
 import { isConversationOver, isTerminalState } from '../genesys/lifecycle';
 
 /** One event's view of one participant; fields it does not know are left out. */
@@ -12,6 +13,8 @@ export interface ParticipantObservation {
   endedAt?: number;
   parkedAt?: number;
   disconnectType?: string;
+  /** The leg's whole attribute set as a snapshot lists it (replaces an older set). */
+  attributes?: ParticipantAttributes;
   /** Event time of the observation (epoch ms); unknown sorts before every known time. */
   observedAt?: number;
 }
@@ -62,8 +65,14 @@ export function mergeParticipant(
       purpose: incoming.purpose ?? UNKNOWN,
       state: incoming.state ?? UNKNOWN,
       communicationId: undefined,
+      attributesAt: incoming.attributes === undefined ? undefined : incoming.observedAt,
     });
   }
+  // Attributes go by their own time: a snapshot without them, or an older one, keeps them.
+  const attributesWin =
+    incoming.attributes !== undefined &&
+    (incoming.observedAt ?? Number.NEGATIVE_INFINITY) >=
+      (existing.attributesAt ?? Number.NEGATIVE_INFINITY);
   const incomingWins = newerWins(existing, incoming);
   const pick = <T>(fromIncoming: T | undefined, fromExisting: T | undefined): T | undefined =>
     incomingWins ? (fromIncoming ?? fromExisting) : (fromExisting ?? fromIncoming);
@@ -87,6 +96,8 @@ export function mergeParticipant(
     parkedAt: pick(incoming.parkedAt, existing.parkedAt),
     disconnectType: existing.disconnectType ?? incoming.disconnectType,
     stateSince,
+    attributes: attributesWin ? incoming.attributes : existing.attributes,
+    attributesAt: attributesWin ? incoming.observedAt : existing.attributesAt,
     observedAt: incomingWins ? incoming.observedAt : existing.observedAt,
   });
 }

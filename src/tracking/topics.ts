@@ -15,6 +15,7 @@ export const DETAIL_EVENT_KINDS = [
   'flow.end',
   'acw',
   'wrapup',
+  'attributes',
 ] as const;
 export type DetailEventKind = (typeof DETAIL_EVENT_KINDS)[number];
 

@@ -103,6 +103,8 @@ describe('conversationFacts', () => {
       messageType: 'webmessaging',
       mediaType: 'message',
       purposes: ['customer', 'acd', 'agent'],
+      phase: 'agent',
+      episode: 1,
     });
     const bare = conversationFacts({
       conversationId: 'c',
@@ -110,7 +112,7 @@ describe('conversationFacts', () => {
       updatedAt: 0,
       episode: 1,
     });
-    expect(bare).toEqual({ conversationId: 'c', purposes: [] });
+    expect(bare).toEqual({ conversationId: 'c', purposes: [], phase: 'ended', episode: 1 });
     expect('divisionId' in bare).toBe(false);
   });
 });

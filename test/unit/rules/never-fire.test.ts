@@ -258,6 +258,8 @@ describe('fact values closer never produces', () => {
       messageType: 'webmessaging',
       mediaType: 'message',
       purposes: ['customer'],
+      phase: 'unattended',
+      episode: 1,
     });
   });
 });

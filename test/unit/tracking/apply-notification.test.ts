@@ -533,7 +533,7 @@ describe('applyNotification: what is not tracked', () => {
   test.each([
     'v2.users.u-1.presence',
     'v2.detail.events.conversation.abc.flow.outcome',
-    'v2.detail.events.conversation.abc.attributes',
+    'v2.detail.events.conversation.abc.contact',
     'v2.routing.queues.q-1.conversations.calls',
     'channel.metadata',
   ])('unknown topic %s → undefined', (topicName) => {
