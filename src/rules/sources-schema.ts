@@ -138,7 +138,7 @@ export const webhookSourceSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['verify', key],
-          message: `the ${source.preset ?? ''} preset leaves ${value} here, a value only your account has: write verify.${key} on this source (see ${preset?.docs ?? 'docs/crm/'})`,
+          message: `${value} is a placeholder of the ${source.preset ?? ''} preset: write verify.${key} on this source with your account's value (see ${preset?.docs ?? 'docs/crm/'})`,
           params: { code: 'RULES_PLACEHOLDER_ID' },
         });
       }
