@@ -477,9 +477,7 @@ async function startPresetCloser(): Promise<TestCloser> {
 }
 
 function terminatedBy(t: TestCloser): Array<[string, string]> {
-  return t.outcomes
-    .filter((o) => o.kind === 'terminated')
-    .map((o) => [o.conversationId, o.ruleId]);
+  return t.outcomes.filter((o) => o.kind === 'terminated').map((o) => [o.conversationId, o.ruleId]);
 }
 
 describe('presets: the unsigned vendors configured with only `preset:`', () => {
