@@ -1,59 +1,39 @@
 import { z } from 'zod';
-import type { EventPattern } from './event-pattern-types';
+import type { SourcePreset } from './preset-types';
+import { TOKEN_PRESETS } from './token-presets';
 
 /**
  * CRM presets (`preset: zendesk` on a webhook source). A preset is only a set of defaults: at
  * load time it is written out into the source's explicit settings (and into the event rules of
  * that source that leave `pattern` / `conversationId` / `eventTime` out), so `GET /v1/rules`
  * shows every value in force and any of them can be overridden in the rules file. Each vendor
- * fact used here is written down, with its source, in docs/crm/<vendor>.md.
+ * fact used here is written down, with its source, in docs/crm/<vendor>.md. The signed vendors'
+ * presets are here, the unsigned ones' in `token-presets.ts`.
  */
 
+export type { PresetRule, PresetVerify, SourcePreset } from './preset-types';
+
 /** The vendors closer has a preset for. */
-export const presetNameSchema = z.enum(['zendesk', 'hubspot', 'intercom', 'kustomer']);
+export const presetNameSchema = z.enum([
+  'zendesk',
+  'hubspot',
+  'intercom',
+  'kustomer',
+  'salesforce',
+  'servicenow',
+  'freshdesk',
+  'dynamics-365',
+  'zoho-desk',
+  'gorgias',
+]);
 
 /** A preset's name. */
 export type PresetName = z.infer<typeof presetNameSchema>;
 
-/** The rule a preset suggests: what "closed" looks like and where the conversation id is. */
-export interface PresetRule {
-  /** May hold `<UPPER_CASE>` placeholders that ops must replace (per-account values). */
-  pattern: EventPattern;
-  conversationId: string;
-  eventTime?: string;
-}
-
 /**
- * Defaults of a source's `verify` (its fields as in `sources-schema.ts`, which checks that they
- * fit; not imported from there, which imports this file).
- */
-export interface PresetVerify {
-  scheme: 'zendesk' | 'hubspot-v3' | 'intercom' | 'hmac-sha256';
-  secretEnv: string;
-  header?: string;
-  idHeader?: string;
-  idPath?: string;
-  toleranceSeconds?: number;
-}
-
-/** What one preset sets. */
-export interface SourcePreset {
-  /** Defaults of `verify` (the user's own `verify` fields win). */
-  verify: PresetVerify;
-  /** `verify` settings with no possible default, each with why it is needed. */
-  required: { publicUrl?: string };
-  /** A JSON array body is stored as one event per item (default false). */
-  eachItem: boolean;
-  rule: PresetRule;
-  /** Body to paste on the vendor's side when the admin writes the payload (else undefined). */
-  bodyTemplate?: string;
-  /** The doc that says what to configure on the vendor's side. */
-  docs: string;
-}
-
-/**
- * A placeholder left in a preset's pattern, e.g. `<ZENDESK_SOLVED_STATUS>`; `closer rules check`
- * refuses a rule whose pattern still holds one.
+ * A placeholder for a per-account value, e.g. `<ZENDESK_SOLVED_STATUS>` in a preset's pattern or
+ * `<SALESFORCE_ORGANIZATION_ID>` in its `verify`; `closer rules check` refuses a rule or source
+ * that still holds one.
  */
 export const PRESET_PLACEHOLDER = /^<[A-Z][A-Z0-9_]*>$/;
 
@@ -145,6 +125,7 @@ export const SOURCE_PRESETS: Readonly<Record<PresetName, SourcePreset>> = {
     },
     docs: 'docs/crm/kustomer.md',
   },
+  ...TOKEN_PRESETS,
 };
 
 /** Placeholders (`<UPPER_CASE>` strings) anywhere in a pattern, with their paths. */

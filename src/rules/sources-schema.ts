@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseJsonPath } from './json-path';
-import { presetNameSchema, SOURCE_PRESETS } from './presets';
+import type { PresetVerify } from './preset-types';
+import { PRESET_PLACEHOLDER, presetNameSchema, SOURCE_PRESETS } from './presets';
 import { checkTokenVerify, tokenVerifyFields, webhookAnswerSchema } from './token-verify-schema';
 
 /**
@@ -101,9 +102,10 @@ export const resolvedWebhookSourceSchema = z.strictObject({
 });
 
 /**
- * A webhook source as written: `preset:` (optional) supplies defaults for `verify` and
- * `eachItem`; whatever the file says wins. Without a preset `verify.scheme` and
- * `verify.secretEnv` are required.
+ * A webhook source as written: `preset:` (optional) supplies defaults for `verify`, `eachItem`
+ * and `answer`; whatever the file says wins. A `<PLACEHOLDER>` the preset leaves in `verify` (a
+ * per-account value) is refused until the file writes that field. Without a preset
+ * `verify.scheme` and `verify.secretEnv` are required.
  */
 export const webhookSourceSchema = z
   .strictObject({
@@ -123,12 +125,23 @@ export const webhookSourceSchema = z
         });
       }
     }
-    const scheme = source.verify?.scheme ?? preset?.verify.scheme;
+    const own = definedOnly(source.verify ?? {});
+    const inForce = verifyInForce(preset?.verify, own);
+    const scheme = inForce.scheme;
     if (scheme !== undefined) {
       // The token schemes' rules hold for the settings in force (the preset's and the file's).
-      checkTokenVerify({ ...preset?.verify, ...definedOnly(source.verify ?? {}), scheme }, ctx, [
-        'verify',
-      ]);
+      checkTokenVerify({ ...inForce, scheme }, ctx, ['verify']);
+    }
+    for (const [key, value] of Object.entries(inForce)) {
+      // Only a value the preset supplies: one the file writes is checked by its own field.
+      if (typeof value === 'string' && PRESET_PLACEHOLDER.test(value) && !Object.hasOwn(own, key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verify', key],
+          message: `${value} is a placeholder of the ${source.preset ?? ''} preset: write verify.${key} on this source with your account's value (see ${preset?.docs ?? 'docs/crm/'})`,
+          params: { code: 'RULES_PLACEHOLDER_ID' },
+        });
+      }
     }
     for (const [key, why] of Object.entries(preset?.required ?? {})) {
       if (key === 'publicUrl' && source.verify?.publicUrl === undefined) {
@@ -149,20 +162,38 @@ export const webhookSourceSchema = z
       // Unreachable: the refinement above refused the source.
       throw new Error('a webhook source without scheme or secretEnv');
     }
-    const verify: WebhookVerify = { ...preset?.verify, ...own, scheme, secretEnv };
+    const verify: WebhookVerify = { ...verifyInForce(preset?.verify, own), scheme, secretEnv };
+    const answer = source.answer ?? preset?.answer;
     return {
       ...(source.preset === undefined ? {} : { preset: source.preset }),
       verify,
       eachItem: source.eachItem ?? preset?.eachItem ?? false,
-      ...(source.answer === undefined ? {} : { answer: source.answer }),
+      ...(answer === undefined ? {} : { answer }),
     };
   });
 
+/**
+ * The `verify` settings in force: the preset's defaults under the file's own fields. A file that
+ * moves the secret (`in:` other than the preset's) drops the preset's `header` and `param`, which
+ * belonged to the preset's place (Dynamics 365 with `in: header` has no `param: code`).
+ */
+function verifyInForce(
+  preset: PresetVerify | undefined,
+  own: Partial<WebhookVerifyFields>,
+): Partial<WebhookVerifyFields> {
+  if (preset === undefined) {
+    return own;
+  }
+  const { header: _header, param: _param, ...elsewhere } = preset;
+  const moved = preset.in !== undefined && own.in !== undefined && own.in !== preset.in;
+  return { ...(moved ? elsewhere : preset), ...own };
+}
+
 /** `value` without its undefined fields (so they do not hide a preset's default). */
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, field]) => field !== undefined),
-  ) as Partial<T>;
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 /**
@@ -173,6 +204,7 @@ export const sourcesSchema = z
   .object({ eventbridge: eventBridgeSourceSchema.optional() })
   .catchall(webhookSourceSchema);
 
+type WebhookVerifyFields = z.infer<typeof webhookVerifyFields>;
 export type EventBridgeAuth = z.infer<typeof eventBridgeAuthSchema>;
 export type WebhookVerify = z.infer<typeof webhookVerifySchema>;
 export type SignatureScheme = z.infer<typeof signatureSchemeSchema>;

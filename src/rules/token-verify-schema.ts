@@ -28,15 +28,19 @@ export function salesforceIdSuffix(id15: string): string {
   return suffix;
 }
 
+/** The form of an organization id: `00D`, 12 more characters, and the optional case suffix. */
+const ORG_ID_FORMAT = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-5]{3})?$/;
+
 /** A Salesforce organization id: `00D…`, 15 characters or 18 with a matching case suffix. */
 export const salesforceOrgIdSchema = z
   .string()
-  .regex(
-    /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-5]{3})?$/,
-    'must be a Salesforce organization id (00D…, 15 or 18 characters)',
-  )
+  .regex(ORG_ID_FORMAT, 'must be a Salesforce organization id (00D…, 15 or 18 characters)')
   .refine(
-    (id) => id.length === 15 || salesforceIdSuffix(id.slice(0, 15)) === id.slice(15).toUpperCase(),
+    // Only an id of the right form has a suffix to check (else the regex said it all).
+    (id) =>
+      !ORG_ID_FORMAT.test(id) ||
+      id.length === 15 ||
+      salesforceIdSuffix(id.slice(0, 15)) === id.slice(15).toUpperCase(),
     'the last 3 characters do not match the first 15 (a typo in the organization id?)',
   );
 

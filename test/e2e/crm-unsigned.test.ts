@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Test } from 'supertest';
 
-import { startTestCloser, testRulesYaml, type TestCloser } from '../helpers/closer';
+import { startTestCloser, TEST_API_TOKEN, testRulesYaml, type TestCloser } from '../helpers/closer';
 import {
   SALESFORCE_ACK_PATTERN,
   TEST_SF_ORG_ID,
@@ -437,3 +437,181 @@ describe.each(VENDORS.map((vendor) => [vendor.source, vendor] as const))(
     });
   },
 );
+
+/**
+ * The same sources written with only `preset:` — plus Salesforce's organization id, the one
+ * per-account value a preset cannot hold — and rules that leave pattern and conversationId to
+ * the preset. Secrets come from the variables the presets name (those of `SECRETS`).
+ */
+const PRESET_SOURCES = `
+  salesforce: { preset: salesforce, verify: { organizationId: ${TEST_SF_ORG_ID} } }
+  servicenow: { preset: servicenow }
+  freshdesk: { preset: freshdesk }
+  dynamics: { preset: dynamics-365 }
+  zoho-desk: { preset: zoho-desk }
+  gorgias: { preset: gorgias }
+`;
+
+/** One rule per source, each left entirely to its preset but for the closing message. */
+const PRESET_RULE_OF: Record<string, string> = {
+  salesforce: 'sf-case-closed',
+  servicenow: 'servicenow-resolved',
+  freshdesk: 'freshdesk-closed',
+  dynamics: 'dynamics-case-resolved',
+  'zoho-desk': 'zoho-desk-closed',
+  gorgias: 'gorgias-closed',
+};
+
+function presetRulesYaml(): string {
+  const rules = Object.entries(PRESET_RULE_OF)
+    .map(
+      ([source, id]) =>
+        `  - { id: ${id}, kind: event, source: ${source}, close: { message: "Closing this chat." } }\n`,
+    )
+    .join('');
+  return testRulesYaml({ extraRules: rules }).replace('sources:\n', `sources:${PRESET_SOURCES}`);
+}
+
+async function startPresetCloser(): Promise<TestCloser> {
+  return startTestCloser({ rulesYaml: presetRulesYaml(), env: { ...SECRETS } });
+}
+
+function terminatedBy(t: TestCloser): Array<[string, string]> {
+  return t.outcomes.filter((o) => o.kind === 'terminated').map((o) => [o.conversationId, o.ruleId]);
+}
+
+describe('presets: the unsigned vendors configured with only `preset:`', () => {
+  let t: TestCloser | undefined;
+
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  function postXml(path: string, xml: string): Test {
+    if (t === undefined) {
+      throw new Error('closer not started');
+    }
+    return request(t.closer.app)
+      .post(path)
+      .set('content-type', 'text/xml; charset=utf-8')
+      .set('soapaction', '""')
+      .send(xml);
+  }
+
+  it('salesforce: a wrong token and another org are SOAP faults; a message from the org ends the chat', async () => {
+    t = await startPresetCloser();
+    const chat = openChat(t);
+    await t.settle();
+    const xml = (organizationId: string): string =>
+      salesforceOutboundMessage(
+        [
+          {
+            id: '04l5g00000AbCd1AAA',
+            fields: {
+              Id: '5005g00000XyZa1AAA',
+              Status: 'Closed',
+              Genesys_Conversation_Id__c: chat,
+            },
+          },
+        ],
+        { organizationId },
+      );
+    const path = `/webhooks/salesforce/${SECRETS.SF_OUTBOUND_TOKEN}`;
+
+    const wrongToken = await postXml(
+      '/webhooks/salesforce/not-the-token-0123456789',
+      xml(TEST_SF_ORG_ID),
+    );
+    expect(wrongToken.status).toBe(500);
+    expect(wrongToken.text).toContain('<code>INTAKE_UNAUTHENTICATED</code>');
+    // Another org's message with the right token: refused on its OrganizationId alone.
+    const otherOrg = await postXml(path, xml('00D5g000004XyZb'));
+    expect(otherOrg.status).toBe(500);
+    expect(otherOrg.text).toContain('<faultcode>soapenv:Client</faultcode>');
+    expect(otherOrg.text).toContain('<code>INTAKE_UNAUTHENTICATED</code>');
+    expect(otherOrg.text).toContain('OrganizationId 00D5g000004XyZb');
+    await t.settle();
+    expect(t.sim.conversation(chat)?.state).toBe('connected');
+
+    // The same org written with its 15-character id in the message: the one configured.
+    const ok = await postXml(path, xml(TEST_SF_ORG_ID.slice(0, 15)));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toMatch(SALESFORCE_ACK_PATTERN);
+    await t.settle();
+    expect(t.sim.conversation(chat)?.state).toBe('disconnected');
+    expect(terminatedBy(t)).toEqual([[chat, 'sf-case-closed']]);
+  });
+
+  it.each(VENDORS.map((vendor) => [vendor.source, vendor] as const))(
+    '%s: a wrong secret is refused with 401; a valid delivery ends the chat by the preset rule',
+    async (_name, vendor) => {
+      t = await startPresetCloser();
+      const chat = openChat(t);
+      await t.settle();
+      const send = (secret: string): Test => {
+        if (t === undefined) {
+          throw new Error('closer not started');
+        }
+        const { path, headers } = vendor.auth(secret);
+        return request(t.closer.app)
+          .post(path)
+          .set({ 'content-type': 'application/json', ...headers })
+          .send(JSON.stringify(vendor.body(chat)));
+      };
+
+      const wrong = await send(`${vendor.secret.slice(0, -1)}X`);
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.error.code).toBe('INTAKE_UNAUTHENTICATED');
+      await t.settle();
+      expect(t.sim.conversation(chat)?.state).toBe('connected');
+
+      const first = await send(vendor.secret);
+      // The preset's answer style: exactly 200 where the vendor needs it, else closer's 202.
+      expect(first.status).toBe(vendor.okStatus ?? 202);
+      // Zoho Desk's array is one delivery per event (the preset's eachItem).
+      const body: unknown = vendor.body(chat);
+      expect(first.body).toEqual({ accepted: Array.isArray(body) ? body.length : 1 });
+      await t.settle();
+      expect(t.sim.conversation(chat)?.state).toBe('disconnected');
+      expect(terminatedBy(t)).toEqual([[chat, PRESET_RULE_OF[vendor.source]]]);
+    },
+  );
+
+  it('GET /v1/rules shows each preset written out as the explicit settings of the docs', async () => {
+    t = await startTestCloser({ rulesYaml: rulesYaml(), env: { ...SECRETS } });
+    const explicit = await request(t.closer.app)
+      .get('/v1/rules')
+      .set('authorization', `Bearer ${TEST_API_TOKEN}`);
+    await t.close();
+    t = await startPresetCloser();
+    const preset = await request(t.closer.app)
+      .get('/v1/rules')
+      .set('authorization', `Bearer ${TEST_API_TOKEN}`);
+    expect(preset.status).toBe(200);
+    const sources = preset.body.webhookSources as Record<string, Record<string, unknown>>;
+    const explicitSources = explicit.body.webhookSources as Record<string, Record<string, unknown>>;
+    for (const name of Object.keys(PRESET_RULE_OF)) {
+      const { preset: presetName, ...settings } = sources[name] ?? {};
+      expect(presetName).toBe(name === 'dynamics' ? 'dynamics-365' : name);
+      // Salesforce's `in: path` is written out; the explicit file leaves it to the default.
+      expect(settings).toEqual(
+        name === 'salesforce'
+          ? {
+              ...explicitSources[name],
+              verify: { ...(explicitSources[name]?.verify as object), in: 'path' },
+            }
+          : explicitSources[name],
+      );
+    }
+    const rules = preset.body.rules as Array<Record<string, unknown>>;
+    const explicitRules = explicit.body.rules as Array<Record<string, unknown>>;
+    for (const id of Object.values(PRESET_RULE_OF)) {
+      const expected = explicitRules.find((rule) => rule.id === id);
+      expect(rules.find((rule) => rule.id === id)).toMatchObject({
+        pattern: expected?.pattern,
+        conversationId: expected?.conversationId,
+      });
+    }
+  });
+});

@@ -54,6 +54,21 @@ describe('sources: token schemes are validated by the schema', () => {
     );
   });
 
+  it('a value that is no org id at all gets one problem, not also a checksum one', () => {
+    const result = sourcesSchema.safeParse({
+      crm: {
+        verify: {
+          scheme: 'salesforce-outbound-message',
+          secretEnv: 'X',
+          organizationId: '<SALESFORCE_ORGANIZATION_ID>',
+        },
+      },
+    });
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'must be a Salesforce organization id (00D…, 15 or 18 characters)',
+    ]);
+  });
+
   it('accepts each location and a 15- or 18-character org id', () => {
     for (const verify of [
       { scheme: 'shared-secret', secretEnv: 'X', in: 'basic' },

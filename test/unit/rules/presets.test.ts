@@ -88,7 +88,7 @@ rules:
   });
 
   it('refuses an unknown preset, naming the known ones', () => {
-    const errors = errorsOf('sources:\n  crm: { preset: freshdesk }\nrules: []\n');
+    const errors = errorsOf('sources:\n  crm: { preset: helpscout }\nrules: []\n');
     expect(errors[0]?.message).toContain('zendesk');
   });
 });
