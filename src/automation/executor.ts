@@ -83,6 +83,30 @@ export class Executor {
   }
 
   /**
+   * Re-plans one conversation's inactivity timers under the rules in force (the rules changed),
+   * from its stored state and under its lock; the state itself is not changed. Returns whether
+   * timers changed.
+   */
+  replan(conversationId: string): Promise<boolean> {
+    const { store } = this.deps;
+    return store.lockConversation(conversationId, async () => {
+      const state = await store.getConversation(conversationId);
+      if (state === undefined || state.endedAt !== undefined) {
+        return false;
+      }
+      const changes = await planTimers(this.deps, state, {
+        conversationId,
+        apply: (current) => current,
+      });
+      const count = (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0);
+      if (count > 0) {
+        await this.deps.recorder.commit(changes);
+      }
+      return count > 0;
+    });
+  }
+
+  /**
    * A webhook delivery: arms a due-now timer for each event rule it matches (so the ending goes
    * through the same durable, retried, once-per-episode path), or records why not.
    */

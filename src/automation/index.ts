@@ -1,5 +1,6 @@
 export { InboxProcessor, type InboxProcessorOptions } from './inbox-processor';
 export { Executor } from './executor';
+export { Replanner } from './replan-all';
 export type { ExecutorDeps } from './executor-deps';
 export { createOutcomeRecorder, type OutcomeRecorder } from './outcome-recorder';
 export type { EndingResult, OnDemandOptions } from './execute-ending';

@@ -17,3 +17,14 @@ export {
 } from './test-rules';
 export { patternVerdict, type PatternVerdict } from './pattern-verdict';
 export { RULES_TEST_ERRORS, type RulesTestErrorCode } from './errors';
+export {
+  previewRules,
+  DEFAULT_PREVIEW_LIMIT,
+  DEFAULT_PREVIEW_SCAN,
+  type PreviewDeps,
+  type PreviewOptions,
+  type PreviewReport,
+  type PreviewedConversation,
+  type PreviewLiveProblem,
+} from './preview-rules';
+export { projectConversation, type ProjectedAction } from './project-conversation';

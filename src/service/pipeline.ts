@@ -15,7 +15,7 @@ import {
   toOutboxInput,
   type OutboxPublisherOptions,
 } from '../publish';
-import { Executor, InboxProcessor, createOutcomeRecorder } from '../automation';
+import { Executor, InboxProcessor, Replanner, createOutcomeRecorder } from '../automation';
 
 /**
  * Inbox events the processor reads and marks processed per batch (its default is 200); kept small
@@ -162,6 +162,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       metrics.rulesReloads.inc({ result: 'applied' });
       logger.info('rules applied', { version: loaded.version, hash: loaded.hash });
       auditRules('rules.reloaded', { version: loaded.version, hash: loaded.hash });
+      // Quiet conversations get the new rules' timers now, not at their next event.
+      replanner.request();
     },
     onRejected: (error) => {
       metrics.rulesReloads.inc({ result: 'rejected' });
@@ -240,6 +242,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
   });
 
+  const replanner = new Replanner({ store, executor, logger });
+
   const drainSoon = (): void => {
     inbox.drainInBackground((error) => {
       logger.error('inbox processing failed', { error: error.message });
@@ -263,6 +267,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     audit?.start();
     scheduler.start();
     drainSoon();
+    // The rules file may have changed while closer was down.
+    replanner.request();
     intervals.push(setInterval(drainSoon, INBOX_SWEEP_INTERVAL_MS));
     intervals.push(
       setInterval(() => {
@@ -310,6 +316,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     drainSoon,
     async settle() {
       for (let round = 0; round < 20; round += 1) {
+        await replanner.idle();
         const events = await inbox.drain();
         const fired = await scheduler.runDue();
         if (events === 0 && fired === 0) {
@@ -324,6 +331,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       genesysHealth.stop();
       rules.stop();
       stopWake?.();
+      await replanner.stop();
       if (waitMs === undefined) {
         await scheduler.stop();
         await inbox.drain();

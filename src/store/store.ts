@@ -234,6 +234,11 @@ export interface Store {
 
   getConversation(conversationId: string): Promise<ConversationState | undefined>;
   putConversation(state: ConversationState): Promise<void>;
+  /**
+   * Stored conversation states in id order, after `afterId` (exclusive; '' from the start), at
+   * most `limit`: one page of a scan (the rules preview) that never holds a table in memory.
+   */
+  listConversations(afterId: string, limit: number): Promise<ConversationState[]>;
 
   /** Arms or re-arms the timer of (conversationId, ruleId), replacing its phase, due time and data. */
   upsertTimer(timer: TimerInput, now: number): Promise<void>;

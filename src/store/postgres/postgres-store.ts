@@ -187,6 +187,12 @@ export class PostgresStore implements Store {
     return this.run('getConversation', (db) => conversations.getConversation(db, conversationId));
   }
 
+  listConversations(afterId: string, limit: number): Promise<ConversationState[]> {
+    return this.run('listConversations', (db) =>
+      conversations.listConversations(db, afterId, limit),
+    );
+  }
+
   putConversation(state: ConversationState): Promise<void> {
     return this.run('putConversation', (db) => conversations.putConversation(db, state));
   }

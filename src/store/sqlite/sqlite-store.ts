@@ -367,6 +367,14 @@ export class SqliteStore implements Store {
     });
   }
 
+  listConversations(afterId: string, limit: number): Promise<ConversationState[]> {
+    return this.run('listConversations', () =>
+      this.statements.listConversations
+        .all(afterId, limit)
+        .map((text) => JSON.parse(text) as ConversationState),
+    );
+  }
+
   putConversation(state: ConversationState): Promise<void> {
     return this.run('putConversation', () => {
       this.writeConversation(state);

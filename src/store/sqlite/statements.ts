@@ -105,6 +105,7 @@ export interface SqliteStatements {
   markEventProcessed: Stmt<[number, number]>;
   pruneEvents: Stmt<[number]>;
   getConversation: Stmt<[string], string>;
+  listConversations: Stmt<[string, number], string>;
   putConversation: Stmt<[string, string, number]>;
   upsertTimer: Stmt<[string, string, string, number, number, string | null, number]>;
   cancelConversationTimers: Stmt<[string]>;
@@ -185,6 +186,11 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
 
     getConversation: db
       .prepare<[string], string>('SELECT state FROM conversations WHERE id = ?')
+      .pluck(),
+    listConversations: db
+      .prepare<[string, number], string>(
+        'SELECT state FROM conversations WHERE id > ? ORDER BY id LIMIT ?',
+      )
       .pluck(),
     putConversation: prepare<[string, string, number]>(
       `INSERT INTO conversations (id, state, updated_at) VALUES (?, ?, ?)

@@ -221,6 +221,25 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         await store.putConversation(ended);
         expect(await store.getConversation(state.conversationId)).toEqual(ended);
       });
+
+      it('lists conversations in id order, a page at a time after the last id seen', async () => {
+        const prefix = uid('scan');
+        const ids = ['c', 'a', 'b'].map((suffix) => `${prefix}-${suffix}`);
+        for (const conversationId of ids) {
+          await store.putConversation({
+            conversationId,
+            participants: [],
+            updatedAt: T0,
+            episode: 1,
+          });
+        }
+        const first = await store.listConversations(`${prefix}-`, 2);
+        expect(first.map((s) => s.conversationId)).toEqual([`${prefix}-a`, `${prefix}-b`]);
+        const next = await store.listConversations(`${prefix}-b`, 10);
+        expect(next[0]?.conversationId).toBe(`${prefix}-c`);
+        expect(next.every((s) => s.conversationId > `${prefix}-b`)).toBe(true);
+        expect(await store.listConversations('\uffff', 10)).toEqual([]);
+      });
     });
 
     describe('timers', () => {

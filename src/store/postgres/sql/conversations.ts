@@ -16,6 +16,18 @@ export async function getConversation(
   return text === undefined ? undefined : (JSON.parse(text) as ConversationState);
 }
 
+export async function listConversations(
+  db: Queryable,
+  afterId: string,
+  limit: number,
+): Promise<ConversationState[]> {
+  const result = await db.query<{ state: string }>(
+    'SELECT state FROM conversations WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2',
+    [afterId, limit],
+  );
+  return result.rows.map((row) => JSON.parse(row.state) as ConversationState);
+}
+
 export async function putConversation(db: Queryable, state: ConversationState): Promise<void> {
   await db.query(
     `INSERT INTO conversations (id, state, updated_at) VALUES ($1, $2, $3)

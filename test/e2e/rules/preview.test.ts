@@ -1,0 +1,195 @@
+import { writeFileSync } from 'node:fs';
+import request from 'supertest';
+import { startTestCloser, TEST_API_TOKEN, type TestCloser } from '../../helpers/closer';
+import { MINUTE, messagesSentByCloser, passTime } from '../lifecycle/support';
+
+/**
+ * Issue 14, item 7: the impact preview lists, for a candidate rules file, the tracked
+ * conversations it would warn or close and when, without acting — and exactly what a dry run of
+ * that file then records. Also: new rules reach quiet conversations when they are loaded, not
+ * only at their next event (before, a conversation that said nothing more never got the new
+ * rule's timer).
+ */
+
+const CURRENT = `
+dryRun: false
+sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
+rules:
+  - id: idle-web-customer
+    kind: inactivity
+    match: { messageType: [webmessaging] }
+    idle: { side: customer, after: 60m }
+    close: { message: "We closed this chat after an hour without a reply." }
+`;
+
+/** The candidate: faster on web messaging, a staged reminder, and SMS covered too. */
+const candidate = (dryRun: boolean): string => `
+dryRun: ${String(dryRun)}
+sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
+rules:
+  - id: idle-web-fast
+    kind: inactivity
+    match: { messageType: [webmessaging] }
+    idle: { side: customer, after: 10m }
+    warn: { before: 3m, message: "Still there? This chat closes in 3 minutes." }
+    close: { message: "We closed this chat after 10 minutes without a reply." }
+  - id: idle-sms
+    kind: inactivity
+    match: { messageType: [sms] }
+    idle: { side: customer, after: 30m }
+    close: { message: "Closed after 30 minutes." }
+  - id: idle-any-backstop
+    kind: inactivity
+    idle: { side: any, after: 25m }
+    close: {}
+`;
+
+interface PreviewAction {
+  ruleId: string;
+  action: 'warn' | 'close';
+  at: string;
+  effective: boolean;
+  supersededBy?: string;
+  dryRun: boolean;
+}
+interface PreviewBody {
+  rules: string;
+  scanned: number;
+  open: number;
+  wouldAct: number;
+  conversations: { conversationId: string; actions: PreviewAction[] }[];
+  byRule: Record<string, { warn: number; close: number; superseded: number }>;
+}
+
+async function preview(t: TestCloser, yaml?: string): Promise<PreviewBody> {
+  const req = request(t.closer.app)
+    .post('/v1/rules/preview')
+    .set('authorization', `Bearer ${TEST_API_TOKEN}`);
+  const res = await (yaml === undefined ? req : req.set('content-type', 'text/yaml').send(yaml));
+  expect(res.status).toBe(200);
+  return res.body as PreviewBody;
+}
+
+describe('rules preview and re-planning on new rules', () => {
+  let t: TestCloser | undefined;
+
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('lists what a candidate would do, acts on nothing, and a dry run of it then records exactly that', async () => {
+    t = await startTestCloser({ rulesYaml: CURRENT });
+    const t0 = t.clock.now();
+    const web = t.sim.createConversation({ messageType: 'webmessaging' });
+    const sms = t.sim.createConversation({ messageType: 'sms' });
+    const ended = t.sim.createConversation({ messageType: 'webmessaging' });
+    for (const conv of [web, sms, ended]) {
+      t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    }
+    await t.settle();
+    t.sim.agentEnds(ended.id);
+    await t.settle();
+    await passTime(t, 2 * MINUTE);
+    const requestsBefore = t.sim.apiRequests().length;
+
+    const body = await preview(t, candidate(true));
+    expect(body.rules).toBe('from the request');
+    expect(body.open).toBe(2);
+    const byConversation = new Map(body.conversations.map((c) => [c.conversationId, c.actions]));
+    expect(byConversation.has(ended.id)).toBe(false);
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    expect(byConversation.get(web.id)).toEqual([
+      expect.objectContaining({
+        ruleId: 'idle-web-fast',
+        action: 'warn',
+        at: iso(t0 + 7 * MINUTE),
+        effective: true,
+        dryRun: true,
+      }),
+      expect.objectContaining({
+        ruleId: 'idle-web-fast',
+        action: 'close',
+        at: iso(t0 + 10 * MINUTE),
+        effective: true,
+      }),
+      expect.objectContaining({
+        ruleId: 'idle-any-backstop',
+        action: 'close',
+        at: iso(t0 + 25 * MINUTE),
+        effective: false,
+        supersededBy: 'idle-web-fast',
+      }),
+    ]);
+    expect(byConversation.get(sms.id)).toEqual([
+      expect.objectContaining({
+        ruleId: 'idle-any-backstop',
+        action: 'close',
+        at: iso(t0 + 25 * MINUTE),
+        effective: true,
+      }),
+      expect.objectContaining({
+        ruleId: 'idle-sms',
+        action: 'close',
+        at: iso(t0 + 30 * MINUTE),
+        effective: false,
+        supersededBy: 'idle-any-backstop',
+      }),
+    ]);
+    expect(body.byRule).toEqual({
+      'idle-web-fast': { warn: 1, close: 1, superseded: 0 },
+      'idle-any-backstop': { warn: 0, close: 1, superseded: 1 },
+      'idle-sms': { warn: 0, close: 0, superseded: 1 },
+    });
+    // A preview acts on nothing: no request reached Genesys, no outcome, the timers unchanged.
+    expect(t.sim.apiRequests()).toHaveLength(requestsBefore);
+    expect(t.outcomes.filter((o) => o.kind !== 'terminated')).toEqual([]);
+    expect((await t.store.listTimers(web.id)).map((x) => x.ruleId)).toEqual(['idle-web-customer']);
+    // Without a body: the rules in force (one hour on web messaging, nothing for SMS).
+    const inForce = await preview(t);
+    expect(inForce.rules).toBe('in force');
+    expect(
+      inForce.conversations.map((c) => c.actions.map((a) => `${a.ruleId}:${a.action}`)),
+    ).toEqual([['idle-web-customer:close']]);
+
+    // Deploy the candidate as a dry run: what it records is what the preview listed.
+    writeFileSync(t.rulesFile, candidate(true));
+    t.closer.rules.reload();
+    await t.settle();
+    await passTime(t, 30 * MINUTE);
+    const recorded = t.outcomes
+      .filter((o) => o.kind === 'dry-run')
+      .map((o) => `${o.conversationId}:${o.ruleId}@${new Date(o.at).toISOString()}`)
+      .sort();
+    const listed = body.conversations
+      .flatMap((c) => c.actions.map((a) => `${c.conversationId}:${a.ruleId}@${a.at}`))
+      .sort();
+    expect(recorded).toEqual(listed);
+    expect(messagesSentByCloser(t, web.id)).toEqual([]);
+    expect(t.sim.conversation(web.id)?.state).toBe('connected');
+  });
+
+  it('a rule added to the file reaches a quiet conversation at once, not at its next event', async () => {
+    t = await startTestCloser({ rulesYaml: CURRENT });
+    const conv = t.sim.createConversation({ messageType: 'sms' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    // No rule matches SMS yet: no timer.
+    expect(await t.store.listTimers(conv.id)).toEqual([]);
+
+    writeFileSync(t.rulesFile, candidate(false));
+    t.closer.rules.reload();
+    await t.settle();
+    expect((await t.store.listTimers(conv.id)).map((x) => x.ruleId).sort()).toEqual([
+      'idle-any-backstop',
+      'idle-sms',
+    ]);
+    await passTime(t, 26 * MINUTE);
+    expect(t.sim.conversation(conv.id)?.state).toBe('disconnected');
+    expect(
+      t.outcomes.filter((o) => o.conversationId === conv.id && o.kind === 'terminated'),
+    ).toMatchObject([{ ruleId: 'idle-any-backstop' }]);
+  });
+});
