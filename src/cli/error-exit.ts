@@ -42,6 +42,12 @@ export function exitCodeForErrorCode(code: string): ExitCode {
   if (code === 'RULES_TEST_UNKNOWN_CONVERSATION') {
     return EXIT.NOT_FOUND;
   }
+  if (code === 'CLOSER_UNREACHABLE') {
+    return EXIT.TEMPORARY;
+  }
+  if (code === 'API_UNAUTHENTICATED') {
+    return EXIT.AUTH_FAILED;
+  }
   if (USAGE_CODES.has(code)) {
     return EXIT.USAGE;
   }

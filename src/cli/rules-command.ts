@@ -11,6 +11,7 @@ import { runs, type CliContext } from './cli-context';
 import { examplesHelp, GENESYS_ENV_HELP, jsonOption } from './help-text';
 import { reportError } from './report-error';
 import { rulesTestCommand } from './rules-test-command';
+import { rulesPreviewCommand } from './rules-preview-command';
 
 /**
  * `closer rules …`: the rules-file commands. To add one: write a factory like
@@ -29,10 +30,15 @@ export function rulesCommand(ctx: CliContext): Command {
           command: 'closer rules test --source crm ticket.json',
           does: "which rules match this webhook body, and why the others don't",
         },
+        {
+          command: 'closer rules preview new-rules.yaml',
+          does: 'which tracked conversations the new rules would warn or close, and when',
+        },
       ]),
     )
     .addCommand(rulesCheckCommand(ctx))
-    .addCommand(rulesTestCommand(ctx));
+    .addCommand(rulesTestCommand(ctx))
+    .addCommand(rulesPreviewCommand(ctx));
 }
 
 /** The options of `closer rules check`, as commander parses them. */

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { startTestCloser, TEST_API_TOKEN, type TestCloser } from '../../helpers/closer';
 import { MINUTE, messagesSentByCloser, passTime } from '../lifecycle/support';
+import { assertBuilt, runCli } from '../../helpers/cli';
 
 /**
  * Issue 14, item 7: the impact preview lists, for a candidate rules file, the tracked
@@ -191,5 +193,41 @@ describe('rules preview and re-planning on new rules', () => {
     expect(
       t.outcomes.filter((o) => o.conversationId === conv.id && o.kind === 'terminated'),
     ).toMatchObject([{ ruleId: 'idle-any-backstop' }]);
+  });
+
+  it('closer rules preview FILE asks the running service and prints each action; a refused file exits 2', async () => {
+    assertBuilt();
+    t = await startTestCloser({ rulesYaml: CURRENT });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    const file = join(t.dir, 'candidate.yaml');
+    writeFileSync(file, candidate(false));
+    const env = { CLOSER_API_TOKEN: TEST_API_TOKEN, CLOSER_URL: t.url };
+
+    const human = await runCli(['rules', 'preview', file], env);
+    expect(human.stderr).toBe('');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('1 open conversation(s) of 1 tracked; 1 would be acted on');
+    expect(human.stdout).toMatch(/warn\s+idle-web-fast\n/);
+    expect(human.stdout).toContain(
+      'close  idle-any-backstop (never: idle-web-fast closes it first)',
+    );
+
+    const json = await runCli(['rules', 'preview', file, '--json'], env);
+    const parsed = JSON.parse(json.stdout) as PreviewBody;
+    expect(parsed.conversations.map((c) => c.conversationId)).toEqual([conv.id]);
+
+    writeFileSync(file, candidate(false).replace('after: 10m', 'after: 2s'));
+    const refused = await runCli(['rules', 'preview', file, '--json'], env);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'RULES_INVALID' } });
+    const badToken = await runCli(['rules', 'preview', file], {
+      ...env,
+      CLOSER_API_TOKEN: 'wrong-token-0123456789',
+    });
+    expect(badToken.code).toBe(5);
+    // The CLI's requests acted on nothing.
+    expect(messagesSentByCloser(t, conv.id)).toEqual([]);
   });
 });
