@@ -16,6 +16,7 @@ import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails, isPermanentFailure } from './error-details';
 import { planTimers, eventTimeOf } from './plan-timers';
+import { timerData } from './timer-data';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
 import { closeOfRecord, InFlightEndings, onDemandRecord } from './in-flight-endings';
@@ -464,7 +465,7 @@ export class Executor {
               phase: decision.phase,
               dueAt: decision.dueAt,
               episode: decision.episode,
-              ...(timer.data === undefined ? {} : { data: timer.data }),
+              ...timerData(decision, timer.data),
             },
           ],
         });

@@ -4,7 +4,7 @@ import {
   extractJsonPath,
   isDryRun,
   type EventRule,
-  type InactivityRule,
+  type CountdownRule,
   type RulesConfig,
 } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
@@ -25,7 +25,7 @@ export type RuleVerdictKind =
 /** A rule and its verdict, JSON-serialisable (the API, the CLI and unmatched deliveries). */
 export interface RuleVerdict {
   ruleId: string;
-  kind: 'inactivity' | 'event';
+  kind: 'inactivity' | 'max-duration' | 'event';
   verdict: RuleVerdictKind;
   /** One line a person reads. */
   reason: string;
@@ -57,9 +57,9 @@ export function webhookVerdicts(
     if (rule.kind !== 'event') {
       return {
         ruleId: rule.id,
-        kind: 'inactivity',
+        kind: rule.kind,
         verdict: 'not-applicable',
-        reason: 'inactivity rules act on Genesys conversations, not on webhook deliveries',
+        reason: `${rule.kind} rules act on Genesys conversations, not on webhook deliveries`,
       };
     }
     return eventRuleVerdict(config, rule, source, body, now);
@@ -130,7 +130,7 @@ export function conversationVerdicts(
   context: ConversationContext,
 ): RuleVerdict[] {
   return config.rules.map((rule) => {
-    if (rule.kind !== 'inactivity') {
+    if (rule.kind === 'event') {
       return {
         ruleId: rule.id,
         kind: 'event',
@@ -144,11 +144,11 @@ export function conversationVerdicts(
 
 function inactivityVerdict(
   config: RulesConfig,
-  rule: InactivityRule,
+  rule: CountdownRule,
   state: ConversationState,
   context: ConversationContext,
 ): RuleVerdict {
-  const base = { ruleId: rule.id, kind: 'inactivity' as const };
+  const base = { ruleId: rule.id, kind: rule.kind };
   if (!rule.enabled) {
     return { ...base, verdict: 'disabled', reason: 'enabled: false' };
   }
