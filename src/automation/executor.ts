@@ -15,7 +15,7 @@ import { CloserError, coerceError } from '../errors';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails, isPermanentFailure } from './error-details';
-import { planTimers, eventTimeOf } from './plan-timers';
+import { planTimers, eventReasonOf, eventTimeOf } from './plan-timers';
 import { timerData } from './timer-data';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
@@ -102,7 +102,12 @@ export class Executor {
     };
     const matches = matchingEventRules(event.source, event.body, this.config());
     for (const match of matches) {
-      const trigger = { source: event.source, eventId: event.eventId };
+      const eventReason = eventReasonOf(match.rule, event.body);
+      const trigger = {
+        source: event.source,
+        eventId: event.eventId,
+        ...(eventReason === undefined ? {} : { eventReason }),
+      };
       if (match.conversationId === undefined) {
         changes.outcomes.push({
           conversationId: '(unknown)',

@@ -2,7 +2,7 @@ import type { ConversationUpdate, StoreChanges, TimerInput } from '../store/stor
 import type { EventRule } from '../rules';
 import { extractJsonPath } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
-import { decide } from '../decide';
+import { decide, sanitizeEventReason } from '../decide';
 import type { ExecutorDeps } from './executor-deps';
 import { timerData } from './timer-data';
 
@@ -82,4 +82,14 @@ export function eventTimeOf(rule: EventRule, body: unknown): number | undefined 
     return Number.isNaN(ms) ? undefined : ms;
   }
   return undefined;
+}
+
+/**
+ * The reason the event gives, from the rule's `reasonFrom` path, sanitized and bounded
+ * (`sanitizeEventReason`); undefined when the rule has none or the event has no usable value.
+ */
+export function eventReasonOf(rule: EventRule, body: unknown): string | undefined {
+  return rule.reasonFrom === undefined
+    ? undefined
+    : sanitizeEventReason(extractJsonPath(body, rule.reasonFrom));
 }
