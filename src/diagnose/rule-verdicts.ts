@@ -1,4 +1,4 @@
-import { decide, describeEndedBy, type EndingView, type TimerView } from '../decide';
+import { decide, describeEndedBy, type Decision, type EndingView, type TimerView } from '../decide';
 import {
   conversationFacts,
   extractJsonPath,
@@ -185,7 +185,7 @@ function inactivityVerdict(
       return {
         ...base,
         verdict: 'matched',
-        reason: `matched: ${dryRun ? 'would record (dry run) a ' : 'will '}${decision.phase === 'warn' ? 'warn' : 'close'} at ${iso(decision.dueAt)} unless someone writes`,
+        reason: `matched: ${dryRun ? 'would record (dry run) a ' : 'will '}${plannedStep(rule, decision)}`,
         action: {
           phase: decision.phase,
           at: iso(decision.dueAt),
@@ -218,4 +218,17 @@ function inactivityVerdict(
     default:
       return { ...base, verdict: 'condition-failed', reason: `decision ${decision.kind}` };
   }
+}
+
+/** `warn (warning 2 of 3) at … unless someone writes`, `close at … (maximum duration …)`. */
+function plannedStep(rule: CountdownRule, decision: Extract<Decision, { kind: 'arm' }>): string {
+  const count = rule.warn?.length ?? 0;
+  const which =
+    decision.phase === 'warn' && decision.warning !== undefined && count > 1
+      ? ` (warning ${decision.warning + 1} of ${count})`
+      : '';
+  const step = decision.phase === 'warn' ? `warn${which}` : 'close';
+  const until =
+    rule.kind === 'inactivity' ? 'unless someone writes' : '(maximum duration of the episode)';
+  return `${step} at ${iso(decision.dueAt)} ${until}`;
 }
