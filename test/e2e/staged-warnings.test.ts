@@ -120,6 +120,36 @@ describe('staged warnings, end to end (simulator, injected clock)', () => {
       0, 1, 0, 1, 2,
     ]);
   });
+
+  it('a staged warning whose answer was lost is not sent again; the next one and the close still come on time', async () => {
+    t = await startTestCloser({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    const t0 = t.clock.now();
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    await minutes(t, 10);
+    // Warning 2's send is applied by Genesys, but closer gets a 502: a send is never repeated.
+    t.sim.injectFaults([
+      {
+        method: 'POST',
+        path: new RegExp(`^/api/v2/conversations/messages/${conv.id}/communications/`),
+        fault: 'error-after',
+        status: 502,
+        times: 1,
+      },
+    ]);
+    await minutes(t, 11);
+    expect(closerMessages(t, conv.id, t0)).toEqual([
+      '0m customer: Hello?',
+      '10m agent: 10 minutes left',
+      '15m agent: 5 minutes left',
+      '19m agent: 1 minute left',
+      '20m agent: Closed after 20 minutes without a reply.',
+    ]);
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['warned', 'failed', 'warned', 'terminated']);
+    expect(t.outcomes[1]).toMatchObject({ details: { warning: 1 } });
+    expect(t.outcomes[1]?.reason).toMatch(/not sent again/);
+  });
 });
 
 describe('max-duration rule, end to end', () => {
