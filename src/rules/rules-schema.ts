@@ -26,8 +26,10 @@ import { sourcesSchema } from './sources-schema';
  * types. Durations are written as text (`20m`) and come out in milliseconds.
  *
  * Terminology: an *inactivity* rule closes a conversation when one side has been silent for
- * `idle.after`; an *event* rule closes it when a webhook source (e.g. the CRM) sends a matching
- * event. `match` / `pattern` are Amazon EventBridge event patterns.
+ * `idle.after`; a *max-duration* rule when its episode has lasted `maxDuration.after`; both are
+ * *countdown* rules, with optional staged warnings (`warn`). An *event* rule closes it when a
+ * webhook source (e.g. the CRM) sends a matching event. `match` / `pattern` are Amazon
+ * EventBridge event patterns.
  */
 
 /**
