@@ -31,16 +31,20 @@ function convert(value: unknown, key?: string): unknown {
  * `GET /v1/rules` reads like the file ops wrote.
  */
 export function presentRule(rule: Rule): Record<string, unknown> {
-  if (rule.kind !== 'inactivity') {
+  if (rule.kind === 'event') {
     return { ...rule };
   }
-  return {
-    ...rule,
-    idle: { ...rule.idle, after: formatDuration(rule.idle.after) },
-    ...(rule.warn === undefined
+  const warn =
+    rule.warn === undefined
       ? {}
-      : { warn: { ...rule.warn, before: formatDuration(rule.warn.before) } }),
-  };
+      : { warn: rule.warn.map((w) => ({ ...w, before: formatDuration(w.before) })) };
+  return rule.kind === 'inactivity'
+    ? { ...rule, idle: { ...rule.idle, after: formatDuration(rule.idle.after) }, ...warn }
+    : {
+        ...rule,
+        maxDuration: { ...rule.maxDuration, after: formatDuration(rule.maxDuration.after) },
+        ...warn,
+      };
 }
 
 /**

@@ -10,8 +10,9 @@ import { errorDetails } from './error-details';
 import { coerceError } from '../errors';
 
 /**
- * Acts on a `warn` decision: sends the warning (unless dry run, or the rule's messages are held),
- * remembers its message id as closer's own, and arms the close — one transaction.
+ * Acts on a `warn` decision: arms the next step (the following staged warning, or the close),
+ * sends the warning (unless dry run, or the rule's messages are held) and remembers its message
+ * id as closer's own, so it never counts as the customer's or the agent's activity.
  */
 export async function executeWarning(
   deps: ExecutorDeps,
@@ -21,15 +22,20 @@ export async function executeWarning(
   const { store, clock, genesys } = deps;
   const { conversationId, timer } = ctx;
   const now = clock.now();
-  const closeTimer: TimerInput = {
+  // The next step: the following staged warning, or the close.
+  const nextTimer: TimerInput = {
     conversationId,
     ruleId: timer.ruleId,
-    phase: 'close',
-    dueAt: decision.closeAt,
+    phase: decision.next.phase,
+    dueAt: decision.next.dueAt,
     episode: decision.episode,
+    ...(decision.next.phase === 'warn' ? { data: { warning: decision.next.warning } } : {}),
   };
   const details = {
     message: decision.message,
+    // Which of the rule's warnings (0 = the first) and how many it has.
+    warning: decision.warning,
+    warnings: decision.warnings,
     idleSince: new Date(decision.idleSince).toISOString(),
   };
   const outcome = (kind: Outcome['kind'], reason: string, extra: Record<string, unknown> = {}) => ({
@@ -47,7 +53,7 @@ export async function executeWarning(
       now,
       conversation,
       outcomes: [outcome('dry-run', 'would send the warning')],
-      upsertTimers: [closeTimer],
+      upsertTimers: [nextTimer],
     });
     return { status: 'done' };
   }
@@ -62,13 +68,14 @@ export async function executeWarning(
           `warning not sent: the rule's messages are held since a disconnect was refused (${hold.reason})`,
         ),
       ],
-      upsertTimers: [closeTimer],
+      upsertTimers: [nextTimer],
     });
     return { status: 'done' };
   }
-  // The close is armed BEFORE the warning goes out, replacing the warning timer: a warning whose
-  // answer is lost is never sent again (a send is an unsafe write), and the chat still closes.
-  await deps.recorder.commit({ now, upsertTimers: [closeTimer] });
+  // The next step (the following warning, or the close) is armed BEFORE this warning goes out,
+  // replacing its timer: a warning whose answer is lost is never sent again (a send is an unsafe
+  // write), each warning goes out at most once per count, and the chat still closes.
+  await deps.recorder.commit({ now, upsertTimers: [nextTimer] });
   const live = ctx.live?.found === true ? ctx.live.conversation : undefined;
   let sent: Awaited<ReturnType<typeof sendConversationMessage>>;
   try {

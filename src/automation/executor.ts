@@ -15,7 +15,8 @@ import { CloserError, coerceError } from '../errors';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails, isPermanentFailure } from './error-details';
-import { planTimers, eventTimeOf } from './plan-timers';
+import { planTimers, eventReasonOf, eventTimeOf } from './plan-timers';
+import { timerData } from './timer-data';
 import { executeWarning } from './execute-warning';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
 import { closeOfRecord, InFlightEndings, onDemandRecord } from './in-flight-endings';
@@ -125,7 +126,12 @@ export class Executor {
     };
     const matches = matchingEventRules(event.source, event.body, this.config());
     for (const match of matches) {
-      const trigger = { source: event.source, eventId: event.eventId };
+      const eventReason = eventReasonOf(match.rule, event.body);
+      const trigger = {
+        source: event.source,
+        eventId: event.eventId,
+        ...(eventReason === undefined ? {} : { eventReason }),
+      };
       if (match.conversationId === undefined) {
         changes.outcomes.push({
           conversationId: '(unknown)',
@@ -488,7 +494,7 @@ export class Executor {
               phase: decision.phase,
               dueAt: decision.dueAt,
               episode: decision.episode,
-              ...(timer.data === undefined ? {} : { data: timer.data }),
+              ...timerData(decision, timer.data),
             },
           ],
         });

@@ -1,13 +1,16 @@
 import type { Logger } from '../observability/logger';
-import type { Outcome, Store, StoreChanges } from '../store/store';
+import type { Outcome, OutcomeInput, Store, StoreChanges } from '../store/store';
 import { auditEventFromOutcome, toOutboxInput } from '../publish';
+import type { Rule } from '../rules';
+import { outcomeReasonCode } from '../decide';
 
 /**
  * Where every decision's writes go, in ONE store transaction: state, timers, outcomes and — when an
  * audit bus is configured — each outcome's audit event into the outbox (published from there by
  * `publish/OutboxPublisher`, so a crash or an EventBridge outage loses none). Then each recorded
  * outcome goes to the log and the metric (`onRecorded`). The executor is its only caller, so no
- * outcome escapes audit or metrics.
+ * outcome escapes audit or metrics — nor its close reason: each outcome without one gets its
+ * `details.reasonCode` here (`decide/close-reasons.ts`), from the rule that decided.
  */
 export interface OutcomeRecorder {
   commit(changes: StoreChanges): Promise<Outcome[]>;
@@ -21,10 +24,26 @@ export function createOutcomeRecorder(options: {
   /** Called after a commit that wrote audit events (wakes the publisher). */
   onAudit?: () => void;
   onRecorded?: (outcome: Outcome) => void;
+  /** The rule in force with this id (for the close reason); none: every code from the id alone. */
+  ruleOf?: (ruleId: string) => Rule | undefined;
 }): OutcomeRecorder {
   const { store, logger, onRecorded } = options;
+  const withReason = (outcome: OutcomeInput): OutcomeInput =>
+    typeof outcome.details?.reasonCode === 'string'
+      ? outcome
+      : {
+          ...outcome,
+          details: {
+            ...outcome.details,
+            reasonCode: outcomeReasonCode(outcome, options.ruleOf?.(outcome.ruleId)),
+          },
+        };
   return {
-    async commit(changes) {
+    async commit(given) {
+      const changes =
+        given.outcomes === undefined
+          ? given
+          : { ...given, outcomes: given.outcomes.map(withReason) };
       const audit =
         options.audit === true
           ? (changes.outcomes ?? []).map((o) => toOutboxInput(auditEventFromOutcome(o)))
@@ -42,6 +61,7 @@ export function createOutcomeRecorder(options: {
           episode: outcome.episode,
           outcome: outcome.kind,
           reason: outcome.reason,
+          reasonCode: outcome.details?.reasonCode,
         });
         onRecorded?.(outcome);
       }

@@ -2,11 +2,12 @@ import type { ConversationUpdate, StoreChanges, TimerInput } from '../store/stor
 import type { EventRule } from '../rules';
 import { extractJsonPath } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
-import { decide } from '../decide';
+import { decide, sanitizeEventReason } from '../decide';
 import type { ExecutorDeps } from './executor-deps';
+import { timerData } from './timer-data';
 
 /**
- * Plans every inactivity rule's timer for a conversation state (after an event, or new rules):
+ * Plans every countdown (inactivity, max-duration) rule's timer for a conversation state (after an event, or new rules):
  * the changes to write with the state in one transaction.
  */
 export async function planTimers(
@@ -21,15 +22,15 @@ export async function planTimers(
   const upsertTimers: TimerInput[] = [];
   const cancelTimers: { conversationId: string; ruleId: string }[] = [];
   const rules = deps.rules().config.rules;
-  const inactivityIds = new Set(rules.filter((r) => r.kind === 'inactivity').map((r) => r.id));
+  const countdownIds = new Set(rules.filter((r) => r.kind !== 'event').map((r) => r.id));
   for (const timer of existing) {
-    // Timers of rules that are gone or are no longer inactivity rules.
-    if (timer.phase !== 'event' && !inactivityIds.has(timer.ruleId)) {
+    // Timers of rules that are gone or are no longer countdown (inactivity, max-duration) rules.
+    if (timer.phase !== 'event' && !countdownIds.has(timer.ruleId)) {
       cancelTimers.push({ conversationId: state.conversationId, ruleId: timer.ruleId });
     }
   }
   for (const rule of rules) {
-    if (rule.kind !== 'inactivity') {
+    if (rule.kind === 'event') {
       continue;
     }
     const timer = existing.find((t) => t.ruleId === rule.id && t.phase !== 'event');
@@ -48,6 +49,7 @@ export async function planTimers(
         phase: decision.phase,
         dueAt: decision.dueAt,
         episode: decision.episode,
+        ...timerData(decision, undefined),
       });
     } else if (decision.kind === 'cancel' && timer !== undefined) {
       cancelTimers.push({ conversationId: state.conversationId, ruleId: rule.id });
@@ -80,4 +82,14 @@ export function eventTimeOf(rule: EventRule, body: unknown): number | undefined 
     return Number.isNaN(ms) ? undefined : ms;
   }
   return undefined;
+}
+
+/**
+ * The reason the event gives, from the rule's `reasonFrom` path, sanitized and bounded
+ * (`sanitizeEventReason`); undefined when the rule has none or the event has no usable value.
+ */
+export function eventReasonOf(rule: EventRule, body: unknown): string | undefined {
+  return rule.reasonFrom === undefined
+    ? undefined
+    : sanitizeEventReason(extractJsonPath(body, rule.reasonFrom));
 }

@@ -1,8 +1,9 @@
 import type { ConversationState, EndedBy } from '../tracking/conversation-state';
-import { isCustomerGone } from '../genesys/lifecycle';
+import { formatDuration } from '../config/durations';
+import { conversationPhase, isCustomerGone } from '../genesys/lifecycle';
 import { conversationFacts } from '../rules/conversation-facts';
 import { matchesPattern } from '../rules/event-pattern';
-import type { CloseAction, InactivityRule, Rule } from '../rules/rules-schema';
+import type { CloseAction, CountdownRule, Rule, Warning } from '../rules/rules-schema';
 import { endOperationOf, type Decision } from './decision';
 import { idleClock } from './idle-clock';
 
@@ -74,10 +75,11 @@ export function decide(given: DecideInput): Decision {
   }
   switch (rule.kind) {
     case 'inactivity':
+    case 'max-duration':
       return input.mode === 'plan' ||
         (input.timer !== undefined && state !== undefined && input.timer.episode < state.episode)
-        ? planInactivity(input, rule)
-        : fireInactivity(input, rule);
+        ? planCountdown(input, rule)
+        : fireCountdown(input, rule);
     case 'event':
       return input.mode === 'plan' ? planEvent(input) : fireEnding(input, rule.close, 'event');
     case 'on-demand':
@@ -165,11 +167,95 @@ function alreadyOver(input: DecideInput, ruleId: string): Decision | undefined {
   return undefined;
 }
 
-function matches(rule: InactivityRule, state: ConversationState): boolean {
+function matches(rule: CountdownRule, state: ConversationState): boolean {
   return rule.match === undefined || matchesPattern(rule.match, conversationFacts(state));
 }
 
-function planInactivity(input: DecideInput, rule: InactivityRule): Decision {
+/**
+ * A countdown rule's schedule in the current count: the time it counts from (`since`: the
+ * watched side's last activity for an inactivity rule, the episode's start for a max-duration
+ * rule), each warning's time (`deadline - before`, in the order written) and the close at the
+ * deadline. Stage `i < warnings.length` is warning `i`; stage `warnings.length` is the close.
+ */
+interface Schedule {
+  since: number;
+  deadline: number;
+  warnings: Warning[];
+  /** Due time of each stage, the close last. */
+  dues: number[];
+}
+
+function scheduleOf(rule: CountdownRule, state: ConversationState): Schedule | { reason: string } {
+  const counted = countdownStart(rule, state);
+  if (!counted.counting) {
+    return { reason: counted.reason };
+  }
+  const after = rule.kind === 'inactivity' ? rule.idle.after : rule.maxDuration.after;
+  const deadline = counted.since + after;
+  const warnings = rule.warn ?? [];
+  return {
+    since: counted.since,
+    deadline,
+    warnings,
+    dues: [...warnings.map((w) => deadline - w.before), deadline],
+  };
+}
+
+/**
+ * When a countdown rule's count started, or why it does not count now: the idle clock of an
+ * inactivity rule; for a max-duration rule the episode's start (a re-threaded conversation
+ * starts a new count), while the conversation is in a `maxDuration.while` phase.
+ */
+function countdownStart(
+  rule: CountdownRule,
+  state: ConversationState,
+): { counting: true; since: number } | { counting: false; reason: string } {
+  if (rule.kind === 'inactivity') {
+    return idleClock(state, rule);
+  }
+  const allowed = rule.maxDuration.while;
+  if (allowed !== undefined) {
+    const { phase } = conversationPhase(state.participants);
+    if (phase === 'ended' || !allowed.includes(phase)) {
+      return {
+        counting: false,
+        reason: `the maximum duration is enforced only while ${allowed.join('/')}; the conversation is ${phase === 'ended' ? 'over' : `in phase ${phase}`}`,
+      };
+    }
+  }
+  const start = state.episodeStartedAt ?? state.startedAt;
+  return start === undefined
+    ? { counting: false, reason: "the episode's start is not known yet" }
+    : { counting: true, since: start };
+}
+
+/** The stage a stored timer stands for: its warning's index, or the close. */
+function stageOf(timer: TimerView, schedule: Schedule): number {
+  const close = schedule.warnings.length;
+  if (timer.phase !== 'warn') {
+    return close;
+  }
+  const index = timer.data?.warning;
+  const warning = typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : 0;
+  return Math.min(warning, close);
+}
+
+/** The first stage still ahead at `now` (the close when every warning's time has passed). */
+function nextStage(schedule: Schedule, now: number): number {
+  const index = schedule.dues.findIndex(
+    (due, stage) => stage < schedule.warnings.length && now < due,
+  );
+  return index === -1 ? schedule.warnings.length : index;
+}
+
+/** The `arm` decision of stage `stage` due at `dueAt`. */
+function armStage(schedule: Schedule, stage: number, dueAt: number, episode: number): Decision {
+  return stage < schedule.warnings.length
+    ? { kind: 'arm', phase: 'warn', dueAt, episode, warning: stage }
+    : { kind: 'arm', phase: 'close', dueAt, episode };
+}
+
+function planCountdown(input: DecideInput, rule: CountdownRule): Decision {
   const { state, timer, now } = input;
   if (state === undefined) {
     return { kind: 'keep' };
@@ -191,34 +277,31 @@ function planInactivity(input: DecideInput, rule: InactivityRule): Decision {
   if (!matches(rule, state)) {
     return { kind: 'cancel', reason: 'the rule does not match the conversation' };
   }
-  const clock = idleClock(state, rule);
-  if (!clock.counting) {
-    return { kind: 'cancel', reason: clock.reason };
+  const schedule = scheduleOf(rule, state);
+  if (!('since' in schedule)) {
+    return { kind: 'cancel', reason: schedule.reason };
   }
-  const deadline = clock.since + rule.idle.after;
-  const warnAt = rule.warn === undefined ? undefined : deadline - rule.warn.before;
-  const sameEpisode = timer !== undefined && timer.episode === state.episode;
-  // Activity only moves deadlines later. A close timer later than planned was pushed back on
-  // purpose (a late warning still gives the customer the promised time): keep it.
-  if (
-    sameEpisode &&
-    timer.phase === 'close' &&
-    timer.dueAt > deadline &&
-    (warnAt === undefined || now >= warnAt)
-  ) {
-    return { kind: 'keep' };
+  const next = nextStage(schedule, now);
+  const dueAt = schedule.dues[next] ?? schedule.deadline;
+  if (timer !== undefined && timer.episode === state.episode) {
+    const armed = stageOf(timer, schedule);
+    // Warnings already sent in this count are never sent again: a timer further along than the
+    // plan is kept (a warning whose time passed is sent late by the firing, not skipped here)...
+    if (armed > next) {
+      // ...unless activity restarted the count (its first warning is ahead again): the whole
+      // sequence starts over.
+      return armStage(schedule, next, dueAt, state.episode);
+    }
+    // Activity only moves deadlines later. A stage later than planned was pushed back on
+    // purpose (a late warning still gives the customer the promised time): keep it.
+    if (armed < next || timer.dueAt >= dueAt) {
+      return { kind: 'keep' };
+    }
   }
-  const plan =
-    warnAt !== undefined && now < warnAt
-      ? { phase: 'warn' as const, dueAt: warnAt }
-      : { phase: 'close' as const, dueAt: deadline };
-  if (sameEpisode && timer.phase === plan.phase && timer.dueAt === plan.dueAt) {
-    return { kind: 'keep' };
-  }
-  return { kind: 'arm', ...plan, episode: state.episode };
+  return armStage(schedule, next, dueAt, state.episode);
 }
 
-function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
+function fireCountdown(input: DecideInput, rule: CountdownRule): Decision {
   const { state, timer, now } = input;
   if (state === undefined) {
     return skip('skipped', 'nothing is known of the conversation', 1);
@@ -230,44 +313,59 @@ function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
   if (!matches(rule, state)) {
     return skip('skipped', 'the rule no longer matches the conversation', state.episode);
   }
-  const clock = idleClock(state, rule);
-  if (!clock.counting) {
-    return { kind: 'cancel', reason: clock.reason };
+  const schedule = scheduleOf(rule, state);
+  if (!('since' in schedule)) {
+    return { kind: 'cancel', reason: schedule.reason };
   }
-  const deadline = clock.since + rule.idle.after;
-  const warnAt = rule.warn === undefined ? undefined : deadline - rule.warn.before;
-  if (timer?.phase === 'warn' && rule.warn !== undefined && warnAt !== undefined) {
+  const { deadline, warnings } = schedule;
+  const next = nextStage(schedule, now);
+  const armed = timer === undefined ? warnings.length : stageOf(timer, schedule);
+  const warning = warnings[armed];
+  if (armed < warnings.length && warning !== undefined) {
+    const warnAt = schedule.dues[armed] ?? deadline;
     if (now < warnAt) {
-      return { kind: 'arm', phase: 'warn', dueAt: warnAt, episode: state.episode };
+      // Activity since the timer was armed: the count restarted; plan it afresh.
+      return armStage(schedule, next, schedule.dues[next] ?? deadline, state.episode);
     }
     if (isCustomerGone(state.participants)) {
       // Nobody would read a warning: go straight to the close at the deadline.
       return { kind: 'arm', phase: 'close', dueAt: deadline, episode: state.episode };
     }
+    // A late warning (closer was down) still gives the customer the promised time to answer:
+    // the rest of the sequence moves by the delay.
+    const delay = now - warnAt;
+    const following = armed + 1;
+    const followingDue = (schedule.dues[following] ?? deadline) + delay;
     return {
       kind: 'warn',
-      message: rule.warn.message,
+      message: warning.message,
+      warning: armed,
+      warnings: warnings.length,
       endOperation: endOperationOf(rule.close),
-      // A late warning (closer was down) still gives the customer the promised time to answer.
-      closeAt: Math.max(deadline, now + rule.warn.before),
-      idleSince: clock.since,
+      next:
+        following < warnings.length
+          ? { phase: 'warn', dueAt: followingDue, warning: following }
+          : { phase: 'close', dueAt: followingDue },
+      closeAt: deadline + delay,
+      idleSince: schedule.since,
       episode: state.episode,
     };
   }
   if (now < deadline) {
-    return warnAt !== undefined && now < warnAt
-      ? { kind: 'arm', phase: 'warn', dueAt: warnAt, episode: state.episode }
-      : { kind: 'arm', phase: 'close', dueAt: deadline, episode: state.episode };
+    return armStage(schedule, next, schedule.dues[next] ?? deadline, state.episode);
   }
   const customerGone = isCustomerGone(state.participants);
+  const since = new Date(schedule.since).toISOString();
   return {
     kind: 'close',
     close: rule.close,
     episode: state.episode,
     reason: customerGone
       ? `customer already gone; ended by rule ${rule.id}`
-      : `ended by rule ${rule.id}: ${rule.idle.side} idle since ${new Date(clock.since).toISOString()}`,
-    idleSince: clock.since,
+      : rule.kind === 'inactivity'
+        ? `ended by rule ${rule.id}: ${rule.idle.side} idle since ${since}`
+        : `ended by rule ${rule.id}: the episode has lasted longer than ${formatDuration(rule.maxDuration.after)} (since ${since})`,
+    idleSince: schedule.since,
     customerGone,
   };
 }

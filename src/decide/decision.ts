@@ -14,16 +14,31 @@ export function endOperationOf(close: CloseAction): EndOperation {
  * Times are epoch milliseconds.
  */
 export type Decision =
-  /** Arm or move the rule's timer (warn / close for inactivity, event for event rules). */
-  | { kind: 'arm'; phase: 'warn' | 'close' | 'event'; dueAt: number; episode: number }
+  /**
+   * Arm or move the rule's timer (warn / close for inactivity and max-duration rules, event for
+   * event rules); `warning`: which of the rule's staged warnings a `warn` timer sends (0 first).
+   */
+  | {
+      kind: 'arm';
+      phase: 'warn' | 'close' | 'event';
+      dueAt: number;
+      episode: number;
+      warning?: number;
+    }
   /** Remove the rule's timer, if any (no outcome: nothing was due). */
   | { kind: 'cancel'; reason: string }
   /** Nothing to change (e.g. an untracked conversation and an inactivity rule). */
   | { kind: 'keep' }
-  /** Send the warning now, then close at `closeAt` unless the watched side speaks. */
+  /**
+   * Send warning `warning` (of `warnings`) now, then arm `next` (the following warning, or the
+   * close at `closeAt`) — unless the watched side speaks first.
+   */
   | {
       kind: 'warn';
       message: string;
+      warning: number;
+      warnings: number;
+      next: { phase: 'warn'; dueAt: number; warning: number } | { phase: 'close'; dueAt: number };
       closeAt: number;
       idleSince: number;
       episode: number;
@@ -36,7 +51,7 @@ export type Decision =
       close: CloseAction;
       episode: number;
       reason: string;
-      /** Inactivity: when the watched side fell silent. */
+      /** Inactivity: when the watched side fell silent; max-duration: when the episode began. */
       idleSince?: number;
       /** The customer had already left; ending frees the agent's slot. */
       customerGone: boolean;

@@ -7,3 +7,11 @@ export { alreadyEndedBy, decide, describeEndedBy, enderName, ON_DEMAND_RULE_ID }
 export type { DecideInput, EndingView, OnDemandRequest, TimerView } from './decide';
 export { DECISION_KINDS, endOperationOf, type Decision, type EndOperation } from './decision';
 export { idleClock, type IdleClock } from './idle-clock';
+export {
+  CLOSE_REASON_CODES,
+  MAX_EVENT_REASON_LENGTH,
+  outcomeReasonCode,
+  ruleReasonCode,
+  sanitizeEventReason,
+  type CloseReasonCode,
+} from './close-reasons';

@@ -1,10 +1,10 @@
-import { decide, describeEndedBy, type EndingView, type TimerView } from '../decide';
+import { decide, describeEndedBy, type Decision, type EndingView, type TimerView } from '../decide';
 import {
   conversationFacts,
   extractJsonPath,
   isDryRun,
   type EventRule,
-  type InactivityRule,
+  type CountdownRule,
   type RulesConfig,
 } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
@@ -25,7 +25,7 @@ export type RuleVerdictKind =
 /** A rule and its verdict, JSON-serialisable (the API, the CLI and unmatched deliveries). */
 export interface RuleVerdict {
   ruleId: string;
-  kind: 'inactivity' | 'event';
+  kind: 'inactivity' | 'max-duration' | 'event';
   verdict: RuleVerdictKind;
   /** One line a person reads. */
   reason: string;
@@ -57,9 +57,9 @@ export function webhookVerdicts(
     if (rule.kind !== 'event') {
       return {
         ruleId: rule.id,
-        kind: 'inactivity',
+        kind: rule.kind,
         verdict: 'not-applicable',
-        reason: 'inactivity rules act on Genesys conversations, not on webhook deliveries',
+        reason: `${rule.kind} rules act on Genesys conversations, not on webhook deliveries`,
       };
     }
     return eventRuleVerdict(config, rule, source, body, now);
@@ -130,7 +130,7 @@ export function conversationVerdicts(
   context: ConversationContext,
 ): RuleVerdict[] {
   return config.rules.map((rule) => {
-    if (rule.kind !== 'inactivity') {
+    if (rule.kind === 'event') {
       return {
         ruleId: rule.id,
         kind: 'event',
@@ -144,11 +144,11 @@ export function conversationVerdicts(
 
 function inactivityVerdict(
   config: RulesConfig,
-  rule: InactivityRule,
+  rule: CountdownRule,
   state: ConversationState,
   context: ConversationContext,
 ): RuleVerdict {
-  const base = { ruleId: rule.id, kind: 'inactivity' as const };
+  const base = { ruleId: rule.id, kind: rule.kind };
   if (!rule.enabled) {
     return { ...base, verdict: 'disabled', reason: 'enabled: false' };
   }
@@ -185,7 +185,7 @@ function inactivityVerdict(
       return {
         ...base,
         verdict: 'matched',
-        reason: `matched: ${dryRun ? 'would record (dry run) a ' : 'will '}${decision.phase === 'warn' ? 'warn' : 'close'} at ${iso(decision.dueAt)} unless someone writes`,
+        reason: `matched: ${dryRun ? 'would record (dry run) a ' : 'will '}${plannedStep(rule, decision)}`,
         action: {
           phase: decision.phase,
           at: iso(decision.dueAt),
@@ -218,4 +218,17 @@ function inactivityVerdict(
     default:
       return { ...base, verdict: 'condition-failed', reason: `decision ${decision.kind}` };
   }
+}
+
+/** `warn (warning 2 of 3) at … unless someone writes`, `close at … (maximum duration …)`. */
+function plannedStep(rule: CountdownRule, decision: Extract<Decision, { kind: 'arm' }>): string {
+  const count = rule.warn?.length ?? 0;
+  const which =
+    decision.phase === 'warn' && decision.warning !== undefined && count > 1
+      ? ` (warning ${decision.warning + 1} of ${count})`
+      : '';
+  const step = decision.phase === 'warn' ? `warn${which}` : 'close';
+  const until =
+    rule.kind === 'inactivity' ? 'unless someone writes' : '(maximum duration of the episode)';
+  return `${step} at ${iso(decision.dueAt)} ${until}`;
 }

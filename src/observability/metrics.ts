@@ -38,6 +38,12 @@ export interface Metrics {
   readonly timersFired: Counter<'rule' | 'phase'>;
   /** `closer_outcomes_total{rule,kind}`: what closer did (terminated, skipped, failed, …). */
   readonly outcomes: Counter<'rule' | 'kind'>;
+  /**
+   * `closer_endings_total{rule,reason}`: conversations closer ended (`terminated` outcomes), by
+   * rule and close reason code (docs/close-reasons.md: `idle-customer`, `max-duration`,
+   * `crm-event`, `on-demand`, …; a closed set, never an event's free-text reason).
+   */
+  readonly endings: Counter<'rule' | 'reason'>;
   /** `closer_inbox_pending`: stored events not yet processed. */
   readonly inboxPending: Gauge;
   /** `closer_rules_reloads_total{result}`: rules file reloads (`applied`, `rejected`). */
@@ -130,6 +136,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'closer_outcomes_total',
       help: 'Outcomes of closer decisions, by rule and kind (terminated, skipped, failed, ...).',
       labelNames: ['rule', 'kind'] as const,
+      registers,
+    }),
+    endings: new Counter({
+      name: 'closer_endings_total',
+      help: 'Conversations closer ended, by rule and close reason code (idle-customer, max-duration, crm-event, on-demand, ...).',
+      labelNames: ['rule', 'reason'] as const,
       registers,
     }),
     inboxPending: new Gauge({

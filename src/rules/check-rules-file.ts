@@ -86,10 +86,18 @@ export function describeRule(rule: Rule, config: RulesConfig): string {
   ];
   const suffix = flags.length === 0 ? '' : ` [${flags.join(', ')}]`;
   const leg = rule.close.leg === undefined ? '' : `, ends the ${rule.close.leg} leg`;
-  if (rule.kind === 'inactivity') {
-    const warn = rule.warn === undefined ? '' : `, warn ${formatDuration(rule.warn.before)} before`;
+  if (rule.kind !== 'event') {
+    const warn =
+      rule.warn === undefined
+        ? ''
+        : `, warn ${rule.warn.map((w) => formatDuration(w.before)).join(', ')} before`;
     const match =
       rule.match === undefined ? 'every conversation' : `match ${JSON.stringify(rule.match)}`;
+    if (rule.kind === 'max-duration') {
+      const during =
+        rule.maxDuration.while === undefined ? '' : ` while ${rule.maxDuration.while.join('/')}`;
+      return `${rule.id}: max-duration, episode longer than ${formatDuration(rule.maxDuration.after)}${during}${warn}, ${match}${leg}${suffix}`;
+    }
     const during = rule.idle.while === undefined ? '' : ` while ${rule.idle.while.join('/')}`;
     return `${rule.id}: inactivity, ${rule.idle.side} idle ${formatDuration(rule.idle.after)}${during}${warn}, ${match}${leg}${suffix}`;
   }

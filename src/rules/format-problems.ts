@@ -58,6 +58,25 @@ export function problemsFromIssues(
     const path = issue.path.filter(
       (step): step is string | number => typeof step === 'string' || typeof step === 'number',
     );
+    if (issue.code === 'invalid_union') {
+      // A union of shapes (`warn`: one warning or a list): the branch the value has the shape of
+      // holds the real problems; report them at their own paths, not "invalid input" here.
+      const fitting = issue.errors.filter(
+        (branch) =>
+          !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+      );
+      const [branch] = fitting;
+      if (fitting.length === 1 && branch !== undefined) {
+        problems.push(
+          ...problemsFromIssues(
+            branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
+            schema,
+            data,
+          ),
+        );
+        continue;
+      }
+    }
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, data, path);
       for (const key of issue.keys) {

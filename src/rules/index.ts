@@ -7,6 +7,9 @@ export {
   rulesFileSchema,
   ruleSchema,
   inactivityRuleSchema,
+  maxDurationRuleSchema,
+  warningSchema,
+  warnSchema,
   eventRuleSchema,
   eventPatternSchema,
   jsonPathSchema,
@@ -19,6 +22,9 @@ export type {
   RulesConfig,
   Rule,
   InactivityRule,
+  MaxDurationRule,
+  CountdownRule,
+  Warning,
   EventRule,
   CloseAction,
   IdleSide,
@@ -35,7 +41,13 @@ export {
   isError,
 } from './rules-diagnostic';
 export type { RulesDiagnostic, RulesDiagnosticCode, RulesSeverity } from './rules-diagnostic';
-export { MIN_IDLE_AFTER, MAX_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
+export {
+  MIN_IDLE_AFTER,
+  MAX_IDLE_AFTER,
+  MIN_WARN_BEFORE,
+  MAX_WARNINGS,
+  MIN_MAX_DURATION,
+} from './rule-limits';
 export { isPlaceholderId, UUID_PATTERN } from './genesys-ids';
 export { reachableMessageTypes } from './reachable-channels';
 export type { LoadedRules } from './parse-rules';

@@ -58,29 +58,48 @@ function describeLimits(channels: readonly string[]): string {
     .join(' and ');
 }
 
-/** The messages of a rule as the length check sees them. */
+/** One warning as the length check sees it. */
+interface WarningMessage {
+  message?: string | undefined;
+}
+
+/** The messages of a rule as the length check sees them (`warn`: one warning or a list). */
 export interface RuleMessages {
-  kind: 'inactivity' | 'event';
+  kind: 'inactivity' | 'max-duration' | 'event';
   match?: EventPattern | undefined;
   close: { message?: string | undefined };
-  warn?: { message?: string | undefined } | undefined;
+  warn?: WarningMessage | readonly WarningMessage[] | undefined;
 }
 
 /**
  * Every length problem of a rule's closing and warning messages, with the path of each within
- * the rule (`close.message`, `warn.message`); the schema refuses the errors, `rules check` warns
- * about the rest. Event rules act on conversations the webhook names: every channel is reachable.
+ * the rule (`close.message`, `warn.message`, `warn[1].message` for staged warnings); the schema
+ * refuses the errors, `rules check` warns about the rest. Event rules act on conversations the
+ * webhook names: every channel is reachable.
  */
 export function ruleMessageProblems(
   rule: RuleMessages,
-): Array<{ path: string[]; problem: MessageLengthProblem }> {
-  const reachable = reachableMessageTypes(rule.kind === 'inactivity' ? rule.match : undefined);
-  const messages: Array<[string[], string | undefined]> = [
+): Array<{ path: Array<string | number>; problem: MessageLengthProblem }> {
+  const reachable = reachableMessageTypes(rule.kind === 'event' ? undefined : rule.match);
+  const warn = rule.kind === 'event' ? undefined : rule.warn;
+  const warnings: Array<[Array<string | number>, string | undefined]> =
+    warn === undefined
+      ? []
+      : isWarningList(warn)
+        ? warn.map((w, index) => [['warn', index, 'message'], w.message])
+        : [[['warn', 'message'], warn.message]];
+  const messages: Array<[Array<string | number>, string | undefined]> = [
     [['close', 'message'], rule.close.message],
-    [['warn', 'message'], rule.kind === 'inactivity' ? rule.warn?.message : undefined],
+    ...warnings,
   ];
   return messages.flatMap(([path, text]) => {
     const problem = text === undefined ? undefined : messageLengthProblem(text, reachable);
     return problem === undefined ? [] : [{ path, problem }];
   });
+}
+
+function isWarningList(
+  warn: WarningMessage | readonly WarningMessage[],
+): warn is readonly WarningMessage[] {
+  return Array.isArray(warn);
 }

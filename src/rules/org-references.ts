@@ -38,10 +38,10 @@ export interface TimedRule {
   messageTypes: string[];
 }
 
-/** Queue ids named by enabled inactivity rules' matches (`$or` and `anything-but` included). */
+/** Queue ids named by enabled inactivity and max-duration rules' matches (`$or` and `anything-but` included). */
 export function queueReferences(config: RulesConfig): QueueReference[] {
   return config.rules.flatMap((rule, ruleIndex) =>
-    rule.kind === 'inactivity' && rule.enabled && rule.match !== undefined
+    rule.kind !== 'event' && rule.enabled && rule.match !== undefined
       ? collectQueues(rule.match, ['rules', ruleIndex, 'match'], ruleIndex)
       : [],
   );
@@ -99,7 +99,7 @@ export function webMessagingRules(config: RulesConfig): string[] {
     .filter(
       (rule) =>
         rule.enabled &&
-        reachableMessageTypes(rule.kind === 'inactivity' ? rule.match : undefined).includes(
+        reachableMessageTypes(rule.kind === 'event' ? undefined : rule.match).includes(
           'webmessaging',
         ),
     )

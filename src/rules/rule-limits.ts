@@ -12,6 +12,10 @@ import { durationSchema, formatDuration, MAX_DURATION, SECOND } from '../config/
  * - `warn.before` ≥ 10 s: the customer needs time to read the warning and answer, and the answer
  *   time to reach closer before the close; less is a warning nobody can act on.
  * - `warn.before` < `idle.after` (checked with the file): the warning comes after the last message.
+ * - at most 10 staged warnings, each `before` strictly shorter than the previous one: more is a
+ *   chat made of warnings, and an order that is not strict would send two at once.
+ * - `maxDuration.after` ≥ 1 minute: it bounds conversations that run too long; a shorter one would
+ *   end chats as they begin.
  */
 
 /** Shortest `idle.after`: 10 seconds. */
@@ -20,6 +24,11 @@ export const MIN_IDLE_AFTER = 10 * SECOND;
 export const MAX_IDLE_AFTER = MAX_DURATION;
 /** Shortest `warn.before`: 10 seconds. */
 export const MIN_WARN_BEFORE = 10 * SECOND;
+
+/** Most warnings one rule may list (staged warnings). */
+export const MAX_WARNINGS = 10;
+/** Shortest `maxDuration.after`: 1 minute. */
+export const MIN_MAX_DURATION = 60 * SECOND;
 
 /** A duration (ms) of at least `min`; `why` finishes the sentence of the error. */
 export function durationAtLeast(min: number, why: string) {

@@ -34,6 +34,7 @@ export const RULES_DIAGNOSTIC_CODES = {
   RULES_MATCH_NEVER_TRUE: 'error: a match no message conversation can satisfy',
   RULES_NOT_A_UUID: 'error: a Genesys id (queue, division, wrap-up code, …) that is not a UUID',
   RULES_PLACEHOLDER_ID: 'error: a placeholder id from an example, not replaced',
+  RULES_WARNINGS_ORDER: 'error: staged warnings whose `before` is not strictly descending',
   RULES_MESSAGE_TOO_LONG: 'error: a message longer than every reachable channel accepts',
   RULES_INVALID: 'error: any other schema problem (pattern syntax, cross-field rules, …)',
   RULES_MESSAGE_TOO_LONG_FOR_SOME: 'warning: a message longer than some reachable channels accept',

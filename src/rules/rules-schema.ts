@@ -9,7 +9,13 @@ import { parseJsonPath } from './json-path';
 import { matchFactProblems } from './match-facts';
 import { ruleMessageProblems } from './message-limits';
 import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
-import { durationAtLeast, MIN_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
+import {
+  durationAtLeast,
+  MAX_WARNINGS,
+  MIN_IDLE_AFTER,
+  MIN_MAX_DURATION,
+  MIN_WARN_BEFORE,
+} from './rule-limits';
 import { patternPlaceholders, SOURCE_PRESETS } from './presets';
 import type { SourcePreset } from './presets';
 import type { RulesDiagnosticCode } from './rules-diagnostic';
@@ -20,8 +26,10 @@ import { sourcesSchema } from './sources-schema';
  * types. Durations are written as text (`20m`) and come out in milliseconds.
  *
  * Terminology: an *inactivity* rule closes a conversation when one side has been silent for
- * `idle.after`; an *event* rule closes it when a webhook source (e.g. the CRM) sends a matching
- * event. `match` / `pattern` are Amazon EventBridge event patterns.
+ * `idle.after`; a *max-duration* rule when its episode has lasted `maxDuration.after`; both are
+ * *countdown* rules, with optional staged warnings (`warn`). An *event* rule closes it when a
+ * webhook source (e.g. the CRM) sends a matching event. `match` / `pattern` are Amazon
+ * EventBridge event patterns.
  */
 
 /**
@@ -120,6 +128,31 @@ export const closeSchema = z.strictObject({
   leg: z.enum(['customer', 'agent']).optional(),
 });
 
+/** One warning: sent `before` the close, unless the watched side speaks first. */
+export const warningSchema = z.strictObject({
+  before: durationAtLeast(
+    MIN_WARN_BEFORE,
+    'the customer needs time to read the warning and answer, and the answer time to reach closer',
+  ),
+  message: messageSchema,
+});
+
+/**
+ * A rule's `warn` as written: one warning, or a list of staged warnings (the first sent first, so
+ * each `before` strictly shorter than the one above it; order checked with the file). The single
+ * form stays valid; both are a list once in force.
+ */
+export const warnSchema = z.union(
+  [
+    warningSchema,
+    z
+      .array(warningSchema)
+      .min(1, 'must list at least one warning (or leave warn out)')
+      .max(MAX_WARNINGS, `lists more than ${MAX_WARNINGS} warnings; ${MAX_WARNINGS} is the most`),
+  ],
+  { error: () => 'expected a warning {before, message} or a list of them' },
+);
+
 const commonRuleFields = {
   id: ruleIdSchema,
   /** Free text for humans. */
@@ -152,16 +185,37 @@ export const inactivityRuleSchema = z.strictObject({
      */
     while: z.array(idlePhaseSchema).min(1).optional(),
   }),
-  /** Optional warning sent `before` the close: at least 10 s, shorter than `idle.after`. */
-  warn: z
-    .strictObject({
-      before: durationAtLeast(
-        MIN_WARN_BEFORE,
-        'the customer needs time to read the warning and answer, and the answer time to reach closer',
-      ),
-      message: messageSchema,
-    })
-    .optional(),
+  /**
+   * Optional warnings sent `before` the close: one `{before, message}`, or a list of them (staged
+   * warnings, at most 10, `before` strictly descending); each at least 10 s, shorter than
+   * `idle.after`. In force as a list (`rulesFileSchema` normalizes the single form).
+   */
+  warn: warnSchema.optional(),
+});
+
+/**
+ * Close a conversation whose episode has lasted longer than `maxDuration.after`, counted from the
+ * episode's start (a re-threaded conversation starts a new episode, and the count starts again).
+ */
+export const maxDurationRuleSchema = z.strictObject({
+  ...commonRuleFields,
+  kind: z.literal('max-duration'),
+  /** EventBridge pattern over the conversation facts; absent = every conversation. */
+  match: conversationMatchSchema.optional(),
+  maxDuration: z.strictObject({
+    /** How long an episode may last: 1 minute to 30 days. */
+    after: durationAtLeast(
+      MIN_MAX_DURATION,
+      'a maximum duration is meant for conversations that run too long, not for ones that just began',
+    ),
+    /**
+     * Close only while the conversation is in one of these phases (e.g. `[agent]`); in another
+     * phase the close waits until it enters one. Absent: every phase.
+     */
+    while: z.array(idlePhaseSchema).min(1).optional(),
+  }),
+  /** Optional warnings, as an inactivity rule's, each `before` shorter than `maxDuration.after`. */
+  warn: warnSchema.optional(),
 });
 
 const eventRuleFields = {
@@ -180,6 +234,12 @@ const eventRuleFields = {
    * source's scheme has one, else the time closer received it.
    */
   eventTime: jsonPathSchema.optional(),
+  /**
+   * Where the event says why, e.g. `$.data.status`: kept (sanitized, at most
+   * `MAX_EVENT_REASON_LENGTH` characters) with the outcome and its audit event as `eventReason`.
+   * Never a metric label: the close reason code of an event rule is always `crm-event`.
+   */
+  reasonFrom: jsonPathSchema.optional(),
 };
 
 /** Close a conversation when a webhook source sends a matching event (as in force). */
@@ -197,15 +257,15 @@ const eventRuleInputSchema = z.strictObject({
 
 export const ruleSchema = z.discriminatedUnion(
   'kind',
-  [inactivityRuleSchema, eventRuleInputSchema],
+  [inactivityRuleSchema, maxDurationRuleSchema, eventRuleInputSchema],
   {
     error: (issue) => {
       const input: unknown = issue.input;
       const kind =
         typeof input === 'object' && input !== null && 'kind' in input ? input.kind : undefined;
       return kind === undefined
-        ? 'is required: "inactivity" or "event"'
-        : `must be "inactivity" or "event", got ${JSON.stringify(kind) || typeof kind}`;
+        ? 'is required: "inactivity", "max-duration" or "event"'
+        : `must be "inactivity", "max-duration" or "event", got ${JSON.stringify(kind) || typeof kind}`;
     },
   },
 );
@@ -248,15 +308,12 @@ const checkedRulesFileSchema = z
           params: { code: 'RULES_DUPLICATE_ID' },
         });
       }
-      if (
-        rule.kind === 'inactivity' &&
-        rule.warn !== undefined &&
-        rule.warn.before >= rule.idle.after
-      ) {
+      for (const problem of warningProblems(rule)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['rules', index, 'warn', 'before'],
-          message: `${formatDuration(rule.warn.before)} must be shorter than idle.after (${formatDuration(rule.idle.after)})`,
+          path: ['rules', index, ...problem.path],
+          message: problem.message,
+          params: { code: problem.code },
         });
       }
       for (const problem of messageProblems(rule)) {
@@ -307,13 +364,78 @@ export const rulesFileSchema: z.ZodType<
   // `sources` has both an `eventbridge` property and an index signature of another type).
   (file: CheckedRulesFile): RulesConfig => ({
     ...file,
-    rules: file.rules.map((rule): InactivityRule | EventRule =>
-      rule.kind === 'event' ? withPresetDefaults(rule, presetOf(file.sources, rule.source)) : rule,
-    ),
+    rules: file.rules.map((rule): Rule => {
+      if (rule.kind === 'event') {
+        return withPresetDefaults(rule, presetOf(file.sources, rule.source));
+      }
+      const { warn, ...rest } = rule;
+      // The single-warning form is a one-element list in force.
+      return warn === undefined ? rest : { ...rest, warn: warningList(warn) };
+    }),
   }),
 );
 
 type EventRuleInput = z.infer<typeof eventRuleInputSchema>;
+/** A rule as checked, before presets and the warning list normalization. */
+type CheckedRule = z.infer<typeof ruleSchema>;
+/** `warn` as written: one warning or a list. */
+type WarnInput = z.infer<typeof warnSchema>;
+
+/** The warnings of `warn` as a list (the single form is a one-element list). */
+export function warningList(warn: WarnInput): Warning[] {
+  return Array.isArray(warn) ? warn : [warn];
+}
+
+/**
+ * The path of warning `index` within a rule as written: `warn` for the single form,
+ * `warn[index]` in a list, so a problem is shown where it is.
+ */
+export function warningPath(warn: WarnInput, index: number): Array<string | number> {
+  return Array.isArray(warn) ? ['warn', index] : ['warn'];
+}
+
+/**
+ * What the schema of one warning cannot see: the order of staged warnings (each `before`
+ * strictly shorter than the previous one, so they are sent in the order written, never two at
+ * once) and every `before` shorter than the time it counts down to (`idle.after`,
+ * `maxDuration.after`), so each comes after the last activity or the episode's start.
+ */
+function warningProblems(
+  rule: CheckedRule,
+): Array<{ path: Array<string | number>; message: string; code: RulesDiagnosticCode }> {
+  if (rule.kind === 'event' || rule.warn === undefined) {
+    return [];
+  }
+  const [limitName, limit] =
+    rule.kind === 'inactivity'
+      ? ['idle.after', rule.idle.after]
+      : ['maxDuration.after', rule.maxDuration.after];
+  const warn = rule.warn;
+  return warningList(warn).flatMap((warning, index, list) => {
+    const path = [...warningPath(warn, index), 'before'];
+    const previous = index === 0 ? undefined : list[index - 1];
+    const problems: Array<{
+      path: Array<string | number>;
+      message: string;
+      code: RulesDiagnosticCode;
+    }> = [];
+    if (warning.before >= limit) {
+      problems.push({
+        path,
+        message: `${formatDuration(warning.before)} must be shorter than ${limitName} (${formatDuration(limit)})`,
+        code: 'RULES_INVALID',
+      });
+    }
+    if (previous !== undefined && warning.before >= previous.before) {
+      problems.push({
+        path,
+        message: `${formatDuration(warning.before)} must be shorter than the warning above it (warn[${index - 1}].before, ${formatDuration(previous.before)}): staged warnings are listed in the order they are sent, the earliest (longest before) first`,
+        code: 'RULES_WARNINGS_ORDER',
+      });
+    }
+    return problems;
+  });
+}
 type ParsedSources = z.infer<typeof sourcesSchema>;
 
 /** The preset of webhook source `name`, if it has one. */
@@ -386,8 +508,8 @@ function withPresetDefaults(rule: EventRuleInput, preset: SourcePreset | undefin
  * from the webhook, so it can reach every channel.
  */
 function messageProblems(
-  rule: z.infer<typeof inactivityRuleSchema> | EventRuleInput,
-): Array<{ path: string[]; message: string; code: string }> {
+  rule: CheckedRule,
+): Array<{ path: Array<string | number>; message: string; code: string }> {
   return ruleMessageProblems(rule).flatMap(({ path, problem }) =>
     problem.severity === 'error' ? [{ path, message: problem.message, code: problem.code }] : [],
   );
@@ -400,9 +522,19 @@ export type RulesConfig = Omit<CheckedRulesFile, 'rules'> & {
   rules: Rule[];
 };
 /** Any rule (as in force). */
-export type Rule = InactivityRule | EventRule;
-/** An inactivity rule. */
-export type InactivityRule = z.infer<typeof inactivityRuleSchema>;
+export type Rule = InactivityRule | MaxDurationRule | EventRule;
+/** One warning: `before` in ms, and the message. */
+export type Warning = z.infer<typeof warningSchema>;
+/** An inactivity rule (in force: `warn` is a list). */
+export type InactivityRule = Omit<z.infer<typeof inactivityRuleSchema>, 'warn'> & {
+  warn?: Warning[];
+};
+/** A maximum-duration rule (in force: `warn` is a list). */
+export type MaxDurationRule = Omit<z.infer<typeof maxDurationRuleSchema>, 'warn'> & {
+  warn?: Warning[];
+};
+/** A rule that counts down to a close, with optional staged warnings (timers, decide). */
+export type CountdownRule = InactivityRule | MaxDurationRule;
 /** An event rule. */
 export type EventRule = z.infer<typeof eventRuleSchema>;
 /** How a rule closes a conversation. */

@@ -63,7 +63,7 @@ function unsetSecrets(config: RulesConfig, env: NodeJS.ProcessEnv): PathProblem[
 
 /** Message types (or purposes, media types) closer does not know: maybe new, maybe a mistake. */
 function matchValueWarnings(rule: Rule, index: number): PathProblem[] {
-  if (rule.kind !== 'inactivity' || rule.match === undefined) {
+  if (rule.kind === 'event' || rule.match === undefined) {
     return [];
   }
   return matchFactProblems(rule.match)

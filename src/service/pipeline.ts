@@ -179,8 +179,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onAudit: () => {
       audit?.poke();
     },
+    ruleOf: (ruleId) => currentRules().config.rules.find((rule) => rule.id === ruleId),
     onRecorded: (outcome: Outcome) => {
       metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
+      if (outcome.kind === 'terminated') {
+        // The code only (a closed set): never the free-text eventReason.
+        const reason = outcome.details?.reasonCode;
+        metrics.endings.inc({
+          rule: outcome.ruleId,
+          reason: typeof reason === 'string' ? reason : 'unknown',
+        });
+      }
       options.onOutcome?.(outcome);
     },
   });

@@ -235,7 +235,7 @@ describe('HTTP API', () => {
         (r) => r.id === 'idle-web-customer',
       );
       expect(idle?.idle).toMatchObject({ after: '20m' });
-      expect(idle?.warn).toMatchObject({ before: '2m' });
+      expect(idle?.warn).toMatchObject([{ before: '2m' }]);
 
       const conv = t.sim.createConversation({ messageType: 'webmessaging' });
       t.sim.postMessage(conv.id, 'customer', 'hello');

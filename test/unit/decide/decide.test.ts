@@ -1,6 +1,6 @@
 import { MINUTE, SECOND } from '../../../src/config/durations';
 import { decide, DECISION_KINDS, type DecideInput, type Decision } from '../../../src/decide';
-import { parseRules, type EventRule, type InactivityRule } from '../../../src/rules';
+import { parseRules, type Rule } from '../../../src/rules';
 import type { ConversationState, TrackedParticipant } from '../../../src/tracking';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -29,6 +29,20 @@ rules:
     enabled: false
     idle: { side: customer, after: 1m }
     close: {}
+  - id: staged
+    kind: inactivity
+    idle: { side: customer, after: 20m }
+    warn: [{ before: 10m, message: "w0" }, { before: 5m, message: "w1" }, { before: 1m, message: "w2" }]
+    close: {}
+  - id: long
+    kind: max-duration
+    maxDuration: { after: 4h }
+    warn: [{ before: 10m, message: "ten minutes left" }]
+    close: { message: "Too long." }
+  - id: long-agent
+    kind: max-duration
+    maxDuration: { after: 1h, while: [agent] }
+    close: {}
   - id: crm
     kind: event
     source: crm
@@ -39,7 +53,7 @@ rules:
   'test.yaml',
 );
 
-const rule = (id: string): InactivityRule | EventRule => {
+const rule = (id: string): Rule => {
   const found = rules.rules.find((r) => r.id === id);
   if (found === undefined) {
     throw new Error(id);
@@ -504,6 +518,132 @@ const rows: Row[] = [
     },
     expected: { kind: 'arm', phase: 'close', dueAt: at(20) },
   },
+  // ----- staged warnings
+  {
+    name: 'staged plan: the first warning ahead → arm warn 0',
+    input: { mode: 'plan', state: chat(), rule: rule('staged'), now: at(1) },
+    expected: { kind: 'arm', phase: 'warn', dueAt: at(10), warning: 0 },
+  },
+  {
+    name: 'staged plan: past warning 0 with no timer → arm warn 1',
+    input: { mode: 'plan', state: chat(), rule: rule('staged'), now: at(12) },
+    expected: { kind: 'arm', phase: 'warn', dueAt: at(15), warning: 1 },
+  },
+  {
+    name: 'staged plan: warning 2 armed after warning 1 was sent → keep (not sent again)',
+    input: {
+      mode: 'plan',
+      state: chat(),
+      rule: rule('staged'),
+      now: at(16),
+      timer: { phase: 'warn', dueAt: at(19), episode: 1, data: { warning: 2 } },
+    },
+    expected: { kind: 'keep' },
+  },
+  {
+    name: 'staged plan: a reply after warning 1 restarts the whole sequence at warn 0',
+    input: {
+      mode: 'plan',
+      state: chat({ lastCustomerMessageAt: at(16) }),
+      rule: rule('staged'),
+      now: at(16),
+      timer: { phase: 'warn', dueAt: at(19), episode: 1, data: { warning: 2 } },
+    },
+    expected: { kind: 'arm', phase: 'warn', dueAt: at(26), warning: 0 },
+  },
+  {
+    name: 'staged fire: warn 1 due → send it, arm warn 2',
+    input: {
+      mode: 'fire',
+      state: chat(),
+      rule: rule('staged'),
+      now: at(15),
+      timer: { phase: 'warn', dueAt: at(15), episode: 1, data: { warning: 1 } },
+    },
+    expected: {
+      kind: 'warn',
+      message: 'w1',
+      warning: 1,
+      warnings: 3,
+      next: { phase: 'warn', dueAt: at(19), warning: 2 },
+      closeAt: at(20),
+    },
+  },
+  {
+    name: 'staged fire: the last warning → arm the close',
+    input: {
+      mode: 'fire',
+      state: chat(),
+      rule: rule('staged'),
+      now: at(19),
+      timer: { phase: 'warn', dueAt: at(19), episode: 1, data: { warning: 2 } },
+    },
+    expected: { kind: 'warn', message: 'w2', next: { phase: 'close', dueAt: at(20) } },
+  },
+  {
+    name: 'staged fire: a late warning moves the rest of the sequence by the delay',
+    input: {
+      mode: 'fire',
+      state: chat(),
+      rule: rule('staged'),
+      now: at(13),
+      timer: { phase: 'warn', dueAt: at(10), episode: 1, data: { warning: 0 } },
+    },
+    expected: { kind: 'warn', message: 'w0', next: { phase: 'warn', dueAt: at(18), warning: 1 } },
+  },
+  {
+    name: 'staged fire: a reply since warning 2 was armed → back to warn 0',
+    input: {
+      mode: 'fire',
+      state: chat({ lastCustomerMessageAt: at(16) }),
+      rule: rule('staged'),
+      now: at(19),
+      timer: { phase: 'warn', dueAt: at(19), episode: 1, data: { warning: 2 } },
+    },
+    expected: { kind: 'arm', phase: 'warn', dueAt: at(26), warning: 0 },
+  },
+  // ----- max-duration
+  {
+    name: 'max-duration plan: counts from the episode start, whatever the activity',
+    input: {
+      mode: 'plan',
+      state: chat({ lastCustomerMessageAt: at(200) }),
+      rule: rule('long'),
+      now: at(200),
+    },
+    expected: { kind: 'arm', phase: 'warn', dueAt: at(230), warning: 0 },
+  },
+  {
+    name: 'max-duration fire: close at the limit, however lively the chat',
+    input: {
+      mode: 'fire',
+      state: chat({ lastCustomerMessageAt: at(239) }),
+      rule: rule('long'),
+      now: at(240),
+      timer: { phase: 'close', dueAt: at(240), episode: 1 },
+    },
+    expected: {
+      kind: 'close',
+      idleSince: T0,
+      reason: `ended by rule long: the episode has lasted longer than 4h (since ${new Date(T0).toISOString()})`,
+    },
+  },
+  {
+    name: 'max-duration plan: a new episode counts from its own start',
+    input: {
+      mode: 'plan',
+      state: episode2,
+      rule: rule('long'),
+      now: at(61),
+      timer: { phase: 'close', dueAt: at(240), episode: 1 },
+    },
+    expected: { kind: 'arm', phase: 'warn', dueAt: at(60 + 230), episode: 2, warning: 0 },
+  },
+  {
+    name: 'max-duration plan: outside its while phases → cancel',
+    input: { mode: 'plan', state: queued, rule: rule('long-agent'), now: at(1) },
+    expected: { kind: 'cancel' },
+  },
   // ----- event rules
   {
     name: 'event plan: arms a due-now timer for the episode',
@@ -639,6 +779,12 @@ describe('decide (the one decision core)', () => {
     const kinds = new Set(rows.map((r) => (r.expected as { kind: string }).kind));
     expect([...kinds].sort()).toEqual([...DECISION_KINDS].sort());
     const ruleKinds = new Set(rows.map((r) => r.input.rule?.kind ?? 'none'));
-    expect([...ruleKinds].sort()).toEqual(['event', 'inactivity', 'none', 'on-demand']);
+    expect([...ruleKinds].sort()).toEqual([
+      'event',
+      'inactivity',
+      'max-duration',
+      'none',
+      'on-demand',
+    ]);
   });
 });

@@ -41,7 +41,8 @@ describe('parseRules', () => {
       enabled: true,
       dryRun: false,
       idle: { side: 'customer', after: HOUR + 30 * MINUTE },
-      warn: { before: 90 * SECOND, message: 'Are you still there?' },
+      // The single-warning form is a one-element list in force.
+      warn: [{ before: 90 * SECOND, message: 'Are you still there?' }],
       close: {
         message: 'Closing now.',
         wrapupCode: 'd7d8e1ba-a56f-44ec-8257-f8485947002f',
@@ -87,7 +88,7 @@ describe('parseRules', () => {
       '<test>:10:36: error: rules[0].idle.after: "20 minutes" is not a duration (use 90s, 20m, 1h)',
       '<test>:15:23: error: rules[1].pattern.type[0]: unknown operator "prefx" (known: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)',
       '<test>:16:21: error: rules[1].conversationId: "data.conversationId" must start with $ (use $.a.b, $.a[0].b or $[\'x-y\'])',
-      '<test>:19:11: error: rules[2].kind: must be "inactivity" or "event", got "timeout"',
+      '<test>:19:11: error: rules[2].kind: must be "inactivity", "max-duration" or "event", got "timeout"',
     ]);
   });
 
@@ -167,7 +168,7 @@ rules:
     [
       'a missing kind',
       'rules:\n  - { id: r1, idle: { side: agent, after: 1m }, close: {} }\n',
-      '<test>:2:5: error: rules[0].kind: is required: "inactivity" or "event"',
+      '<test>:2:5: error: rules[0].kind: is required: "inactivity", "max-duration" or "event"',
     ],
     [
       'rules not a list',
@@ -256,7 +257,9 @@ describe('the shipped rules files', () => {
     const config = parseRules(readFileSync(join(repoConfig, 'rules.yaml'), 'utf8'), 'rules.yaml');
     expect(config.dryRun).toBe(false);
     expect(Object.keys(config.sources).sort()).toEqual(['crm', 'eventbridge']);
-    expect(config.rules[0]?.kind === 'inactivity' && config.rules[0].warn?.before).toBe(2 * MINUTE);
+    expect(config.rules[0]?.kind === 'inactivity' && config.rules[0].warn?.[0]?.before).toBe(
+      2 * MINUTE,
+    );
     expect(config.rules).toEqual([
       expect.objectContaining({
         id: 'idle-web-customer',
@@ -281,7 +284,7 @@ describe('the shipped rules files', () => {
     expect(demo.rules.map((r) => r.id)).toEqual(prod.rules.map((r) => r.id));
     expect(demo.rules[0]).toMatchObject({
       idle: { side: 'customer', after: 20 * SECOND, while: ['agent'] },
-      warn: { before: 10 * SECOND },
+      warn: [{ before: 10 * SECOND }],
     });
   });
 });
