@@ -116,7 +116,7 @@ export async function previewRules(
     truncated: truncated || found.length > listed.length,
     conversations: [],
     byRule: {},
-    notProjected: config.rules.filter((r) => r.kind !== 'inactivity').map((r) => r.id),
+    notProjected: config.rules.filter((r) => r.kind === 'event').map((r) => r.id),
   };
   const problems: PreviewLiveProblem[] = [];
   for (const item of listed) {

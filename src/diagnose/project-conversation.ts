@@ -1,5 +1,5 @@
 import { decide, type Decision, type EndingView, type TimerView } from '../decide';
-import type { InactivityRule, RulesConfig } from '../rules';
+import type { CountdownRule, RulesConfig } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
 
 /** One thing a rule would do to a conversation if nobody spoke again, and when (epoch ms). */
@@ -10,6 +10,8 @@ export interface ProjectedAction {
   episode: number;
   /** The warning's or closing message's text ('' when the close sends none). */
   message: string;
+  /** Warnings: which of the rule's staged warnings (0 = the first). */
+  warning?: number;
   /** The decision's own reason (closes), as the outcome would record it. */
   reason?: string;
   /**
@@ -25,7 +27,8 @@ export interface ProjectedAction {
 const MAX_STEPS = 24;
 
 /**
- * What each inactivity rule would do to `state` from `now` on, assuming no new activity: the
+ * What each inactivity and max-duration rule would do to `state` from `now` on, assuming no new
+ * activity: the
  * same `decide()` the service runs, stepped from its plan (arm a timer) through each firing (warn,
  * then close), so a preview cannot disagree with what a dry run later records. Event rules are
  * not projected: they act on deliveries that have not happened.
@@ -37,7 +40,7 @@ export function projectConversation(
   ending?: EndingView,
 ): ProjectedAction[] {
   const actions = rules
-    .filter((rule): rule is InactivityRule => rule.kind === 'inactivity' && rule.enabled)
+    .filter((rule): rule is CountdownRule => rule.kind !== 'event' && rule.enabled)
     .flatMap((rule) => projectRule(state, rule, now, ending));
   actions.sort((a, b) => a.at - b.at || (a.action === b.action ? 0 : a.action === 'warn' ? -1 : 1));
   const firstClose = actions.find((a) => a.action === 'close');
@@ -50,7 +53,7 @@ export function projectConversation(
 
 function projectRule(
   state: ConversationState,
-  rule: InactivityRule,
+  rule: CountdownRule,
   now: number,
   ending: EndingView | undefined,
 ): ProjectedAction[] {
@@ -61,7 +64,12 @@ function projectRule(
   for (let step = 0; step < MAX_STEPS; step += 1) {
     let timer: TimerView;
     if (decision.kind === 'arm') {
-      timer = { phase: decision.phase, dueAt: decision.dueAt, episode: decision.episode };
+      timer = {
+        phase: decision.phase,
+        dueAt: decision.dueAt,
+        episode: decision.episode,
+        ...(decision.warning === undefined ? {} : { data: { warning: decision.warning } }),
+      };
     } else if (decision.kind === 'warn') {
       out.push({
         ruleId: rule.id,
@@ -69,9 +77,17 @@ function projectRule(
         at,
         episode: decision.episode,
         message: decision.message,
+        warning: decision.warning,
         effective: true,
       });
-      timer = { phase: 'close', dueAt: decision.closeAt, episode: decision.episode };
+      // As the executor does: arm the next step (the following warning, or the close).
+      const { next } = decision;
+      timer = {
+        phase: next.phase,
+        dueAt: next.dueAt,
+        episode: decision.episode,
+        ...(next.phase === 'warn' ? { data: { warning: next.warning } } : {}),
+      };
     } else {
       if (decision.kind === 'close') {
         out.push({

@@ -35,7 +35,9 @@ rules:
     kind: inactivity
     match: { messageType: [webmessaging] }
     idle: { side: customer, after: 10m }
-    warn: { before: 3m, message: "Still there? This chat closes in 3 minutes." }
+    warn:
+      - { before: 5m, message: "Still there? This chat closes in 5 minutes." }
+      - { before: 1m, message: "Last call: this chat closes in a minute." }
     close: { message: "We closed this chat after 10 minutes without a reply." }
   - id: idle-sms
     kind: inactivity
@@ -45,6 +47,11 @@ rules:
   - id: idle-any-backstop
     kind: inactivity
     idle: { side: any, after: 25m }
+    close: {}
+  - id: longest-sms
+    kind: max-duration
+    match: { messageType: [sms] }
+    maxDuration: { after: 20m }
     close: {}
 `;
 
@@ -102,48 +109,25 @@ describe('rules preview and re-planning on new rules', () => {
     expect(body.open).toBe(2);
     const byConversation = new Map(body.conversations.map((c) => [c.conversationId, c.actions]));
     expect(byConversation.has(ended.id)).toBe(false);
-    const iso = (ms: number): string => new Date(ms).toISOString();
-    expect(byConversation.get(web.id)).toEqual([
-      expect.objectContaining({
-        ruleId: 'idle-web-fast',
-        action: 'warn',
-        at: iso(t0 + 7 * MINUTE),
-        effective: true,
-        dryRun: true,
-      }),
-      expect.objectContaining({
-        ruleId: 'idle-web-fast',
-        action: 'close',
-        at: iso(t0 + 10 * MINUTE),
-        effective: true,
-      }),
-      expect.objectContaining({
-        ruleId: 'idle-any-backstop',
-        action: 'close',
-        at: iso(t0 + 25 * MINUTE),
-        effective: false,
-        supersededBy: 'idle-web-fast',
-      }),
+    const line = (a: PreviewAction): string =>
+      `${a.ruleId}:${a.action}@+${(Date.parse(a.at) - t0) / MINUTE}m${a.effective ? '' : ` superseded by ${a.supersededBy ?? '?'}`}`;
+    expect(byConversation.get(web.id)?.map(line)).toEqual([
+      'idle-web-fast:warn@+5m',
+      'idle-web-fast:warn@+9m',
+      'idle-web-fast:close@+10m',
+      'idle-any-backstop:close@+25m superseded by idle-web-fast',
     ]);
-    expect(byConversation.get(sms.id)).toEqual([
-      expect.objectContaining({
-        ruleId: 'idle-any-backstop',
-        action: 'close',
-        at: iso(t0 + 25 * MINUTE),
-        effective: true,
-      }),
-      expect.objectContaining({
-        ruleId: 'idle-sms',
-        action: 'close',
-        at: iso(t0 + 30 * MINUTE),
-        effective: false,
-        supersededBy: 'idle-any-backstop',
-      }),
+    expect(byConversation.get(sms.id)?.map(line)).toEqual([
+      'longest-sms:close@+20m',
+      'idle-any-backstop:close@+25m superseded by longest-sms',
+      'idle-sms:close@+30m superseded by longest-sms',
     ]);
+    expect(byConversation.get(web.id)?.every((a) => a.dryRun)).toBe(true);
     expect(body.byRule).toEqual({
-      'idle-web-fast': { warn: 1, close: 1, superseded: 0 },
-      'idle-any-backstop': { warn: 0, close: 1, superseded: 1 },
+      'idle-web-fast': { warn: 2, close: 1, superseded: 0 },
+      'idle-any-backstop': { warn: 0, close: 0, superseded: 2 },
       'idle-sms': { warn: 0, close: 0, superseded: 1 },
+      'longest-sms': { warn: 0, close: 1, superseded: 0 },
     });
     // A preview acts on nothing: no request reached Genesys, no outcome, the timers unchanged.
     expect(t.sim.apiRequests()).toHaveLength(requestsBefore);
@@ -187,12 +171,13 @@ describe('rules preview and re-planning on new rules', () => {
     expect((await t.store.listTimers(conv.id)).map((x) => x.ruleId).sort()).toEqual([
       'idle-any-backstop',
       'idle-sms',
+      'longest-sms',
     ]);
     await passTime(t, 26 * MINUTE);
     expect(t.sim.conversation(conv.id)?.state).toBe('disconnected');
     expect(
       t.outcomes.filter((o) => o.conversationId === conv.id && o.kind === 'terminated'),
-    ).toMatchObject([{ ruleId: 'idle-any-backstop' }]);
+    ).toMatchObject([{ ruleId: 'longest-sms' }]);
   });
 
   it('closer rules preview FILE asks the running service and prints each action; a refused file exits 2', async () => {
