@@ -34,9 +34,16 @@ export function presentRule(rule: Rule): Record<string, unknown> {
   if (rule.kind !== 'inactivity') {
     return { ...rule };
   }
+  // The schedule `idle.during` names is shown under the file's `schedules:`, not in each rule.
+  const { schedule: _schedule, ...written } = rule;
+  const { after, margin } = rule.idle;
   return {
-    ...rule,
-    idle: { ...rule.idle, after: formatDuration(rule.idle.after) },
+    ...written,
+    idle: {
+      ...rule.idle,
+      ...(after === undefined ? {} : { after: formatDuration(after) }),
+      ...(margin === undefined ? {} : { margin: formatDuration(margin) }),
+    },
     ...(rule.warn === undefined
       ? {}
       : { warn: { ...rule.warn, before: formatDuration(rule.warn.before) } }),

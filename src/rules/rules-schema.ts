@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { formatDuration } from '../config/durations';
 import { MESSAGE_TYPES } from '../genesys/message-types';
 import { CONVERSATION_FACT_NAMES, MESSAGE_MEDIA_TYPE } from './conversation-facts';
 import { collectPatternProblems, isEventPattern } from './event-pattern-validate';
@@ -7,12 +6,15 @@ import type { EventPattern } from './event-pattern-types';
 import { genesysIdProblem } from './genesys-ids';
 import { parseJsonPath } from './json-path';
 import { matchFactProblems } from './match-facts';
+import { idleTimingProblems, MIN_WINDOW_MARGIN, ruleTimingProblems } from './idle-timing';
 import { ruleMessageProblems } from './message-limits';
 import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
 import { durationAtLeast, MIN_IDLE_AFTER, MIN_WARN_BEFORE } from './rule-limits';
 import { patternPlaceholders, SOURCE_PRESETS } from './presets';
 import type { SourcePreset } from './presets';
 import type { RulesDiagnosticCode } from './rules-diagnostic';
+import type { Schedule } from './schedule';
+import { schedulesSchema } from './schedule-schema';
 import { sourcesSchema } from './sources-schema';
 
 /**
@@ -137,21 +139,51 @@ export const inactivityRuleSchema = z.strictObject({
   kind: z.literal('inactivity'),
   /** EventBridge pattern over the conversation facts (`conversationFacts`); absent = every conversation. */
   match: conversationMatchSchema.optional(),
-  idle: z.strictObject({
-    side: idleSideSchema,
-    /** How long the side must be silent: 10 s to 30 days (`rule-limits.ts` says why). */
-    after: durationAtLeast(
-      MIN_IDLE_AFTER,
-      "events reach closer seconds after they happen, so a shorter idle time would close chats whose customer's latest message is still on its way",
-    ),
-    /**
-     * Count silence only while the conversation is in one of these phases: outside them the timer
-     * stops, and on entering one the clock starts again from the phase's start (so queue wait
-     * never counts toward `while: [agent]`, as with Genesys's own queue inactivity timer).
-     * Absent: every phase (closer's behaviour before the setting existed).
-     */
-    while: z.array(idlePhaseSchema).min(1).optional(),
-  }),
+  idle: z
+    .strictObject({
+      side: idleSideSchema,
+      /**
+       * How long the side must be silent: 10 s to 30 days (`rule-limits.ts` says why). Required
+       * unless `before: channelWindow` (`idle-timing.ts` checks that exactly one is given).
+       */
+      after: durationAtLeast(
+        MIN_IDLE_AFTER,
+        "events reach closer seconds after they happen, so a shorter idle time would close chats whose customer's latest message is still on its way",
+      ).optional(),
+      /**
+       * `channelWindow`: end the conversation `margin` before the channel's reply window closes
+       * (WhatsApp, Facebook Messenger: 24 h after the customer's last message; `channel-window.ts`).
+       * On a channel without a known window the rule never fires.
+       */
+      before: z.literal('channelWindow').optional(),
+      /** With `before: channelWindow`: how long before the window closes (at least 1 minute). */
+      margin: durationAtLeast(
+        MIN_WINDOW_MARGIN,
+        'the closing message must still reach Genesys and the channel before the window shuts',
+      ).optional(),
+      /**
+       * Count silence only while this schedule under `schedules:` is open (business hours): the
+       * deadline is found by walking its open hours from the last activity (`schedule.ts`).
+       */
+      during: z.string().min(1).optional(),
+      /**
+       * Count silence only while the conversation is in one of these phases: outside them the timer
+       * stops, and on entering one the clock starts again from the phase's start (so queue wait
+       * never counts toward `while: [agent]`, as with Genesys's own queue inactivity timer).
+       * Absent: every phase (closer's behaviour before the setting existed).
+       */
+      while: z.array(idlePhaseSchema).min(1).optional(),
+    })
+    .superRefine((idle, ctx) => {
+      for (const problem of idleTimingProblems(idle)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: problem.path,
+          message: problem.message,
+          ...(problem.code === undefined ? {} : { params: { code: problem.code } }),
+        });
+      }
+    }),
   /** Optional warning sent `before` the close: at least 10 s, shorter than `idle.after`. */
   warn: z
     .strictObject({
@@ -220,6 +252,8 @@ const checkedRulesFileSchema = z
     dryRun: z.boolean().default(false),
     /** How intake authenticates each source; see `sources-schema.ts`. */
     sources: sourcesSchema.default({}),
+    /** Business hours by name, for inactivity rules' `idle.during`; see `schedule-schema.ts`. */
+    schedules: schedulesSchema.default({}),
     rules: z.array(ruleSchema).default([]),
   })
   .superRefine((file, ctx) => {
@@ -248,16 +282,15 @@ const checkedRulesFileSchema = z
           params: { code: 'RULES_DUPLICATE_ID' },
         });
       }
-      if (
-        rule.kind === 'inactivity' &&
-        rule.warn !== undefined &&
-        rule.warn.before >= rule.idle.after
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'warn', 'before'],
-          message: `${formatDuration(rule.warn.before)} must be shorter than idle.after (${formatDuration(rule.idle.after)})`,
-        });
+      if (rule.kind === 'inactivity') {
+        for (const problem of ruleTimingProblems(rule, file.schedules)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, ...problem.path],
+            message: problem.message,
+            ...(problem.code === undefined ? {} : { params: { code: problem.code } }),
+          });
+        }
       }
       for (const problem of messageProblems(rule)) {
         ctx.addIssue({
@@ -308,7 +341,9 @@ export const rulesFileSchema: z.ZodType<
   (file: CheckedRulesFile): RulesConfig => ({
     ...file,
     rules: file.rules.map((rule): InactivityRule | EventRule =>
-      rule.kind === 'event' ? withPresetDefaults(rule, presetOf(file.sources, rule.source)) : rule,
+      rule.kind === 'event'
+        ? withPresetDefaults(rule, presetOf(file.sources, rule.source))
+        : withSchedule(rule, file.schedules),
     ),
   }),
 );
@@ -363,6 +398,16 @@ function presetRuleProblems(
   return problems;
 }
 
+/** An inactivity rule with the schedule its `idle.during` names, resolved for `decide`. */
+function withSchedule(
+  rule: z.infer<typeof inactivityRuleSchema>,
+  schedules: Readonly<Record<string, Schedule>>,
+): InactivityRule {
+  const name = rule.idle.during;
+  const schedule = name === undefined ? undefined : schedules[name];
+  return schedule === undefined ? rule : { ...rule, schedule };
+}
+
 /** The rule with the preset's pattern, conversationId and eventTime where it has none. */
 function withPresetDefaults(rule: EventRuleInput, preset: SourcePreset | undefined): EventRule {
   const pattern = rule.pattern ?? preset?.rule.pattern;
@@ -401,8 +446,11 @@ export type RulesConfig = Omit<CheckedRulesFile, 'rules'> & {
 };
 /** Any rule (as in force). */
 export type Rule = InactivityRule | EventRule;
-/** An inactivity rule. */
-export type InactivityRule = z.infer<typeof inactivityRuleSchema>;
+/**
+ * An inactivity rule, with the schedule its `idle.during` names resolved (`schedule`, set when
+ * the file is parsed; absent without `during`).
+ */
+export type InactivityRule = z.infer<typeof inactivityRuleSchema> & { schedule?: Schedule };
 /** An event rule. */
 export type EventRule = z.infer<typeof eventRuleSchema>;
 /** How a rule closes a conversation. */
