@@ -4,7 +4,7 @@ import { conversationFacts } from '../rules/conversation-facts';
 import { matchesPattern } from '../rules/event-pattern';
 import type { CloseAction, InactivityRule, Rule } from '../rules/rules-schema';
 import { endOperationOf, type Decision } from './decision';
-import { idleClock } from './idle-clock';
+import { inactivityDue, laterBy } from './due-times';
 
 /** Outcomes of on-demand endings (HTTP API) are recorded under this rule id. */
 export const ON_DEMAND_RULE_ID = 'on-demand';
@@ -191,12 +191,11 @@ function planInactivity(input: DecideInput, rule: InactivityRule): Decision {
   if (!matches(rule, state)) {
     return { kind: 'cancel', reason: 'the rule does not match the conversation' };
   }
-  const clock = idleClock(state, rule);
-  if (!clock.counting) {
-    return { kind: 'cancel', reason: clock.reason };
+  const due = inactivityDue(state, rule);
+  if (!due.counting) {
+    return { kind: 'cancel', reason: due.reason };
   }
-  const deadline = clock.since + rule.idle.after;
-  const warnAt = rule.warn === undefined ? undefined : deadline - rule.warn.before;
+  const { deadline, warnAt } = due;
   const sameEpisode = timer !== undefined && timer.episode === state.episode;
   // Activity only moves deadlines later. A close timer later than planned was pushed back on
   // purpose (a late warning still gives the customer the promised time): keep it.
@@ -230,12 +229,11 @@ function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
   if (!matches(rule, state)) {
     return skip('skipped', 'the rule no longer matches the conversation', state.episode);
   }
-  const clock = idleClock(state, rule);
-  if (!clock.counting) {
-    return { kind: 'cancel', reason: clock.reason };
+  const due = inactivityDue(state, rule);
+  if (!due.counting) {
+    return { kind: 'cancel', reason: due.reason };
   }
-  const deadline = clock.since + rule.idle.after;
-  const warnAt = rule.warn === undefined ? undefined : deadline - rule.warn.before;
+  const { deadline, warnAt } = due;
   if (timer?.phase === 'warn' && rule.warn !== undefined && warnAt !== undefined) {
     if (now < warnAt) {
       return { kind: 'arm', phase: 'warn', dueAt: warnAt, episode: state.episode };
@@ -249,8 +247,8 @@ function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
       message: rule.warn.message,
       endOperation: endOperationOf(rule.close),
       // A late warning (closer was down) still gives the customer the promised time to answer.
-      closeAt: Math.max(deadline, now + rule.warn.before),
-      idleSince: clock.since,
+      closeAt: Math.max(deadline, laterBy(rule, now, rule.warn.before)),
+      idleSince: due.since,
       episode: state.episode,
     };
   }
@@ -266,8 +264,8 @@ function fireInactivity(input: DecideInput, rule: InactivityRule): Decision {
     episode: state.episode,
     reason: customerGone
       ? `customer already gone; ended by rule ${rule.id}`
-      : `ended by rule ${rule.id}: ${rule.idle.side} idle since ${new Date(clock.since).toISOString()}`,
-    idleSince: clock.since,
+      : `ended by rule ${rule.id}: ${rule.idle.side} idle since ${new Date(due.since).toISOString()}`,
+    idleSince: due.since,
     customerGone,
   };
 }
