@@ -367,3 +367,20 @@ describe('idle.before: channelWindow (reply windows)', () => {
     ).toBe(DAY - 5 * HOUR);
   });
 });
+
+describe('warnings', () => {
+  const queueWait = (text: string): string[] =>
+    analyzeRules(text)
+      .diagnostics.filter((d) => d.code === 'RULES_COUNTS_QUEUE_WAIT')
+      .map((d) => d.path);
+
+  it('does not warn that a window rule counts queue wait (the window runs in queue too)', () => {
+    expect(
+      queueWait(file({ idle: '{ side: customer, before: channelWindow, margin: 30m }' })),
+    ).toEqual([]);
+  });
+
+  it('still warns for a business-hours rule without while', () => {
+    expect(queueWait(file({ schedules: OFFICE }))).toEqual(['rules[0].idle']);
+  });
+});
