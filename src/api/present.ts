@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/durations';
 import type { ResolvedWebhookSource, Rule, SourcesConfig } from '../rules';
+import { WEEKDAYS, type Schedule } from '../rules/schedule';
 
 /** Field names holding a time: `at`, `since` and every `…At`. */
 const TIME_FIELD = /^(at|since)$|At$/;
@@ -64,5 +65,31 @@ export function presentWebhookSources(
         ? []
         : [[name, source]],
     ),
+  );
+}
+
+/**
+ * The schedules in force, hours written back as text per day (`mon: ["09:00-18:00"]`, every day
+ * listed, `[]` when closed), so `GET /v1/rules` shows what `idle.during` counts.
+ */
+export function presentSchedules(
+  schedules: Readonly<Record<string, Schedule>>,
+): Record<string, { timeZone: string; weekly: Record<string, string[]>; holidays: string[] }> {
+  const hhmm = (minutes: number): string =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return Object.fromEntries(
+    Object.entries(schedules).map(([name, schedule]) => [
+      name,
+      {
+        timeZone: schedule.timeZone,
+        weekly: Object.fromEntries(
+          WEEKDAYS.map((day, index) => [
+            day,
+            (schedule.weekly[index] ?? []).map(([start, end]) => `${hhmm(start)}-${hhmm(end)}`),
+          ]),
+        ),
+        holidays: [...schedule.holidays],
+      },
+    ]),
   );
 }

@@ -1,4 +1,5 @@
-import { startTestCloser, type TestCloser } from '../helpers/closer';
+import request from 'supertest';
+import { startTestCloser, TEST_API_TOKEN, type TestCloser } from '../helpers/closer';
 
 /**
  * Business hours (`idle.during`) and channel windows (`idle.before: channelWindow`), end to end:
@@ -172,5 +173,39 @@ describe('channel windows (idle.before: channelWindow), end to end', () => {
     expect(timer?.dueAt).toBe(secondAt + 24 * HOUR - 30 * MINUTE);
     await passUntil(t, secondAt + 14 * HOUR, HOUR); // past the first window's close
     expect(t.sim.conversation(conv.id)?.state).toBe('connected');
+  });
+});
+
+describe('GET /v1/rules with schedules and windows', () => {
+  it('shows the schedules as written and each rule as written (no compiled schedule inside)', async () => {
+    const t = await startTestCloser({ rulesYaml: rulesYaml(OFFICE_RULE + WINDOW_RULE) });
+    try {
+      const res = await request(t.closer.app)
+        .get('/v1/rules')
+        .set({ authorization: `Bearer ${TEST_API_TOKEN}` });
+      expect(res.status).toBe(200);
+      const week = ['09:00-18:00'];
+      expect(res.body.schedules).toEqual({
+        office: {
+          timeZone: 'Europe/Paris',
+          weekly: {
+            mon: week,
+            tue: week,
+            wed: week,
+            thu: week,
+            fri: week,
+            sat: ['10:00-13:00'],
+            sun: [],
+          },
+          holidays: ['2026-12-25'],
+        },
+      });
+      const [office, window] = res.body.rules as Array<Record<string, unknown>>;
+      expect(office?.idle).toEqual({ side: 'customer', after: '20m', during: 'office' });
+      expect(office).not.toHaveProperty('schedule');
+      expect(window?.idle).toEqual({ side: 'customer', before: 'channelWindow', margin: '30m' });
+    } finally {
+      await t.close();
+    }
   });
 });
