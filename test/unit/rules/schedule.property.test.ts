@@ -12,7 +12,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** Instants near offset changes: [zone, an instant a little before a change]. */
-const AROUND = [
+const AROUND: ReadonlyArray<readonly [string, number]> = [
   ['Europe/Paris', Date.UTC(2027, 2, 27, 12)], // spring forward 28 Mar 2027
   ['Europe/Paris', Date.UTC(2026, 9, 24, 12)], // fall back 25 Oct 2026
   ['America/New_York', Date.UTC(2027, 2, 13, 12)], // spring forward 14 Mar 2027
@@ -20,7 +20,7 @@ const AROUND = [
   ['America/Santiago', Date.UTC(2026, 8, 5, 12)], // midnight skipped 6 Sep 2026
   ['Australia/Lord_Howe', Date.UTC(2026, 9, 3, 0)], // +10:30 → +11, a 30-minute change
   ['Asia/Kolkata', Date.UTC(2026, 10, 25, 0)], // no DST
-] as const;
+];
 
 const WEEKDAY_INDEX: Record<string, number> = {
   Mon: 0,
