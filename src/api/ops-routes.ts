@@ -8,7 +8,7 @@ import { diagnosticJson, parseRules, RulesValidationError } from '../rules';
 import { parseBody } from './validate';
 import { sinceQuerySchema } from './since-query';
 import { ApiError } from './api-error';
-import { isoTimes, presentRule, presentWebhookSources } from './present';
+import { isoTimes, presentRule, presentSchedules, presentWebhookSources } from './present';
 import { conversationIdSchema } from './conversation-id';
 
 const outcomesQuerySchema = z.strictObject({
@@ -63,6 +63,7 @@ export function opsRoutes(deps: {
       sources: Object.keys(loaded.config.sources),
       // Every setting in force, preset defaults written out (names of secret variables only).
       webhookSources: presentWebhookSources(loaded.config.sources),
+      schedules: presentSchedules(loaded.config.schedules),
       rules: loaded.config.rules.map(presentRule),
     });
   });

@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/durations';
 import type { ResolvedWebhookSource, Rule, SourcesConfig } from '../rules';
+import { WEEKDAYS, type Schedule } from '../rules/schedule';
 
 /** Field names holding a time: `at`, `since` and every `…At`. */
 const TIME_FIELD = /^(at|since)$|At$/;
@@ -38,13 +39,25 @@ export function presentRule(rule: Rule): Record<string, unknown> {
     rule.warn === undefined
       ? {}
       : { warn: rule.warn.map((w) => ({ ...w, before: formatDuration(w.before) })) };
-  return rule.kind === 'inactivity'
-    ? { ...rule, idle: { ...rule.idle, after: formatDuration(rule.idle.after) }, ...warn }
-    : {
-        ...rule,
-        maxDuration: { ...rule.maxDuration, after: formatDuration(rule.maxDuration.after) },
-        ...warn,
-      };
+  if (rule.kind === 'max-duration') {
+    return {
+      ...rule,
+      maxDuration: { ...rule.maxDuration, after: formatDuration(rule.maxDuration.after) },
+      ...warn,
+    };
+  }
+  // The schedule `idle.during` names is shown under the file's `schedules:`, not in each rule.
+  const { schedule: _schedule, ...written } = rule;
+  const { after, margin } = rule.idle;
+  return {
+    ...written,
+    idle: {
+      ...rule.idle,
+      ...(after === undefined ? {} : { after: formatDuration(after) }),
+      ...(margin === undefined ? {} : { margin: formatDuration(margin) }),
+    },
+    ...warn,
+  };
 }
 
 /**
@@ -61,5 +74,31 @@ export function presentWebhookSources(
         ? []
         : [[name, source]],
     ),
+  );
+}
+
+/**
+ * The schedules in force, hours written back as text per day (`mon: ["09:00-18:00"]`, every day
+ * listed, `[]` when closed), so `GET /v1/rules` shows what `idle.during` counts.
+ */
+export function presentSchedules(
+  schedules: Readonly<Record<string, Schedule>>,
+): Record<string, { timeZone: string; weekly: Record<string, string[]>; holidays: string[] }> {
+  const hhmm = (minutes: number): string =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return Object.fromEntries(
+    Object.entries(schedules).map(([name, schedule]) => [
+      name,
+      {
+        timeZone: schedule.timeZone,
+        weekly: Object.fromEntries(
+          WEEKDAYS.map((day, index) => [
+            day,
+            (schedule.weekly[index] ?? []).map(([start, end]) => `${hhmm(start)}-${hhmm(end)}`),
+          ]),
+        ),
+        holidays: [...schedule.holidays],
+      },
+    ]),
   );
 }

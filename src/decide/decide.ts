@@ -3,9 +3,15 @@ import { formatDuration } from '../config/durations';
 import { conversationPhase, isCustomerGone } from '../genesys/lifecycle';
 import { conversationFacts } from '../rules/conversation-facts';
 import { matchesPattern } from '../rules/event-pattern';
-import type { CloseAction, CountdownRule, Rule, Warning } from '../rules/rules-schema';
+import type {
+  CloseAction,
+  CountdownRule,
+  MaxDurationRule,
+  Rule,
+  Warning,
+} from '../rules/rules-schema';
 import { endOperationOf, type Decision } from './decision';
-import { idleClock } from './idle-clock';
+import { inactivityDue, laterBy } from './due-times';
 
 /** Outcomes of on-demand endings (HTTP API) are recorded under this rule id. */
 export const ON_DEMAND_RULE_ID = 'on-demand';
@@ -186,13 +192,24 @@ interface Schedule {
 }
 
 function scheduleOf(rule: CountdownRule, state: ConversationState): Schedule | { reason: string } {
-  const counted = countdownStart(rule, state);
+  const warnings = rule.warn ?? [];
+  if (rule.kind === 'inactivity') {
+    // Idle time, business hours or the channel's reply window (`due-times.ts`).
+    const due = inactivityDue(state, rule);
+    return due.counting
+      ? {
+          since: due.since,
+          deadline: due.deadline,
+          warnings,
+          dues: [...due.warnDues, due.deadline],
+        }
+      : { reason: due.reason };
+  }
+  const counted = maxDurationStart(rule, state);
   if (!counted.counting) {
     return { reason: counted.reason };
   }
-  const after = rule.kind === 'inactivity' ? rule.idle.after : rule.maxDuration.after;
-  const deadline = counted.since + after;
-  const warnings = rule.warn ?? [];
+  const deadline = counted.since + rule.maxDuration.after;
   return {
     since: counted.since,
     deadline,
@@ -202,17 +219,14 @@ function scheduleOf(rule: CountdownRule, state: ConversationState): Schedule | {
 }
 
 /**
- * When a countdown rule's count started, or why it does not count now: the idle clock of an
- * inactivity rule; for a max-duration rule the episode's start (a re-threaded conversation
- * starts a new count), while the conversation is in a `maxDuration.while` phase.
+ * When a max-duration rule's count started, or why it does not count now: the episode's start
+ * (a re-threaded conversation starts a new count), while the conversation is in a
+ * `maxDuration.while` phase.
  */
-function countdownStart(
-  rule: CountdownRule,
+function maxDurationStart(
+  rule: MaxDurationRule,
   state: ConversationState,
 ): { counting: true; since: number } | { counting: false; reason: string } {
-  if (rule.kind === 'inactivity') {
-    return idleClock(state, rule);
-  }
   const allowed = rule.maxDuration.while;
   if (allowed !== undefined) {
     const { phase } = conversationPhase(state.participants);
@@ -332,10 +346,10 @@ function fireCountdown(input: DecideInput, rule: CountdownRule): Decision {
       return { kind: 'arm', phase: 'close', dueAt: deadline, episode: state.episode };
     }
     // A late warning (closer was down) still gives the customer the promised time to answer:
-    // the rest of the sequence moves by the delay.
-    const delay = now - warnAt;
+    // the rest of the sequence moves by the delay, counted as the rule counts time (business
+    // hours with `idle.during`).
     const following = armed + 1;
-    const followingDue = (schedule.dues[following] ?? deadline) + delay;
+    const followingDue = laterBy(rule, now, warning.before - (warnings[following]?.before ?? 0));
     return {
       kind: 'warn',
       message: warning.message,
@@ -346,7 +360,7 @@ function fireCountdown(input: DecideInput, rule: CountdownRule): Decision {
         following < warnings.length
           ? { phase: 'warn', dueAt: followingDue, warning: following }
           : { phase: 'close', dueAt: followingDue },
-      closeAt: deadline + delay,
+      closeAt: laterBy(rule, now, warning.before),
       idleSince: schedule.since,
       episode: state.episode,
     };

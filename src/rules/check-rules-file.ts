@@ -2,6 +2,7 @@ import { formatDuration } from '../config/durations';
 import { analyzeRules } from './analyze-rules';
 import type { CheckedRules } from './check-rules-online';
 import { RulesValidationError } from './errors';
+import { describeIdleTiming } from './idle-timing';
 import { hashRulesText, readRulesText } from './parse-rules';
 import { formatDiagnostic, isError } from './rules-diagnostic';
 import type { RulesDiagnostic } from './rules-diagnostic';
@@ -99,7 +100,7 @@ export function describeRule(rule: Rule, config: RulesConfig): string {
       return `${rule.id}: max-duration, episode longer than ${formatDuration(rule.maxDuration.after)}${during}${warn}, ${match}${leg}${suffix}`;
     }
     const during = rule.idle.while === undefined ? '' : ` while ${rule.idle.while.join('/')}`;
-    return `${rule.id}: inactivity, ${rule.idle.side} idle ${formatDuration(rule.idle.after)}${during}${warn}, ${match}${leg}${suffix}`;
+    return `${rule.id}: inactivity, ${describeIdleTiming(rule.idle)}${during}${warn}, ${match}${leg}${suffix}`;
   }
   return `${rule.id}: event from ${rule.source}, pattern ${JSON.stringify(rule.pattern)}, conversation id at ${rule.conversationId}${leg}${suffix}`;
 }

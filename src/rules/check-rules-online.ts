@@ -4,6 +4,7 @@ import { GenesysApiError, GENESYS_OPERATIONS } from '../genesys';
 import type { GenesysOperation, OrgReader, RoutingQueue } from '../genesys';
 import { placeAll } from './analyze-rules';
 import type { PathProblem } from './format-problems';
+import { describeIdleTiming } from './idle-timing';
 import { queueReferences, timedRules, webMessagingRules, wrapupReferences } from './org-references';
 import type { QueueReference, TimedRule } from './org-references';
 import type { RulesDiagnostic } from './rules-diagnostic';
@@ -207,10 +208,12 @@ function timerMessage(queue: RoutingQueue, rule: TimedRule): string {
       : ` after ${formatDuration(timer.timeoutSeconds * SECOND)}`;
   const scope = timer.enabled ? '' : ` for ${timer.subTypes.join(', ')}`;
   const shorter =
-    timer.timeoutSeconds !== undefined && timer.timeoutSeconds * SECOND <= rule.rule.idle.after
+    timer.timeoutSeconds !== undefined &&
+    rule.rule.idle.after !== undefined &&
+    timer.timeoutSeconds * SECOND <= rule.rule.idle.after
       ? " Genesys's is the shorter, so it usually fires first."
       : '';
-  return `queue ${JSON.stringify(queue.name ?? queue.id)} (${queue.id}) runs Genesys's own message inactivity timer${scope} (${timer.actionType ?? 'DISCONNECT'}${after}, reset by either side) on the same chats as rule ${rule.rule.id} (${rule.rule.idle.side} idle ${formatDuration(rule.rule.idle.after)}): two timers race on one chat.${shorter} When Genesys's fires first, the chat ends without closer's warning, closing message or audit. Turn the queue's message inactivity timeout off, or limit the rule to other queues`;
+  return `queue ${JSON.stringify(queue.name ?? queue.id)} (${queue.id}) runs Genesys's own message inactivity timer${scope} (${timer.actionType ?? 'DISCONNECT'}${after}, reset by either side) on the same chats as rule ${rule.rule.id} (${describeIdleTiming(rule.rule.idle)}): two timers race on one chat.${shorter} When Genesys's fires first, the chat ends without closer's warning, closing message or audit. Turn the queue's message inactivity timeout off, or limit the rule to other queues`;
 }
 
 async function checkWrapupCodes(reader: OrgReader, config: RulesConfig): Promise<Findings> {

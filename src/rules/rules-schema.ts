@@ -7,6 +7,8 @@ import type { EventPattern } from './event-pattern-types';
 import { genesysIdProblem } from './genesys-ids';
 import { parseJsonPath } from './json-path';
 import { matchFactProblems } from './match-facts';
+import { idleTimingProblems, MIN_WINDOW_MARGIN, ruleTimingProblems } from './idle-timing';
+import { SHORTEST_CHANNEL_WINDOW } from './channel-window';
 import { ruleMessageProblems } from './message-limits';
 import { hasOpenMessageTypeMatcher, reachableMessageTypes } from './reachable-channels';
 import {
@@ -19,6 +21,8 @@ import {
 import { patternPlaceholders, SOURCE_PRESETS } from './presets';
 import type { SourcePreset } from './presets';
 import type { RulesDiagnosticCode } from './rules-diagnostic';
+import type { Schedule } from './schedule';
+import { schedulesSchema } from './schedule-schema';
 import { sourcesSchema } from './sources-schema';
 
 /**
@@ -170,21 +174,51 @@ export const inactivityRuleSchema = z.strictObject({
   kind: z.literal('inactivity'),
   /** EventBridge pattern over the conversation facts (`conversationFacts`); absent = every conversation. */
   match: conversationMatchSchema.optional(),
-  idle: z.strictObject({
-    side: idleSideSchema,
-    /** How long the side must be silent: 10 s to 30 days (`rule-limits.ts` says why). */
-    after: durationAtLeast(
-      MIN_IDLE_AFTER,
-      "events reach closer seconds after they happen, so a shorter idle time would close chats whose customer's latest message is still on its way",
-    ),
-    /**
-     * Count silence only while the conversation is in one of these phases: outside them the timer
-     * stops, and on entering one the clock starts again from the phase's start (so queue wait
-     * never counts toward `while: [agent]`, as with Genesys's own queue inactivity timer).
-     * Absent: every phase (closer's behaviour before the setting existed).
-     */
-    while: z.array(idlePhaseSchema).min(1).optional(),
-  }),
+  idle: z
+    .strictObject({
+      side: idleSideSchema,
+      /**
+       * How long the side must be silent: 10 s to 30 days (`rule-limits.ts` says why). Required
+       * unless `before: channelWindow` (`idle-timing.ts` checks that exactly one is given).
+       */
+      after: durationAtLeast(
+        MIN_IDLE_AFTER,
+        "events reach closer seconds after they happen, so a shorter idle time would close chats whose customer's latest message is still on its way",
+      ).optional(),
+      /**
+       * `channelWindow`: end the conversation `margin` before the channel's reply window closes
+       * (WhatsApp, Facebook Messenger: 24 h after the customer's last message; `channel-window.ts`).
+       * On a channel without a known window the rule never fires.
+       */
+      before: z.literal('channelWindow').optional(),
+      /** With `before: channelWindow`: how long before the window closes (at least 1 minute). */
+      margin: durationAtLeast(
+        MIN_WINDOW_MARGIN,
+        'the closing message must still reach Genesys and the channel before the window shuts',
+      ).optional(),
+      /**
+       * Count silence only while this schedule under `schedules:` is open (business hours): the
+       * deadline is found by walking its open hours from the last activity (`schedule.ts`).
+       */
+      during: z.string().min(1).optional(),
+      /**
+       * Count silence only while the conversation is in one of these phases: outside them the timer
+       * stops, and on entering one the clock starts again from the phase's start (so queue wait
+       * never counts toward `while: [agent]`, as with Genesys's own queue inactivity timer).
+       * Absent: every phase (closer's behaviour before the setting existed).
+       */
+      while: z.array(idlePhaseSchema).min(1).optional(),
+    })
+    .superRefine((idle, ctx) => {
+      for (const problem of idleTimingProblems(idle)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: problem.path,
+          message: problem.message,
+          ...(problem.code === undefined ? {} : { params: { code: problem.code } }),
+        });
+      }
+    }),
   /**
    * Optional warnings sent `before` the close: one `{before, message}`, or a list of them (staged
    * warnings, at most 10, `before` strictly descending); each at least 10 s, shorter than
@@ -280,6 +314,8 @@ const checkedRulesFileSchema = z
     dryRun: z.boolean().default(false),
     /** How intake authenticates each source; see `sources-schema.ts`. */
     sources: sourcesSchema.default({}),
+    /** Business hours by name, for inactivity rules' `idle.during`; see `schedule-schema.ts`. */
+    schedules: schedulesSchema.default({}),
     rules: z.array(ruleSchema).default([]),
   })
   .superRefine((file, ctx) => {
@@ -315,6 +351,19 @@ const checkedRulesFileSchema = z
           message: problem.message,
           params: { code: problem.code },
         });
+      }
+      if (rule.kind === 'inactivity') {
+        for (const problem of ruleTimingProblems(
+          { idle: rule.idle, match: rule.match },
+          file.schedules,
+        )) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, ...problem.path],
+            message: problem.message,
+            ...(problem.code === undefined ? {} : { params: { code: problem.code } }),
+          });
+        }
       }
       for (const problem of messageProblems(rule)) {
         ctx.addIssue({
@@ -370,7 +419,8 @@ export const rulesFileSchema: z.ZodType<
       }
       const { warn, ...rest } = rule;
       // The single-warning form is a one-element list in force.
-      return warn === undefined ? rest : { ...rest, warn: warningList(warn) };
+      const listed = warn === undefined ? rest : { ...rest, warn: warningList(warn) };
+      return listed.kind === 'inactivity' ? withSchedule(listed, file.schedules) : listed;
     }),
   }),
 );
@@ -406,10 +456,20 @@ function warningProblems(
   if (rule.kind === 'event' || rule.warn === undefined) {
     return [];
   }
-  const [limitName, limit] =
-    rule.kind === 'inactivity'
-      ? ['idle.after', rule.idle.after]
-      : ['maxDuration.after', rule.maxDuration.after];
+  // The time the rule leaves: idle.after, the channel window less its margin, or maxDuration.after.
+  const windowRoom =
+    rule.kind === 'inactivity' && rule.idle.margin !== undefined
+      ? SHORTEST_CHANNEL_WINDOW - rule.idle.margin
+      : undefined;
+  const [limit, limitText] =
+    rule.kind === 'max-duration'
+      ? [rule.maxDuration.after, `maxDuration.after (${formatDuration(rule.maxDuration.after)})`]
+      : rule.idle.after !== undefined
+        ? [rule.idle.after, `idle.after (${formatDuration(rule.idle.after)})`]
+        : [
+            windowRoom,
+            `the time the rule leaves inside the channel window (${formatDuration(SHORTEST_CHANNEL_WINDOW)} - margin = ${formatDuration(windowRoom ?? 0)})`,
+          ];
   const warn = rule.warn;
   return warningList(warn).flatMap((warning, index, list) => {
     const path = [...warningPath(warn, index), 'before'];
@@ -419,10 +479,10 @@ function warningProblems(
       message: string;
       code: RulesDiagnosticCode;
     }> = [];
-    if (warning.before >= limit) {
+    if (limit !== undefined && warning.before >= limit) {
       problems.push({
         path,
-        message: `${formatDuration(warning.before)} must be shorter than ${limitName} (${formatDuration(limit)})`,
+        message: `${formatDuration(warning.before)} must be shorter than ${limitText}`,
         code: 'RULES_INVALID',
       });
     }
@@ -485,6 +545,16 @@ function presetRuleProblems(
   return problems;
 }
 
+/** An inactivity rule with the schedule its `idle.during` names, resolved for `decide`. */
+function withSchedule(
+  rule: InactivityRule,
+  schedules: Readonly<Record<string, Schedule>>,
+): InactivityRule {
+  const name = rule.idle.during;
+  const schedule = name === undefined ? undefined : schedules[name];
+  return schedule === undefined ? rule : { ...rule, schedule };
+}
+
 /** The rule with the preset's pattern, conversationId and eventTime where it has none. */
 function withPresetDefaults(rule: EventRuleInput, preset: SourcePreset | undefined): EventRule {
   const pattern = rule.pattern ?? preset?.rule.pattern;
@@ -525,9 +595,13 @@ export type RulesConfig = Omit<CheckedRulesFile, 'rules'> & {
 export type Rule = InactivityRule | MaxDurationRule | EventRule;
 /** One warning: `before` in ms, and the message. */
 export type Warning = z.infer<typeof warningSchema>;
-/** An inactivity rule (in force: `warn` is a list). */
+/**
+ * An inactivity rule (in force: `warn` is a list), with the schedule its `idle.during` names
+ * resolved (`schedule`, set when the file is parsed; absent without `during`).
+ */
 export type InactivityRule = Omit<z.infer<typeof inactivityRuleSchema>, 'warn'> & {
   warn?: Warning[];
+  schedule?: Schedule;
 };
 /** A maximum-duration rule (in force: `warn` is a list). */
 export type MaxDurationRule = Omit<z.infer<typeof maxDurationRuleSchema>, 'warn'> & {

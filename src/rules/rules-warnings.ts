@@ -85,13 +85,15 @@ function messageWarnings(rule: Rule, index: number): PathProblem[] {
 /**
  * A customer-idle rule without `idle.while` counts the customer's wait in queue (and in a bot
  * flow) as silence: a customer waiting 20 minutes for an agent is "idle" for 20 minutes. Valid,
- * and today's behaviour for existing files, but rarely meant.
+ * and today's behaviour for existing files, but rarely meant. Not said of a channel-window rule.
  */
 function countsQueueWait(rule: Rule, index: number): PathProblem[] {
   if (
     rule.kind !== 'inactivity' ||
     !rule.enabled ||
     rule.idle.side === 'agent' ||
+    // A channel's reply window runs from the customer's last message, in queue or not.
+    rule.idle.before === 'channelWindow' ||
     (rule.idle.while !== undefined && !rule.idle.while.includes('queue'))
   ) {
     return [];

@@ -83,7 +83,7 @@ describe('parseRules', () => {
 
   it('reports every problem with its path, one line each', () => {
     expect(problemsOf(fixture('invalid-many.yaml'))).toEqual([
-      '<test>:2:1: error: dryrun: unknown setting; did you mean "dryRun"? (known here: dryRun, sources, rules)',
+      '<test>:2:1: error: dryrun: unknown setting; did you mean "dryRun"? (known here: dryRun, sources, schedules, rules)',
       '<test>:9:27: error: rules[0].match.messageType: must be a list of values, e.g. ["webmessaging"], or a nested pattern',
       '<test>:10:36: error: rules[0].idle.after: "20 minutes" is not a duration (use 90s, 20m, 1h)',
       '<test>:15:23: error: rules[1].pattern.type[0]: unknown operator "prefx" (known: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)',
@@ -208,7 +208,7 @@ rules:
     [
       'an unknown key inside a rule',
       'rules:\n  - { id: r1, kind: inactivity, idle: { side: agent, after: 1m, afterr: 2m }, close: {} }\n',
-      '<test>:2:65: error: rules[0].idle.afterr: unknown setting; did you mean "after"? (known here: side, after, while)',
+      '<test>:2:65: error: rules[0].idle.afterr: unknown setting; did you mean "after"? (known here: side, after, before, margin, during, while)',
     ],
   ])('explains %s', (_name, text, problem) => {
     expect(problemsOf(text)).toEqual([problem]);
