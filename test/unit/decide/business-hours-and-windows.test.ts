@@ -23,6 +23,13 @@ rules:
     idle: { side: customer, before: channelWindow, margin: 30m }
     warn: { before: 1h, message: "This chat closes in an hour" }
     close: { message: "Closing before the window shuts." }
+  - id: office-staged
+    kind: inactivity
+    idle: { side: customer, after: 20m, during: office }
+    warn:
+      - { before: 15m, message: "Are you still there?" }
+      - { before: 2m, message: "Closing in 2 minutes." }
+    close: {}
   - id: window-agent-only
     kind: inactivity
     idle: { side: customer, before: channelWindow, margin: 30m, while: [agent] }
@@ -196,6 +203,63 @@ describe('channel windows (idle.before: channelWindow)', () => {
     });
     expect(inactivityDue(agentLater, rule('window-agent-only'))).toMatchObject({
       deadline: LEFT_AT + 24 * HOUR - 30 * MINUTE,
+    });
+  });
+});
+
+describe('staged warnings counted in business time', () => {
+  it('each warning is due its own business time before the deadline: 17:55 → 18:00 (5 minutes of open time), then 09:13 and 09:15', () => {
+    const due = inactivityDue(chat(), rule('office-staged'));
+    // 20 minutes of open time from 17:55: 5 today (to 18:00), 15 from 09:00 tomorrow.
+    expect(due).toEqual({
+      counting: true,
+      since: LEFT_AT,
+      deadline: Date.UTC(2026, 10, 26, 8, 15),
+      warnDues: [Date.UTC(2026, 10, 25, 17, 0), Date.UTC(2026, 10, 26, 8, 13)],
+    });
+  });
+
+  it('the first warning sent at 18:00 arms the second for 09:13 next morning (13 minutes of open time later)', () => {
+    const firing = decide({
+      mode: 'fire',
+      now: Date.UTC(2026, 10, 25, 17, 0),
+      rule: rule('office-staged'),
+      state: chat(),
+      timer: {
+        phase: 'warn',
+        dueAt: Date.UTC(2026, 10, 25, 17, 0),
+        episode: 1,
+        data: { warning: 0 },
+      },
+    });
+    expect(firing).toMatchObject({
+      kind: 'warn',
+      warning: 0,
+      warnings: 2,
+      next: { phase: 'warn', warning: 1, dueAt: Date.UTC(2026, 10, 26, 8, 13) },
+      closeAt: Date.UTC(2026, 10, 26, 8, 15),
+    });
+  });
+
+  it('a second warning sent late (closer down until 10:00) still leaves 2 minutes of business time', () => {
+    const late = Date.UTC(2026, 10, 26, 9, 0);
+    const firing = decide({
+      mode: 'fire',
+      now: late,
+      rule: rule('office-staged'),
+      state: chat(),
+      timer: {
+        phase: 'warn',
+        dueAt: Date.UTC(2026, 10, 26, 8, 13),
+        episode: 1,
+        data: { warning: 1 },
+      },
+    });
+    expect(firing).toMatchObject({
+      kind: 'warn',
+      warning: 1,
+      next: { phase: 'close', dueAt: late + 2 * MINUTE },
+      closeAt: late + 2 * MINUTE,
     });
   });
 });
