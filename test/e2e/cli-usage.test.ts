@@ -23,6 +23,7 @@ const COMMAND_PATHS: readonly (readonly string[])[] = [
   ['rules'],
   ['rules', 'check'],
   ['rules', 'test'],
+  ['rules', 'preview'],
   ['webhooks'],
   ['webhooks', 'sign'],
   ['webhooks', 'send'],
@@ -60,7 +61,7 @@ describe('closer CLI usage: help, version, suggestions, --json errors, colour (b
       'help',
     ]);
     const rules = await closer(['rules', '--help']);
-    expect(listedCommands(rules.stdout)).toEqual(['check', 'test', 'help']);
+    expect(listedCommands(rules.stdout)).toEqual(['check', 'test', 'preview', 'help']);
     const webhooks = await closer(['webhooks', '--help']);
     expect(listedCommands(webhooks.stdout)).toEqual(['sign', 'send', 'help']);
   });
