@@ -127,8 +127,13 @@ export async function run(argv) {
   return {
     figures: [
       figure('offered rate', rate, 'events/s'),
-      figure('achieved rate, bare / closer', bareResult.rps, 'req/s', undefined,
-        `closer ${closerResult.rps.toFixed(0)} req/s`),
+      figure(
+        'achieved rate, bare / closer',
+        bareResult.rps,
+        'req/s',
+        undefined,
+        `closer ${closerResult.rps.toFixed(0)} req/s`,
+      ),
       figure('p99 ack, bare express', bareResult.p99, 'ms'),
       figure('p99 ack, closer', closerResult.p99, 'ms'),
       figure('p99 ack, closer / bare', ratio, 'x', { op: '<=', value: 1.5 }),

@@ -39,12 +39,18 @@ for (const key of names) {
   console.log(`\n== ${key}`);
   const t0 = Date.now();
   const result = await run(name === undefined ? [] : rest);
-  results[key] = { date: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), ...result };
+  results[key] = {
+    date: new Date().toISOString(),
+    seconds: Math.round((Date.now() - t0) / 1000),
+    ...result,
+  };
   printTable(`${key} (${results[key].seconds} s)`, result.figures);
   writeResults(RESULTS, { [key]: results[key] }, machineInfo);
 }
 console.log(`\nall done in ${Math.round((Date.now() - started) / 1000)} s; results in ${RESULTS}`);
 for (const [key, r] of Object.entries(results)) {
   const missed = r.figures.filter((f) => f.met === false).map((f) => f.name);
-  console.log(`  ${key}: ${missed.length === 0 ? 'every target met' : `MISSED: ${missed.join('; ')}`}`);
+  console.log(
+    `  ${key}: ${missed.length === 0 ? 'every target met' : `MISSED: ${missed.join('; ')}`}`,
+  );
 }

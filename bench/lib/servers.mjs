@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath, URL } from 'node:url';
+import { fetch } from 'undici';
 
 const SERVER = fileURLToPath(new URL('../intake-server.mjs', import.meta.url));
 

@@ -20,7 +20,7 @@ export interface TimerSchedulerOptions {
   /**
    * Fires one due timer: re-check the conversation and act. Throwing counts as a failed attempt
    * (retried with backoff). Handlers must bound their own time (the Genesys client has timeouts):
-   * the scheduler waits for every handler of a batch before claiming the next one.
+   * a handler that never settles holds one of the `concurrency` slots and its timer's lease.
    */
   handle: (timer: Timer) => Promise<TimerHandlerResult>;
   /** Timers claimed per store round trip. Default 50. */
@@ -31,7 +31,11 @@ export interface TimerSchedulerOptions {
    * Default 60_000.
    */
   leaseMs?: number;
-  /** Sleep between polls when nothing is due, in ms (`poke()` ends it early). Default 1000. */
+  /**
+   * Longest sleep between rounds, in ms: the loop sleeps until the earliest armed timer is due, at
+   * most this long (the poll finds expired leases and timers other replicas armed); `poke()` ends
+   * it early. Default 1000.
+   */
   pollIntervalMs?: number;
   /**
    * Attempts (first firing included) before giving up: then `onGiveUp` runs and the timer is
@@ -48,7 +52,11 @@ export interface TimerSchedulerOptions {
    * error is logged and the timer is removed anyway (so a broken hook cannot loop forever).
    */
   onGiveUp?: (timer: Timer, reason: string) => Promise<void>;
-  /** Handlers running at once within a batch. Default 4. */
+  /**
+   * Handlers running at once. The next batch is claimed as soon as the claimed timers have all
+   * started, so the Genesys client's request budget (`GENESYS_REQUESTS_PER_SECOND`), not this,
+   * should be what paces endings: keep it above the budget's requests in flight. Default 16.
+   */
   concurrency?: number;
   /**
    * Timers handled by one `runDue()` call at most, so one call (and `stop()`) is never stuck
@@ -72,7 +80,7 @@ export const TIMER_SCHEDULER_DEFAULTS = {
   maxAttempts: 8,
   retryBackoffMs: 5_000,
   maxRetryBackoffMs: 600_000,
-  concurrency: 4,
+  concurrency: 16,
   maxPerRun: 10_000,
   stopTimeoutMs: 30_000,
 } as const satisfies Partial<TimerSchedulerOptions>;
