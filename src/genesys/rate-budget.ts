@@ -23,6 +23,12 @@ export interface RateBudgetOptions {
  * 3. pacing from Genesys's `inin-ratelimit-count/allowed/reset` headers: once the window is 90 %
  *    used, the remaining requests are spread over the rest of the window, and when it is used up
  *    nothing is sent until it resets — cheaper than collecting 429s.
+ *
+ * The rate is also learned from those headers: `allowed` requests per window, the window's length
+ * taken as the longest `reset` seen (it counts down from the window's length). Their meaning is
+ * not documented by Genesys (docs/genesys/facts.md §6), so what they say can only LOWER the rate
+ * below `requestsPerSecond`, never raise it: a misread header makes closer slower, never the cause
+ * of 429s. To use more of a larger limit, raise `requestsPerSecond` (GENESYS_REQUESTS_PER_SECOND).
  */
 export class RateBudget {
   private readonly options: RateBudgetOptions;
@@ -36,6 +42,10 @@ export class RateBudget {
   private windowEndsAt = 0;
   /** Processes sharing `requestsPerSecond` (see `shareWith`). */
   private sharers = 1;
+  /** The longest `inin-ratelimit-reset` seen, in ms: the window's length as far as known. */
+  private windowMsSeen = 0;
+  /** The OAuth client's rate as the headers tell (allowed per window), per second. */
+  private headerRate = Number.POSITIVE_INFINITY;
 
   constructor(options: RateBudgetOptions) {
     this.options = options;
@@ -75,6 +85,7 @@ export class RateBudget {
     ) {
       return;
     }
+    this.learn(allowed, resetMs);
     const now = this.options.clock.now();
     if (count / allowed < PACING_THRESHOLD) {
       this.pacingIntervalMs = 0;
@@ -105,9 +116,29 @@ export class RateBudget {
     this.tokens = Math.min(this.tokens, this.capacity());
   }
 
-  /** This process's share of the request rate, per second. */
+  /**
+   * This process's share of the request rate, per second: `requestsPerSecond`, or the rate the
+   * rate-limit headers tell when that is lower, divided among the replicas.
+   */
   get requestsPerSecond(): number {
-    return this.options.requestsPerSecond / this.sharers;
+    return Math.min(this.options.requestsPerSecond, this.headerRate) / this.sharers;
+  }
+
+  /** The OAuth client's rate as learned from the headers (Infinity until they were seen). */
+  get learnedRequestsPerSecond(): number {
+    return this.headerRate;
+  }
+
+  private learn(allowed: number, resetMs: number): void {
+    this.windowMsSeen = Math.max(this.windowMsSeen, resetMs);
+    if (this.windowMsSeen <= 0) {
+      return;
+    }
+    const rate = (allowed * 1000) / this.windowMsSeen;
+    if (rate !== this.headerRate) {
+      this.headerRate = rate;
+      this.tokens = Math.min(this.tokens, this.capacity());
+    }
   }
 
   /** Requests currently holding a slot (for metrics and tests). */

@@ -96,6 +96,54 @@ describe('RateBudget', () => {
   });
 });
 
+describe('RateBudget, rate learned from inin-ratelimit headers', () => {
+  const headers = (count: number, allowed: number, reset: number): Record<string, string> => ({
+    'inin-ratelimit-count': String(count),
+    'inin-ratelimit-allowed': String(allowed),
+    'inin-ratelimit-reset': String(reset),
+  });
+
+  it('lowers the rate to allowed per window, the window being the longest reset seen', () => {
+    const budget = new RateBudget({
+      maxConcurrency: 1,
+      requestsPerSecond: 100,
+      clock: new RecordingClock(),
+    });
+    budget.observe(headers(40, 300, 30)); // mid-window: 300 per >= 30 s
+    expect(budget.requestsPerSecond).toBe(10);
+    budget.observe(headers(1, 300, 60)); // a window's first request: its full length
+    expect(budget.requestsPerSecond).toBe(5);
+    budget.observe(headers(2, 300, 59));
+    expect(budget.requestsPerSecond).toBe(5);
+    budget.shareWith(2);
+    expect(budget.requestsPerSecond).toBe(2.5);
+  });
+
+  it('never raises the rate above requestsPerSecond', () => {
+    const budget = new RateBudget({
+      maxConcurrency: 1,
+      requestsPerSecond: 4,
+      clock: new RecordingClock(),
+    });
+    budget.observe(headers(1, 6000, 60));
+    expect(budget.learnedRequestsPerSecond).toBe(100);
+    expect(budget.requestsPerSecond).toBe(4);
+  });
+
+  it('paces requests at the learned rate', async () => {
+    const clock = new RecordingClock();
+    const budget = new RateBudget({ maxConcurrency: 10, requestsPerSecond: 50, clock });
+    budget.observe(headers(1, 20, 10)); // 2 per second
+    (await budget.acquire())();
+    (await budget.acquire())();
+    const third = budget.acquire();
+    await flush();
+    expect(clock.slept).toEqual([500]);
+    clock.advance(500);
+    (await third)();
+  });
+});
+
 describe('RateBudget.shareWith', () => {
   it("takes this process's share of the rate when replicas share the OAuth client", async () => {
     const clock = new RecordingClock();
