@@ -52,8 +52,12 @@ rules:
     close: {}
 `;
 
-/** Rules presets by name (`--rules`). */
-export const RULES_PRESETS = { intake: RULES, quiet: QUIET_RULES };
+/** Rules presets by name (`--rules`); `quiet30`: the same with 30 s of silence. */
+export const RULES_PRESETS = {
+  intake: RULES,
+  quiet: QUIET_RULES,
+  quiet30: QUIET_RULES.replace('after: 10s', 'after: 30s'),
+};
 
 /** The bearer token of closer's /v1 API in the benches. */
 export const API_TOKEN = 'bench-api-token-0123456789abcdef';
@@ -105,6 +109,9 @@ export async function startServer(
     ...(genesysOptions?.requestsPerSecond === undefined
       ? {}
       : { requestsPerSecond: genesysOptions.requestsPerSecond }),
+    ...(genesysOptions?.maxConcurrency === undefined
+      ? {}
+      : { maxConcurrency: genesysOptions.maxConcurrency }),
     logger,
   });
   const closer = createCloser({
@@ -152,6 +159,7 @@ if (process.send !== undefined && process.argv[1]?.endsWith('intake-server.mjs')
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       'requests-per-second': { type: 'string' },
+      'max-concurrency': { type: 'string' },
     },
   });
   const running = await startServer(values.kind, {
@@ -169,6 +177,10 @@ if (process.send !== undefined && process.argv[1]?.endsWith('intake-server.mjs')
               values['requests-per-second'] === undefined
                 ? undefined
                 : Number(values['requests-per-second']),
+            maxConcurrency:
+              values['max-concurrency'] === undefined
+                ? undefined
+                : Number(values['max-concurrency']),
           },
   });
   process.on('message', (message) => {

@@ -7,7 +7,7 @@ import { fileURLToPath, URL } from 'node:url';
 import { API_KEY } from '../intake-server.mjs';
 import { startChild } from './servers.mjs';
 
-/** The rule's idle time (bench/intake-server.mjs `quiet` preset). */
+/** The rule's idle time (bench/intake-server.mjs `quiet` preset; `quiet30`: 30 s). */
 export const IDLE_MS = 10_000;
 
 const SIMULATOR = fileURLToPath(new URL('./simulator-process.mjs', import.meta.url));
@@ -17,7 +17,13 @@ const SIMULATOR = fileURLToPath(new URL('./simulator-process.mjs', import.meta.u
  * (`requestsPerSecond`: GENESYS_REQUESTS_PER_SECOND), then points the simulator's event delivery
  * at closer. Resolves { sim(cmd, args), closerPort, closer, stop() }.
  */
-export async function startRig({ rateLimit, requestsPerSecond, profileDir }) {
+export async function startRig({
+  rateLimit,
+  requestsPerSecond,
+  maxConcurrency,
+  profileDir,
+  rules = 'quiet',
+}) {
   const simChild = fork(SIMULATOR, rateLimit === undefined ? [] : ['--rate-limit', rateLimit], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}/sim`],
@@ -46,11 +52,12 @@ export async function startRig({ rateLimit, requestsPerSecond, profileDir }) {
     'closer',
     {
       background: 'true',
-      rules: 'quiet',
+      rules,
       'genesys-url': ready.url,
       'client-id': ready.clientId,
       'client-secret': ready.clientSecret,
       'requests-per-second': requestsPerSecond,
+      'max-concurrency': maxConcurrency,
     },
     profileDir === undefined ? {} : { profileDir: `${profileDir}/closer` },
   );

@@ -1,9 +1,9 @@
 // Firing lag: conversations go quiet at a steady rate (an agent answers, then nobody writes), so
-// their timers fall due at that rate IDLE_MS later; the lag of each is from its due time to its
+// their timers fall due at that rate idleMs later; the lag of each is from its due time to its
 // disconnect reaching the simulator (the simulator's request log).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inboxBacklog } from './servers.mjs';
-import { IDLE_MS, startRig } from './firing-rig.mjs';
+import { startRig } from './firing-rig.mjs';
 import { percentile } from './report.mjs';
 
 /** Waits until closer's inbox backlog is 0 (at most `maxMs`). */
@@ -32,6 +32,8 @@ export async function waitForEndings(rig, ids, deadline) {
  * `deliverEndings` false: once the answers' events are processed, the simulator stops delivering
  * events, so the endings' own events (customer.end, user.end, snapshots: ~5 per ending) do not
  * compete with the firing — what is measured is then the scheduler and the Genesys client.
+ * `idleMs`: 10_000 or 30_000 (the rules presets): long enough that the answers' events (the
+ * simulator sends ~8 per answer) are processed, and the timers armed, before they fall due.
  * Resolves { count, p50, p99, max, notEnded, doubled, requestsPerEnding, byStatus }.
  */
 export async function firingLag({
@@ -40,8 +42,15 @@ export async function firingLag({
   requestsPerSecond,
   profileDir,
   deliverEndings = true,
+  idleMs = 10_000,
+  maxConcurrency,
 }) {
-  const rig = await startRig({ requestsPerSecond, profileDir });
+  const rig = await startRig({
+    requestsPerSecond,
+    maxConcurrency,
+    profileDir,
+    rules: idleMs === 30_000 ? 'quiet30' : 'quiet',
+  });
   try {
     const count = Math.round(rate * seconds);
     const { ids } = await rig.sim('create', { count, phase: 'queue' });
@@ -51,16 +60,18 @@ export async function firingLag({
       await settleInbox(rig);
       await rig.sim('target', {});
     }
-    const firstDue = Math.min(...Object.values(answeredAt)) + IDLE_MS;
-    const lastDue = Math.max(...Object.values(answeredAt)) + IDLE_MS;
+    const firstDue = Math.min(...Object.values(answeredAt)) + idleMs;
+    const lastDue = Math.max(...Object.values(answeredAt)) + idleMs;
     await sleep(Math.max(0, firstDue - Date.now()));
+    // Events not processed yet when the first timer falls due: their timers are armed late.
+    const backlogAtFirstDue = await inboxBacklog(rig.closerPort);
     const cpuBefore = await rig.closer.cpuMicros();
     await sleep(Math.max(0, lastDue - Date.now()));
     const summary = await waitForEndings(rig, ids, lastDue + 60_000);
     const cpuMicros = (await rig.closer.cpuMicros()) - cpuBefore;
     const lags = summary.conversations
       .filter((c) => c.disconnectedAt !== undefined)
-      .map((c) => c.disconnectedAt - (answeredAt[c.id] + IDLE_MS))
+      .map((c) => c.disconnectedAt - (answeredAt[c.id] + idleMs))
       .sort((a, b) => a - b);
     const ended = summary.conversations.filter((c) => c.disconnectedAt !== undefined);
     return {
@@ -72,9 +83,13 @@ export async function firingLag({
       p99: percentile(lags, 99),
       max: lags.at(-1),
       min: lags[0],
+      backlogAtFirstDue,
       notEnded: count - ended.length,
       doubled: summary.conversations.filter((c) => c.disconnects > 1).length,
       requestsPerEnding: ended.reduce((n, c) => n + c.requests, 0) / Math.max(1, ended.length),
+      // closer's CPU from the first due time until the last ending, per ending (the events it
+      // received meanwhile included).
+      cpuMicrosPerEnding: cpuMicros / Math.max(1, ended.length),
       byStatus: summary.byStatus,
     };
   } finally {
