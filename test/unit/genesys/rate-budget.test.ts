@@ -164,12 +164,13 @@ describe('RateBudget, the window end from whole-second resets', () => {
     (await next)();
     budget.observe(headers(1, 5)); // a new window: its own end
     budget.observe(headers(140, 5));
-    const paced = [budget.acquire(), budget.acquire()];
+    const first = budget.acquire();
+    const second = budget.acquire();
     await flush();
-    (await paced[0])();
+    (await first)();
     expect(clock.slept).toEqual([2100, 5000 / 8]);
     clock.advance(5000 / 8);
-    (await paced[1])();
+    (await second)();
   });
 });
 
