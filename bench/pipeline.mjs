@@ -124,6 +124,7 @@ export async function run(argv) {
       .join(' ')}`,
   );
   const ratio = closerResult.p99 / bareResult.p99;
+  const saturated = bareResult.rps < rate * 0.98;
   return {
     figures: [
       figure('offered rate', rate, 'events/s'),
@@ -136,7 +137,17 @@ export async function run(argv) {
       ),
       figure('p99 ack, bare express', bareResult.p99, 'ms'),
       figure('p99 ack, closer', closerResult.p99, 'ms'),
-      figure('p99 ack, closer / bare', ratio, 'x', { op: '<=', value: 1.5 }),
+      // When even the bare app cannot hold the offered rate, both p99s measure queueing on a
+      // saturated machine and their ratio says nothing about closer: not assessed.
+      saturated
+        ? figure(
+            'p99 ack, closer / bare',
+            ratio,
+            'x',
+            undefined,
+            `NOT ASSESSED (target <= 1.5x): the bare app held only ${bareResult.rps.toFixed(0)} of ${rate} req/s`,
+          )
+        : figure('p99 ack, closer / bare', ratio, 'x', { op: '<=', value: 1.5 }),
       figure('peak backlog', peak, 'events'),
       figure('last ack to backlog 0', drainMs / 1000, 's', { op: '<=', value: 2 }),
     ],
