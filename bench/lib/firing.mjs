@@ -15,16 +15,16 @@ export async function settleInbox(rig, maxMs = 60_000) {
   }
 }
 
-/** Polls the simulator until every id was disconnected (or `deadline`); the last summary. */
+/** Polls the simulator until every id was disconnected (or `deadline`); then the summary. */
 export async function waitForEndings(rig, ids, deadline) {
-  for (;;) {
-    const summary = await rig.sim('endings', { ids });
-    const left = summary.conversations.filter((c) => c.disconnectedAt === undefined).length;
-    if (left === 0 || Date.now() > deadline) {
-      return summary;
+  while (Date.now() <= deadline) {
+    const { ended } = await rig.sim('progress', { ids });
+    if (ended === ids.length) {
+      break;
     }
     await sleep(250);
   }
+  return rig.sim('endings', { ids });
 }
 
 /**

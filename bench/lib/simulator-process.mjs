@@ -10,6 +10,7 @@
 //   answer {ids, rate}            an agent answers each, `rate` per second (Infinity: at once);
 //                                 {answeredAt: {id: epoch ms}} (the agent leg's start)
 //   flush                         every event delivered
+//   progress {ids}                how many of them were disconnected (cheap: polled)
 //   endings {ids}                 per id: first disconnect's arrival time (ms), disconnect count,
 //                                 state; and the API request log's counts (by status, per id)
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,7 +41,31 @@ const DISCONNECT = (r) =>
   (r.method === 'PATCH' && r.body?.state === 'disconnected') ||
   (r.method === 'POST' && r.path.endsWith('/disconnect'));
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// The first successful disconnect per conversation, kept up to date from the request log as it
+// grows (`progress` is polled while a backlog is worked off: it must not cost the simulator much).
+const firstDisconnect = new Map();
+let scanned = 0;
+function scan() {
+  const log = sim.requests;
+  for (; scanned < log.length; scanned += 1) {
+    const r = log[scanned];
+    if (DISCONNECT(r) && r.status < 300 && r.path.startsWith('/api/v2/')) {
+      // The conversation id is the path's first UUID (a participant id may follow it).
+      const id = r.path.split('/').find((part) => UUID.test(part));
+      if (id !== undefined && !firstDisconnect.has(id)) {
+        firstDisconnect.set(id, r.at);
+      }
+    }
+  }
+}
+
 const handlers = {
+  progress({ ids }) {
+    scan();
+    return { ended: ids.filter((id) => firstDisconnect.has(id)).length };
+  },
   target({ url, key }) {
     sim.setEventTarget(
       url === undefined ? undefined : { url, headers: { 'x-api-key': key }, concurrency: 16 },
