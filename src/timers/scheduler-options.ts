@@ -54,8 +54,10 @@ export interface TimerSchedulerOptions {
   onGiveUp?: (timer: Timer, reason: string) => Promise<void>;
   /**
    * Handlers running at once. The next batch is claimed as soon as the claimed timers have all
-   * started, so the Genesys client's request budget (`GENESYS_REQUESTS_PER_SECOND`), not this,
-   * should be what paces endings: keep it above the budget's requests in flight. Default 16.
+   * started, so a slow handler holds back one slot, not the batch. Kept small on purpose: the
+   * handlers share the Genesys client's request budget, and the more endings run at once, the
+   * longer each one's requests queue behind the others' — a closing message already sent waits
+   * longer for its disconnect. Default 4.
    */
   concurrency?: number;
   /**
@@ -80,7 +82,7 @@ export const TIMER_SCHEDULER_DEFAULTS = {
   maxAttempts: 8,
   retryBackoffMs: 5_000,
   maxRetryBackoffMs: 600_000,
-  concurrency: 16,
+  concurrency: 4,
   maxPerRun: 10_000,
   stopTimeoutMs: 30_000,
 } as const satisfies Partial<TimerSchedulerOptions>;
