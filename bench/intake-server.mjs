@@ -37,6 +37,31 @@ rules:
     close: { message: closed after 20 minutes }
 `;
 
+// The firing benchmarks (bench/timers.mjs lag, bench/budget.mjs): conversations are created in the
+// queue phase and answered by an agent; from then on nobody writes, so the agent-phase silence
+// counts from the answer (the agent leg's start) and the timer is due exactly IDLE later. 10 s is
+// the shortest idle a rules file accepts (src/rules/rule-limits.ts). No closing message: an
+// ending is the live read and the disconnect.
+const QUIET_RULES = `sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: BENCH_KEY } }
+rules:
+  - id: quiet-agent-phase
+    kind: inactivity
+    match: { messageType: [webmessaging] }
+    idle: { side: customer, after: 10s, while: [agent] }
+    close: {}
+`;
+
+/** Rules presets by name (`--rules`); `quiet30`: the same with 30 s of silence. */
+export const RULES_PRESETS = {
+  intake: RULES,
+  quiet: QUIET_RULES,
+  quiet30: QUIET_RULES.replace('after: 10s', 'after: 30s'),
+};
+
+/** The bearer token of closer's /v1 API in the benches. */
+export const API_TOKEN = 'bench-api-token-0123456789abcdef';
+
 function listen(app) {
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));
@@ -48,7 +73,10 @@ function listen(app) {
  * logger at `info` (output discarded), Prometheus metrics, `background` as given (the service
  * default is true: the inbox processor drains after each accepted request).
  */
-export async function startServer(kind, { background = true, databaseUrl } = {}) {
+export async function startServer(
+  kind,
+  { background = true, databaseUrl, rules = 'intake', genesys: genesysOptions } = {},
+) {
   if (kind === 'bare') {
     const app = express();
     app.post('/events/eventbridge', express.json({ limit: '1mb' }), (_req, res) => {
@@ -66,16 +94,24 @@ export async function startServer(kind, { background = true, databaseUrl } = {})
   }
   const dir = mkdtempSync(join(tmpdir(), 'closer-bench-'));
   const rulesFile = join(dir, 'rules.yaml');
-  writeFileSync(rulesFile, RULES);
+  writeFileSync(rulesFile, RULES_PRESETS[rules]);
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   const logger = createLogger({ level: 'info', stream: sink });
   // `databaseUrl` (a PostgreSQL database, for bench/replicas.mjs) or a fresh SQLite file.
   const store = await openStore(databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`, { logger });
+  // `genesys`: {url, clientId, clientSecret, requestsPerSecond} of a simulator (the firing
+  // benchmarks); otherwise an address nothing listens on (intake never calls Genesys).
   const genesys = new GenesysClient({
-    clientId: 'unused',
-    clientSecret: 'unused',
-    apiUrl: 'http://127.0.0.1:9',
-    loginUrl: 'http://127.0.0.1:9',
+    clientId: genesysOptions?.clientId ?? 'unused',
+    clientSecret: genesysOptions?.clientSecret ?? 'unused',
+    apiUrl: genesysOptions?.url ?? 'http://127.0.0.1:9',
+    loginUrl: genesysOptions?.url ?? 'http://127.0.0.1:9',
+    ...(genesysOptions?.requestsPerSecond === undefined
+      ? {}
+      : { requestsPerSecond: genesysOptions.requestsPerSecond }),
+    ...(genesysOptions?.maxConcurrency === undefined
+      ? {}
+      : { maxConcurrency: genesysOptions.maxConcurrency }),
     logger,
   });
   const closer = createCloser({
@@ -84,6 +120,7 @@ export async function startServer(kind, { background = true, databaseUrl } = {})
     genesys,
     logger,
     env: { BENCH_KEY: API_KEY },
+    apiToken: API_TOKEN,
     watchRules: false,
     background,
   });
@@ -117,11 +154,34 @@ if (process.send !== undefined && process.argv[1]?.endsWith('intake-server.mjs')
       kind: { type: 'string', default: 'closer' },
       background: { type: 'string', default: 'true' },
       database: { type: 'string' },
+      rules: { type: 'string', default: 'intake' },
+      'genesys-url': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'requests-per-second': { type: 'string' },
+      'max-concurrency': { type: 'string' },
     },
   });
   const running = await startServer(values.kind, {
     background: values.background === 'true',
     databaseUrl: values.database,
+    rules: values.rules,
+    genesys:
+      values['genesys-url'] === undefined
+        ? undefined
+        : {
+            url: values['genesys-url'],
+            clientId: values['client-id'],
+            clientSecret: values['client-secret'],
+            requestsPerSecond:
+              values['requests-per-second'] === undefined
+                ? undefined
+                : Number(values['requests-per-second']),
+            maxConcurrency:
+              values['max-concurrency'] === undefined
+                ? undefined
+                : Number(values['max-concurrency']),
+          },
   });
   process.on('message', (message) => {
     if (message === 'cpu') {

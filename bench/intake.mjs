@@ -40,34 +40,51 @@ import { API_KEY, startServer } from './intake-server.mjs';
 import { pacedLoad } from './paced-load.mjs';
 import { envelope } from './envelope.mjs';
 import { createDatabase, postgresServerUrl } from './postgres.mjs';
+import { figure, printTable } from './lib/report.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '6' },
-    warmup: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '50' },
-    rate: { type: 'string', default: '2000' },
-    background: { type: 'string', default: 'both' },
-    rounds: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'all' },
-    store: { type: 'string', default: 'sqlite' },
-    'same-process': { type: 'boolean', default: false },
-    profile: { type: 'string' },
-  },
-});
-const seconds = Math.min(60, Number(values.seconds));
-const warmup = Math.min(10, Number(values.warmup));
-const connections = Number(values.connections);
-const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
-const rate = Number(values.rate);
-const sameProcess = values['same-process'];
-const closerModes = values.background === 'both' ? [true, false] : [values.background !== 'false'];
-if (!['sqlite', 'postgres', 'both'].includes(values.store)) {
-  console.error('--store is sqlite, postgres or both');
-  process.exit(2);
+export const description =
+  'POST /events/eventbridge: max throughput and p99 at a fixed rate vs a bare Express app';
+
+let values;
+let seconds;
+let warmup;
+let connections;
+let rounds;
+let rate;
+let sameProcess;
+let closerModes;
+let stores;
+let serverUrl;
+
+function configure(argv) {
+  ({ values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '6' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '50' },
+      rate: { type: 'string', default: '2000' },
+      background: { type: 'string', default: 'both' },
+      rounds: { type: 'string', default: '3' },
+      only: { type: 'string', default: 'all' },
+      store: { type: 'string', default: 'sqlite' },
+      'same-process': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+  }));
+  seconds = Math.min(60, Number(values.seconds));
+  warmup = Math.min(10, Number(values.warmup));
+  connections = Number(values.connections);
+  rounds = Math.min(10, Math.max(1, Number(values.rounds)));
+  rate = Number(values.rate);
+  sameProcess = values['same-process'];
+  closerModes = values.background === 'both' ? [true, false] : [values.background !== 'false'];
+  if (!['sqlite', 'postgres', 'both'].includes(values.store)) {
+    throw new Error('--store is sqlite, postgres or both');
+  }
+  stores = values.store === 'both' ? ['sqlite', 'postgres'] : [values.store];
+  serverUrl = stores.includes('postgres') ? postgresServerUrl('bench/intake.mjs') : undefined;
 }
-const stores = values.store === 'both' ? ['sqlite', 'postgres'] : [values.store];
-const serverUrl = stores.includes('postgres') ? postgresServerUrl('bench/intake.mjs') : undefined;
 
 /**
  * Starts a server (child process unless --same-process), closer on `databaseUrl` when given (else
@@ -237,126 +254,151 @@ function configs(paced) {
 const sqliteLabel = (r) => label({ kind: 'closer', background: r.background, store: 'sqlite' });
 const comparedToSqlite = (r) => r.store === 'postgres' && stores.includes('sqlite');
 
-console.log(
-  `intake bench ${new Date().toISOString()}: ${rounds} round(s), ${connections} connections, ` +
-    `${warmup}s warm-up + ${seconds}s per measurement, servers ` +
-    `${sameProcess ? 'IN THE SAME PROCESS as the load generator' : 'in child processes'}, ` +
-    `store ${stores.join(' and ')}`,
-);
+/** The benchmark (see the top of this file); resolves { figures, details }. */
+export async function run(argv) {
+  configure(argv);
+  const figures = [];
+  console.log(
+    `intake bench ${new Date().toISOString()}: ${rounds} round(s), ${connections} connections, ` +
+      `${warmup}s warm-up + ${seconds}s per measurement, servers ` +
+      `${sameProcess ? 'IN THE SAME PROCESS as the load generator' : 'in child processes'}, ` +
+      `store ${stores.join(' and ')}`,
+  );
 
-// Rounds interleave bare and closer so that noise from a shared machine hits both; the ratio of
-// each round is computed from that round's bare run, and the median round is the result.
-if (values.only !== 'paced') {
-  console.log('max throughput (autocannon, closed loop)');
-  const ratios = new Map();
-  const toSqlite = new Map();
-  const cpuToSqlite = new Map();
-  const push = (map, key, value) => map.set(key, [...(map.get(key) ?? []), value]);
-  for (let round = 1; round <= rounds; round += 1) {
-    let bare;
-    const sqlite = new Map();
-    for (const config of configs(false)) {
-      const r = await measure(config, false);
-      bare ??= r;
-      const ratio = r.rps / bare.rps;
-      let vsSqlite = '';
-      if (r.kind === 'closer') {
-        push(ratios, label(r), ratio);
-        if (r.store === 'sqlite') {
-          sqlite.set(label(r), r);
-        } else if (comparedToSqlite(r)) {
-          const base = sqlite.get(sqliteLabel(r));
-          const pgRatio = r.rps / base.rps;
-          push(toSqlite, label(r), pgRatio);
-          vsSqlite = `  PostgreSQL/SQLite ${pgRatio.toFixed(2)}`;
-          if (r.cpuPerRequest !== undefined) {
-            push(cpuToSqlite, label(r), r.cpuPerRequest / base.cpuPerRequest);
+  // Rounds interleave bare and closer so that noise from a shared machine hits both; the ratio of
+  // each round is computed from that round's bare run, and the median round is the result.
+  if (values.only !== 'paced') {
+    console.log('max throughput (autocannon, closed loop)');
+    const ratios = new Map();
+    const toSqlite = new Map();
+    const cpuToSqlite = new Map();
+    const push = (map, key, value) => map.set(key, [...(map.get(key) ?? []), value]);
+    for (let round = 1; round <= rounds; round += 1) {
+      let bare;
+      const sqlite = new Map();
+      for (const config of configs(false)) {
+        const r = await measure(config, false);
+        bare ??= r;
+        const ratio = r.rps / bare.rps;
+        let vsSqlite = '';
+        if (r.kind === 'closer') {
+          push(ratios, label(r), ratio);
+          if (r.store === 'sqlite') {
+            sqlite.set(label(r), r);
+          } else if (comparedToSqlite(r)) {
+            const base = sqlite.get(sqliteLabel(r));
+            const pgRatio = r.rps / base.rps;
+            push(toSqlite, label(r), pgRatio);
+            vsSqlite = `  PostgreSQL/SQLite ${pgRatio.toFixed(2)}`;
+            if (r.cpuPerRequest !== undefined) {
+              push(cpuToSqlite, label(r), r.cpuPerRequest / base.cpuPerRequest);
+            }
           }
         }
-      }
-      console.log(
-        `  [${round}] ${label(r)}: ${r.rps.toFixed(0).padStart(5)} req/s` +
-          `${r.kind === 'bare' ? '' : `  ratio ${ratio.toFixed(2)}`}${vsSqlite}` +
-          `${cpu(r)}${failures(r)}${stored(r)}`,
-      );
-    }
-  }
-  for (const [name, values] of ratios) {
-    const ratio = median(values);
-    console.log(
-      `  => ${name.trim()}: median ratio ${ratio.toFixed(2)} ` +
-        `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')}; target >= 0.60) ` +
-        `${ratio >= 0.6 ? 'OK' : 'BELOW TARGET'}`,
-    );
-  }
-  for (const [name, values] of toSqlite) {
-    console.log(
-      `  => ${name.trim()}: median PostgreSQL/SQLite ${median(values).toFixed(2)} ` +
-        `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
-    );
-  }
-  // closer's own CPU per request (PostgreSQL's server processes not included): steadier than
-  // requests/s on a shared machine.
-  for (const [name, values] of cpuToSqlite) {
-    console.log(
-      `  => ${name.trim()}: median server CPU per request PostgreSQL/SQLite ` +
-        `${median(values).toFixed(2)} (rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
-    );
-  }
-}
-
-if (values.only !== 'max') {
-  console.log(
-    `fixed rate ${rate} req/s, evenly paced (open loop, latency from each request's due time)`,
-  );
-  const p99s = new Map(configs(true).map((config) => [label(config), []]));
-  const toSqlite = new Map();
-  let saturated = 0;
-  for (let round = 1; round <= rounds; round += 1) {
-    const sqlite = new Map();
-    for (const config of configs(true)) {
-      const r = await measure(config, true);
-      p99s.get(label(r)).push(r.p99);
-      let vsSqlite = '';
-      if (r.store === 'sqlite') {
-        sqlite.set(label(r), r.p99);
-      } else if (comparedToSqlite(r)) {
-        const ratio = r.p99 / sqlite.get(sqliteLabel(r));
-        toSqlite.set(label(r), [...(toSqlite.get(label(r)) ?? []), ratio]);
-        vsSqlite = ` (p99 PostgreSQL/SQLite ${ratio.toFixed(2)})`;
-      }
-      console.log(
-        `  [${round}] ${label(r)}: p50 ${r.p50} ms, p99 ${r.p99} ms${vsSqlite}, max ${r.max} ms, ` +
-          `${r.rps.toFixed(0)} req/s${failures(r)}${lag(r)}${stored(r)}`,
-      );
-      // The bare app falling behind the rate means the machine (shared, 2 cores) cannot serve
-      // it right now: that round says nothing about closer.
-      if (r.kind === 'bare' && r.rps < rate * 0.98) {
-        saturated += 1;
         console.log(
-          `  [${round}] bare express cannot hold ${rate} req/s now: round not meaningful`,
+          `  [${round}] ${label(r)}: ${r.rps.toFixed(0).padStart(5)} req/s` +
+            `${r.kind === 'bare' ? '' : `  ratio ${ratio.toFixed(2)}`}${vsSqlite}` +
+            `${cpu(r)}${failures(r)}${stored(r)}`,
         );
       }
     }
+    for (const [name, values] of ratios) {
+      const ratio = median(values);
+      figures.push(
+        figure(`max throughput, ${name.trim().replace(/\s+/g, ' ')} / bare`, ratio, 'x', {
+          op: '>=',
+          value: 0.6,
+        }),
+      );
+      console.log(
+        `  => ${name.trim()}: median ratio ${ratio.toFixed(2)} ` +
+          `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')}; target >= 0.60) ` +
+          `${ratio >= 0.6 ? 'OK' : 'BELOW TARGET'}`,
+      );
+    }
+    for (const [name, values] of toSqlite) {
+      console.log(
+        `  => ${name.trim()}: median PostgreSQL/SQLite ${median(values).toFixed(2)} ` +
+          `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
+      );
+    }
+    // closer's own CPU per request (PostgreSQL's server processes not included): steadier than
+    // requests/s on a shared machine.
+    for (const [name, values] of cpuToSqlite) {
+      console.log(
+        `  => ${name.trim()}: median server CPU per request PostgreSQL/SQLite ` +
+          `${median(values).toFixed(2)} (rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
+      );
+    }
   }
-  if (saturated > 0) {
+
+  if (values.only !== 'max') {
     console.log(
-      `  !! in ${saturated} of ${rounds} round(s) even the bare app fell behind: rerun on a quiet machine`,
+      `fixed rate ${rate} req/s, evenly paced (open loop, latency from each request's due time)`,
     );
+    const p99s = new Map(configs(true).map((config) => [label(config), []]));
+    const toSqlite = new Map();
+    let saturated = 0;
+    for (let round = 1; round <= rounds; round += 1) {
+      const sqlite = new Map();
+      for (const config of configs(true)) {
+        const r = await measure(config, true);
+        p99s.get(label(r)).push(r.p99);
+        let vsSqlite = '';
+        if (r.store === 'sqlite') {
+          sqlite.set(label(r), r.p99);
+        } else if (comparedToSqlite(r)) {
+          const ratio = r.p99 / sqlite.get(sqliteLabel(r));
+          toSqlite.set(label(r), [...(toSqlite.get(label(r)) ?? []), ratio]);
+          vsSqlite = ` (p99 PostgreSQL/SQLite ${ratio.toFixed(2)})`;
+        }
+        console.log(
+          `  [${round}] ${label(r)}: p50 ${r.p50} ms, p99 ${r.p99} ms${vsSqlite}, max ${r.max} ms, ` +
+            `${r.rps.toFixed(0)} req/s${failures(r)}${lag(r)}${stored(r)}`,
+        );
+        // The bare app falling behind the rate means the machine (shared, 2 cores) cannot serve
+        // it right now: that round says nothing about closer.
+        if (r.kind === 'bare' && r.rps < rate * 0.98) {
+          saturated += 1;
+          console.log(
+            `  [${round}] bare express cannot hold ${rate} req/s now: round not meaningful`,
+          );
+        }
+      }
+    }
+    if (saturated > 0) {
+      console.log(
+        `  !! in ${saturated} of ${rounds} round(s) even the bare app fell behind: rerun on a quiet machine`,
+      );
+    }
+    for (const [name, values] of p99s) {
+      const p99 = median(values);
+      figures.push(
+        figure(
+          `p99 at ${rate} req/s, ${name.trim().replace(/\s+/g, ' ')}`,
+          p99,
+          'ms',
+          name.startsWith('closer') ? { op: '<', value: 20 } : undefined,
+        ),
+      );
+      const target = name.startsWith('closer')
+        ? ` (target < 20 ms) ${p99 < 20 ? 'OK' : 'ABOVE TARGET'}`
+        : '';
+      console.log(
+        `  => ${name.trim()}: median p99 ${p99} ms (rounds: ${values.join(', ')})${target}`,
+      );
+    }
+    for (const [name, values] of toSqlite) {
+      console.log(
+        `  => ${name.trim()}: median p99 PostgreSQL/SQLite ${median(values).toFixed(2)} ` +
+          `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
+      );
+    }
   }
-  for (const [name, values] of p99s) {
-    const p99 = median(values);
-    const target = name.startsWith('closer')
-      ? ` (target < 20 ms) ${p99 < 20 ? 'OK' : 'ABOVE TARGET'}`
-      : '';
-    console.log(
-      `  => ${name.trim()}: median p99 ${p99} ms (rounds: ${values.join(', ')})${target}`,
-    );
-  }
-  for (const [name, values] of toSqlite) {
-    console.log(
-      `  => ${name.trim()}: median p99 PostgreSQL/SQLite ${median(values).toFixed(2)} ` +
-        `(rounds: ${values.map((v) => v.toFixed(2)).join(', ')})`,
-    );
-  }
+  return { figures, details: { rounds, rate, seconds, connections, stores } };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { figures } = await run(process.argv.slice(2));
+  printTable('intake', figures);
 }

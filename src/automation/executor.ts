@@ -12,6 +12,7 @@ import { applyNotification, conversationIdOf, type GenesysNotification } from '.
 import type { ConversationState } from '../tracking/conversation-state';
 import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
 import { CloserError, coerceError } from '../errors';
+import { asUrgent } from '../genesys';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails, isPermanentFailure } from './error-details';
@@ -297,6 +298,14 @@ export class Executor {
    *   completes it at the next start), `SHUTTING_DOWN` when it came before it started.
    */
   endOnDemand(conversationId: string, options: OnDemandOptions): Promise<EndingResult> {
+    // Someone is waiting for it: its Genesys requests go ahead of queued timer firings.
+    return asUrgent(() => this.endOnDemandUrgently(conversationId, options));
+  }
+
+  private endOnDemandUrgently(
+    conversationId: string,
+    options: OnDemandOptions,
+  ): Promise<EndingResult> {
     const { store, clock } = this.deps;
     if (options.dryRun === true) {
       return store.lockConversation(conversationId, () =>

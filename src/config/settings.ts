@@ -254,8 +254,11 @@ export interface Settings {
   metrics: { token: string | undefined; port: number | undefined; host: string | undefined };
   genesys: GenesysSettings | undefined;
   /**
-   * The OAuth client's sustained Genesys request rate (`GENESYS_REQUESTS_PER_SECOND`, default 25),
-   * shared by every replica: each takes it divided by the live replica count.
+   * The OAuth client's sustained Genesys request rate, requests per second
+   * (`GENESYS_REQUESTS_PER_SECOND`, 0.1–1000, default 25), shared by every replica: each takes it
+   * divided by the live replica count. A ceiling: when Genesys's `inin-ratelimit-allowed` /
+   * `inin-ratelimit-reset` headers tell a lower rate, closer uses that; they never raise it
+   * (their meaning is undocumented, docs/genesys/facts.md §6).
    */
   genesysRequestsPerSecond: number;
   audit: { eventBus: string; endpoint: string | undefined; region: string | undefined } | undefined;

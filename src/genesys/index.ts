@@ -115,3 +115,4 @@ export {
   parseRetryAfter,
   type RetryDecision,
 } from './retry';
+export { asUrgent } from './rate-budget';

@@ -267,6 +267,12 @@ export interface Store {
   releaseTimer(timer: Timer): Promise<void>;
   listTimers(conversationId: string): Promise<Timer[]>;
   countTimers(): Promise<number>;
+  /**
+   * The earliest due time (epoch ms) of a timer no one holds a lease on, or undefined when there
+   * is none: the scheduler sleeps until then. Leased timers are left out (their holder completes,
+   * retries or releases them; an expired lease is found by the scheduler's regular poll).
+   */
+  nextTimerDueAt(): Promise<number | undefined>;
 
   /**
    * Records a decision and returns it with its id.

@@ -20,7 +20,7 @@ export interface TimerSchedulerOptions {
   /**
    * Fires one due timer: re-check the conversation and act. Throwing counts as a failed attempt
    * (retried with backoff). Handlers must bound their own time (the Genesys client has timeouts):
-   * the scheduler waits for every handler of a batch before claiming the next one.
+   * a handler that never settles holds one of the `concurrency` slots and its timer's lease.
    */
   handle: (timer: Timer) => Promise<TimerHandlerResult>;
   /** Timers claimed per store round trip. Default 50. */
@@ -31,7 +31,11 @@ export interface TimerSchedulerOptions {
    * Default 60_000.
    */
   leaseMs?: number;
-  /** Sleep between polls when nothing is due, in ms (`poke()` ends it early). Default 1000. */
+  /**
+   * Longest sleep between rounds, in ms: the loop sleeps until the earliest armed timer is due, at
+   * most this long (the poll finds expired leases and timers other replicas armed); `poke()` ends
+   * it early. Default 1000.
+   */
   pollIntervalMs?: number;
   /**
    * Attempts (first firing included) before giving up: then `onGiveUp` runs and the timer is
@@ -48,7 +52,13 @@ export interface TimerSchedulerOptions {
    * error is logged and the timer is removed anyway (so a broken hook cannot loop forever).
    */
   onGiveUp?: (timer: Timer, reason: string) => Promise<void>;
-  /** Handlers running at once within a batch. Default 4. */
+  /**
+   * Handlers running at once. The next batch is claimed as soon as the claimed timers have all
+   * started, so a slow handler holds back one slot, not the batch. Kept small on purpose: the
+   * handlers share the Genesys client's request budget, and the more endings run at once, the
+   * longer each one's requests queue behind the others' — a closing message already sent waits
+   * longer for its disconnect. Default 4.
+   */
   concurrency?: number;
   /**
    * Timers handled by one `runDue()` call at most, so one call (and `stop()`) is never stuck

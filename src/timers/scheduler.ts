@@ -4,10 +4,12 @@ import { silentLogger } from '../observability/logger';
 import type { Store, Timer } from '../store';
 import type { Clock } from './clock';
 import { retryBackoffMs } from './retry-backoff';
-import { runPool } from './run-pool';
 import { withinMs } from './within-ms';
 import type { TimerHandlerResult, TimerSchedulerOptions } from './scheduler-options';
 import { TIMER_SCHEDULER_DEFAULTS } from './scheduler-options';
+
+/** Shortest sleep between rounds when a timer is due but was not claimed (no busy loop), ms. */
+const MIN_SLEEP_MS = 5;
 
 type Settings = Required<Omit<TimerSchedulerOptions, 'logger' | 'onGiveUp'>> & {
   logger: Logger;
@@ -57,7 +59,10 @@ export class TimerScheduler {
     return run;
   }
 
-  /** Starts the poll loop: `runDue`, then sleep `pollIntervalMs` (or until `poke()`). Idempotent. */
+  /**
+   * Starts the loop: `runDue`, then sleep until the next timer is due, at most `pollIntervalMs`
+   * (or until `poke()`). Idempotent.
+   */
   start(): void {
     if (this.loop !== undefined) {
       return;
@@ -111,23 +116,65 @@ export class TimerScheduler {
     }
   }
 
+  /**
+   * Claims and fires due timers continuously: up to `concurrency` handlers run at once, and the
+   * next batch is claimed as soon as the claimed ones have all started (not when the slowest of a
+   * batch has finished), so one slow ending does not hold back the others and the pace is set by
+   * the handlers (the Genesys client's request budget), not by batch boundaries. At most
+   * `batchSize` claimed timers wait their turn here; their lease covers the wait.
+   */
   private async runBatches(): Promise<number> {
     const { store, clock, batchSize, leaseMs, concurrency, maxPerRun } = this.settings;
+    const waiting: Timer[] = [];
+    const running = new Set<Promise<void>>();
+    const width = Math.max(1, Math.floor(concurrency));
+    let claimed = 0;
     let handled = 0;
-    while (!this.stopping && handled < maxPerRun) {
-      const limit = Math.min(batchSize, maxPerRun - handled);
-      const batch = await store.claimDueTimers(clock.now(), limit, leaseMs);
-      if (batch.length === 0) {
-        break;
+    let exhausted = false;
+    let claimError: { error: unknown } | undefined;
+    while (!this.stopping) {
+      if (waiting.length === 0 && !exhausted && claimed < maxPerRun) {
+        const limit = Math.min(batchSize, maxPerRun - claimed);
+        try {
+          const batch = await store.claimDueTimers(clock.now(), limit, leaseMs);
+          claimed += batch.length;
+          exhausted = batch.length === 0;
+          waiting.push(...batch);
+        } catch (e: unknown) {
+          claimError = { error: e };
+          break;
+        }
       }
-      await runPool(batch, concurrency, (timer) => this.fire(timer));
-      handled += batch.length;
+      while (running.size < width && waiting.length > 0 && !this.flags().stopping) {
+        const timer = waiting.shift() as Timer;
+        const firing = this.fire(timer).finally(() => {
+          handled += 1;
+          running.delete(firing);
+        });
+        running.add(firing);
+      }
+      if (running.size === 0) {
+        if (waiting.length === 0 && (exhausted || claimed >= maxPerRun)) {
+          break;
+        }
+        continue;
+      }
+      if (waiting.length === 0 && !exhausted && claimed < maxPerRun) {
+        // Everything claimed has started: claim the next batch while these run.
+        continue;
+      }
+      await Promise.race(running);
+    }
+    // Claimed but not started (stop() came): given back unfired by `fire`.
+    await Promise.all([...running, ...waiting.map((timer) => this.fire(timer))]);
+    if (claimError !== undefined) {
+      throw claimError.error;
     }
     return handled;
   }
 
   private async runLoop(): Promise<void> {
-    const { logger, maxPerRun, pollIntervalMs } = this.settings;
+    const { logger, maxPerRun } = this.settings;
     while (!this.stopping) {
       this.poked = false;
       let handled = 0;
@@ -137,14 +184,38 @@ export class TimerScheduler {
         logger.error('timer round failed; polling again', { error: coerceError(e) });
       }
       // Flags may have changed while awaiting (stop(), poke()); read them fresh.
-      const { stopping, poked } = this.flags();
-      if (stopping) {
+      if (this.flags().stopping) {
         break;
       }
-      if (!poked && handled < maxPerRun) {
-        await this.sleep(pollIntervalMs);
+      const sleepMs = this.flags().poked || handled >= maxPerRun ? 0 : await this.untilNextDue();
+      if (this.flags().stopping) {
+        break;
+      }
+      if (sleepMs > 0 && !this.flags().poked) {
+        await this.sleep(sleepMs);
       }
     }
+  }
+
+  /**
+   * How long to sleep: until the earliest unleased timer is due, at most `pollIntervalMs` (the
+   * poll still finds expired leases and, on a shared database, timers another replica armed).
+   * A `poke()` (a timer armed here) ends the sleep early.
+   */
+  private async untilNextDue(): Promise<number> {
+    const { store, clock, pollIntervalMs } = this.settings;
+    let next: number | undefined;
+    try {
+      next = await store.nextTimerDueAt();
+    } catch {
+      // The claim of the next round reports the store's trouble; poll as before meanwhile.
+      return pollIntervalMs;
+    }
+    if (next === undefined) {
+      return pollIntervalMs;
+    }
+    // A timer due now that the round did not take (claimed by another replica since): no spin.
+    return Math.min(pollIntervalMs, Math.max(MIN_SLEEP_MS, next - clock.now()));
   }
 
   private flags(): { stopping: boolean; poked: boolean } {

@@ -233,6 +233,10 @@ export class PostgresStore implements Store {
     return this.run('listTimers', (db) => timers.listTimers(db, conversationId));
   }
 
+  nextTimerDueAt(): Promise<number | undefined> {
+    return this.run('nextTimerDueAt', (db) => timers.nextTimerDueAt(db));
+  }
+
   countTimers(): Promise<number> {
     return this.run('countTimers', (db) => timers.countTimers(db));
   }

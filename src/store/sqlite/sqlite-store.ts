@@ -448,6 +448,10 @@ export class SqliteStore implements Store {
   }
 
   /** Counts every armed timer (reads the whole due_at index: fine for /metrics, not per event). */
+  nextTimerDueAt(): Promise<number | undefined> {
+    return this.run('nextTimerDueAt', () => this.statements.nextTimerDueAt.get());
+  }
+
   countTimers(): Promise<number> {
     return this.run('countTimers', () => this.statements.countTimers.get() ?? 0);
   }

@@ -27,6 +27,8 @@ export const HOT_SQL = {
   // the scheduler asks after every batch of armed timers).
   hasDueTimers: `SELECT EXISTS (SELECT 1 FROM timers
     WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now))`,
+  // The scheduler's next wake-up: walks the due_at index from the oldest to the first unleased.
+  nextTimerDueAt: `SELECT due_at FROM timers WHERE lease_until IS NULL ORDER BY due_at LIMIT 1`,
   // At open (one process owns the file): leases of an earlier process are void. A lease is only
   // ever taken on a due timer, so the due_at index bounds the walk to the overdue ones.
   releaseTimerLeases: `UPDATE timers SET lease_until = NULL
@@ -112,6 +114,7 @@ export interface SqliteStatements {
   cancelRuleTimer: Stmt<[string, string]>;
   claimDueTimers: ByLimit<{ now: number; leaseUntil: number }, TimerRow>;
   hasDueTimers: Stmt<{ now: number }, number>;
+  nextTimerDueAt: Stmt<[], number>;
   completeTimer: Stmt<[string, string, number, string]>;
   retryTimer: Stmt<[number, string, string, number, string]>;
   releaseTimer: Stmt<[string, string, number, string]>;
@@ -217,6 +220,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       HOT_SQL.claimDueTimers,
     ),
     hasDueTimers: prepare<{ now: number }, number>(HOT_SQL.hasDueTimers).pluck(),
+    nextTimerDueAt: prepare<[], number>(HOT_SQL.nextTimerDueAt).pluck(),
     // Only the claimed version: a re-arm during firing changed due_at/phase and must survive.
     completeTimer: prepare<[string, string, number, string]>(
       'DELETE FROM timers WHERE conversation_id = ? AND rule_id = ? AND due_at = ? AND phase = ?',

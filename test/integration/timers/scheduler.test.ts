@@ -310,6 +310,39 @@ describe('TimerScheduler', () => {
       await s.stop();
     });
 
+    it('sleeps until the next timer is due rather than a whole poll interval', async () => {
+      const s = scheduler({ pollIntervalMs: 10 * SECOND });
+      const c = conv();
+      await arm({ conversationId: c, dueAt: T0 + 300 });
+      const asleep = clock.nextSleep();
+      s.start();
+      await asleep;
+      expect(clock.nextWakeAt()).toBe(T0 + 300);
+      const next = clock.nextSleep();
+      clock.advance(300);
+      await next;
+      expect(fired.map((t) => t.conversationId)).toEqual([c]);
+    });
+
+    it('claims the next batch while a slow handler of the previous one still runs', async () => {
+      const slow = deferred<TimerHandlerResult>();
+      const ids = [conv(), conv(), conv(), conv()];
+      for (const [i, conversationId] of ids.entries()) {
+        await arm({ conversationId, dueAt: T0 - 10 + i });
+      }
+      const s = scheduler({ batchSize: 2, concurrency: 2 }, (timer) =>
+        timer.conversationId === ids[0] ? slow.promise : Promise.resolve({ status: 'done' }),
+      );
+      const run = s.runDue();
+      await flush(20);
+      // The first timer's handler has not finished; the other three fired meanwhile.
+      expect(fired.map((t) => t.conversationId)).toEqual(ids);
+      expect(await store.countTimers()).toBe(1);
+      slow.resolve({ status: 'done' });
+      expect(await run).toBe(4);
+      expect(await store.countTimers()).toBe(0);
+    });
+
     it('logs a failed round and keeps polling', async () => {
       const c = conv();
       await arm({ conversationId: c });

@@ -136,6 +136,14 @@ export async function listTimers(db: Queryable, conversationId: string): Promise
   return result.rows.map(timerFromRow);
 }
 
+/** The earliest due time of an unleased timer (the due_at index, from the oldest). */
+export async function nextTimerDueAt(db: Queryable): Promise<number | undefined> {
+  const result = await db.query<{ due_at: number }>(
+    'SELECT due_at FROM timers WHERE lease_until IS NULL ORDER BY due_at LIMIT 1',
+  );
+  return result.rows[0]?.due_at;
+}
+
 export async function countTimers(db: Queryable): Promise<number> {
   const result = await db.query<{ count: number }>('SELECT count(*) AS count FROM timers');
   return result.rows[0]?.count ?? 0;

@@ -138,6 +138,23 @@ export function describeClaimContract(ctx: ContractContext): void {
       expect(claimed.sort()).toEqual([...armed].sort());
     });
 
+    it('tells the earliest due time of an unleased timer (the scheduler sleeps until then)', async () => {
+      const store = ctx.store();
+      expect(await store.nextTimerDueAt()).toBeUndefined();
+      const [a, b] = [uid('conv'), uid('conv')];
+      await store.upsertTimer({ conversationId: a, ruleId: 'idle', phase: 'close', dueAt: T0 }, T0);
+      await store.upsertTimer(
+        { conversationId: b, ruleId: 'idle', phase: 'close', dueAt: T0 + MINUTE },
+        T0,
+      );
+      expect(await store.nextTimerDueAt()).toBe(T0);
+      const [claimed] = await store.claimDueTimers(T0, 1, MINUTE);
+      expect(claimed).toMatchObject({ conversationId: a });
+      expect(await store.nextTimerDueAt()).toBe(T0 + MINUTE);
+      await store.releaseTimer(claimed!);
+      expect(await store.nextTimerDueAt()).toBe(T0);
+    });
+
     it("takes over a dead instance's timer after its lease", async () => {
       const store = ctx.store();
       const other = await ctx.openAnother();
