@@ -9,10 +9,12 @@ import { createRawBodyReader } from './http/raw-body-reader';
 import { timeRequests } from './http/request-timing';
 import type { IntakeOptions } from './options';
 import { webhookAnswers } from './webhooks/answers';
-import { findWebhookSource, webhookHandler } from './webhooks/route';
+import { findWebhookSource, registerWebhookSecrets, webhookHandler } from './webhooks/route';
 
 /** Path of the EventBridge API destination endpoint. */
 export const EVENTBRIDGE_PATH = '/events/eventbridge';
+/** Where the webhook endpoints are. */
+const WEBHOOK_PREFIX = '/webhooks';
 /** Path of the webhook endpoints (`:source` = a webhook source name from the rules file). */
 export const WEBHOOK_PATH = '/webhooks/:source';
 /** The same with a token path segment, for sources whose secret is in the URL path (`in: path`). */
@@ -39,6 +41,12 @@ export function createIntakeRouter(options: IntakeOptions): Router {
     eventBridgeHandler(options, readRawBody),
     onError,
   );
+  // A path token is masked in every log line and answer about a webhook URL, whatever route (or
+  // none) then takes it.
+  router.use(WEBHOOK_PREFIX, (_req, _res, next) => {
+    registerWebhookSecrets(options.sources(), options.env ?? process.env);
+    next();
+  });
   // Each source answers in its sender's format (a Salesforce SOAP fault, Zoho Desk's never-410);
   // the logged path leaves out a token segment.
   const onWebhookError = errorHandler({

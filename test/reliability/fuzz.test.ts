@@ -19,7 +19,14 @@ import {
   webhookEndpoint,
   type FuzzEndpoint,
 } from './fuzz/endpoints';
-import { describeRequest, judge, type FuzzCase } from './fuzz/judge';
+import { vendorWebhookEndpoint } from './fuzz/vendor-webhooks';
+import {
+  describeRequest,
+  judge,
+  replayProblems,
+  storedDelivery,
+  type FuzzCase,
+} from './fuzz/judge';
 import { rawCase, rawExchange, type RawCase } from './fuzz/raw-http';
 import { runLanes } from './fuzz/run-lanes';
 
@@ -29,8 +36,10 @@ import { runLanes } from './fuzz/run-lanes';
  * in flight (default 12), mostly with valid credentials and signatures so they reach the parsers,
  * the schemas and the rules. Every answer must be a 2xx for input that is in fact valid, else a
  * 4xx JSON error whose code is declared with that status; never a 5xx, never a dropped
- * connection, never a secret. At the end the process is still up and serving, and its RSS grew
- * by less than 200 MB. A failure names the seed and path that replay it (FUZZ_SEED=<seed>).
+ * connection, never a secret. Salesforce sources answer SOAP: the acknowledgement, or a fault
+ * sent with HTTP 500 (as SOAP 1.1 requires) that names a declared 4xx code, never a server fault.
+ * At the end the process is still up and serving, and its RSS grew by less than 200 MB. A
+ * failure names the seed and path that replay it (FUZZ_SEED=<seed>).
  *
  * `npm run build` first: the process runs dist/. A longer run: FUZZ_RUNS=100000.
  */
@@ -54,6 +63,7 @@ function positive(value: string | undefined, fallback: number): number {
 const ALL_ENDPOINTS: readonly FuzzEndpoint[] = [
   eventBridgeEndpoint,
   webhookEndpoint,
+  vendorWebhookEndpoint,
   validateEndpoint,
   rulesTestEndpoint,
   terminateEndpoint,
@@ -113,16 +123,12 @@ async function exchange(fuzzCase: FuzzCase): Promise<string[]> {
     return [`no answer (${errorName(error)})`];
   }
   const problems = judge(fuzzCase, answer, closer.secrets);
-  if (problems.length > 0 || fuzzCase.replay !== true || answer.status !== 202) {
+  if (problems.length > 0 || fuzzCase.replay !== true || !storedDelivery(fuzzCase, answer)) {
     return problems;
   }
-  // The same signed delivery again: acknowledged, not stored twice.
+  // The same delivery again: acknowledged, not stored twice.
   try {
-    const again = await closer.send(fuzzCase.request);
-    const body = again.body.toString('utf8');
-    return again.status === 200 && /"duplicate":true/.test(body)
-      ? []
-      : [`replay answered ${again.status} ${body.slice(0, 200)}, expected 200 duplicate`];
+    return replayProblems(fuzzCase, await closer.send(fuzzCase.request), closer.secrets);
   } catch (error: unknown) {
     return [`no answer to the replay (${errorName(error)})`];
   }

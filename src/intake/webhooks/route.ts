@@ -49,6 +49,21 @@ export function readSecrets(env: NodeJS.ProcessEnv, name: string): string[] {
   return secrets;
 }
 
+/**
+ * Registers the secrets of every configured webhook source for masking. Called before a webhook
+ * URL can be logged: a token sent in the path (`in: path`) is in the URL of a request no route
+ * takes too (a 404 for a segment after it, a 400 for a malformed %-escape), which is logged and
+ * named in the answer before any handler of its source has read the secret.
+ */
+export function registerWebhookSecrets(sources: SourcesConfig, env: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(sources)) {
+    const source = findWebhookSource(sources, name);
+    if (source !== undefined) {
+      readSecrets(env, source.verify.secretEnv);
+    }
+  }
+}
+
 function sourceName(req: Request): string {
   const { source } = req.params;
   return typeof source === 'string' ? source : '';

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import type { WebhookVerify } from '../../../src/rules/sources-schema';
 import { TEST_API_TOKEN, TEST_ENV, testRulesYaml } from '../../helpers/closer';
+import { TEST_SF_ORG_ID } from '../../helpers/crm-payloads';
 import {
   assertBuilt,
   killed,
@@ -14,15 +16,28 @@ import { SECRETS } from '../../integration/robustness/verdicts';
 
 /**
  * One real closer (`node dist/main.js`) for the fuzz suite: a Genesys simulator in the test
- * process, a SQLite file in a temporary directory, and one webhook source per signature scheme.
+ * process, a SQLite file in a temporary directory, and webhook sources of every scheme.
  * Requests go over real HTTP through one keep-alive pool.
  */
 
-/** Secrets of the extra webhook sources (one per scheme besides the CRM's standard-webhooks). */
+/** The Basic credentials of the `ss-basic` source: `user:password`. */
+const BASIC_USER = 'closer';
+const BASIC_PASSWORD = 'fuzz-ss-basic-password-0123456789';
+
+/** Secrets of the extra webhook sources (each scheme besides the CRM's standard-webhooks). */
 export const FUZZ_SECRETS = {
   GITHUB_WEBHOOK_SECRET: 'fuzz-github-secret-0123456789',
   STRIPE_WEBHOOK_SECRET: 'fuzz-stripe-secret-0123456789',
   PLAIN_WEBHOOK_SECRET: 'fuzz-plain-secret-0123456789',
+  ZENDESK_WEBHOOK_SECRET: 'fuzz-zendesk-secret-0123456789',
+  HUBSPOT_CLIENT_SECRET: 'fuzz-hubspot-secret-0123456789',
+  INTERCOM_CLIENT_SECRET: 'fuzz-intercom-secret-0123456789',
+  SS_HEADER_TOKEN: 'fuzz-ss-header-token-0123456789',
+  SS_BASIC_CREDENTIALS: `${BASIC_USER}:${BASIC_PASSWORD}`,
+  SS_BEARER_TOKEN: 'fuzz-ss-bearer-token-0123456789',
+  SS_QUERY_TOKEN: 'fuzz-ss-query-token-0123456789',
+  SS_PATH_TOKEN: 'fuzz-ss-path-token-0123456789',
+  SF_OUTBOUND_TOKEN: 'fuzz-sf-outbound-token-0123456789',
 } as const;
 
 /** The webhook sources of the fuzz rules file: name, scheme and the secret it is signed with. */
@@ -34,6 +49,185 @@ export const WEBHOOK_SOURCES = [
 ] as const;
 
 export type WebhookSourceSpec = (typeof WEBHOOK_SOURCES)[number];
+
+/** The URL the `hubspot` source says HubSpot calls (its v3 signatures cover it). */
+export const HUBSPOT_PUBLIC_URL = 'https://closer.example.com/webhooks/hubspot';
+
+/** The organization the Salesforce sources accept (18 characters, valid case suffix). */
+export const SF_ORG_ID = TEST_SF_ORG_ID;
+
+/**
+ * A vendor webhook source of the fuzz rules file: its name, `verify` as closer resolves it
+ * (preset defaults written out), whether a JSON array is one delivery per item, how it answers,
+ * its secret, and the YAML that configures it.
+ */
+export interface VendorSourceSpec {
+  name: string;
+  verify: WebhookVerify;
+  eachItem: boolean;
+  answer: 'closer' | 'ok-200' | 'soap';
+  secret: string;
+  yaml: string;
+}
+
+/** The vendor schemes: signed (Zendesk, HubSpot v3, Intercom) and token (shared secret, Salesforce). */
+export const VENDOR_SOURCES = {
+  zendesk: {
+    name: 'zendesk',
+    verify: {
+      scheme: 'zendesk',
+      secretEnv: 'ZENDESK_WEBHOOK_SECRET',
+      idHeader: 'x-zendesk-webhook-invocation-id',
+      toleranceSeconds: 300,
+    },
+    eachItem: false,
+    answer: 'closer',
+    secret: FUZZ_SECRETS.ZENDESK_WEBHOOK_SECRET,
+    yaml: '{ preset: zendesk }',
+  },
+  hubspot: {
+    name: 'hubspot',
+    verify: {
+      scheme: 'hubspot-v3',
+      secretEnv: 'HUBSPOT_CLIENT_SECRET',
+      idPath: '$.eventId',
+      toleranceSeconds: 300,
+      publicUrl: HUBSPOT_PUBLIC_URL,
+    },
+    eachItem: true,
+    answer: 'closer',
+    secret: FUZZ_SECRETS.HUBSPOT_CLIENT_SECRET,
+    yaml: `{ preset: hubspot, verify: { publicUrl: "${HUBSPOT_PUBLIC_URL}" } }`,
+  },
+  intercom: {
+    name: 'intercom',
+    verify: { scheme: 'intercom', secretEnv: 'INTERCOM_CLIENT_SECRET', idPath: '$.id' },
+    eachItem: false,
+    answer: 'closer',
+    secret: FUZZ_SECRETS.INTERCOM_CLIENT_SECRET,
+    yaml: '{ preset: intercom }',
+  },
+  ssHeader: {
+    name: 'ss-header',
+    verify: {
+      scheme: 'shared-secret',
+      secretEnv: 'SS_HEADER_TOKEN',
+      in: 'header',
+      header: 'x-closer-token',
+      idHeader: 'x-delivery-id',
+    },
+    eachItem: false,
+    answer: 'closer',
+    secret: FUZZ_SECRETS.SS_HEADER_TOKEN,
+    yaml: '{ verify: { scheme: shared-secret, secretEnv: SS_HEADER_TOKEN, in: header, header: X-Closer-Token, idHeader: x-delivery-id } }',
+  },
+  ssBasic: {
+    name: 'ss-basic',
+    verify: { scheme: 'shared-secret', secretEnv: 'SS_BASIC_CREDENTIALS', in: 'basic' },
+    eachItem: false,
+    answer: 'closer',
+    secret: FUZZ_SECRETS.SS_BASIC_CREDENTIALS,
+    yaml: '{ verify: { scheme: shared-secret, secretEnv: SS_BASIC_CREDENTIALS, in: basic } }',
+  },
+  ssBearer: {
+    name: 'ss-bearer',
+    verify: { scheme: 'shared-secret', secretEnv: 'SS_BEARER_TOKEN', in: 'bearer' },
+    eachItem: false,
+    answer: 'ok-200',
+    secret: FUZZ_SECRETS.SS_BEARER_TOKEN,
+    yaml: '{ verify: { scheme: shared-secret, secretEnv: SS_BEARER_TOKEN, in: bearer }, answer: ok-200 }',
+  },
+  ssQuery: {
+    name: 'ss-query',
+    verify: {
+      scheme: 'shared-secret',
+      secretEnv: 'SS_QUERY_TOKEN',
+      in: 'query',
+      param: 'token',
+      idPath: '$.id',
+    },
+    eachItem: true,
+    answer: 'ok-200',
+    secret: FUZZ_SECRETS.SS_QUERY_TOKEN,
+    yaml: '{ verify: { scheme: shared-secret, secretEnv: SS_QUERY_TOKEN, in: query, param: token, idPath: $.id }, answer: ok-200, eachItem: true }',
+  },
+  ssPath: {
+    name: 'ss-path',
+    verify: { scheme: 'shared-secret', secretEnv: 'SS_PATH_TOKEN', in: 'path' },
+    eachItem: false,
+    answer: 'closer',
+    secret: FUZZ_SECRETS.SS_PATH_TOKEN,
+    yaml: '{ verify: { scheme: shared-secret, secretEnv: SS_PATH_TOKEN, in: path } }',
+  },
+  sf: {
+    name: 'sf',
+    verify: {
+      scheme: 'salesforce-outbound-message',
+      secretEnv: 'SF_OUTBOUND_TOKEN',
+      organizationId: SF_ORG_ID,
+    },
+    eachItem: false,
+    answer: 'soap',
+    secret: FUZZ_SECRETS.SF_OUTBOUND_TOKEN,
+    yaml: `{ verify: { scheme: salesforce-outbound-message, secretEnv: SF_OUTBOUND_TOKEN, organizationId: ${SF_ORG_ID} } }`,
+  },
+  sfQuery: {
+    name: 'sf-query',
+    verify: {
+      scheme: 'salesforce-outbound-message',
+      secretEnv: 'SF_OUTBOUND_TOKEN',
+      organizationId: SF_ORG_ID.slice(0, 15),
+      in: 'query',
+      param: 'token',
+    },
+    eachItem: false,
+    answer: 'soap',
+    secret: FUZZ_SECRETS.SF_OUTBOUND_TOKEN,
+    yaml: `{ verify: { scheme: salesforce-outbound-message, secretEnv: SF_OUTBOUND_TOKEN, organizationId: ${SF_ORG_ID.slice(0, 15)}, in: query, param: token } }`,
+  },
+} as const satisfies Record<string, VendorSourceSpec>;
+
+/**
+ * Event rules for the vendor sources, so accepted deliveries reach the rules (their conversations
+ * do not exist in the simulator: a match is recorded as not found, nothing is ended).
+ */
+const VENDOR_RULES = [
+  [
+    'zendesk',
+    '{ type: [zen:event-type:ticket.status_changed], detail: { status: [solved] } }',
+    '$.detail.external_id',
+  ],
+  [
+    'hubspot',
+    '{ subscriptionType: [ticket.propertyChange], propertyName: [genesys_chat_ended] }',
+    '$.propertyValue',
+  ],
+  [
+    'intercom',
+    '{ type: [notification_event], topic: [conversation.admin.closed] }',
+    '$.data.item.custom_attributes.genesys_conversation_id',
+  ],
+  ...['ss-header', 'ss-basic', 'ss-bearer', 'ss-query', 'ss-path'].map((source) => [
+    source,
+    '{ status: [closed] }',
+    '$.conversation_id',
+  ]),
+  ...['sf', 'sf-query'].map((source) => [
+    source,
+    '{ attributes: { type: [Case] }, Status: [Closed] }',
+    '$.Genesys_Conversation_Id__c',
+  ]),
+]
+  .map(
+    ([source, pattern, conversationId]) => `
+  - id: ${source}-closed
+    kind: event
+    source: ${source}
+    pattern: ${pattern}
+    conversationId: ${conversationId}
+    close: { message: "Closed." }`,
+  )
+  .join('');
 
 /** The bearer token of the fuzzed closer's API. */
 export const API_TOKEN = TEST_API_TOKEN;
@@ -69,15 +263,16 @@ export interface CloserUnderFuzz {
   stop(): Promise<void>;
 }
 
-/** The fuzz rules file: the test rules plus one webhook source per signature scheme. */
+/** The fuzz rules file: the test rules plus one webhook source per scheme, and their rules. */
 function fuzzRulesYaml(): string {
-  return testRulesYaml().replace(
+  return testRulesYaml({ extraRules: VENDOR_RULES }).replace(
     'sources:\n',
     [
       'sources:',
       '  gh: { verify: { scheme: github, secretEnv: GITHUB_WEBHOOK_SECRET } }',
       '  stripe: { verify: { scheme: stripe, secretEnv: STRIPE_WEBHOOK_SECRET } }',
       '  plain: { verify: { scheme: hmac-sha256, secretEnv: PLAIN_WEBHOOK_SECRET, header: x-signature, idHeader: x-delivery-id } }',
+      ...Object.values(VENDOR_SOURCES).map((source) => `  ${source.name}: ${source.yaml}`),
       '',
     ].join('\n'),
   );
@@ -128,7 +323,13 @@ export async function startCloserUnderFuzz(connections: number): Promise<CloserU
     pid,
     service,
     sim,
-    secrets: [...SECRETS, ...Object.values(FUZZ_SECRETS), sim.clientSecret, API_TOKEN],
+    secrets: [
+      ...SECRETS,
+      ...Object.values(FUZZ_SECRETS),
+      BASIC_PASSWORD,
+      sim.clientSecret,
+      API_TOKEN,
+    ],
     async send(request) {
       const answer = await pool.request({
         method: request.method,

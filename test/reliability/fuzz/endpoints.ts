@@ -25,7 +25,12 @@ import {
   yamlSoup,
   type BodyEncoding,
 } from './arbitraries';
-import { API_TOKEN, WEBHOOK_SOURCES, type WebhookSourceSpec } from './closer-under-fuzz';
+import {
+  API_TOKEN,
+  VENDOR_SOURCES,
+  WEBHOOK_SOURCES,
+  type WebhookSourceSpec,
+} from './closer-under-fuzz';
 import type { Expectation, FuzzCase } from './judge';
 
 /**
@@ -39,11 +44,11 @@ import type { Expectation, FuzzCase } from './judge';
 const KIB = 1024;
 const MIB = 1024 * KIB;
 /** Intake's body limit (`DEFAULT_MAX_BODY_BYTES`) and the API's (`express.json` 256 KiB). */
-const INTAKE_LIMIT = MIB;
+export const INTAKE_LIMIT = MIB;
 const API_LIMIT = 256 * KIB;
 
-const INTAKE_CODES = Object.keys(INTAKE_ERRORS);
-const HTTP_CODES = ['HTTP_BAD_REQUEST', 'HTTP_HEADERS_TOO_LARGE'];
+export const INTAKE_CODES = Object.keys(INTAKE_ERRORS);
+export const HTTP_CODES = ['HTTP_BAD_REQUEST', 'HTTP_HEADERS_TOO_LARGE'];
 
 /** A generated endpoint: its name and its cases. */
 export interface FuzzEndpoint {
@@ -51,7 +56,7 @@ export interface FuzzEndpoint {
   cases: fc.Arbitrary<FuzzCase>;
 }
 
-const CONVERSATIONS = [
+export const CONVERSATIONS = [
   'c0nv-0000-4000-8000-000000000001',
   'c0nv-0000-4000-8000-000000000002',
   '7f3c1d2e-0000-4000-8000-00000000beef',
@@ -71,11 +76,11 @@ const byteLength = (body: string | Buffer): number =>
   typeof body === 'string' ? Buffer.byteLength(body) : body.length;
 
 /** Whether `extras` change how a body is decoded (then only the general rules apply). */
-const recodes = (extras: Record<string, string>): boolean =>
+export const recodes = (extras: Record<string, string>): boolean =>
   Object.keys(extras).some((name) => name === 'content-encoding');
 
 /** Request headers: the extras first, the request's own on top (content type only if given). */
-function headersOf(
+export function headersOf(
   extras: Record<string, string>,
   own: Record<string, string | undefined>,
 ): Record<string, string> {
@@ -88,7 +93,7 @@ function headersOf(
 }
 
 /** Extras: none most of the time. */
-const someExtras = fc.oneof(
+export const someExtras = fc.oneof(
   { weight: 4, arbitrary: fc.constant<Record<string, string>>({}) },
   { weight: 1, arbitrary: extraHeaders },
 );
@@ -186,7 +191,7 @@ const envelopeWithHostileField = fc
     return splice(envelope, json);
   });
 
-interface GeneratedBody {
+export interface GeneratedBody {
   text: string | Buffer;
   /** Acceptable as is (when sent as UTF-8 with the right credentials). */
   valid: boolean;
@@ -265,7 +270,8 @@ export const eventBridgeEndpoint: FuzzEndpoint = {
     }),
 };
 
-const isPlain = (encoding: BodyEncoding): boolean => encoding === 'utf8' || encoding === 'bom';
+export const isPlain = (encoding: BodyEncoding): boolean =>
+  encoding === 'utf8' || encoding === 'bom';
 
 /** Intake checks credentials, then the content type, then the size, then the body. */
 function intakeExpectation(o: {
@@ -311,7 +317,7 @@ type SignatureMode =
   | 'extra-garbage';
 
 /** A webhook body: a CRM event (valid), or anything hostile. */
-const webhookBody: fc.Arbitrary<GeneratedBody> = fc.oneof(
+export const webhookBody: fc.Arbitrary<GeneratedBody> = fc.oneof(
   {
     weight: 30,
     arbitrary: fc
@@ -367,6 +373,10 @@ const webhookBody: fc.Arbitrary<GeneratedBody> = fc.oneof(
       valid: false,
     })),
   },
+);
+
+const VENDOR_SOURCE_NAMES: ReadonlySet<string> = new Set(
+  Object.values(VENDOR_SOURCES).map((source) => source.name),
 );
 
 /** Whether the scheme signs a timestamp (a stale or future one is refused). */
@@ -452,6 +462,8 @@ export const webhookEndpoint: FuzzEndpoint = {
               pathSegment,
               fc.constantFrom('eventbridge', 'CRM', 'crm%20', '__proto__', 'hasOwnProperty'),
             )
+            // The vendor sources have a lane of their own (vendor-webhooks.ts).
+            .filter((segment) => !VENDOR_SOURCE_NAMES.has(segment))
             .map((segment) => ({
               known: WEBHOOK_SOURCES.find((s) => s.name === segment),
               segment,

@@ -1,5 +1,7 @@
+import { XMLValidator } from 'fast-xml-parser';
 import { ERROR_CATALOG } from '../../../src/http/error-catalog';
 import { RULES_DIAGNOSTIC_CODES } from '../../../src/rules/rules-diagnostic';
+import { SALESFORCE_ACK_PATTERN } from '../../helpers/crm-payloads';
 import { isRecord } from '../../integration/robustness/verdicts';
 import type { FuzzAnswer, FuzzRequest } from './closer-under-fuzz';
 
@@ -7,7 +9,8 @@ import type { FuzzAnswer, FuzzRequest } from './closer-under-fuzz';
  * What every fuzz answer must be: never a 5xx; an error is `{"error": {"code", "message"}}` as
  * JSON, its code declared in closer's catalog with exactly the status answered (so codes stay
  * stable and mapped in one place); a success is JSON where the endpoint answers JSON; no secret
- * and no header smuggled in from the request.
+ * and no header smuggled in from the request. A Salesforce source answers SOAP instead: a fault
+ * with HTTP 500 (SOAP 1.1 §6.2) whose `detail` names a declared 4xx code, or the acknowledgement.
  */
 
 /** What one request may get back, beyond the rules every answer follows. */
@@ -16,10 +19,17 @@ export interface Expectation {
   statuses?: readonly number[];
   /** Allowed error codes when the answer is an error (default: any code of the catalog). */
   codes?: readonly string[];
-  /** Shape of an error: the envelope (default), the rules validator's 422, or none (HEAD). */
-  errorShape?: 'error' | 'validation' | 'none';
-  /** Shape of a success: JSON (default), any text (`/metrics`), or none (HEAD, OPTIONS). */
-  successShape?: 'json' | 'text' | 'none';
+  /**
+   * Shape of an error: the envelope (default), the rules validator's 422, none (HEAD), or a SOAP
+   * fault (Salesforce sources: HTTP 500, `soapenv:Client`, the code and its 4xx status in
+   * `detail`; `codes` then names the codes allowed there, and `statuses` lists 500).
+   */
+  errorShape?: 'error' | 'validation' | 'none' | 'soap';
+  /**
+   * Shape of a success: JSON (default), any text (`/metrics`), none (HEAD, OPTIONS), or the SOAP
+   * acknowledgement of a Salesforce Outbound Message.
+   */
+  successShape?: 'json' | 'text' | 'none' | 'soap-ack';
 }
 
 /** A generated request and what it may get back. */
@@ -44,6 +54,7 @@ export function withTransportLimits(expectation: Expectation, request: FuzzReque
       (sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`, 'latin1'),
       0,
     );
+  // Node answers these before any route: JSON whatever the source (none for HEAD).
   const errorShape = expectation.errorShape === 'none' ? 'none' : 'error';
   // llhttp stops at the first byte it refuses, which may come before the limit.
   if (/[^\x21-\x7e]/.test(request.path)) {
@@ -84,7 +95,9 @@ export function judge(
   const { status } = answer;
   const text = answer.body.toString('utf8');
   const expectation = withTransportLimits(fuzzCase.expect, fuzzCase.request);
-  if (status >= 500) {
+  // A SOAP fault is sent with HTTP 500; whether it is closer's fault is in the fault itself.
+  const soapFault = expectation.errorShape === 'soap' && status === 500;
+  if (status >= 500 && !soapFault) {
     problems.push(`5xx (${status})`);
   }
   const allowed = expectation.statuses;
@@ -103,8 +116,12 @@ export function judge(
     }
   }
   const contentType = String(answer.headers['content-type'] ?? '');
-  if (status >= 400) {
+  if (soapFault) {
+    problems.push(...soapFaultProblems(contentType, text, expectation));
+  } else if (status >= 400) {
     problems.push(...errorProblems(status, contentType, text, expectation));
+  } else if (expectation.successShape === 'soap-ack') {
+    problems.push(...soapAckProblems(contentType, text));
   } else if ((expectation.successShape ?? 'json') === 'json') {
     if (!/^application\/json/.test(contentType)) {
       problems.push(`success is ${contentType || 'untyped'}, not JSON`);
@@ -121,7 +138,8 @@ function errorProblems(
   text: string,
   expectation: Expectation,
 ): string[] {
-  const shape = expectation.errorShape ?? 'error';
+  // A SOAP source answers errors from outside its route (a 404 path, a 431) as closer's JSON.
+  const shape = expectation.errorShape === 'soap' ? 'error' : (expectation.errorShape ?? 'error');
   if (shape === 'none') {
     return [];
   }
@@ -141,6 +159,13 @@ function errorProblems(
   if (message.trim() === '') {
     problems.push(`${code}: empty message`);
   }
+  problems.push(...codeProblems(code, status, expectation));
+  return problems;
+}
+
+/** `code` is declared with exactly `status` and is one the case allows. */
+function codeProblems(code: string, status: number, expectation: Expectation): string[] {
+  const problems: string[] = [];
   const declared = Object.hasOwn(ERROR_CATALOG, code) ? ERROR_CATALOG[code] : undefined;
   if (declared === undefined) {
     problems.push(`code ${code} is not in the error catalog`);
@@ -151,6 +176,106 @@ function errorProblems(
     problems.push(`code ${code}, expected ${expectation.codes.join(' or ')}`);
   }
   return problems;
+}
+
+/** A fault names the problem in a line or two: far larger means a request echoed back. */
+const MAX_SOAP_FAULT_BYTES = 4 * 1024;
+
+/** A character outside XML 1.0's `Char` production. */
+const NOT_XML_CHAR = /[^\t\n\r\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+/** The fault of `soap-answers.ts`, read independently (a regular expression, not its code). */
+const SOAP_FAULT =
+  /^<\?xml version="1\.0" encoding="UTF-8"\?><soapenv:Envelope xmlns:soapenv="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"><soapenv:Body><soapenv:Fault><faultcode>(soapenv:Client|soapenv:Server)<\/faultcode><faultstring>([^<]*)<\/faultstring><detail><closerError xmlns="urn:closer"><code>([A-Z0-9_]+)<\/code><status>(\d{3})<\/status><\/closerError><\/detail><\/soapenv:Fault><\/soapenv:Body><\/soapenv:Envelope>$/;
+
+/**
+ * A Salesforce source's error: a well-formed SOAP 1.1 fault (`text/xml`, HTTP 500), short, with
+ * `soapenv:Client` (the sender's fault: a 4xx) and closer's code with the status it is declared
+ * with in `detail`; never a stack.
+ */
+function soapFaultProblems(contentType: string, text: string, expectation: Expectation): string[] {
+  if (!/^text\/xml/.test(contentType)) {
+    return [`SOAP fault is ${contentType || 'untyped'}, not text/xml`];
+  }
+  const problems: string[] = [];
+  if (Buffer.byteLength(text) > MAX_SOAP_FAULT_BYTES) {
+    problems.push(
+      `SOAP fault of ${Buffer.byteLength(text)} bytes (at most ${MAX_SOAP_FAULT_BYTES})`,
+    );
+  }
+  const bad = NOT_XML_CHAR.exec(text);
+  if (bad !== null) {
+    problems.push(
+      `SOAP fault holds U+${bad[0].codePointAt(0)?.toString(16).padStart(4, '0')}, not an XML character`,
+    );
+  } else if (XMLValidator.validate(text) !== true) {
+    problems.push('SOAP fault is not well-formed XML');
+  }
+  const match = SOAP_FAULT.exec(text);
+  if (match === null) {
+    return [...problems, `not a SOAP fault: ${text.slice(0, 200)}`];
+  }
+  const [, faultcode = '', faultstring = '', code = '', status = ''] = match;
+  if (faultcode !== 'soapenv:Client') {
+    problems.push(`${faultcode} fault (${code}): closer's own failure`);
+  }
+  if (faultstring.trim() === '') {
+    problems.push(`${code}: empty faultstring`);
+  }
+  if (/\n\s+at /.test(faultstring)) {
+    problems.push(`${code}: a stack trace in the faultstring`);
+  }
+  problems.push(...codeProblems(code, Number(status), expectation));
+  return problems;
+}
+
+/** The acknowledgement Salesforce needs before it drops a message from its queue. */
+function soapAckProblems(contentType: string, text: string): string[] {
+  if (!/^text\/xml/.test(contentType)) {
+    return [`SOAP acknowledgement is ${contentType || 'untyped'}, not text/xml`];
+  }
+  return SALESFORCE_ACK_PATTERN.test(text) && XMLValidator.validate(text) === true
+    ? []
+    : [`not the SOAP acknowledgement: ${text.slice(0, 200)}`];
+}
+
+/**
+ * Whether `answer` stored something a replay of the same request must find already there: the
+ * SOAP acknowledgement, or a JSON success that accepted at least one delivery.
+ */
+export function storedDelivery(fuzzCase: FuzzCase, answer: FuzzAnswer): boolean {
+  if (answer.status < 200 || answer.status >= 300) {
+    return false;
+  }
+  if (fuzzCase.expect.successShape === 'soap-ack') {
+    return true;
+  }
+  const body = parsed(answer.body.toString('utf8'));
+  return isRecord(body) && typeof body.accepted === 'number' && body.accepted > 0;
+}
+
+/**
+ * The problems with the answer to a replay of a stored delivery: acknowledged, not stored twice.
+ * A Salesforce source acknowledges it again (it cannot say more); JSON sources answer
+ * `200 {accepted: 0, duplicate: true}`.
+ */
+export function replayProblems(
+  fuzzCase: FuzzCase,
+  again: FuzzAnswer,
+  secrets: readonly string[],
+): string[] {
+  const body = again.body.toString('utf8');
+  if (fuzzCase.expect.successShape === 'soap-ack') {
+    const problems = judge(
+      { ...fuzzCase, expect: { ...fuzzCase.expect, statuses: [200] } },
+      again,
+      secrets,
+    );
+    return problems.map((problem) => `replay: ${problem}`);
+  }
+  return again.status === 200 && /"duplicate":true/.test(body)
+    ? []
+    : [`replay answered ${again.status} ${body.slice(0, 200)}, expected 200 duplicate`];
 }
 
 /** `POST /v1/rules/validate`'s 422: `{valid: false, problems: [..], diagnostics: [{code}..]}`. */

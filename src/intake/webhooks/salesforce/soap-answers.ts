@@ -25,8 +25,13 @@ export const SOAP_ACK =
 
 const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
+/** A character XML 1.0 does not allow, even escaped (a control character, a lone surrogate). */
+const NOT_XML_CHAR = /[^\t\n\r\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/** Text for element content: escaped, and U+FFFD for a character no XML reader would accept. */
 function escapeXml(text: string): string {
   return text
+    .replace(NOT_XML_CHAR, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -17,10 +17,16 @@ export interface XmlElement {
   name: string;
   localName: string;
   attributes: ReadonlyMap<string, string>;
-  children: XmlElement[];
+  children: readonly XmlElement[];
   /** The element's direct text (CDATA included), entities decoded. */
   text: string;
 }
+
+/**
+ * Longest reason kept from the XML library: it may quote the input (an unclosed-tag error lists
+ * every open tag, megabytes for a deep body), and the reason goes into answers and logs.
+ */
+const MAX_XML_ERROR_LENGTH = 200;
 
 /** Malformed XML; `offset` is the character index where reading stopped, when known. */
 export class XmlSyntaxError extends Error {
@@ -28,7 +34,11 @@ export class XmlSyntaxError extends Error {
     message: string,
     readonly offset?: number,
   ) {
-    super(offset === undefined ? message : `${message} at offset ${offset}`);
+    const reason =
+      message.length > MAX_XML_ERROR_LENGTH
+        ? `${message.slice(0, MAX_XML_ERROR_LENGTH)}…`
+        : message;
+    super(offset === undefined ? reason : `${reason} at offset ${offset}`);
     this.name = 'XmlSyntaxError';
   }
 }
@@ -76,6 +86,14 @@ const STRICT_ENTITIES: EntityDecoderOptions = {
 };
 
 /**
+ * A tag name with the `@` prefix. fast-xml-parser applies `transformTagName` twice to a
+ * self-closing tag, so the prefix is added only once (no XML name starts with `@`).
+ */
+function prefixedTagName(name: string): string {
+  return name.startsWith('@') ? name : `@${name}`;
+}
+
+/**
  * Names are read with a `@` prefix (removed again below) so that none is special to the library
  * (`__proto__`, `constructor`, `toString` would be refused or renamed) and values as plain strings.
  */
@@ -83,7 +101,7 @@ const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  transformTagName: (name) => `@${name}`,
+  transformTagName: prefixedTagName,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
@@ -123,23 +141,37 @@ function offsetOf(text: string, line: number, column = 1): number {
   return start + column - 1;
 }
 
+/**
+ * Shared by the elements without attributes or children, most of them: a 1 MiB body may hold
+ * 250,000 elements, and an empty map and array of their own doubled the memory they take.
+ */
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
+
 function toElement(node: OrderedNode): XmlElement {
   const key = Object.keys(node).find((k) => k !== ':@') ?? '';
   const name = key.slice(1);
-  const attributes = new Map<string, string>();
-  for (const [attribute, value] of Object.entries((node[':@'] ?? {}) as Record<string, string>)) {
-    attributes.set(attribute.slice(1), value);
-  }
-  const children: XmlElement[] = [];
+  const declared = Object.entries((node[':@'] ?? {}) as Record<string, string>);
+  const attributes =
+    declared.length === 0
+      ? NO_ATTRIBUTES
+      : new Map(declared.map(([attribute, value]) => [attribute.slice(1), value]));
+  let children: XmlElement[] | undefined;
   let text = '';
   for (const child of node[key] as OrderedNode[]) {
     if ('#text' in child) {
       text += String(child['#text']);
     } else {
-      children.push(toElement(child));
+      (children ??= []).push(toElement(child));
     }
   }
-  return { name, localName: localNameOf(name), attributes, children, text };
+  return {
+    name,
+    localName: localNameOf(name),
+    attributes,
+    children: children ?? NO_CHILDREN,
+    text,
+  };
 }
 
 function localNameOf(name: string): string {
