@@ -19,6 +19,7 @@ import { errorDetails, isPermanentFailure } from './error-details';
 import { planTimers, eventReasonOf, eventTimeOf } from './plan-timers';
 import { timerData } from './timer-data';
 import { executeWarning } from './execute-warning';
+import { executeAction } from './execute-action';
 import { executeEnding, type EndingResult, type OnDemandOptions } from './execute-ending';
 import { closeOfRecord, InFlightEndings, onDemandRecord } from './in-flight-endings';
 
@@ -522,6 +523,8 @@ export class Executor {
         return { status: 'done' };
       case 'warn':
         return executeWarning(this.deps, decision, ctx);
+      case 'act':
+        return executeAction(this.deps, decision, ctx);
       case 'close': {
         await executeEnding(this.deps, decision, {
           conversationId,

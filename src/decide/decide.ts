@@ -1,11 +1,12 @@
-import type { ConversationState, EndedBy } from '../tracking/conversation-state';
+import type { ConversationState, EndedBy, RuleActionMark } from '../tracking/conversation-state';
 import { formatDuration } from '../config/durations';
-import { conversationPhase, isCustomerGone } from '../genesys/lifecycle';
+import { conversationPhase, isCustomerGone, isPresent } from '../genesys/lifecycle';
 import { conversationFacts } from '../rules/conversation-facts';
 import { matchesPattern } from '../rules/event-pattern';
 import type {
   CloseAction,
   CountdownRule,
+  InactivityRule,
   MaxDurationRule,
   Rule,
   Warning,
@@ -295,6 +296,16 @@ function planCountdown(input: DecideInput, rule: CountdownRule): Decision {
   if (!('since' in schedule)) {
     return { kind: 'cancel', reason: schedule.reason };
   }
+  const mark = actionMark(rule, state, schedule.since);
+  if (mark !== undefined) {
+    // Acted on this silence already; a claimed transfer's timer settles it (read before repeat).
+    return mark.state === 'claimed' && timer !== undefined
+      ? { kind: 'keep' }
+      : {
+          kind: 'cancel',
+          reason: `rule ${rule.id} already acted on this silence (${mark.action})`,
+        };
+  }
   const next = nextStage(schedule, now);
   const dueAt = schedule.dues[next] ?? schedule.deadline;
   if (timer !== undefined && timer.episode === state.episode) {
@@ -370,6 +381,9 @@ function fireCountdown(input: DecideInput, rule: CountdownRule): Decision {
   }
   const customerGone = isCustomerGone(state.participants);
   const since = new Date(schedule.since).toISOString();
+  if (rule.kind === 'inactivity' && rule.action !== 'close') {
+    return fireAction(rule, state, schedule.since, customerGone);
+  }
   return {
     kind: 'close',
     close: rule.close,
@@ -381,6 +395,86 @@ function fireCountdown(input: DecideInput, rule: CountdownRule): Decision {
         : `ended by rule ${rule.id}: the episode has lasted longer than ${formatDuration(rule.maxDuration.after)} (since ${since})`,
     idleSince: schedule.since,
     customerGone,
+  };
+}
+
+/** The mark of a rule's action on the silence since `since` in the current episode, if any. */
+function actionMark(
+  rule: CountdownRule,
+  state: ConversationState,
+  since: number,
+): RuleActionMark | undefined {
+  if (rule.kind !== 'inactivity' || rule.action === 'close') {
+    return undefined;
+  }
+  const mark = state.ruleActions?.[rule.id];
+  return mark !== undefined && mark.episode === state.episode && mark.since === since
+    ? mark
+    : undefined;
+}
+
+/**
+ * An inactivity rule's `message` or `transfer` at its deadline: once per silence (an earlier
+ * message is never sent again; a claimed transfer is resumed by a read, never repeated blind),
+ * never to a customer who left, and a transfer only of a present agent leg, to the rule's queue or
+ * (`queue: current`) the one the agent's leg came through.
+ */
+function fireAction(
+  rule: InactivityRule,
+  state: ConversationState,
+  since: number,
+  customerGone: boolean,
+): Decision {
+  const mark = actionMark(rule, state, since);
+  const idle = `${rule.idle.side} idle since ${new Date(since).toISOString()}`;
+  const base = { episode: state.episode, idleSince: since };
+  if (mark !== undefined && !(mark.action === 'transfer' && mark.state === 'claimed')) {
+    return skip(
+      'skipped',
+      `already ${mark.action === 'message' ? 'messaged' : 'transferred'} for this silence (${idle})`,
+      state.episode,
+    );
+  }
+  if (mark === undefined && customerGone) {
+    return skip(
+      'skipped',
+      `the customer already left; rule ${rule.id} neither messages nor transfers`,
+      state.episode,
+    );
+  }
+  if (rule.action === 'message') {
+    return {
+      kind: 'act',
+      action: 'message',
+      ...(rule.message === undefined ? {} : { message: rule.message }),
+      resumed: false,
+      ...base,
+      reason: `messaged by rule ${rule.id}: ${idle}`,
+    };
+  }
+  const agent = state.participants.find((p) => p.purpose === 'agent' && isPresent(p));
+  const participantId = mark?.participantId ?? agent?.id;
+  const queueId = mark?.queueId ?? rule.transfer?.queueId ?? agent?.queueId ?? state.queueId;
+  if (participantId === undefined) {
+    return skip('skipped', 'no agent is connected: there is no leg to transfer', state.episode);
+  }
+  if (queueId === undefined) {
+    return skip(
+      'skipped',
+      "the conversation's queue is not known: nowhere to transfer it back to",
+      state.episode,
+    );
+  }
+  const message = rule.transfer?.message;
+  return {
+    kind: 'act',
+    action: 'transfer',
+    ...(message === undefined ? {} : { message }),
+    participantId,
+    queueId,
+    resumed: mark !== undefined,
+    ...base,
+    reason: `transferred by rule ${rule.id} to queue ${queueId}: ${idle}`,
   };
 }
 

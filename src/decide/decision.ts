@@ -56,6 +56,23 @@ export type Decision =
       /** The customer had already left; ending frees the agent's slot. */
       customerGone: boolean;
     }
+  /**
+   * An inactivity rule's action other than closing, once per silence (`idleSince`): send
+   * `message` only, or transfer the agent's leg `participantId` to `queueId` (after `message`, if
+   * any). `resumed`: an earlier attempt claimed this transfer and its answer never came — the
+   * executor reads before doing anything (never repeated blind).
+   */
+  | {
+      kind: 'act';
+      action: 'message' | 'transfer';
+      message?: string;
+      participantId?: string;
+      queueId?: string;
+      resumed: boolean;
+      episode: number;
+      idleSince: number;
+      reason: string;
+    }
   /** Record an outcome and do nothing else (the timer, if any, is finished). */
   | {
       kind: 'skip';
@@ -66,4 +83,4 @@ export type Decision =
     };
 
 /** Every decision kind (for exhaustive tests). */
-export const DECISION_KINDS = ['arm', 'cancel', 'keep', 'warn', 'close', 'skip'] as const;
+export const DECISION_KINDS = ['arm', 'cancel', 'keep', 'warn', 'close', 'act', 'skip'] as const;

@@ -238,6 +238,15 @@ export class GenesysClient {
   }
 
   /** `POST …/messages/{id}/communications/{communicationId}/messages` `{textBody}`. */
+  /** Blind transfer of one participant (the agent's leg) to a queue (docs/genesys/facts.md §14). */
+  transferMessageParticipant(
+    conversationId: string,
+    participantId: string,
+    queueId: string,
+  ): Promise<void> {
+    return ops.transferMessageParticipant(this, conversationId, participantId, queueId);
+  }
+
   sendMessage(
     conversationId: string,
     communicationId: string,

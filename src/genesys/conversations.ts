@@ -10,6 +10,7 @@ import {
   type WrapupInput,
 } from './models';
 import { liveParticipants } from './participants';
+import { isPresent } from './lifecycle';
 import { GENESYS_OPERATIONS as OPS, buildPath } from './permissions';
 import { expectBody, type GenesysSender, type ReconcileVerdict } from './send';
 import { isGenesysApiError } from './errors';
@@ -151,6 +152,72 @@ export async function sendMessage(
     responseSchema: MessageDataSchema.optional(),
   });
   return expectBody(response) ?? {};
+}
+
+/**
+ * `POST …/messages/{conversationId}/participants/{participantId}/replace` `{"queueId"}` (SDK model
+ * `TransferRequest`; 202/no body): a blind transfer replacing the participant (the agent's leg)
+ * with the queue (docs/genesys/facts.md §14). An unsafe write: after an ambiguous failure it
+ * re-reads and re-sends only when the read shows the participant still present and no ACD leg of
+ * the queue; `done` when the participant is gone and the queue's ACD leg is there.
+ */
+export async function transferMessageParticipant(
+  sender: GenesysSender,
+  conversationId: string,
+  participantId: string,
+  queueId: string,
+): Promise<void> {
+  const op = OPS.transferMessageParticipant;
+  await sender.send({
+    operation: 'transferMessageParticipant',
+    method: op.method,
+    path: buildPath(op.path, { conversationId, participantId }),
+    body: { queueId },
+    reconcile: () => confirmTransferWanted(sender, conversationId, participantId, queueId),
+  });
+}
+
+/** What a read says of a transfer of `participantId` to `queueId` (see `transferState`). */
+async function confirmTransferWanted(
+  sender: GenesysSender,
+  conversationId: string,
+  participantId: string,
+  queueId: string,
+): Promise<ReconcileVerdict> {
+  let conversation: MessageConversation;
+  try {
+    conversation = await getMessageConversation(sender, conversationId);
+  } catch (e: unknown) {
+    if (isGenesysApiError(e)) {
+      return 'unknown';
+    }
+    throw e;
+  }
+  const state = transferState(conversation, participantId, queueId);
+  return state === 'transferred' ? 'done' : state === 'wanted' ? 'resend' : 'unknown';
+}
+
+/**
+ * Whether a transfer of `participantId` to `queueId` took effect, by a read: `transferred` when
+ * the participant is no longer present and an ACD leg of that queue is; `wanted` when the
+ * participant is still present and no such ACD leg is (the transfer has not happened); `unclear`
+ * otherwise (e.g. the participant left some other way) — never a reason to send it again.
+ */
+export function transferState(
+  conversation: MessageConversation,
+  participantId: string,
+  queueId: string,
+): 'transferred' | 'wanted' | 'unclear' {
+  const participantPresent = conversation.participants.some(
+    (p) => p.id === participantId && isPresent(p),
+  );
+  const queued = conversation.participants.some(
+    (p) => (p.purpose ?? '').toLowerCase() === 'acd' && p.queue?.id === queueId && isPresent(p),
+  );
+  if (!participantPresent && queued) {
+    return 'transferred';
+  }
+  return participantPresent && !queued ? 'wanted' : 'unclear';
 }
 
 /**

@@ -59,6 +59,7 @@ export {
   sendConversationMessage,
   type SendConversationMessageResult,
 } from './send-conversation-message';
+export { transferState } from './conversations';
 export {
   createNotificationChannel,
   subscribeNotificationChannel,

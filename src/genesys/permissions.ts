@@ -69,6 +69,13 @@ export const GENESYS_OPERATIONS = {
     permissions: { any: ['conversation:message:create', 'conversation:webmessaging:create'] },
     source: 'docs/genesys/facts.md §3',
   },
+  transferMessageParticipant: {
+    method: 'POST',
+    path: '/api/v2/conversations/messages/{conversationId}/participants/{participantId}/replace',
+    permissions: { any: ['conversation:communication:blindTransfer'] },
+    source:
+      'docs/genesys/facts.md §14 (JS-SDK ConversationsApi.md, postConversationsMessageParticipantReplace)',
+  },
   applyWrapup: {
     method: 'POST',
     path: '/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup',
@@ -138,6 +145,8 @@ export const CLOSER_PERMISSIONS: readonly string[] = [
   'conversation:communication:disconnect',
   'conversation:message:create',
   'conversation:participant:wrapup',
+  // Only for rules with `action: transfer` (a blind transfer of the agent's leg to a queue).
+  'conversation:communication:blindTransfer',
   // Only for the notification WebSocket intake's reconciliation (the analytics activity query).
   'analytics:queueObservation:view',
   // Only for the online rules checks (`closer doctor`, `closer rules check --online`): read-only;

@@ -29,6 +29,11 @@ export async function sendConversationMessage(
     live?: MessageConversation;
     /** The disconnect the message promises (default the whole conversation). */
     endOperation?: EndOperationName;
+    /**
+     * False for a message that promises no end (an inactivity rule's `action: message` or the
+     * message before a transfer): sent without first making sure a disconnect would succeed.
+     */
+    promisesEnd?: boolean;
   } = {},
 ): Promise<SendConversationMessageResult> {
   const live = options.live;
@@ -40,10 +45,12 @@ export async function sendConversationMessage(
   if (channel === undefined) {
     return { sent: false, reason: 'no connected agent or bot/flow communication to send from' };
   }
-  await client.expectEndAllowed(
-    conversation.divisions?.find((d) => d.division?.id !== undefined)?.division?.id,
-    options.endOperation,
-  );
+  if (options.promisesEnd !== false) {
+    await client.expectEndAllowed(
+      conversation.divisions?.find((d) => d.division?.id !== undefined)?.division?.id,
+      options.endOperation,
+    );
+  }
   const data = await client.sendMessage(conversationId, channel.communicationId, text);
   return { sent: true, messageId: data.id, communicationId: channel.communicationId };
 }

@@ -44,6 +44,12 @@ export interface Metrics {
    * `crm-event`, `on-demand`, …; a closed set, never an event's free-text reason).
    */
   readonly endings: Counter<'rule' | 'reason'>;
+  /**
+   * `closer_agent_idle_total{rule,action}`: agent-idle rules (`idle.side: agent`) that messaged
+   * the customer or transferred the chat instead of ending it (`action`: `message`, `transfer`),
+   * so supervisors can alert on idle agents.
+   */
+  readonly agentIdle: Counter<'rule' | 'action'>;
   /** `closer_inbox_pending`: stored events not yet processed. */
   readonly inboxPending: Gauge;
   /** `closer_rules_reloads_total{result}`: rules file reloads (`applied`, `rejected`). */
@@ -142,6 +148,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'closer_endings_total',
       help: 'Conversations closer ended, by rule and close reason code (idle-customer, max-duration, crm-event, on-demand, ...).',
       labelNames: ['rule', 'reason'] as const,
+      registers,
+    }),
+    agentIdle: new Counter({
+      name: 'closer_agent_idle_total',
+      help: 'Agent-idle rules that messaged the customer or transferred the chat instead of ending it, by rule and action (message, transfer).',
+      labelNames: ['rule', 'action'] as const,
       registers,
     }),
     inboxPending: new Gauge({

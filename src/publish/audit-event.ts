@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'conversation.skipped',
   'conversation.failed',
   'conversation.warned',
+  'conversation.messaged',
+  'conversation.transferred',
   'conversation.dry-run',
   'conversation.not-found',
   'rules.reloaded',

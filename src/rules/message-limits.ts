@@ -67,8 +67,12 @@ interface WarningMessage {
 export interface RuleMessages {
   kind: 'inactivity' | 'max-duration' | 'event';
   match?: EventPattern | undefined;
-  close: { message?: string | undefined };
+  close?: { message?: string | undefined } | undefined;
   warn?: WarningMessage | readonly WarningMessage[] | undefined;
+  /** `action: message`: the message sent instead of closing. */
+  message?: string | undefined;
+  /** `action: transfer`: the message sent before the transfer. */
+  transfer?: { message?: string | undefined } | undefined;
 }
 
 /**
@@ -89,8 +93,10 @@ export function ruleMessageProblems(
         ? warn.map((w, index) => [['warn', index, 'message'], w.message])
         : [[['warn', 'message'], warn.message]];
   const messages: Array<[Array<string | number>, string | undefined]> = [
-    [['close', 'message'], rule.close.message],
+    [['close', 'message'], rule.close?.message],
     ...warnings,
+    [['message'], rule.message],
+    [['transfer', 'message'], rule.transfer?.message],
   ];
   return messages.flatMap(([path, text]) => {
     const problem = text === undefined ? undefined : messageLengthProblem(text, reachable);

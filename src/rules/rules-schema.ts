@@ -157,6 +157,59 @@ export const warnSchema = z.union(
   { error: () => 'expected a warning {before, message} or a list of them' },
 );
 
+/**
+ * What an inactivity rule does when the silence has lasted: `close` (the default: end the
+ * conversation as `close` says), `message` (send `message` once per silence, nothing else) or
+ * `transfer` (move the agent's leg to a queue, as `transfer` says).
+ */
+export const ruleActionSchema = z.enum(['close', 'message', 'transfer']);
+
+/**
+ * Where `action: transfer` moves the conversation: a queue by id, or `queue: current` (the queue
+ * the conversation came through; agent-idle rules only). Message conversations cannot be
+ * transferred to a flow (docs/genesys/facts.md §14), so `flowId` is refused with the reason.
+ */
+export const transferSchema = z
+  .strictObject({
+    queueId: z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = genesysIdProblem(value, 'queue');
+        if (problem !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: problem.message,
+            params: { code: problem.code },
+          });
+        }
+      })
+      .optional(),
+    queue: z.literal('current').optional(),
+    flowId: z.unknown().optional(),
+    /** Sent to the customer just before the transfer (optional). */
+    message: messageSchema.optional(),
+  })
+  .superRefine((transfer, ctx) => {
+    if (transfer.flowId !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['flowId'],
+        message:
+          'Genesys has no operation to transfer a message conversation to a flow (its SDK offers only replace with a user, queue or address: docs/genesys/facts.md §14); transfer to a queue whose flow you want instead (queueId)',
+      });
+    }
+    const targets = [transfer.queueId, transfer.queue].filter((t) => t !== undefined).length;
+    if (targets !== 1 && transfer.flowId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          targets === 0
+            ? 'needs the queue to transfer to: queueId: <queue UUID>, or queue: current (agent-idle rules)'
+            : 'names two queues: give either queueId or queue: current',
+      });
+    }
+  });
+
 const commonRuleFields = {
   id: ruleIdSchema,
   /** Free text for humans. */
@@ -172,6 +225,14 @@ const commonRuleFields = {
 export const inactivityRuleSchema = z.strictObject({
   ...commonRuleFields,
   kind: z.literal('inactivity'),
+  /** What to do when the silence has lasted (default `close`); see `ruleActionSchema`. */
+  action: ruleActionSchema.default('close'),
+  /** How to close; required with `action: close`, refused with the other actions. */
+  close: closeSchema.optional(),
+  /** `action: message`: the message sent, once per silence. */
+  message: messageSchema.optional(),
+  /** `action: transfer`: where to, and an optional message first. */
+  transfer: transferSchema.optional(),
   /** EventBridge pattern over the conversation facts (`conversationFacts`); absent = every conversation. */
   match: conversationMatchSchema.optional(),
   idle: z
@@ -353,6 +414,14 @@ const checkedRulesFileSchema = z
         });
       }
       if (rule.kind === 'inactivity') {
+        for (const problem of actionProblems(rule)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, ...problem.path],
+            message: problem.message,
+            params: { code: 'RULES_INVALID' },
+          });
+        }
         for (const problem of ruleTimingProblems(
           { idle: rule.idle, match: rule.match },
           file.schedules,
@@ -420,7 +489,9 @@ export const rulesFileSchema: z.ZodType<
       const { warn, ...rest } = rule;
       // The single-warning form is a one-element list in force.
       const listed = warn === undefined ? rest : { ...rest, warn: warningList(warn) };
-      return listed.kind === 'inactivity' ? withSchedule(listed, file.schedules) : listed;
+      return listed.kind === 'inactivity'
+        ? withSchedule({ ...listed, close: listed.close ?? {} }, file.schedules)
+        : listed;
     }),
   }),
 );
@@ -496,6 +567,63 @@ function warningProblems(
     return problems;
   });
 }
+/**
+ * The combinations of an inactivity rule's `action` with its other settings that cannot work:
+ * each action needs its own setting (`close`, `message`, `transfer`) and takes no other's;
+ * warnings announce a close, so only `action: close` has them; `queue: current` sends an idle
+ * agent's chat back to its queue, so only an agent-idle rule has it; a transfer moves the agent's
+ * leg, so `idle.while` must allow a phase with an agent.
+ */
+function actionProblems(
+  rule: z.infer<typeof inactivityRuleSchema>,
+): Array<{ path: Array<string | number>; message: string }> {
+  const { action } = rule;
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  const needs = { close: 'close', message: 'message', transfer: 'transfer' } as const;
+  const own = needs[action];
+  if (rule[own] === undefined) {
+    problems.push({
+      path: [own],
+      message:
+        action === 'close'
+          ? 'is required (how to close: close: {} closes without a message), or choose another action: message / transfer'
+          : `is required with action: ${action}`,
+    });
+  }
+  for (const other of ['close', 'message', 'transfer'] as const) {
+    if (other !== own && rule[other] !== undefined) {
+      problems.push({
+        path: [other],
+        message: `belongs to action: ${other}, but this rule's action is ${action}; remove it or change the action`,
+      });
+    }
+  }
+  if (action !== 'close' && rule.warn !== undefined) {
+    problems.push({
+      path: ['warn'],
+      message: `warnings announce a close, and action: ${action} does not close; remove warn (an action: message rule with a shorter idle.after is a reminder)`,
+    });
+  }
+  if (rule.transfer?.queue === 'current' && rule.idle.side !== 'agent') {
+    problems.push({
+      path: ['transfer', 'queue'],
+      message: `queue: current sends an idle agent's chat back to its queue, so it needs idle.side: agent (this rule watches ${rule.idle.side}); give queueId instead`,
+    });
+  }
+  const phases = rule.idle.while;
+  if (
+    action === 'transfer' &&
+    phases !== undefined &&
+    !phases.some((phase) => phase === 'agent' || phase === 'parked')
+  ) {
+    problems.push({
+      path: ['idle', 'while'],
+      message: `a transfer moves the agent's leg, and in ${phases.join(', ')} no agent is connected; add agent (or parked)`,
+    });
+  }
+  return problems;
+}
+
 type ParsedSources = z.infer<typeof sourcesSchema>;
 
 /** The preset of webhook source `name`, if it has one. */
@@ -599,10 +727,16 @@ export type Warning = z.infer<typeof warningSchema>;
  * An inactivity rule (in force: `warn` is a list), with the schedule its `idle.during` names
  * resolved (`schedule`, set when the file is parsed; absent without `during`).
  */
-export type InactivityRule = Omit<z.infer<typeof inactivityRuleSchema>, 'warn'> & {
+export type InactivityRule = Omit<z.infer<typeof inactivityRuleSchema>, 'warn' | 'close'> & {
   warn?: Warning[];
   schedule?: Schedule;
+  /** How to close (`{}` in force for the actions that do not close). */
+  close: CloseAction;
 };
+/** What an inactivity rule does when the silence has lasted. */
+export type RuleAction = z.infer<typeof ruleActionSchema>;
+/** Where `action: transfer` moves the conversation. */
+export type TransferAction = z.infer<typeof transferSchema>;
 /** A maximum-duration rule (in force: `warn` is a list). */
 export type MaxDurationRule = Omit<z.infer<typeof maxDurationRuleSchema>, 'warn'> & {
   warn?: Warning[];

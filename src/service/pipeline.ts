@@ -190,6 +190,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           reason: typeof reason === 'string' ? reason : 'unknown',
         });
       }
+      if (
+        (outcome.kind === 'messaged' || outcome.kind === 'transferred') &&
+        outcome.details?.reasonCode === 'idle-agent'
+      ) {
+        metrics.agentIdle.inc({
+          rule: outcome.ruleId,
+          action: outcome.kind === 'messaged' ? 'message' : 'transfer',
+        });
+      }
       options.onOutcome?.(outcome);
     },
   });

@@ -62,6 +62,14 @@ export const OPERATIONS = [
     permissions: ['conversation:message:create', 'conversation:webmessaging:create'],
   },
   {
+    // Blind transfer (SDK postConversationsMessageParticipantReplace, facts §14).
+    id: 'postConversationsMessageParticipantReplace',
+    method: 'POST',
+    path: `${MSG}/participants/{participantId}/replace`,
+    requires: 'any',
+    permissions: ['conversation:communication:blindTransfer'],
+  },
+  {
     id: 'getConversationsMessageMessage',
     method: 'GET',
     path: `${MSG}/messages/{messageId}`,

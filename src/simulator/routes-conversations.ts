@@ -16,6 +16,7 @@ import {
   toMessageData,
 } from './models';
 import type { SimConversation, SimParticipant } from './legs';
+import { transferToQueue } from './transitions';
 
 /** Longest `textBody` Genesys accepts: 2000 chars, 765 for SMS (docs/genesys/facts.md §3). */
 export const MAX_TEXT_BODY = 2000;
@@ -33,6 +34,19 @@ const MediaParticipantRequest = z.object({
 });
 const ConversationPatch = z.object({ state: z.string().optional() });
 const AdditionalMessage = z.object({ textBody: z.string() });
+/**
+ * The SDK's `TransferRequest` (facts §14). The simulator transfers to a queue only: `userId`,
+ * `address` and `voicemail` answer 400, as does a request naming no queue.
+ */
+const TransferRequest = z.object({
+  transferType: z.string().optional(),
+  keepInternalMessageAlive: z.boolean().optional(),
+  queueId: z.string().min(1).optional(),
+  userId: z.string().optional(),
+  address: z.string().optional(),
+  userName: z.string().optional(),
+  voicemail: z.boolean().optional(),
+});
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
@@ -139,6 +153,24 @@ export const conversationHandlers: Record<string, ApiHandler> = {
     const record = ctx.world.addMessage(conversation, sender, request.textBody);
     conversation.messagesSentByApi += 1;
     return { status: 202, body: toMessageData(conversation, record) };
+  },
+
+  /**
+   * A blind transfer of one leg to a queue: the leg ends `transfer` and an ACD leg of the queue
+   * connects (the conversation is in phase `queue` until an agent answers). 202, no body.
+   */
+  postConversationsMessageParticipantReplace: (ctx) => {
+    const request = parse(TransferRequest, ctx.body);
+    if (request.queueId === undefined) {
+      throw simErrors.badRequest('The simulator transfers to a queue only: queueId is required.');
+    }
+    if (request.userId !== undefined || request.address !== undefined) {
+      throw simErrors.badRequest('The simulator transfers to a queue only (no userId / address).');
+    }
+    const conversation = conversationFor(ctx);
+    const participant = ctx.world.requireParticipant(conversation, param(ctx, 'participantId'));
+    transferToQueue(ctx.world, conversation, participant, request.queueId);
+    return { status: 202 };
   },
 
   getConversationsMessageMessage: (ctx) => {

@@ -73,6 +73,24 @@ export function answer(world: SimWorld, c: SimConversation, options: AnswerOptio
   world.connectLeg(c, newLeg('agent', world.clock.now(), c.episodes, { userId, queueId }));
 }
 
+/**
+ * A blind transfer of `leg` to `queueId`: the leg ends `transfer` and an ACD leg of the queue
+ * connects, so the conversation waits in the queue (phase `queue`) for an agent. A leg no longer
+ * present answers 400 as a disconnect of an ended leg does.
+ */
+export function transferToQueue(
+  world: SimWorld,
+  c: SimConversation,
+  leg: SimParticipant,
+  queueId: string,
+): void {
+  if (c.state === 'disconnected' || leg.state === 'disconnected') {
+    throw simErrors.alreadyDisconnected();
+  }
+  world.endLeg(c, leg, 'transfer');
+  world.connectLeg(c, newLeg('acd', world.clock.now(), c.episodes, { queueId }));
+}
+
 /** The connected agent parks the conversation (`parked`, `parkTime`) until the customer replies. */
 export function park(world: SimWorld, c: SimConversation): void {
   const agent = c.participants.find((p) => p.purpose === 'agent' && p.state === 'connected');

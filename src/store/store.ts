@@ -63,7 +63,17 @@ export interface Timer extends TimerInput {
 }
 
 export type OutcomeKind =
-  'terminated' | 'already-ended' | 'not-found' | 'warned' | 'skipped' | 'failed' | 'dry-run';
+  | 'terminated'
+  | 'already-ended'
+  | 'not-found'
+  | 'warned'
+  | 'skipped'
+  | 'failed'
+  | 'dry-run'
+  /** An inactivity rule with `action: message` sent its message (nothing ended). */
+  | 'messaged'
+  /** An inactivity rule with `action: transfer` moved the agent's leg to a queue. */
+  | 'transferred';
 
 export interface OutcomeInput {
   conversationId: string;

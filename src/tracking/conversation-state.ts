@@ -59,6 +59,18 @@ export interface EndedBy {
 /** Which side of a conversation a participant speaks for, for inactivity rules. */
 export type ConversationSide = 'customer' | 'agent';
 
+/** One rule's action on one silence (see `ConversationState.ruleActions`). */
+export interface RuleActionMark {
+  action: 'message' | 'transfer';
+  since: number;
+  episode: number;
+  state: 'claimed' | 'done';
+  at: number;
+  /** Transfer: the agent leg replaced, and the queue it went to. */
+  participantId?: string;
+  queueId?: string;
+}
+
 export interface ConversationState {
   conversationId: string;
   /** Queue the conversation was routed through, when known. */
@@ -98,6 +110,13 @@ export interface ConversationState {
    * {@link MAX_CLOSER_MESSAGE_IDS}: they are never counted as activity.
    */
   closerMessageIds?: string[];
+  /**
+   * What inactivity rules with `action: message` / `transfer` did, by rule id: the silence they
+   * acted on (`since`, in `episode`), written BEFORE the message or transfer went out (`claimed`;
+   * `done` once Genesys answered, with the transfer's `participantId` and `queueId`). One action per
+   * silence: the rule acts again only after the watched side speaks (`decide`).
+   */
+  ruleActions?: Record<string, RuleActionMark>;
   /** Event time of the newest snapshot applied; older snapshots do not overwrite participants. */
   snapshotAt?: number;
   /** Event time of the newest event of any kind applied. */

@@ -29,6 +29,7 @@ export function draftFrom(
     episode: previous?.episode ?? 1,
     episodeStartedAt: previous?.episodeStartedAt,
     closerMessageIds: previous?.closerMessageIds,
+    ruleActions: previous?.ruleActions,
     snapshotAt: previous?.snapshotAt,
     updatedAt: previous?.updatedAt ?? 0,
   };

@@ -175,6 +175,14 @@ describe('request conformance: closer sends only documented Genesys requests', (
     await endConversation(client, b.id, { leg: 'agent' });
     await endConversation(client, b.id);
     await endConversation(client, t.sim.createConversation().id, { dryRun: true, message: 'x' });
+    // A blind transfer of the agent's leg to a queue (rules with `action: transfer`).
+    const c = t.sim.createConversation();
+    const agentC = c.participants.find((p) => p.purpose === 'agent');
+    await client.transferMessageParticipant(
+      c.id,
+      agentC?.id ?? '?',
+      '6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10',
+    );
     // The org reads of the online rules checks (closer doctor, rules check --online).
     const org = orgReader(client);
     await org.getQueue(a.participants.find((p) => p.queueId !== undefined)?.queueId ?? '?');
@@ -216,6 +224,7 @@ describe('request conformance: closer sends only documented Genesys requests', (
         'PUT /api/v2/notifications/channels/{channelId}/subscriptions (putNotificationsChannelSubscriptions)',
         'POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages (postConversationsMessageCommunicationMessages)',
         'POST /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup (postConversationsMessageParticipantCommunicationWrapup)',
+        'POST /api/v2/conversations/messages/{conversationId}/participants/{participantId}/replace (postConversationsMessageParticipantReplace)',
         'GET /api/v2/routing/queues/{queueId} (getRoutingQueue)',
         'GET /api/v2/routing/queues (getRoutingQueues)',
         'GET /api/v2/routing/wrapupcodes/{codeId} (getRoutingWrapupcode)',

@@ -34,6 +34,16 @@ rules:
     idle: { side: customer, after: 20m }
     warn: [{ before: 10m, message: "w0" }, { before: 5m, message: "w1" }, { before: 1m, message: "w2" }]
     close: {}
+  - id: nudge
+    kind: inactivity
+    idle: { side: customer, after: 20m }
+    action: message
+    message: "Still with us?"
+  - id: to-queue
+    kind: inactivity
+    idle: { side: agent, after: 20m }
+    action: transfer
+    transfer: { queue: current }
   - id: long
     kind: max-duration
     maxDuration: { after: 4h }
@@ -300,6 +310,73 @@ const rows: Row[] = [
       timer: { phase: 'close', dueAt: at(20), episode: 1 },
     },
     expected: { kind: 'close', episode: 1, idleSince: T0, customerGone: false },
+  },
+  {
+    name: 'fire: a message-only rule due → act message, once per silence',
+    input: {
+      mode: 'fire',
+      state: chat(),
+      rule: rule('nudge'),
+      now: at(20),
+      timer: { phase: 'close', dueAt: at(20), episode: 1 },
+    },
+    expected: { kind: 'act', action: 'message', message: 'Still with us?', idleSince: T0 },
+  },
+  {
+    name: 'fire: a message-only rule that already messaged this silence → skip',
+    input: {
+      mode: 'fire',
+      state: chat({
+        ruleActions: {
+          nudge: { action: 'message', since: T0, episode: 1, state: 'claimed', at: at(20) },
+        },
+      }),
+      rule: rule('nudge'),
+      now: at(21),
+      timer: { phase: 'close', dueAt: at(20), episode: 1 },
+    },
+    expected: {
+      kind: 'skip',
+      outcome: 'skipped',
+      reason: expect.stringMatching(/already messaged/),
+    },
+  },
+  {
+    name: 'plan: a message-only rule that acted on this silence → cancel (never re-armed)',
+    input: {
+      mode: 'plan',
+      state: chat({
+        ruleActions: {
+          nudge: { action: 'message', since: T0, episode: 1, state: 'done', at: at(20) },
+        },
+      }),
+      rule: rule('nudge'),
+      now: at(21),
+    },
+    expected: { kind: 'cancel' },
+  },
+  {
+    name: "fire: transfer to queue: current → the agent leg, to the agent leg's queue",
+    input: {
+      mode: 'fire',
+      state: chat({
+        lastAgentMessageAt: T0,
+        participants: [
+          leg('cust', 'customer', 'connected', { connectedAt: T0 }),
+          leg('agent', 'agent', 'connected', { connectedAt: T0, queueId: 'q-home' }),
+        ],
+      }),
+      rule: rule('to-queue'),
+      now: at(20),
+      timer: { phase: 'close', dueAt: at(20), episode: 1 },
+    },
+    expected: {
+      kind: 'act',
+      action: 'transfer',
+      participantId: 'agent',
+      queueId: 'q-home',
+      resumed: false,
+    },
   },
   {
     name: 'fire: the customer spoke before the close → warn again first',

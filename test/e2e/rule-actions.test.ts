@@ -1,0 +1,206 @@
+import request from 'supertest';
+import { startTestCloser, type TestCloser } from '../helpers/closer';
+import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
+
+const MINUTE = 60_000;
+const HOME_QUEUE = '6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10';
+const OTHER_QUEUE = '0c8a1f5e-2b3d-4e6f-8a9b-1c2d3e4f5a6b';
+
+const SOURCES = `
+sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
+`;
+
+/** Advances the clock one minute at a time, settling after each. */
+async function minutes(t: TestCloser, count: number) {
+  for (let i = 0; i < count; i += 1) {
+    t.clock.advance(MINUTE);
+    await t.settle();
+  }
+}
+
+/** The simulator's API requests of `method` whose path matches `path`. */
+function requestsTo(t: TestCloser, method: string, path: RegExp) {
+  return t.sim.apiRequests().filter((r) => r.method === method && path.test(r.path));
+}
+
+const TRANSFERS = /\/participants\/[^/]+\/replace$/;
+const DISCONNECTS = /^\/api\/v2\/conversations\/messages\/[^/]+(\/participants\/[^/]+)?$/;
+
+describe('inactivity rules that message or transfer instead of closing (simulator, injected clock)', () => {
+  let t: TestCloser | undefined;
+  let fake: FakeEventBridge | undefined;
+
+  afterEach(async () => {
+    await t?.close();
+    await fake?.close();
+    t = undefined;
+    fake = undefined;
+  });
+
+  it('transfers an idle customer to another queue instead of closing: one transfer, no disconnect', async () => {
+    t = await startTestCloser({
+      rulesYaml: `${SOURCES}rules:
+  - id: idle-to-queue
+    kind: inactivity
+    idle: { side: customer, after: 20m }
+    action: transfer
+    transfer: { queueId: ${OTHER_QUEUE}, message: "Passing you to our follow-up team." }
+`,
+    });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging', queueId: HOME_QUEUE });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    t.sim.clearRequests();
+    await minutes(t, 21);
+
+    expect(requestsTo(t, 'POST', TRANSFERS)).toEqual([
+      expect.objectContaining({ body: { queueId: OTHER_QUEUE }, status: 202 }),
+    ]);
+    expect(requestsTo(t, 'PATCH', DISCONNECTS)).toEqual([]);
+    const after = t.sim.conversation(conv.id);
+    expect(after).toMatchObject({ state: 'connected', phase: 'queue', disconnectCount: 0 });
+    expect(after?.participants.filter((p) => p.purpose === 'agent')).toEqual([
+      expect.objectContaining({ state: 'disconnected', disconnectType: 'transfer' }),
+    ]);
+    expect(
+      after?.participants.filter((p) => p.purpose === 'acd' && p.state === 'connected'),
+    ).toEqual([expect.objectContaining({ queueId: OTHER_QUEUE })]);
+    expect(after?.messages.map((m) => `${m.side}: ${m.text}`)).toEqual([
+      'customer: Hello?',
+      'agent: Passing you to our follow-up team.',
+    ]);
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['transferred']);
+    expect(t.outcomes[0]?.details).toMatchObject({
+      queueId: OTHER_QUEUE,
+      messageSent: true,
+      reasonCode: 'idle-customer',
+    });
+  });
+
+  it('an idle agent: the customer gets one holding message, nothing ends, and supervisors get an audit event and a metric', async () => {
+    fake = await startFakeEventBridge();
+    t = await startTestCloser({
+      auditEndpoint: fake.endpoint,
+      rulesYaml: `${SOURCES}rules:
+  - id: agent-slow
+    kind: inactivity
+    idle: { side: agent, after: 5m }
+    action: message
+    message: "Thanks for waiting: an agent will be with you shortly."
+`,
+    });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'agent', 'Hi, how can I help?');
+    await t.settle();
+    t.sim.postMessage(conv.id, 'customer', 'My order is late.');
+    await t.settle();
+    await minutes(t, 15);
+
+    const after = t.sim.conversation(conv.id);
+    expect(after?.messages.map((m) => `${m.side}: ${m.text}`)).toEqual([
+      'agent: Hi, how can I help?',
+      'customer: My order is late.',
+      'agent: Thanks for waiting: an agent will be with you shortly.',
+    ]);
+    expect(after).toMatchObject({ state: 'connected', phase: 'agent', disconnectCount: 0 });
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['messaged']);
+    expect(t.outcomes[0]?.details).toMatchObject({ reasonCode: 'idle-agent', action: 'message' });
+
+    await t.closer.audit?.publishDue();
+    const events = fake.received.flatMap((r) =>
+      r.entries.map(
+        (e) => JSON.parse(e.Detail) as { type: string; ruleId?: string; reasonCode?: string },
+      ),
+    );
+    expect(events.filter((e) => e.type.startsWith('conversation.'))).toEqual([
+      expect.objectContaining({
+        type: 'conversation.messaged',
+        ruleId: 'agent-slow',
+        reasonCode: 'idle-agent',
+      }),
+    ]);
+    const metrics = (await request(t.closer.app).get('/metrics')).text;
+    expect(metrics).toContain('closer_agent_idle_total{rule="agent-slow",action="message"} 1');
+  });
+
+  it('an idle agent: transfer: { queue: current } sends the chat back to its own queue', async () => {
+    t = await startTestCloser({
+      rulesYaml: `${SOURCES}rules:
+  - id: agent-gone
+    kind: inactivity
+    idle: { side: agent, after: 5m }
+    action: transfer
+    transfer: { queue: current }
+`,
+    });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging', queueId: HOME_QUEUE });
+    t.sim.postMessage(conv.id, 'customer', 'Anyone there?');
+    await t.settle();
+    await minutes(t, 6);
+    expect(requestsTo(t, 'POST', TRANSFERS)).toEqual([
+      expect.objectContaining({ body: { queueId: HOME_QUEUE } }),
+    ]);
+    expect(t.sim.conversation(conv.id)).toMatchObject({ phase: 'queue', disconnectCount: 0 });
+    const metrics = (await request(t.closer.app).get('/metrics')).text;
+    expect(metrics).toContain('closer_agent_idle_total{rule="agent-gone",action="transfer"} 1');
+  });
+
+  it('a transfer whose answer is lost (applied, then 500) is confirmed by a read, not repeated', async () => {
+    t = await startTestCloser({
+      rulesYaml: `${SOURCES}rules:
+  - id: idle-to-queue
+    kind: inactivity
+    idle: { side: customer, after: 20m }
+    action: transfer
+    transfer: { queueId: ${OTHER_QUEUE} }
+`,
+    });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    t.sim.injectFaults([
+      { method: 'POST', path: TRANSFERS, fault: 'error-after', status: 500, times: 1 },
+    ]);
+    t.sim.clearRequests();
+    await minutes(t, 30);
+
+    expect(requestsTo(t, 'POST', TRANSFERS)).toEqual([expect.objectContaining({ status: 500 })]);
+    expect(requestsTo(t, 'PATCH', DISCONNECTS)).toEqual([]);
+    expect(t.sim.conversation(conv.id)).toMatchObject({ phase: 'queue', disconnectCount: 0 });
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['transferred']);
+  });
+
+  it('a message-only rule sends once per silence, and again only after the customer speaks', async () => {
+    t = await startTestCloser({
+      rulesYaml: `${SOURCES}rules:
+  - id: nudge
+    kind: inactivity
+    idle: { side: customer, after: 10m }
+    action: message
+    message: "Are you still there?"
+`,
+    });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    await minutes(t, 40);
+    expect(t.sim.conversation(conv.id)?.messages.map((m) => m.text)).toEqual([
+      'Hello?',
+      'Are you still there?',
+    ]);
+    t.sim.postMessage(conv.id, 'customer', 'Yes, sorry!');
+    await t.settle();
+    await minutes(t, 25);
+
+    const after = t.sim.conversation(conv.id);
+    expect(after?.messages.map((m) => m.text)).toEqual([
+      'Hello?',
+      'Are you still there?',
+      'Yes, sorry!',
+      'Are you still there?',
+    ]);
+    expect(after).toMatchObject({ state: 'connected', disconnectCount: 0 });
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['messaged', 'messaged']);
+  });
+});
