@@ -23,7 +23,8 @@ class PreviewRequestError extends CloserError {}
 /** One listed action of the preview answer (`POST /v1/rules/preview`). */
 interface PreviewAction {
   ruleId: string;
-  action: 'warn' | 'close';
+  action: 'warn' | 'close' | 'message' | 'transfer';
+  queueId?: string;
   at: string;
   effective: boolean;
   supersededBy?: string;
@@ -36,7 +37,10 @@ interface PreviewAnswer {
   wouldAct: number;
   truncated: boolean;
   conversations: { conversationId: string; stateFrom: string; actions: PreviewAction[] }[];
-  byRule: Record<string, { warn: number; close: number; superseded: number }>;
+  byRule: Record<
+    string,
+    { warn: number; close: number; message: number; transfer: number; superseded: number }
+  >;
   notProjected: string[];
   live?: { read: number; problems: { conversationId: string; problem: string }[] };
 }
@@ -212,13 +216,20 @@ function print(answer: PreviewAnswer, file: string | undefined, base: string, io
       `${conversation.conversationId}${conversation.stateFrom === 'live' ? ' (read live)' : ''}`,
     );
     for (const a of conversation.actions) {
-      const what = a.action === 'warn' ? style.yellow('warn ') : style.red('close');
+      const what =
+        a.action === 'close'
+          ? style.red('close')
+          : a.action === 'warn'
+            ? style.yellow('warn ')
+            : style.yellow(a.action === 'message' ? 'message ' : 'transfer');
       const note = a.effective
         ? a.dryRun
           ? ' (dry run: recorded only)'
           : ''
         : ` (never: ${a.supersededBy ?? 'another rule'} closes it first)`;
-      io.out(`  ${a.at}  ${what}  ${a.ruleId}${note}`);
+      const where =
+        a.action === 'transfer' && a.queueId !== undefined ? ` → queue ${a.queueId}` : '';
+      io.out(`  ${a.at}  ${what}  ${a.ruleId}${where}${note}`);
     }
   }
   for (const problem of answer.live?.problems ?? []) {
@@ -229,7 +240,7 @@ function print(answer: PreviewAnswer, file: string | undefined, base: string, io
     io.out('per rule:');
     for (const [ruleId, counts] of rules) {
       io.out(
-        `  ${ruleId}: ${counts.warn} warning(s), ${counts.close} close(s)${counts.superseded > 0 ? `, ${counts.superseded} superseded` : ''}`,
+        `  ${ruleId}: ${counts.warn} warning(s), ${counts.close} close(s)${counts.message > 0 ? `, ${counts.message} message(s)` : ''}${counts.transfer > 0 ? `, ${counts.transfer} transfer(s)` : ''}${counts.superseded > 0 ? `, ${counts.superseded} superseded` : ''}`,
       );
     }
   }

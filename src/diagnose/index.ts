@@ -26,5 +26,6 @@ export {
   type PreviewReport,
   type PreviewedConversation,
   type PreviewLiveProblem,
+  type RuleActionCounts,
 } from './preview-rules';
 export { projectConversation, type ProjectedAction } from './project-conversation';

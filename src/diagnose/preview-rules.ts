@@ -45,6 +45,16 @@ export interface PreviewLiveProblem {
   detail?: string;
 }
 
+/** How many actions of each kind one rule would take in the preview. */
+export interface RuleActionCounts {
+  warn: number;
+  close: number;
+  message: number;
+  transfer: number;
+  /** Actions another rule's earlier close makes moot. */
+  superseded: number;
+}
+
 export interface PreviewReport {
   /** The "now" the projection starts from (epoch ms). */
   generatedAt: number;
@@ -56,8 +66,8 @@ export interface PreviewReport {
   /** More stored conversations than `maxScanned`, or more would act than `limit` lists. */
   truncated: boolean;
   conversations: PreviewedConversation[];
-  /** Per rule: how many conversations it would warn and close (effective closes only). */
-  byRule: Record<string, { warn: number; close: number; superseded: number }>;
+  /** Per rule: how many of each action it would take (effective ones), and how many are moot. */
+  byRule: Record<string, RuleActionCounts>;
   /** Event rules: they act on deliveries that have not happened, so they are not projected. */
   notProjected: string[];
   live?: { read: number; problems: PreviewLiveProblem[] };
@@ -146,7 +156,13 @@ export async function previewRules(
       actions: actions.map((a) => ({ ...a, dryRun: dryRunOf(config, a.ruleId) })),
     });
     for (const action of actions) {
-      const counts = (report.byRule[action.ruleId] ??= { warn: 0, close: 0, superseded: 0 });
+      const counts = (report.byRule[action.ruleId] ??= {
+        warn: 0,
+        close: 0,
+        message: 0,
+        transfer: 0,
+        superseded: 0,
+      });
       if (!action.effective) {
         counts.superseded += 1;
       } else {

@@ -5,13 +5,16 @@ import type { ConversationState } from '../tracking/conversation-state';
 /** One thing a rule would do to a conversation if nobody spoke again, and when (epoch ms). */
 export interface ProjectedAction {
   ruleId: string;
-  action: 'warn' | 'close';
+  /** `message` / `transfer`: a rule that acts without closing (`action:`); the episode goes on. */
+  action: 'warn' | 'close' | 'message' | 'transfer';
   at: number;
   episode: number;
   /** The warning's or closing message's text ('' when the close sends none). */
   message: string;
   /** Warnings: which of the rule's staged warnings (0 = the first). */
   warning?: number;
+  /** Transfers: the queue the conversation would move to. */
+  queueId?: string;
   /** The decision's own reason (closes), as the outcome would record it. */
   reason?: string;
   /**
@@ -89,6 +92,18 @@ function projectRule(
         ...(next.phase === 'warn' ? { data: { warning: next.warning } } : {}),
       };
     } else {
+      if (decision.kind === 'act') {
+        out.push({
+          ruleId: rule.id,
+          action: decision.action,
+          at,
+          episode: decision.episode,
+          message: decision.message ?? '',
+          reason: decision.reason,
+          ...(decision.queueId === undefined ? {} : { queueId: decision.queueId }),
+          effective: true,
+        });
+      }
       if (decision.kind === 'close') {
         out.push({
           ruleId: rule.id,

@@ -69,7 +69,7 @@ interface PreviewBody {
   open: number;
   wouldAct: number;
   conversations: { conversationId: string; actions: PreviewAction[] }[];
-  byRule: Record<string, { warn: number; close: number; superseded: number }>;
+  byRule: Record<string, Record<string, number>>;
 }
 
 async function preview(t: TestCloser, yaml?: string): Promise<PreviewBody> {
@@ -124,10 +124,10 @@ describe('rules preview and re-planning on new rules', () => {
     ]);
     expect(byConversation.get(web.id)?.every((a) => a.dryRun)).toBe(true);
     expect(body.byRule).toEqual({
-      'idle-web-fast': { warn: 2, close: 1, superseded: 0 },
-      'idle-any-backstop': { warn: 0, close: 0, superseded: 2 },
-      'idle-sms': { warn: 0, close: 0, superseded: 1 },
-      'longest-sms': { warn: 0, close: 1, superseded: 0 },
+      'idle-web-fast': { warn: 2, close: 1, message: 0, transfer: 0, superseded: 0 },
+      'idle-any-backstop': { warn: 0, close: 0, message: 0, transfer: 0, superseded: 2 },
+      'idle-sms': { warn: 0, close: 0, message: 0, transfer: 0, superseded: 1 },
+      'longest-sms': { warn: 0, close: 1, message: 0, transfer: 0, superseded: 0 },
     });
     // A preview acts on nothing: no request reached Genesys, no outcome, the timers unchanged.
     expect(t.sim.apiRequests()).toHaveLength(requestsBefore);
@@ -214,5 +214,45 @@ describe('rules preview and re-planning on new rules', () => {
     expect(badToken.code).toBe(5);
     // The CLI's requests acted on nothing.
     expect(messagesSentByCloser(t, conv.id)).toEqual([]);
+  });
+
+  it('lists a message-only rule as a message, and a dry run records it at that time', async () => {
+    const nudge = (dryRun: boolean): string => `
+dryRun: ${String(dryRun)}
+sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
+rules:
+  - id: nudge-customer
+    kind: inactivity
+    idle: { side: customer, after: 10m }
+    action: message
+    message: "Are you still there?"
+  - id: idle-close
+    kind: inactivity
+    idle: { side: customer, after: 30m }
+    close: {}
+`;
+    t = await startTestCloser({ rulesYaml: CURRENT });
+    const t0 = t.clock.now();
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    const body = await preview(t, nudge(true));
+    expect(
+      body.conversations[0]?.actions.map(
+        (a) => `${a.ruleId}:${a.action}@+${(Date.parse(a.at) - t0) / MINUTE}m`,
+      ),
+    ).toEqual(['nudge-customer:message@+10m', 'idle-close:close@+30m']);
+    expect(body.byRule['nudge-customer']).toMatchObject({ message: 1, close: 0 });
+
+    writeFileSync(t.rulesFile, nudge(true));
+    t.closer.rules.reload();
+    await t.settle();
+    await passTime(t, 31 * MINUTE);
+    expect(
+      t.outcomes
+        .filter((o) => o.kind === 'dry-run')
+        .map((o) => `${o.ruleId}@+${(o.at - t0) / MINUTE}m`),
+    ).toEqual(['nudge-customer@+10m', 'idle-close@+30m']);
   });
 });
