@@ -9,7 +9,13 @@ import { writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLOSER_PERMISSIONS, END_PERMISSION_TTL_MS } from '../../src/genesys';
 import { DEFAULT_QUEUE_ID } from '../../src/simulator';
-import { startTestCloser, TEST_ENV, TEST_GENESYS_CLIENT, type TestCloser } from '../helpers/closer';
+import {
+  startTestCloser,
+  testRulesYaml,
+  TEST_ENV,
+  TEST_GENESYS_CLIENT,
+  type TestCloser,
+} from '../helpers/closer';
 import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
 import { signedWebhook } from '../helpers/payloads';
 import { familyMoved, parsePrometheusText, sampleValue, type Scrape } from '../helpers/prometheus';
@@ -186,6 +192,31 @@ describe('GET /metrics', () => {
     // Audit: everything so far is published but the refused entry, which is dead.
     await c.closer.audit?.publishDue();
     expect(await c.store.auditOutboxStats()).toMatchObject({ pending: 0, dead: 1 });
+
+    // An agent-idle rule that sends the customer a holding message instead of closing: counted
+    // for supervisors (closer_agent_idle_total), on the rules reloaded in place.
+    writeFileSync(
+      c.rulesFile,
+      testRulesYaml({
+        extraRules: [
+          '  - id: idle-agent-holding',
+          '    kind: inactivity',
+          '    idle: { side: agent, after: 5m, while: [agent] }',
+          '    action: message',
+          '    message: "Thanks for waiting: an agent will be with you shortly."',
+          '',
+        ].join('\n'),
+      }),
+    );
+    c.closer.rules.reload();
+    const waiting = c.sim.createConversation({ messageType: 'webmessaging' });
+    c.sim.postMessage(waiting.id, 'customer', 'Is anyone there?');
+    await c.settle();
+    await passTime(c, 6 * MINUTE);
+    expect(c.outcomes.filter((o) => o.conversationId === waiting.id).map((o) => o.kind)).toContain(
+      'messaged',
+    );
+    await c.closer.audit?.publishDue();
 
     // A CRM webhook ends a chat; its audit event waits in the outbox while a minute passes.
     const crm = c.sim.createConversation({ messageType: 'webmessaging' });
