@@ -38,10 +38,13 @@ export interface HttpAppOptions {
 /**
  * Headers on every closer answer: nothing closer answers (outcomes, conversation state, errors,
  * metrics) may be kept by a cache or proxy, and no browser may sniff a JSON body into something
- * it runs.
+ * it runs. Since nothing is cached, conditional request headers are dropped: Express would
+ * otherwise answer `If-None-Match: *` (or a future `If-Modified-Since`) with an empty 304.
  */
 function securityHeaders(): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
+    delete req.headers['if-none-match'];
+    delete req.headers['if-modified-since'];
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
@@ -93,6 +96,8 @@ export function createMetricsApp(
 ): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is `Cache-Control: no-store`: an ETag would only invite conditional requests.
+  app.disable('etag');
   app.set('trust proxy', false);
   app.use(securityHeaders());
   app.use(metricsRouter(pipeline, options.metricsToken));
@@ -112,6 +117,8 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
   const background = options.background ?? true;
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is `Cache-Control: no-store`: an ETag would only invite conditional requests.
+  app.disable('etag');
   app.set('trust proxy', false);
   app.use(securityHeaders());
   // Intake parses its own raw bodies (signatures are computed on the raw bytes): mount it before JSON.

@@ -12,6 +12,19 @@ describe('HTTP API', () => {
     t = undefined;
   });
 
+  it('answers conditional requests in full: no ETag, so If-None-Match never gets an empty 304', async () => {
+    t = await startTestCloser();
+    for (const path of ['/healthz', '/readyz', '/v1/rules']) {
+      const res = await request(t.closer.app).get(path).set(auth).set('If-None-Match', '*');
+      expect({ path, status: res.status, etag: res.headers.etag }).toEqual({
+        path,
+        status: 200,
+        etag: undefined,
+      });
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+    }
+  });
+
   describe('POST /v1/conversations/{id}/terminate', () => {
     it('needs the bearer token', async () => {
       t = await startTestCloser();
