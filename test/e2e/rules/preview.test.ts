@@ -68,7 +68,7 @@ interface PreviewBody {
   scanned: number;
   open: number;
   wouldAct: number;
-  conversations: { conversationId: string; actions: PreviewAction[] }[];
+  conversations: { conversationId: string; stateFrom: string; actions: PreviewAction[] }[];
   byRule: Record<string, Record<string, number>>;
 }
 
@@ -254,5 +254,47 @@ rules:
         .filter((o) => o.kind === 'dry-run')
         .map((o) => `${o.ruleId}@+${(o.at - t0) / MINUTE}m`),
     ).toEqual(['nudge-customer@+10m', 'idle-close@+30m']);
+  });
+
+  it('with live=1 re-reads each listed conversation: one Genesys no longer knows is reported, not listed', async () => {
+    t = await startTestCloser({ rulesYaml: CURRENT });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    // A conversation closer tracks that Genesys does not know (e.g. purged since).
+    const stored = await t.store.getConversation(conv.id);
+    const ghost = 'c0ffee00-0000-4000-8000-00000000dead';
+    if (stored === undefined) {
+      throw new Error('the conversation was not tracked');
+    }
+    await t.store.putConversation({ ...stored, conversationId: ghost });
+
+    const fromStore = await preview(t);
+    expect(fromStore.conversations.map((c) => c.conversationId).sort()).toEqual(
+      [conv.id, ghost].sort(),
+    );
+    const reads = (): number =>
+      t?.sim
+        .apiRequests()
+        .filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/conversations/messages/'))
+        .length ?? 0;
+    const readsBefore = reads();
+    const res = await request(t.closer.app)
+      .post('/v1/rules/preview?live=1')
+      .set('authorization', `Bearer ${TEST_API_TOKEN}`);
+    expect(res.status).toBe(200);
+    const live = res.body as PreviewBody & {
+      live: { read: number; problems: { conversationId: string; problem: string }[] };
+    };
+    expect(live.conversations.map((c) => [c.conversationId, c.stateFrom])).toEqual([
+      [conv.id, 'live'],
+    ]);
+    expect(live.live).toEqual({
+      read: 2,
+      problems: [{ conversationId: ghost, problem: 'not-found' }],
+    });
+    expect(reads() - readsBefore).toBe(2);
+    // Still nothing acted on.
+    expect(messagesSentByCloser(t, conv.id)).toEqual([]);
   });
 });
