@@ -28,7 +28,12 @@ export const rulesTestInputSchema = z.union([
   z.strictObject({
     webhook: z.strictObject({ source: z.string().min(1).max(64), body: z.unknown() }),
   }),
-  z.strictObject({ conversationId: z.string().min(1).max(100) }),
+  z.strictObject({
+    // As in the conversation routes' URLs (Genesys uses UUIDs): it goes into a Genesys URL.
+    conversationId: z
+      .string()
+      .regex(/^(?!\.+$)[A-Za-z0-9._-]{1,64}$/, 'must be a conversation id (a UUID such as 7f3c…)'),
+  }),
 ]);
 
 export type RulesTestInput = z.infer<typeof rulesTestInputSchema>;

@@ -185,7 +185,14 @@ export function buildPath(template: string, params: Record<string, string>): str
         details: { [name]: value },
       });
     }
-    return encodeURIComponent(value);
+    try {
+      return encodeURIComponent(value);
+    } catch {
+      // A lone UTF-16 surrogate cannot be URL-encoded (URIError): not an id either.
+      throw new CloserError('GENESYS_INVALID_INPUT', `${name} is not a valid id`, {
+        details: { [name]: value.slice(0, 64) },
+      });
+    }
   });
 }
 

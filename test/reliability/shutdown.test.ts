@@ -173,8 +173,9 @@ describe('SIGTERM: a bounded, graceful shutdown', () => {
     expect((await idleClosedAt) - sigtermAt).toBeLessThan(1_000);
     // Every answer was a real one: 2xx, or `Connection: close` on those in flight; after that the
     // connections were gone (refused), never an error answer or a cut mid-answer.
+    // (Whether some answer was still in flight at the SIGTERM, and so carried `Connection: close`,
+    // depends on timing: on a loaded CI machine every connection may sit between requests then.)
     expect(load.statuses().filter((s) => s < 200 || s >= 300)).toEqual([]);
-    expect(load.closingAnswers()).toBeGreaterThan(0);
     expect(
       load
         .failures()

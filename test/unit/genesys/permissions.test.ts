@@ -48,6 +48,10 @@ describe('operation permissions', () => {
       }),
     ).toBe('/api/v2/conversations/a%20b/participants/p%2F1');
     expect(() => buildPath('/x/{id}', {})).toThrow('Missing path parameter id');
+    // A lone surrogate cannot be URL-encoded: a typed 400-class error, not a URIError (a 500).
+    expect(() => buildPath('/x/{id}', { id: '\ud800' })).toThrow(
+      expect.objectContaining({ code: 'GENESYS_INVALID_INPUT' }) as Error,
+    );
   });
 });
 
