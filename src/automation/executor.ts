@@ -68,6 +68,7 @@ export class Executor {
     const changes = await planTimers(this.deps, state, {
       conversationId,
       apply: (current) => applyNotification(current, notification) ?? current,
+      planned: { from: previous, to: state },
     });
     // A conversation no rule's `match` selects is recorded once per episode (its first event),
     // so "why didn't it fire?" has an answer without one row per message.

@@ -2,7 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../observability/logger';
 import { systemClock, type Clock } from '../timers/clock';
 import type { InboxEvent, Store } from '../store/store';
-import { readInboxPayload } from '../inbox';
+import { inboxOrderKey, readInboxPayload } from '../inbox';
+import type { InboxPayload } from '../inbox';
 import { coerceError } from '../errors';
 import { isStoreUnavailable } from '../store';
 import type { Executor } from './executor';
@@ -15,8 +16,14 @@ export interface InboxProcessorOptions {
   executor: Executor;
   /** Called after timers were armed, so the scheduler looks sooner than its next poll. */
   onTimersChanged?: () => void;
-  /** Events handled per batch (default 200). */
+  /** Events claimed per batch (default 200). */
   batchSize?: number;
+  /**
+   * Events of different conversations handled side by side, at most (default 32): their
+   * decisions reach the store in the same turn and share one transaction (SQLite), or run on
+   * separate pool connections (PostgreSQL). One conversation's events stay one after the other.
+   */
+  concurrency?: number;
   /** Source of the claims' "now" (default: the system clock). */
   clock?: Clock;
   /**
@@ -26,6 +33,9 @@ export interface InboxProcessorOptions {
    */
   leaseMs?: number;
 }
+
+/** Default {@link InboxProcessorOptions.concurrency}. */
+export const DEFAULT_INBOX_CONCURRENCY = 32;
 
 /** Default {@link InboxProcessorOptions.leaseMs}. */
 export const INBOX_LEASE_MS = 60_000;
@@ -96,6 +106,7 @@ export class InboxProcessor {
   private async loop(): Promise<number> {
     let handled = 0;
     const batchSize = this.options.batchSize ?? 200;
+    const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_INBOX_CONCURRENCY);
     for (;;) {
       this.again = false;
       await nextTurn();
@@ -105,22 +116,33 @@ export class InboxProcessor {
         this.options.leaseMs ?? INBOX_LEASE_MS,
       );
       const done: number[] = [];
-      for (const event of events) {
+      let interrupted = false;
+      for (const group of sideBySide(events.map(readEvent), concurrency)) {
         // The processor shares the event loop with intake, and SQLite calls resolve without I/O:
-        // without a turn between events a backlog would be worked off in one run while intake
-        // requests wait. Yielding here answers requests between events; under more load than the
+        // without a turn between groups a backlog would be worked off in one run while intake
+        // requests wait. Yielding here answers requests between groups; under more load than the
         // processor can take, the backlog waits in the inbox instead.
         await nextTurn();
-        if (this.isStopped() || (await this.handle(event)) === 'store-unavailable') {
+        if (this.isStopped()) {
+          interrupted = true;
           break;
         }
-        done.push(event.seq);
+        const results = await Promise.all(group.map((read) => this.handle(read)));
+        group.forEach((read, index) => {
+          if (results[index] === 'handled') {
+            done.push(read.event.seq);
+          }
+        });
+        if (results.includes('store-unavailable')) {
+          interrupted = true;
+          break;
+        }
       }
       if (done.length > 0) {
         await this.options.store.markEventsProcessed(done);
         handled += done.length;
       }
-      if (done.length < events.length) {
+      if (interrupted) {
         // The database went away mid-batch (or stop()): the rest stays claimed by this process
         // (claimable again by it at once, by others after the lease) and is handled later.
         return handled;
@@ -144,10 +166,9 @@ export class InboxProcessor {
    * not handled and must not be marked processed (any other failure would repeat: it is logged
    * and the event marked processed).
    */
-  private async handle(event: InboxEvent): Promise<'handled' | 'store-unavailable'> {
+  private async handle({ event, payload }: ReadEvent): Promise<'handled' | 'store-unavailable'> {
     const { logger, executor } = this.options;
     try {
-      const payload = readInboxPayload(event.source, event.payload);
       let changed = false;
       if (payload === undefined) {
         logger.warn('inbox event with an unreadable payload skipped', {
@@ -190,4 +211,55 @@ export class InboxProcessor {
     }
     return 'handled';
   }
+}
+
+/** A claimed event with its payload read (undefined: unreadable) and its order key. */
+interface ReadEvent {
+  event: InboxEvent;
+  payload: InboxPayload | undefined;
+  /** The conversation whose events must stay in order; none for webhooks (handled alone). */
+  key: string | undefined;
+}
+
+function readEvent(event: InboxEvent): ReadEvent {
+  const payload = readInboxPayload(event.source, event.payload);
+  let key: string | undefined;
+  try {
+    key = payload === undefined ? undefined : inboxOrderKey(payload);
+  } catch {
+    // Handled alone, where its failure is logged.
+  }
+  return { event, payload, key };
+}
+
+/**
+ * Splits claimed events, in order, into groups that may be handled side by side: at most `size`
+ * events, no two of one conversation (the second starts the next group, so it sees the first's
+ * writes), and an event without a key (a webhook, whose conversation only a rule can tell) alone.
+ */
+export function sideBySide<T extends { key: string | undefined }>(reads: T[], size: number): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  const keys = new Set<string>();
+  const close = (): void => {
+    if (group.length > 0) {
+      groups.push(group);
+    }
+    group = [];
+    keys.clear();
+  };
+  for (const read of reads) {
+    if (read.key === undefined) {
+      close();
+      groups.push([read]);
+      continue;
+    }
+    if (keys.has(read.key) || group.length >= size) {
+      close();
+    }
+    group.push(read);
+    keys.add(read.key);
+  }
+  close();
+  return groups;
 }

@@ -144,6 +144,12 @@ export type EndingClaim =
 export interface ConversationUpdate {
   conversationId: string;
   apply: (current: ConversationState | undefined) => ConversationState | undefined;
+  /**
+   * What `apply` gives for the state the caller read (`from`, as `getConversation` returned it,
+   * undefined when there was none): a store that can tell the stored state is still `from` may
+   * write `to` without folding again (the common case: nothing wrote in between).
+   */
+  planned?: { from: ConversationState | undefined; to: ConversationState };
 }
 
 /** An audit event to publish (see `src/publish`): opaque JSON to the store. */

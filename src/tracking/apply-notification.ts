@@ -3,7 +3,11 @@ import { applySnapshot } from './apply-snapshot';
 import type { SnapshotContext } from './apply-snapshot';
 import type { ConversationState } from './conversation-state';
 import { TrackingError } from './errors';
-import { detailEventSchema, messageConversationSnapshotSchema } from './notification-schemas';
+import {
+  detailEventSchema,
+  messageConversationSnapshotSchema,
+  snapshotIdSchema,
+} from './notification-schemas';
 import { parseTopic } from './topics';
 
 /** One Genesys notification, as the WebSocket or EventBridge intake hands it over. */
@@ -32,7 +36,8 @@ export function conversationIdOf(n: GenesysNotification): string | undefined {
     return undefined;
   }
   if (topic.kind === 'snapshot') {
-    const parsed = messageConversationSnapshotSchema.safeParse(n.eventBody);
+    // Only the id: the whole snapshot (~2.5 KB) is parsed once, by `applyNotification`.
+    const parsed = snapshotIdSchema.safeParse(n.eventBody);
     return parsed.success ? parsed.data.id : undefined;
   }
   const parsed = detailEventSchema.safeParse(n.eventBody);
@@ -55,19 +60,13 @@ export function applyNotification(
   if (topic === undefined) {
     return undefined;
   }
-  const conversationId = conversationIdOf(n);
-  if (conversationId === undefined) {
-    return undefined;
-  }
-  if (previous !== undefined && previous.conversationId !== conversationId) {
-    throw new TrackingError(
-      'TRACKING_CONVERSATION_MISMATCH',
-      `Notification for conversation ${conversationId} applied to state of ${previous.conversationId}`,
-      { details: { topicName: n.topicName } },
-    );
-  }
   if (topic.kind === 'snapshot') {
-    const snapshot = messageConversationSnapshotSchema.parse(n.eventBody);
+    const parsed = messageConversationSnapshotSchema.safeParse(n.eventBody);
+    if (!parsed.success) {
+      return undefined;
+    }
+    const snapshot = parsed.data;
+    assertSameConversation(previous, snapshot.id, n.topicName);
     const context: SnapshotContext = {};
     if (topic.queueId !== undefined) {
       context.topicQueueId = topic.queueId;
@@ -80,6 +79,25 @@ export function applyNotification(
     }
     return applySnapshot(previous, snapshot, context);
   }
-  const event = detailEventSchema.parse(n.eventBody);
-  return applyDetailEvent(previous, topic.event, event, conversationId, n.time);
+  const parsed = detailEventSchema.safeParse(n.eventBody);
+  if (!parsed.success) {
+    return undefined;
+  }
+  const conversationId = parsed.data.conversationId ?? topic.conversationId;
+  assertSameConversation(previous, conversationId, n.topicName);
+  return applyDetailEvent(previous, topic.event, parsed.data, conversationId, n.time);
+}
+
+function assertSameConversation(
+  previous: ConversationState | undefined,
+  conversationId: string,
+  topicName: string,
+): void {
+  if (previous !== undefined && previous.conversationId !== conversationId) {
+    throw new TrackingError(
+      'TRACKING_CONVERSATION_MISMATCH',
+      `Notification for conversation ${conversationId} applied to state of ${previous.conversationId}`,
+      { details: { topicName } },
+    );
+  }
 }

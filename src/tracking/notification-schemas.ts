@@ -64,6 +64,9 @@ export const messageConversationSnapshotSchema = z.looseObject({
 });
 export type MessageConversationSnapshot = z.infer<typeof messageConversationSnapshotSchema>;
 
+/** Just a snapshot's conversation id (its order key), without reading the whole snapshot. */
+export const snapshotIdSchema = z.object({ id: messageConversationSnapshotSchema.shape.id });
+
 /**
  * The common fields of the detail events (`CustomerStartDetailEventTopicCustomerStartEvent`,
  * `…CustomerEndEvent`, `UserStart/UserEnd…`, `AcdStart/AcdEnd…`, `FlowStart/FlowEnd…`,

@@ -125,11 +125,19 @@ export class SqliteStore implements Store {
   private readonly eventInserts: GroupCommit<InboxEventInput[], InsertEventsResult>;
   private readonly markProcessedTx: (seqs: number[], at: number) => void;
   private readonly commitTx: (changes: StoreChanges) => Outcome[];
+  private readonly commitAllTx: (all: StoreChanges[]) => Outcome[][];
+  private readonly commits: GroupCommit<StoreChanges, Outcome[]>;
   private readonly claimEndingTx: (claim: EndingClaimInput) => EndingClaim;
   private readonly appendAuditTx: (events: AuditOutboxInput[]) => void;
   private readonly claimAuditTx: Database.Transaction<
     (now: number, limit: number, leaseMs: number) => AuditOutboxEntry[]
   >;
+  /**
+   * The stored text each state `getConversation` returned was parsed from, so a commit can tell
+   * the state it planned from is still the stored one (`ConversationUpdate.planned`) by comparing
+   * texts instead of parsing and folding again.
+   */
+  private readonly readTexts = new WeakMap<ConversationState, string>();
   /** This instance's name on its inbox and outbox claims. */
   private readonly claimant = randomUUID();
   private readonly conversationLocks: KeyedMutex;
@@ -176,11 +184,18 @@ export class SqliteStore implements Store {
         this.statements.markEventProcessed.run(at, seq);
       }
     });
-    this.commitTx = db.transaction((changes: StoreChanges) => {
+    const applyChanges = (changes: StoreChanges): Outcome[] => {
       if (changes.conversation !== undefined) {
-        const text = this.statements.getConversation.get(changes.conversation.conversationId);
-        const current = text === undefined ? undefined : (JSON.parse(text) as ConversationState);
-        const next = changes.conversation.apply(current);
+        const { conversationId, apply, planned } = changes.conversation;
+        const text = this.statements.getConversation.get(conversationId);
+        const unchanged =
+          planned !== undefined &&
+          (planned.from === undefined
+            ? text === undefined
+            : text !== undefined && this.readTexts.get(planned.from) === text);
+        const next = unchanged
+          ? planned.to
+          : apply(text === undefined ? undefined : (JSON.parse(text) as ConversationState));
         if (next !== undefined) {
           this.writeConversation(next);
         }
@@ -207,7 +222,15 @@ export class SqliteStore implements Store {
         );
       }
       return recorded;
-    });
+    };
+    this.commitTx = db.transaction(applyChanges);
+    // Decisions committed in the same event-loop turn (the inbox processor hands several
+    // conversations' events over at once) share one transaction, as intake's inserts do.
+    this.commitAllTx = db.transaction((all: StoreChanges[]) => all.map(applyChanges));
+    this.commits = new GroupCommit(
+      (all) => this.sync('commit', () => this.commitAllTx(all)),
+      (changes) => this.sync('commit', () => this.commitTx(changes)),
+    );
     this.appendAuditTx = db.transaction((events: AuditOutboxInput[]) => {
       for (const event of events) {
         this.writeAudit(event);
@@ -363,7 +386,12 @@ export class SqliteStore implements Store {
   getConversation(conversationId: string): Promise<ConversationState | undefined> {
     return this.run('getConversation', () => {
       const text = this.statements.getConversation.get(conversationId);
-      return text === undefined ? undefined : (JSON.parse(text) as ConversationState);
+      if (text === undefined) {
+        return undefined;
+      }
+      const state = JSON.parse(text) as ConversationState;
+      this.readTexts.set(state, text);
+      return state;
     });
   }
 
@@ -461,7 +489,8 @@ export class SqliteStore implements Store {
   }
 
   commit(changes: StoreChanges): Promise<Outcome[]> {
-    return this.run('commit', () => this.commitTx(changes));
+    this.countCall();
+    return this.commits.submit(changes);
   }
 
   claimEnding(claim: EndingClaimInput): Promise<EndingClaim> {
@@ -620,6 +649,7 @@ export class SqliteStore implements Store {
    */
   async close(): Promise<void> {
     await this.eventInserts.flush();
+    await this.commits.flush();
     if (this.db.open) {
       // Batches claimed and not finished (a shutdown past its bound) are free for the next start.
       this.statements.releaseEventClaims.run();

@@ -1,4 +1,5 @@
 import { InboxProcessor } from '../../../src/automation';
+import { sideBySide } from '../../../src/automation/inbox-processor';
 import type { Executor } from '../../../src/automation';
 import { silentLogger } from '../../../src/observability/logger';
 import { StoreError, type InboxEventInput, type Store } from '../../../src/store';
@@ -34,7 +35,125 @@ function recordingExecutor(fail: (eventId: string) => Error | undefined): {
   return { executor, seen };
 }
 
+/** A Genesys detail event of `conversationId` (its order key), told apart by `eventId`. */
+function notificationEvent(conversationId: string, eventId: string): InboxEventInput {
+  return {
+    source: 'eventbridge',
+    eventId,
+    kind: 'genesys',
+    payload: {
+      type: 'genesys',
+      topicName: `v2.detail.events.conversation.${conversationId}.customer.start`,
+      eventBody: { conversationId, eventTime: T0 },
+    },
+    receivedAt: T0,
+  };
+}
+
+describe('sideBySide', () => {
+  const read = (key: string | undefined, id: string) => ({ key, id });
+  const ids = (groups: Array<Array<{ id: string }>>) => groups.map((g) => g.map((r) => r.id));
+
+  it('starts a new group at a conversation already in the group, at a keyless event, and at the size', () => {
+    const reads = [
+      read('a', 'a1'),
+      read('b', 'b1'),
+      read('a', 'a2'),
+      read('c', 'c1'),
+      read(undefined, 'w1'),
+      read('d', 'd1'),
+      read('e', 'e1'),
+      read('f', 'f1'),
+    ];
+    expect(ids(sideBySide(reads, 2))).toEqual([
+      ['a1', 'b1'],
+      ['a2', 'c1'],
+      ['w1'],
+      ['d1', 'e1'],
+      ['f1'],
+    ]);
+    expect(ids(sideBySide(reads, 32))).toEqual([
+      ['a1', 'b1'],
+      ['a2', 'c1'],
+      ['w1'],
+      ['d1', 'e1', 'f1'],
+    ]);
+    expect(sideBySide([], 32)).toEqual([]);
+  });
+});
+
 describe('InboxProcessor', () => {
+  it("handles different conversations' events side by side and one conversation's in order", async () => {
+    await withSqliteStore(async (store) => {
+      await store.insertEvents([
+        notificationEvent('conv-a', 'a1'),
+        notificationEvent('conv-b', 'b1'),
+        notificationEvent('conv-a', 'a2'),
+        notificationEvent('conv-c', 'c1'),
+        notificationEvent('conv-a', 'a3'),
+      ]);
+      const log: string[] = [];
+      let running = 0;
+      let mostAtOnce = 0;
+      const executor = {
+        handleWebhook: () => Promise.resolve(false),
+        handleNotification: async (_n: unknown, delivery: { eventId: string }) => {
+          running += 1;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          log.push(`start ${delivery.eventId}`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          log.push(`end ${delivery.eventId}`);
+          running -= 1;
+          return false;
+        },
+      } as unknown as Executor;
+      const processor = new InboxProcessor({
+        store,
+        executor,
+        logger: silentLogger,
+        clock: new ManualClock(T0),
+      });
+      expect(await processor.drain()).toBe(5);
+      expect(mostAtOnce).toBe(2);
+      // Each event of conv-a starts only after the previous one ended.
+      for (const [earlier, later] of [
+        ['a1', 'a2'],
+        ['a2', 'a3'],
+      ] as const) {
+        expect(log.indexOf(`end ${earlier}`)).toBeLessThan(log.indexOf(`start ${later}`));
+      }
+      expect(log.indexOf(`start b1`)).toBeLessThan(log.indexOf(`end a1`));
+      expect(await store.pendingEvents(10)).toEqual([]);
+    });
+  });
+
+  it('with concurrency 1 handles one event at a time', async () => {
+    await withSqliteStore(async (store) => {
+      await store.insertEvents(['x', 'y', 'z'].map((c) => notificationEvent(c, c)));
+      let running = 0;
+      let mostAtOnce = 0;
+      const executor = {
+        handleWebhook: () => Promise.resolve(false),
+        handleNotification: async () => {
+          running += 1;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          running -= 1;
+          return false;
+        },
+      } as unknown as Executor;
+      const processor = new InboxProcessor({
+        store,
+        executor,
+        logger: silentLogger,
+        clock: new ManualClock(T0),
+        concurrency: 1,
+      });
+      expect(await processor.drain()).toBe(3);
+      expect(mostAtOnce).toBe(1);
+    });
+  });
+
   it('leaves the rest of a batch unprocessed when the database is unavailable, and handles it later', async () => {
     await withSqliteStore(async (store) => {
       await store.insertEvents(['e1', 'e2', 'e3'].map(webhookEvent));

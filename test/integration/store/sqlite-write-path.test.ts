@@ -99,6 +99,69 @@ describe('SQLite write path', () => {
     });
   });
 
+  describe('commit', () => {
+    it('writes the planned state without folding again while the stored state is the one read', async () => {
+      const store = await SqliteStore.open(database.path);
+      try {
+        const c = 'conv-planned';
+        const base = { conversationId: c, participants: [], updatedAt: 1, episode: 1 };
+        await store.commit({ now: 1, conversation: { conversationId: c, apply: () => base } });
+        const read = await store.getConversation(c);
+        let folds = 0;
+        const fold = (current: typeof read) => {
+          folds += 1;
+          return current && { ...current, updatedAt: current.updatedAt + 1 };
+        };
+        await store.commit({
+          now: 2,
+          conversation: {
+            conversationId: c,
+            apply: fold,
+            planned: { from: read, to: { ...base, updatedAt: 9 } },
+          },
+        });
+        expect(folds).toBe(0);
+        expect((await store.getConversation(c))?.updatedAt).toBe(9);
+        // A plan from a state read before that write is folded into what is stored now.
+        await store.commit({
+          now: 3,
+          conversation: { conversationId: c, apply: fold, planned: { from: read, to: base } },
+        });
+        expect(folds).toBe(1);
+        expect((await store.getConversation(c))?.updatedAt).toBe(10);
+        // A plan from "no state" holds only while there is none.
+        await store.commit({
+          now: 4,
+          conversation: { conversationId: c, apply: fold, planned: { from: undefined, to: base } },
+        });
+        expect(folds).toBe(2);
+        expect((await store.getConversation(c))?.updatedAt).toBe(11);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('commits decisions still queued when the store closes', async () => {
+      const store = await SqliteStore.open(database.path);
+      const c = 'conv-late';
+      const queued = store.commit({
+        now: 1,
+        conversation: {
+          conversationId: c,
+          apply: () => ({ conversationId: c, participants: [], updatedAt: 1, episode: 1 }),
+        },
+      });
+      await store.close();
+      await expect(queued).resolves.toEqual([]);
+      const reopened = await SqliteStore.open(database.path);
+      try {
+        expect((await reopened.getConversation(c))?.episode).toBe(1);
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+
   describe('queries prepared per LIMIT value', () => {
     it('honour every limit, also past the number of statements kept prepared', async () => {
       const store = await SqliteStore.open(database.path);

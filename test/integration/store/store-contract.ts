@@ -592,6 +592,69 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect(await store.getConversation(c)).toBeUndefined();
       });
 
+      it('given a plan from a state written over since, folds the update into the stored state', async () => {
+        const c = uid('conv');
+        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        await store.commit({ now: T0, conversation: { conversationId: c, apply: () => base } });
+        const read = await store.getConversation(c);
+        // Another writer (a firing) moves the state on after this read.
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, episode: 5 },
+          },
+        });
+        const bump = (current: ConversationState | undefined): ConversationState | undefined =>
+          current && { ...current, updatedAt: current.updatedAt + 1 };
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: bump,
+            planned: { from: read, to: { ...base, updatedAt: T0 + 1 } },
+          },
+        });
+        expect(await store.getConversation(c)).toMatchObject({ episode: 5, updatedAt: T0 + 1 });
+      });
+
+      it('given a plan from the stored state, writes what was planned', async () => {
+        const c = uid('conv');
+        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        await store.commit({ now: T0, conversation: { conversationId: c, apply: () => base } });
+        const read = await store.getConversation(c);
+        const planned = { ...base, updatedAt: T0 + 7 };
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, updatedAt: T0 + 7 },
+            planned: { from: read, to: planned },
+          },
+        });
+        expect(await store.getConversation(c)).toEqual(planned);
+      });
+
+      it('commits calls made together each on its own: results in order, a refused one alone', async () => {
+        const c = uid('conv');
+        const ended = (id: string) =>
+          outcome({ conversationId: id, kind: 'terminated', episode: 1 });
+        const results = await Promise.allSettled([
+          store.commit({ now: T0, outcomes: [ended(c)] }),
+          store.commit({ now: T0, outcomes: [ended(c)] }),
+          store.commit({
+            now: T0,
+            upsertTimers: [{ conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 + 1 }],
+          }),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+          code: 'STORE_ALREADY_ENDED',
+        });
+        expect((await store.listOutcomes({ conversationId: c, limit: 10 })).length).toBe(1);
+        expect((await store.listTimers(c)).map((t) => t.ruleId)).toEqual(['idle']);
+      });
+
       it('re-arming a timer into a new episode restarts armedAt', async () => {
         const c = uid('conv');
         await store.upsertTimer(
