@@ -11,6 +11,8 @@ import type { ConversationUpdate } from '../store/store';
 export type LiveRead =
   | {
       found: true;
+      /** The stored state the read was folded into (as `getConversation` returned it). */
+      from: ConversationState | undefined;
       state: ConversationState;
       conversation: MessageConversation;
       notification: GenesysNotification;
@@ -56,7 +58,7 @@ export async function readLive(
       requestId: 'live-read',
     });
   }
-  return { found: true, state, conversation, notification };
+  return { found: true, from: stored, state, conversation, notification };
 }
 
 /**
@@ -76,6 +78,7 @@ export function liveUpdate(
         live?.found === true ? (applyNotification(current, live.notification) ?? current) : current;
       return folded === undefined ? undefined : more(folded);
     },
+    ...(live?.found === true ? { planned: { from: live.from, to: more(live.state) } } : {}),
   };
 }
 
