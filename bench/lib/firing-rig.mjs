@@ -14,7 +14,8 @@ const SIMULATOR = fileURLToPath(new URL('./simulator-process.mjs', import.meta.u
 
 /**
  * Starts the simulator (`rateLimit`: "requests/windowSeconds") and closer
- * (`requestsPerSecond`: GENESYS_REQUESTS_PER_SECOND), then points the simulator's event delivery
+ * (`requestsPerSecond`: GENESYS_REQUESTS_PER_SECOND; `databaseUrl`: its store, default a fresh
+ * SQLite file), then points the simulator's event delivery
  * at closer. Resolves { sim(cmd, args), closerPort, closer, stop() }.
  */
 export async function startRig({
@@ -23,6 +24,7 @@ export async function startRig({
   maxConcurrency,
   profileDir,
   rules = 'quiet',
+  databaseUrl,
 }) {
   const simChild = fork(SIMULATOR, rateLimit === undefined ? [] : ['--rate-limit', rateLimit], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -58,6 +60,7 @@ export async function startRig({
       'client-secret': ready.clientSecret,
       'requests-per-second': requestsPerSecond,
       'max-concurrency': maxConcurrency,
+      database: databaseUrl,
     },
     profileDir === undefined ? {} : { profileDir: `${profileDir}/closer` },
   );

@@ -34,6 +34,7 @@ export async function waitForEndings(rig, ids, deadline) {
  * compete with the firing — what is measured is then the scheduler and the Genesys client.
  * `idleMs`: 10_000 or 30_000 (the rules presets): long enough that the answers' events (the
  * simulator sends ~8 per answer) are processed, and the timers armed, before they fall due.
+ * `databaseUrl`: closer's store (default: a fresh SQLite file).
  * Resolves { count, p50, p99, max, notEnded, doubled, requestsPerEnding, byStatus }.
  */
 export async function firingLag({
@@ -44,11 +45,13 @@ export async function firingLag({
   deliverEndings = true,
   idleMs = 10_000,
   maxConcurrency,
+  databaseUrl,
 }) {
   const rig = await startRig({
     requestsPerSecond,
     maxConcurrency,
     profileDir,
+    databaseUrl,
     rules: idleMs === 30_000 ? 'quiet30' : 'quiet',
   });
   try {

@@ -103,6 +103,12 @@ export const settingsSchema = z
         (value) => Number.isInteger(value) && value >= 1 && value <= 100,
         'must be a whole number of connections from 1 to 100',
       ),
+    CLOSER_FIRING_CONCURRENCY: optionalText
+      .transform((value) => (value === undefined ? DEFAULT_FIRING_CONCURRENCY : Number(value)))
+      .refine(
+        (value) => Number.isInteger(value) && value >= 1 && value <= 64,
+        'must be a whole number of timer firings at once from 1 to 64',
+      ),
     CLOSER_CLAIM_LEASE: optionalText.transform((value, ctx) => {
       if (value === undefined) {
         return DEFAULT_CLAIM_LEASE_MS;
@@ -235,6 +241,14 @@ export interface Settings {
    */
   claimLeaseMs: number;
   /**
+   * Timer firings each process runs at once (`CLOSER_FIRING_CONCURRENCY`, 1–64, default 4). Each
+   * firing waits on Genesys and, on PostgreSQL, on several database round trips: more at once
+   * end more conversations per second when many fall due together, at the cost of each one's
+   * requests queueing longer behind the others' in the shared request budget (a closing message
+   * already sent waits longer for its disconnect).
+   */
+  firingConcurrency: number;
+  /**
    * The whole graceful shutdown after SIGTERM/SIGINT, exit included (`CLOSER_SHUTDOWN_TIMEOUT`, ms,
    * default 10 s): in-flight answers, timer firings and on-demand endings get until then; what
    * is still running is handed to the next start (timers given back, on-demand endings deferred
@@ -279,6 +293,9 @@ export interface Settings {
 /** Default `GENESYS_REQUESTS_PER_SECOND`: the Genesys client's default rate. */
 export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
 
+/** Default `CLOSER_FIRING_CONCURRENCY`. */
+export const DEFAULT_FIRING_CONCURRENCY = 4;
+
 /** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
@@ -312,6 +329,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: e.CLOSER_DATABASE_URL,
     databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
     claimLeaseMs: e.CLOSER_CLAIM_LEASE,
+    firingConcurrency: e.CLOSER_FIRING_CONCURRENCY,
     shutdownTimeoutMs: e.CLOSER_SHUTDOWN_TIMEOUT,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,

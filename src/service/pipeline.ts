@@ -72,6 +72,8 @@ export interface PipelineOptions {
    * 60 s): with replicas on PostgreSQL, a dead one's claimed work is taken over after this.
    */
   claimLeaseMs?: number;
+  /** Timer firings run at once (`CLOSER_FIRING_CONCURRENCY`; default 4, the scheduler's). */
+  firingConcurrency?: number;
 }
 
 /** The processing side of closer: rules, inbox, timers, actions, audit and Genesys health. */
@@ -224,6 +226,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     clock,
     logger,
     ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
+    ...(options.firingConcurrency === undefined ? {} : { concurrency: options.firingConcurrency }),
     handle: (timer) => {
       metrics.timersFired.inc({ rule: timer.ruleId, phase: timer.phase });
       return executor.fireTimer(timer);

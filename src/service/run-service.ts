@@ -127,6 +127,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     env: profile.env,
     checkGenesys: true,
     claimLeaseMs: settings.claimLeaseMs,
+    firingConcurrency: settings.firingConcurrency,
     ...(settings.audit === undefined
       ? {}
       : {

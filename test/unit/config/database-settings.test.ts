@@ -1,4 +1,10 @@
-import { DEFAULT_CLAIM_LEASE_MS, parseSettings, SettingsError } from '../../../src/config/settings';
+import {
+  DEFAULT_CLAIM_LEASE_MS,
+  DEFAULT_FIRING_CONCURRENCY,
+  parseSettings,
+  SettingsError,
+} from '../../../src/config/settings';
+import { TIMER_SCHEDULER_DEFAULTS } from '../../../src/timers/scheduler-options';
 import { DEFAULT_POOL_SIZE } from '../../../src/store';
 
 const poolSize = (value: string | undefined): number =>
@@ -41,5 +47,25 @@ describe('CLOSER_CLAIM_LEASE', () => {
 
   test.each(['4s', '2h', '0', 'soon'])('refuses %s naming the allowed range', (value) => {
     expect(() => lease(value)).toThrow(/CLOSER_CLAIM_LEASE: must be a duration from 5s to 1h/);
+  });
+});
+
+describe('CLOSER_FIRING_CONCURRENCY', () => {
+  const firings = (value: string | undefined): number =>
+    parseSettings(value === undefined ? {} : { CLOSER_FIRING_CONCURRENCY: value })
+      .firingConcurrency;
+
+  test("defaults to the scheduler's 4 and reads whole numbers from 1 to 64", () => {
+    expect(firings(undefined)).toBe(DEFAULT_FIRING_CONCURRENCY);
+    expect(DEFAULT_FIRING_CONCURRENCY).toBe(TIMER_SCHEDULER_DEFAULTS.concurrency);
+    expect(firings('1')).toBe(1);
+    expect(firings(' 16 ')).toBe(16);
+    expect(firings('64')).toBe(64);
+  });
+
+  test.each(['0', '65', '1.5', 'many'])('refuses %s naming the allowed range', (value) => {
+    expect(() => firings(value)).toThrow(
+      /CLOSER_FIRING_CONCURRENCY: must be a whole number of timer firings at once from 1 to 64/,
+    );
   });
 });
