@@ -80,7 +80,7 @@ export {
   type ActiveConversation,
   type ActiveConversations,
 } from './conversation-activity';
-export { probeOperation, type ProbeResult } from './probe-permission';
+export { inconclusiveProbeError, probeOperation, type ProbeResult } from './probe-permission';
 export {
   ACCESS_PROBES,
   TRANSFER_ACCESS_PROBE,
