@@ -1,7 +1,7 @@
 import type { Outcome, StoreChanges } from '../store/store';
 import type { TimerHandlerResult } from '../timers';
 import { isDryRun } from '../rules';
-import { sendConversationMessage, transferState } from '../genesys';
+import { divisionOf, isGenesysApiError, sendConversationMessage, transferState } from '../genesys';
 import { MAX_CLOSER_MESSAGE_IDS } from '../tracking/conversation-state';
 import type { ConversationState, RuleActionMark } from '../tracking/conversation-state';
 import type { Decision } from '../decide';
@@ -24,8 +24,12 @@ function withMark(state: ConversationState, ruleId: string, mark: RuleActionMark
  * transfer is claimed the same way; a failure Genesys may have applied keeps the claim, and the
  * next firing (`resumed`) reads the conversation first: transferred already → recorded so, still
  * wanted → transferred (without the message again), unclear → recorded, never repeated blind.
+ * A message announcing a transfer goes out only when the transfer is expected to be allowed
+ * (`client.expectAllowed`, as for endings): known refused → `failed` naming the permission,
+ * nothing sent, not repeated for this silence.
  *
- * @throws transient transfer failures, for the scheduler to retry (the claim stays).
+ * @throws transient transfer failures, for the scheduler to retry (the claim stays); a transient
+ *   failure to learn the transfer permission, before anything is claimed or sent.
  */
 export async function executeAction(
   deps: ExecutorDeps,
@@ -117,6 +121,27 @@ export async function executeAction(
     }
     // `wanted`: the read shows the agent leg still there and no queue leg: transfer (no message).
   } else {
+    if (decision.action === 'transfer' && decision.message !== undefined) {
+      // Never "I'm transferring you" without the permission to transfer. Before the claim: a
+      // transient failure to find out is retried as a fresh attempt, message included.
+      try {
+        await genesys.expectAllowed('transferMessageParticipant', divisionOf(live));
+      } catch (thrown: unknown) {
+        const error = coerceError(thrown);
+        if (!isPermanentFailure(error)) {
+          throw error;
+        }
+        await deps.recorder.commit(
+          record(
+            'failed',
+            `transfer not allowed, so its message was not sent: ${error.message}`,
+            { ...errorDetails(error), messageSent: false },
+            done,
+          ),
+        );
+        return { status: 'done' };
+      }
+    }
     await deps.recorder.commit({
       now,
       conversation: liveUpdate(conversationId, ctx.live, (state) => withMark(state, ruleId, mark)),
@@ -185,8 +210,17 @@ export async function executeAction(
       decision.participantId ?? '',
       decision.queueId ?? '',
     );
+    genesys.actionPermission.recordResult(
+      'transferMessageParticipant',
+      divisionOf(live),
+      'succeeded',
+    );
   } catch (thrown: unknown) {
     const error = coerceError(thrown);
+    if (isGenesysApiError(error, 'GENESYS_FORBIDDEN')) {
+      // Per division: the next transfer rule firing here sends no message before asking again.
+      genesys.actionPermission.recordResult('transferMessageParticipant', divisionOf(live), error);
+    }
     if (!isPermanentFailure(error)) {
       if (sentId !== undefined) {
         // Keep what was sent: the retry resumes the claim and never sends the message again.

@@ -42,9 +42,10 @@ export function doctorCommand(ctx: CliContext): Command {
     .summary('check region, credentials and permissions')
     .description(
       "Checks the Genesys settings, the OAuth client's credentials and token, and whether its roles " +
-        'allow what closer does (disconnect, read, send messages, wrap-up) — by probing random ' +
-        'conversation ids, so no real conversation is touched — and prints the fix for each ' +
-        'failure. Exits with the code of the first failed check.',
+        'allow what closer does (disconnect, read, send messages, wrap-up, and transfer when a ' +
+        'rule transfers) — by probing random conversation ids, so no real conversation is ' +
+        'touched — then the org against the rules file, and prints the fix for each failure. ' +
+        'Exits with the code of the first failed check.',
     )
     .addOption(jsonOption())
     .addHelpText('after', GENESYS_ENV_HELP)
@@ -118,7 +119,8 @@ async function runDoctor(json: boolean, io: CommandIo): Promise<ExitCode> {
   if (notificationQueues.length > 0) {
     checks.push(await checkReconciliation(client, notificationQueues));
   }
-  // The org against the rules file: queues, wrap-up codes, Messenger (rules-org-checks.ts).
+  // The org against the rules file: queues, wrap-up codes, Messenger, transfers (their permission
+  // only when a rule transfers: rules-org-checks.ts).
   checks.push(...(await rulesDoctorLines(client, io.env)));
   await client.close();
   return finish(checks, io, json);

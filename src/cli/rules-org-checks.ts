@@ -17,6 +17,8 @@ export interface RulesDoctorLine {
   detail: string;
   fix?: string;
   missingPermissions?: string[];
+  /** `GENESYS_FORBIDDEN` when a permission closer acts with is missing (doctor exits FORBIDDEN). */
+  code?: string;
   /** Compiler-style lines of what the check found. */
   findings?: string[];
 }
@@ -56,10 +58,14 @@ function doctorLine(check: OrgCheck, path: string): RulesDoctorLine {
   const status = (
     { ok: 'ok', warning: 'warn', error: 'fail', skipped: 'skip', failed: 'fail' } as const
   )[check.status];
+  // A rule that transfers without the permission to: the doctor's exit says "forbidden", as for
+  // the disconnect and message probes (a skipped check is a missing *read* permission: no code).
+  const forbidden = check.diagnostics.some((d) => d.code === 'ORG_TRANSFER_FORBIDDEN');
   return {
     name: `rules: ${check.name}`,
     status,
     detail: check.detail,
+    ...(forbidden ? { code: 'GENESYS_FORBIDDEN' } : {}),
     ...(check.missingPermissions === undefined
       ? {}
       : {

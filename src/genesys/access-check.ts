@@ -1,5 +1,6 @@
 import type { Clock } from '../timers/clock';
 import type { GenesysClient } from './client';
+import { GATED_PROBE_BODIES, isGatedOperation } from './action-permission';
 import { GenesysApiError } from './errors';
 import type { GenesysOperation } from './permissions';
 import { probeOperation, type ProbeResult } from './probe-permission';
@@ -53,6 +54,19 @@ export const ACCESS_PROBES: readonly AccessProbe[] = [
   },
 ];
 
+/**
+ * The blind transfer's probe (`conversation:communication:blindTransfer`): only for rules with
+ * `action: transfer`, so it is not in {@link ACCESS_PROBES} — an org that never transfers must not
+ * see a missing transfer permission as a problem. The service adds it while its rules transfer;
+ * `closer doctor` checks it in its `rules: transfers` line.
+ */
+export const TRANSFER_ACCESS_PROBE: AccessProbe = {
+  name: 'transfer conversations',
+  operation: 'transferMessageParticipant',
+  why: 'rules with action: transfer',
+  body: GATED_PROBE_BODIES.transferMessageParticipant,
+};
+
 /** One probe's result. */
 export interface AccessProbeResult {
   probe: AccessProbe;
@@ -64,21 +78,16 @@ export type GenesysAccessReport =
   | { token: 'obtained'; at: number; probes: AccessProbeResult[] }
   | { token: 'failed'; at: number; error: GenesysApiError };
 
-const END_OPERATIONS = new Set<GenesysOperation>([
-  'disconnectMessageConversation',
-  'disconnectMessageParticipant',
-]);
-
 /**
- * Obtains a token and probes every {@link ACCESS_PROBES} operation, one at a time (a handful of
- * requests, within the client's rate budget). What the disconnect probes find is also recorded in
- * the client's end-permission knowledge, so a service that just checked does not probe again
- * before promising an end.
+ * Obtains a token and probes every operation of `probes` (default {@link ACCESS_PROBES}), one at a
+ * time (a handful of requests, within the client's rate budget). What the disconnect and transfer
+ * probes find is also recorded in the client's action-permission knowledge, so a service that
+ * just checked does not probe again before announcing an end or a transfer.
  *
  * @throws only what is not a Genesys answer (a bug); Genesys failures are in the report.
  */
 export async function checkGenesysAccess(
-  client: Pick<GenesysClient, 'getToken' | 'send' | 'endPermission'>,
+  client: Pick<GenesysClient, 'getToken' | 'send' | 'actionPermission'>,
   clock: Clock,
   probes: readonly AccessProbe[] = ACCESS_PROBES,
 ): Promise<GenesysAccessReport> {
@@ -94,9 +103,9 @@ export async function checkGenesysAccess(
   const results: AccessProbeResult[] = [];
   for (const probe of probes) {
     const result = await probeOperation(client, probe.operation, probe.body);
-    if (END_OPERATIONS.has(probe.operation) && result.kind !== 'inconclusive') {
-      client.endPermission.recordProbe(
-        probe.operation as 'disconnectMessageConversation' | 'disconnectMessageParticipant',
+    if (isGatedOperation(probe.operation) && result.kind !== 'inconclusive') {
+      client.actionPermission.recordProbe(
+        probe.operation,
         result.kind === 'allowed' ? 'allowed' : result.error,
       );
     }

@@ -5,9 +5,14 @@ import { silentLogger, type Logger } from '../observability/logger-interface';
 import { registerSecret } from '../observability/secrets';
 import { TokenProvider } from './auth';
 import * as ops from './conversations';
-import { GenesysApiError, GenesysConfigError } from './errors';
-import { EndPermission, type EndOperationName, type EndPermissionVerdict } from './end-permission';
-import { probeOperation } from './probe-permission';
+import { GenesysConfigError } from './errors';
+import {
+  ActionPermission,
+  GATED_PROBE_BODIES,
+  type ActionPermissionVerdict,
+  type GatedOperation,
+} from './action-permission';
+import { inconclusiveProbeError, probeOperation } from './probe-permission';
 import * as notifications from './notifications';
 import * as activity from './conversation-activity';
 import type { ActiveConversations } from './conversation-activity';
@@ -110,12 +115,15 @@ export class GenesysClient {
   readonly clientId: string;
   /** The client's scoped logger (`component: genesys`), for callers that act on its behalf. */
   readonly logger: Logger;
-  /** What this client has learned about its permission to end conversations (see `end-permission.ts`). */
-  readonly endPermission: EndPermission;
+  /**
+   * What this client has learned about its permission to end and transfer conversations (see
+   * `action-permission.ts`).
+   */
+  readonly actionPermission: ActionPermission;
   private readonly auth: TokenProvider;
   private readonly agent: Agent;
   private readonly context: SendContext;
-  private readonly probing = new Map<EndOperationName, Promise<EndPermissionVerdict>>();
+  private readonly probing = new Map<GatedOperation, Promise<ActionPermissionVerdict>>();
 
   constructor(options: GenesysClientOptions) {
     const merged = { ...GENESYS_CLIENT_DEFAULTS, ...stripUndefined(options) };
@@ -133,7 +141,7 @@ export class GenesysClient {
     this.clientId = settings.clientId;
     registerSecret(settings.clientSecret);
     const clock = options.clock ?? systemClock;
-    this.endPermission = new EndPermission(clock);
+    this.actionPermission = new ActionPermission(clock);
     const logger = (options.logger ?? silentLogger).child({ component: 'genesys' });
     this.logger = logger;
     const policy = {
@@ -291,22 +299,19 @@ export class GenesysClient {
 
   /**
    * Throws unless closer has good reason to expect that `operation` (the whole-conversation or the
-   * one-leg disconnect) is allowed on a conversation of `divisionId`: called BEFORE sending any
-   * message that promises an end, so a customer never reads "this chat is closed" in a chat closer
-   * cannot close. Uses what real disconnects taught, else probes the operation once
-   * (single-flight; `probe-permission.ts`).
+   * one-leg disconnect, or the blind transfer) is allowed on a conversation of `divisionId`: called
+   * BEFORE sending any message that announces it, so a customer never reads "this chat is closed"
+   * or "I'm transferring you" when closer cannot do it. Uses what real requests taught, else
+   * probes the operation once (single-flight; `probe-permission.ts`).
    *
    * @throws GenesysApiError `GENESYS_FORBIDDEN` (missing permission and fix) when known refused;
    *   the probe's error when it was inconclusive (network, 5xx, auth): nothing should be sent then.
    */
-  async expectEndAllowed(
-    divisionId: string | undefined,
-    operation: EndOperationName = 'disconnectMessageConversation',
-  ): Promise<void> {
-    let verdict = this.endPermission.verdict(operation, divisionId);
+  async expectAllowed(operation: GatedOperation, divisionId: string | undefined): Promise<void> {
+    let verdict = this.actionPermission.verdict(operation, divisionId);
     if (verdict.kind === 'unknown') {
-      await this.probeEndPermission(operation);
-      verdict = this.endPermission.verdict(operation, divisionId);
+      await this.probePermission(operation);
+      verdict = this.actionPermission.verdict(operation, divisionId);
     }
     if (verdict.kind === 'forbidden') {
       throw verdict.error;
@@ -314,39 +319,27 @@ export class GenesysClient {
   }
 
   /**
-   * Probes a disconnect operation on random ids and records the result; the same check `closer
-   * doctor` runs. Concurrent callers share one probe per operation.
+   * Probes a gated operation on random ids and records the result; the same check `closer doctor`
+   * runs. Concurrent callers share one probe per operation.
    *
    * @throws GenesysApiError when the probe is inconclusive (it then teaches nothing).
    */
-  probeEndPermission(
-    operation: EndOperationName = 'disconnectMessageConversation',
-  ): Promise<EndPermissionVerdict> {
+  probePermission(operation: GatedOperation): Promise<ActionPermissionVerdict> {
     const running = this.probing.get(operation);
     if (running !== undefined) {
       return running;
     }
     const probe = (async () => {
       try {
-        const result = await probeOperation(this, operation, { state: 'disconnected' });
+        const result = await probeOperation(this, operation, GATED_PROBE_BODIES[operation]);
         if (result.kind === 'inconclusive') {
-          throw (
-            result.error ??
-            new GenesysApiError({
-              code: 'GENESYS_INVALID_RESPONSE',
-              message: result.detail,
-              status: undefined,
-              operation,
-              retryable: true,
-              requestId: 'probe',
-            })
-          );
+          throw inconclusiveProbeError(result, operation);
         }
-        this.endPermission.recordProbe(
+        this.actionPermission.recordProbe(
           operation,
           result.kind === 'allowed' ? 'allowed' : result.error,
         );
-        return this.endPermission.verdict(operation, undefined);
+        return this.actionPermission.verdict(operation, undefined);
       } finally {
         this.probing.delete(operation);
       }

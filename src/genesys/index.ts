@@ -80,9 +80,10 @@ export {
   type ActiveConversation,
   type ActiveConversations,
 } from './conversation-activity';
-export { probeOperation, type ProbeResult } from './probe-permission';
+export { inconclusiveProbeError, probeOperation, type ProbeResult } from './probe-permission';
 export {
   ACCESS_PROBES,
+  TRANSFER_ACCESS_PROBE,
   checkGenesysAccess,
   type AccessProbe,
   type AccessProbeResult,
@@ -98,7 +99,16 @@ export {
   type GenesysProblem,
   type GenesysStatus,
 } from './genesys-health';
-export { EndPermission, END_PERMISSION_TTL_MS, type EndPermissionVerdict } from './end-permission';
+export {
+  ActionPermission,
+  ACTION_PERMISSION_TTL_MS,
+  GATED_PROBE_BODIES,
+  divisionOf,
+  isGatedOperation,
+  type ActionPermissionVerdict,
+  type EndOperationName,
+  type GatedOperation,
+} from './action-permission';
 export type {
   Communication,
   Conversation,

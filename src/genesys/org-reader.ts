@@ -6,6 +6,8 @@ import {
   type WrapupCode,
 } from './routing';
 import type { GenesysSender } from './send';
+import { GATED_PROBE_BODIES } from './action-permission';
+import { probeOperation, type ProbeResult } from './probe-permission';
 import {
   getWebDeploymentConfigurationVersion,
   listWebDeployments,
@@ -18,6 +20,7 @@ import {
  * `closer rules check --online`). Every method goes through the client's one request path and
  * throws `GenesysApiError` (`GENESYS_NOT_FOUND` for a missing queue or code, `GENESYS_FORBIDDEN`
  * naming the missing permission). An interface, so the checks can be given any implementation.
+ * One method is not a read: `probeTransfer`, which only ever targets random ids.
  */
 export interface OrgReader {
   getQueue(queueId: string): Promise<RoutingQueue>;
@@ -28,6 +31,12 @@ export interface OrgReader {
     configurationId: string,
     version: string,
   ): Promise<MessengerConfiguration>;
+  /**
+   * Whether the OAuth client may blind-transfer: the transfer request on random conversation and
+   * participant ids (`probe-permission.ts`; 404 → allowed, 403 → forbidden naming the
+   * permission). No real conversation is touched.
+   */
+  probeTransfer(): Promise<ProbeResult>;
 }
 
 /** An {@link OrgReader} over a Genesys client (or anything with its `send`). */
@@ -39,5 +48,11 @@ export function orgReader(sender: GenesysSender): OrgReader {
     listWebDeployments: () => listWebDeployments(sender),
     getWebDeploymentConfiguration: (configurationId, version) =>
       getWebDeploymentConfigurationVersion(sender, configurationId, version),
+    probeTransfer: () =>
+      probeOperation(
+        sender,
+        'transferMessageParticipant',
+        GATED_PROBE_BODIES.transferMessageParticipant,
+      ),
   };
 }

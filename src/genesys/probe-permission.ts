@@ -17,7 +17,8 @@ export type ProbeResult =
  * Unverified premise (docs/genesys/facts.md §10): that Genesys checks permissions before it
  * looks the conversation up. It also cannot see division scoping: a role may hold the permission
  * in some divisions only, which a random id cannot reveal. Callers treat `allowed` as "probably".
- * Used by `closer doctor` and by the end-permission gate (one implementation).
+ * Used by `closer doctor`, the online rules checks and the action-permission gate (one
+ * implementation).
  */
 export async function probeOperation(
   sender: GenesysSender,
@@ -51,4 +52,25 @@ export async function probeOperation(
     }
     return { kind: 'inconclusive', detail: `${error.code}: ${error.message}`, error };
   }
+}
+
+/**
+ * The error an inconclusive probe stands for (Genesys's own when there is one), for callers that
+ * must not act on it: nothing was learned, so nothing may be announced.
+ */
+export function inconclusiveProbeError(
+  result: Extract<ProbeResult, { kind: 'inconclusive' }>,
+  operation: GenesysOperation,
+): GenesysApiError {
+  return (
+    result.error ??
+    new GenesysApiError({
+      code: 'GENESYS_INVALID_RESPONSE',
+      message: result.detail,
+      status: undefined,
+      operation,
+      retryable: true,
+      requestId: 'probe',
+    })
+  );
 }

@@ -1,6 +1,6 @@
 import type { GenesysClient } from './client';
 import type { MessageConversation } from './models';
-import type { EndOperationName } from './end-permission';
+import { divisionOf, type EndOperationName } from './action-permission';
 import { liveParticipants } from './participants';
 import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
 
@@ -15,7 +15,7 @@ export type SendConversationMessageResult =
  * connected bot/flow party's. The communication id comes from the generic conversation read.
  *
  * A warning promises an end ("this chat closes in 2 minutes"), so like a closing message it is
- * sent only when a disconnect can be expected to succeed (`client.expectEndAllowed`).
+ * sent only when a disconnect can be expected to succeed (`client.expectAllowed`).
  *
  * @throws GenesysInputError for an empty or too long text; GenesysApiError for read/send failures,
  *   `GENESYS_FORBIDDEN` (nothing sent) when the disconnect is known to be refused.
@@ -46,9 +46,9 @@ export async function sendConversationMessage(
     return { sent: false, reason: 'no connected agent or bot/flow communication to send from' };
   }
   if (options.promisesEnd !== false) {
-    await client.expectEndAllowed(
-      conversation.divisions?.find((d) => d.division?.id !== undefined)?.division?.id,
-      options.endOperation,
+    await client.expectAllowed(
+      options.endOperation ?? 'disconnectMessageConversation',
+      divisionOf(conversation),
     );
   }
   const data = await client.sendMessage(conversationId, channel.communicationId, text);

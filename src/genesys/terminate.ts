@@ -6,6 +6,7 @@ import { findParticipant, latestCommunicationId, liveParticipants } from './part
 import { isCustomerGone } from './lifecycle';
 import { chooseMessageChannel, validateMessage, validateSmsLength } from './message-channel';
 import { findEarlierClosingMessage } from './earlier-closing-message';
+import { divisionOf } from './action-permission';
 
 /** What {@link endConversation} should do besides disconnecting. */
 export interface EndConversationOptions {
@@ -89,7 +90,7 @@ function describeFailure(error: unknown): string {
  *    (`lifecycle.ts`: nobody but ACD/IVR/workflow connected or parked) → `already-ended`, nothing
  *    sent;
  * 2. before any closing message, makes sure a disconnect can be expected to succeed
- *    (`client.expectEndAllowed`): a known 403 throws `GENESYS_FORBIDDEN` with NOTHING sent — the
+ *    (`client.expectAllowed`): a known 403 throws `GENESYS_FORBIDDEN` with NOTHING sent — the
  *    customer is never told "closed" in a chat closer cannot close; then sends the message on the
  *    agent's (else the bot/flow's) communication — best effort: a send failure is reported in
  *    `messageSkippedReason` and the disconnect still happens. No message when the customer has
@@ -132,8 +133,7 @@ export async function endConversation(
   }
   const live = liveParticipants(conversation);
   const customerGone = isCustomerGone(conversation.participants);
-  const divisionId = conversation.divisions?.find((d) => d.division?.id !== undefined)?.division
-    ?.id;
+  const divisionId = divisionOf(conversation);
   if (live.length === 0) {
     return { outcome: 'already-ended', conversationId };
   }
@@ -191,7 +191,7 @@ export async function endConversation(
         log.info('no closing message of the earlier attempt in the conversation; sending it');
       }
       // Throws GENESYS_FORBIDDEN before anything is sent when the disconnect is known refused.
-      await client.expectEndAllowed(divisionId, endOperation);
+      await client.expectAllowed(endOperation, divisionId);
       await options.beforeMessage?.();
       try {
         const data = await counted(() =>
@@ -216,7 +216,7 @@ export async function endConversation(
   const disconnected: string[] = [];
   const refused = (e: unknown): void => {
     if (isGenesysApiError(e, 'GENESYS_FORBIDDEN')) {
-      client.endPermission.recordDisconnect(endOperation, divisionId, e);
+      client.actionPermission.recordResult(endOperation, divisionId, e);
       if (messageSent) {
         log.error('closing message sent but Genesys refused the disconnect: the chat stays open', {
           error: describeFailure(e),
@@ -233,7 +233,7 @@ export async function endConversation(
         ),
       );
       disconnected.push(...targets.map((p) => p.id));
-      client.endPermission.recordDisconnect(endOperation, divisionId, 'succeeded');
+      client.actionPermission.recordResult(endOperation, divisionId, 'succeeded');
     } catch (e: unknown) {
       refused(e);
       const confirmed = await confirmAlreadyDisconnected(
@@ -253,7 +253,7 @@ export async function endConversation(
       try {
         await counted(() => client.disconnectMessageParticipant(conversationId, target.id));
         disconnected.push(target.id);
-        client.endPermission.recordDisconnect(endOperation, divisionId, 'succeeded');
+        client.actionPermission.recordResult(endOperation, divisionId, 'succeeded');
       } catch (e: unknown) {
         refused(e);
         const confirmed = await confirmAlreadyDisconnected(

@@ -1,11 +1,17 @@
 import { formatDuration, SECOND } from '../config/durations';
 import { coerceError } from '../errors';
-import { GenesysApiError, GENESYS_OPERATIONS } from '../genesys';
+import { GenesysApiError, GENESYS_OPERATIONS, inconclusiveProbeError } from '../genesys';
 import type { GenesysOperation, OrgReader, RoutingQueue } from '../genesys';
 import { placeAll } from './analyze-rules';
 import type { PathProblem } from './format-problems';
 import { describeIdleTiming } from './idle-timing';
-import { queueReferences, timedRules, webMessagingRules, wrapupReferences } from './org-references';
+import {
+  queueReferences,
+  timedRules,
+  transferReferences,
+  webMessagingRules,
+  wrapupReferences,
+} from './org-references';
 import type { QueueReference, TimedRule } from './org-references';
 import type { RulesDiagnostic } from './rules-diagnostic';
 import type { RulesConfig } from './rules-schema';
@@ -21,12 +27,16 @@ import type { Locate } from './yaml-locations';
  *   shows the customer that the chat ended (`conversationDisconnect` on); otherwise the customer
  *   keeps typing into an ended chat, which Genesys re-threads. Needs
  *   `webDeployments:deployment:view` and `webDeployments:configuration:view`.
- * Read-only. A check whose permission the OAuth client lacks is `skipped` (naming the permission),
+ * - `transfers` — when a rule has `action: transfer`: the OAuth client may blind-transfer (the
+ *   transfer probed on random ids, never a real conversation; needs
+ *   `conversation:communication:blindTransfer`, else an error at each such rule's `action`), and
+ *   every queue a transfer names exists (`queue: current` needs no lookup; `routing:queue:view`).
+ * Read-only but for that probe. A check whose permission the OAuth client lacks is `skipped` (naming the permission),
  * never a failure of the others; a check that could not run for another reason is `failed`.
  */
 
 /** Names of the online checks. */
-export type OrgCheckName = 'queues' | 'wrap-up codes' | 'messenger deployments';
+export type OrgCheckName = 'queues' | 'wrap-up codes' | 'messenger deployments' | 'transfers';
 
 /** `error`/`warning`: it ran and found that; `skipped`: a permission is missing; `failed`: it could not run. */
 export type OrgCheckStatus = 'ok' | 'warning' | 'error' | 'skipped' | 'failed';
@@ -55,6 +65,7 @@ const NEEDS: Record<OrgCheckName, GenesysOperation[]> = {
   queues: ['getRoutingQueue', 'listRoutingQueues'],
   'wrap-up codes': ['getRoutingWrapupCode'],
   'messenger deployments': ['listWebDeployments', 'getWebDeploymentConfigurationVersion'],
+  transfers: ['transferMessageParticipant', 'getRoutingQueue'],
 };
 
 /** Runs every online check, one after the other. Never throws for Genesys errors. */
@@ -66,6 +77,7 @@ export async function checkRulesOnline(
     await guarded('queues', rules, () => checkQueues(reader, rules.config)),
     await guarded('wrap-up codes', rules, () => checkWrapupCodes(reader, rules.config)),
     await guarded('messenger deployments', rules, () => checkMessenger(reader, rules.config)),
+    await guarded('transfers', rules, () => checkTransfers(reader, rules.config)),
   ];
 }
 
@@ -131,6 +143,10 @@ function permissionsOf(operation: string): string[] {
 
 function isNotFound(thrown: unknown): boolean {
   return thrown instanceof GenesysApiError && thrown.code === 'GENESYS_NOT_FOUND';
+}
+
+function isForbidden(thrown: unknown): boolean {
+  return thrown instanceof GenesysApiError && thrown.code === 'GENESYS_FORBIDDEN';
 }
 
 async function checkQueues(reader: OrgReader, config: RulesConfig): Promise<Findings> {
@@ -280,5 +296,79 @@ async function checkMessenger(reader: OrgReader, config: RulesConfig): Promise<F
     detail: `${live.length} active Messenger deployment(s) checked${truncated ? ' (Genesys has more: only the first page was checked)' : ''}`,
     problems: [],
     orgProblems,
+  };
+}
+
+/**
+ * The transfer rules' needs: the permission (probed first, on random ids) and the target queues.
+ * Without `routing:queue:view` the check is skipped, unless the probe already found the
+ * transfer forbidden: that error is reported, with the queues left unchecked.
+ */
+async function checkTransfers(reader: OrgReader, config: RulesConfig): Promise<Findings> {
+  const transfers = transferReferences(config);
+  if (transfers.length === 0) {
+    return { detail: 'no enabled rule transfers', problems: [] };
+  }
+  const probe = await reader.probeTransfer();
+  if (probe.kind === 'inconclusive') {
+    throw inconclusiveProbeError(probe, 'transferMessageParticipant');
+  }
+  const problems: PathProblem[] = [];
+  let permission = 'transfer allowed (probed on random ids)';
+  if (probe.kind === 'forbidden') {
+    const needed =
+      probe.error.missingPermissions.length > 0
+        ? probe.error.missingPermissions
+        : permissionsOf('transferMessageParticipant');
+    permission = `transfer refused: needs permission ${needed.join(' or ')}`;
+    for (const transfer of transfers) {
+      problems.push({
+        path: transfer.actionPath,
+        severity: 'error',
+        code: 'ORG_TRANSFER_FORBIDDEN',
+        message: `rule ${transfer.ruleId} transfers, but Genesys refused the transfer (probed on random ids): the OAuth client's roles lack ${needed.join(' or ')}, so closer would send no pre-transfer message and record every transfer as failed${probe.error.fix === undefined ? '' : `. Fix: ${probe.error.fix}`}`,
+      });
+    }
+  }
+  const queueIds = [
+    ...new Set(transfers.flatMap((t) => (t.queueId === undefined ? [] : [t.queueId]))),
+  ];
+  if (queueIds.length === 0) {
+    return { detail: `${permission}; queue: current needs no lookup`, problems };
+  }
+  const missing = new Set<string>();
+  try {
+    for (const queueId of queueIds) {
+      try {
+        await reader.getQueue(queueId);
+      } catch (thrown: unknown) {
+        if (!isNotFound(thrown)) {
+          throw thrown;
+        }
+        missing.add(queueId);
+      }
+    }
+  } catch (thrown: unknown) {
+    if (problems.length === 0 || !isForbidden(thrown)) {
+      throw thrown;
+    }
+    return {
+      detail: `${permission}; target queues not looked up (needs permission ${permissionsOf('getRoutingQueue').join(' or ')})`,
+      problems,
+    };
+  }
+  for (const transfer of transfers) {
+    if (transfer.queueId !== undefined && missing.has(transfer.queueId)) {
+      problems.push({
+        path: transfer.targetPath,
+        severity: 'error',
+        code: 'ORG_TRANSFER_QUEUE_NOT_FOUND',
+        message: `queue ${transfer.queueId} does not exist in the org (or the OAuth client's divisions do not cover it): Genesys would refuse every transfer of rule ${transfer.ruleId}`,
+      });
+    }
+  }
+  return {
+    detail: `${permission}; ${queueIds.length} target queue(s) looked up, ${missing.size} missing`,
+    problems,
   };
 }

@@ -56,6 +56,7 @@ export type { RulesWatcherOptions } from './rules-watcher';
 export { checkRulesFile, describeRule } from './check-rules-file';
 export { checkRulesOnline } from './check-rules-online';
 export type { CheckedRules, OrgCheck, OrgCheckName, OrgCheckStatus } from './check-rules-online';
+export { transferReferences, type TransferReference } from './org-references';
 export type { RulesCheckResult, RulesSummary } from './check-rules-file';
 export { matchesPattern } from './event-pattern';
 export { explainPattern } from './explain-pattern';

@@ -4,9 +4,9 @@ import type { InactivityRule, RulesConfig } from './rules-schema';
 
 /**
  * What the enabled rules of a file expect to exist in the Genesys org, found without any I/O: the
- * queues their matches name, the wrap-up codes they apply, the rules that run alongside Genesys's
- * own queue inactivity timer, and whether any can reach web messaging. The online checks
- * (`check-rules-online.ts`) look these up.
+ * queues their matches name, the wrap-up codes they apply, the transfers they make, the rules that
+ * run alongside Genesys's own queue inactivity timer, and whether any can reach web messaging. The
+ * online checks (`check-rules-online.ts`) look these up.
  */
 
 /** A queue id written in a rule's match, with where. */
@@ -23,6 +23,18 @@ export interface WrapupReference {
   codeId: string;
   path: Array<string | number>;
   ruleIndex: number;
+}
+
+/** An enabled rule with `action: transfer`, and the queue it names (none for `queue: current`). */
+export interface TransferReference {
+  ruleId: string;
+  ruleIndex: number;
+  /** `transfer.queueId`; undefined for `queue: current` (the conversation's own queue). */
+  queueId: string | undefined;
+  /** Where the rule says `action: transfer`. */
+  actionPath: Array<string | number>;
+  /** Where `transfer.queueId` is (or `transfer.queue`). */
+  targetPath: Array<string | number>;
 }
 
 /**
@@ -56,6 +68,28 @@ export function wrapupReferences(config: RulesConfig): WrapupReference[] {
             codeId: rule.close.wrapupCode,
             path: ['rules', ruleIndex, 'close', 'wrapupCode'],
             ruleIndex,
+          },
+        ]
+      : [],
+  );
+}
+
+/** Enabled rules that transfer (`action: transfer`), in file order. */
+export function transferReferences(config: RulesConfig): TransferReference[] {
+  return config.rules.flatMap((rule, ruleIndex): TransferReference[] =>
+    rule.kind === 'inactivity' && rule.enabled && rule.action === 'transfer'
+      ? [
+          {
+            ruleId: rule.id,
+            ruleIndex,
+            queueId: rule.transfer?.queueId,
+            actionPath: ['rules', ruleIndex, 'action'],
+            targetPath: [
+              'rules',
+              ruleIndex,
+              'transfer',
+              rule.transfer?.queueId === undefined ? 'queue' : 'queueId',
+            ],
           },
         ]
       : [],

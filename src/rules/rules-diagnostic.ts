@@ -45,6 +45,9 @@ export const RULES_DIAGNOSTIC_CODES = {
   ORG_QUEUE_NOT_FOUND:
     'error: a queue the rules name does not exist in the org (a warning inside anything-but)',
   ORG_WRAPUP_CODE_NOT_FOUND: 'error: a wrap-up code the rules name does not exist in the org',
+  ORG_TRANSFER_QUEUE_NOT_FOUND: 'error: a queue a transfer rule moves chats to does not exist',
+  ORG_TRANSFER_FORBIDDEN:
+    "error: a rule transfers, and the OAuth client's roles lack conversation:communication:blindTransfer",
   ORG_QUEUE_TIMER_ON: "warning: a queue's own message inactivity timer races a rule",
   ORG_MESSENGER_DISCONNECT_OFF: 'warning: a Messenger deployment hides the end of a chat',
 } as const satisfies Record<string, string>;

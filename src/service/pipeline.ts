@@ -16,6 +16,7 @@ import {
   type OutboxPublisherOptions,
 } from '../publish';
 import { Executor, InboxProcessor, Replanner, createOutcomeRecorder } from '../automation';
+import { accessProbesFor } from './access-probes';
 
 /**
  * Inbox events the processor reads and marks processed per batch (its default is 200); kept small
@@ -249,7 +250,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   });
 
   const genesysHealth = new GenesysHealth({
-    check: () => checkGenesysAccess(genesys, clock),
+    check: () => checkGenesysAccess(genesys, clock, accessProbesFor(currentRules().config)),
     clock,
     logger,
     onChange: (report) => {

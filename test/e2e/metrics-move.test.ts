@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CLOSER_PERMISSIONS, END_PERMISSION_TTL_MS } from '../../src/genesys';
+import { CLOSER_PERMISSIONS, ACTION_PERMISSION_TTL_MS } from '../../src/genesys';
 import { DEFAULT_QUEUE_ID } from '../../src/simulator';
 import {
   startTestCloser,
@@ -176,7 +176,7 @@ describe('GET /metrics', () => {
     // ending again. (How many retries of the idle chat meet the 403 before this depends on when
     // events arrive, so the refusal lasts until it is lifted here, on either store.)
     c.sim.clearFaults();
-    await passTime(c, END_PERMISSION_TTL_MS + MINUTE);
+    await passTime(c, ACTION_PERMISSION_TTL_MS + MINUTE);
 
     // A notification WebSocket gap with a chat started during it: reconnect and reconcile.
     c.sim.dropNotifications();

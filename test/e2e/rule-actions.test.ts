@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { startTestCloser, type TestCloser } from '../helpers/closer';
+import { CLOSER_PERMISSIONS } from '../../src/genesys';
+import { startTestCloser, TEST_GENESYS_CLIENT, type TestCloser } from '../helpers/closer';
 import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
 
 const MINUTE = 60_000;
@@ -25,6 +26,8 @@ function requestsTo(t: TestCloser, method: string, path: RegExp) {
 }
 
 const TRANSFERS = /\/participants\/[^/]+\/replace$/;
+const BLIND_TRANSFER = 'conversation:communication:blindTransfer';
+const WITHOUT_TRANSFER = CLOSER_PERMISSIONS.filter((p) => p !== BLIND_TRANSFER);
 const DISCONNECTS = /^\/api\/v2\/conversations\/messages\/[^/]+(\/participants\/[^/]+)?$/;
 
 describe('inactivity rules that message or transfer instead of closing (simulator, injected clock)', () => {
@@ -54,9 +57,15 @@ describe('inactivity rules that message or transfer instead of closing (simulato
     t.sim.clearRequests();
     await minutes(t, 21);
 
-    expect(requestsTo(t, 'POST', TRANSFERS)).toEqual([
+    // Before the message announcing it: the transfer's permission probe on random ids (404:
+    // allowed), then the transfer itself.
+    const transfers = requestsTo(t, 'POST', TRANSFERS);
+    expect(transfers).toEqual([
+      expect.objectContaining({ status: 404 }),
       expect.objectContaining({ body: { queueId: OTHER_QUEUE }, status: 202 }),
     ]);
+    expect(transfers[0]?.path).not.toContain(conv.id);
+    expect(transfers[1]?.path).toContain(conv.id);
     expect(requestsTo(t, 'PATCH', DISCONNECTS)).toEqual([]);
     const after = t.sim.conversation(conv.id);
     expect(after).toMatchObject({ state: 'connected', phase: 'queue', disconnectCount: 0 });
@@ -202,5 +211,134 @@ describe('inactivity rules that message or transfer instead of closing (simulato
     ]);
     expect(after).toMatchObject({ state: 'connected', disconnectCount: 0 });
     expect(t.outcomes.map((o) => o.kind)).toEqual(['messaged', 'messaged']);
+  });
+
+  it('without conversation:communication:blindTransfer: the customer gets no pre-transfer message, the outcome is failed naming the permission, and nothing is repeated', async () => {
+    fake = await startFakeEventBridge();
+    t = await startTestCloser({
+      permissions: WITHOUT_TRANSFER,
+      auditEndpoint: fake.endpoint,
+      rulesYaml: `${SOURCES}rules:
+  - id: idle-to-queue
+    kind: inactivity
+    idle: { side: customer, after: 20m }
+    action: transfer
+    transfer: { queueId: ${OTHER_QUEUE}, message: "Passing you to our follow-up team." }
+`,
+    });
+    const conv = t.sim.createConversation({ messageType: 'webmessaging', queueId: HOME_QUEUE });
+    t.sim.postMessage(conv.id, 'customer', 'Hello?');
+    await t.settle();
+    t.sim.clearRequests();
+    await minutes(t, 21);
+
+    const after = t.sim.conversation(conv.id);
+    expect(after?.messages.map((m) => `${m.side}: ${m.text}`)).toEqual(['customer: Hello?']);
+    expect(after).toMatchObject({ state: 'connected', phase: 'agent', disconnectCount: 0 });
+    // One probe on random ids, refused; the real conversation was never asked to transfer.
+    const transfers = requestsTo(t, 'POST', TRANSFERS);
+    expect(transfers).toEqual([expect.objectContaining({ status: 403 })]);
+    expect(transfers[0]?.path).not.toContain(conv.id);
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['failed']);
+    expect(t.outcomes[0]?.reason).toMatch(/^transfer not allowed, so its message was not sent: /);
+    expect(t.outcomes[0]?.details).toMatchObject({
+      code: 'GENESYS_FORBIDDEN',
+      missingPermissions: [BLIND_TRANSFER],
+      messageSent: false,
+      queueId: OTHER_QUEUE,
+    });
+    expect(String(t.outcomes[0]?.details?.fix)).toContain(BLIND_TRANSFER);
+
+    // Not repeated: the silence goes on, nothing more is sent or asked.
+    await minutes(t, 30);
+    expect(t.outcomes.map((o) => o.kind)).toEqual(['failed']);
+    expect(requestsTo(t, 'POST', TRANSFERS)).toHaveLength(1);
+    expect(t.sim.conversation(conv.id)?.messages).toHaveLength(1);
+
+    // The failure path's audit event and metric.
+    await t.closer.audit?.publishDue();
+    const events = fake.received.flatMap((r) =>
+      r.entries.map((e) => JSON.parse(e.Detail) as { type: string; ruleId?: string }),
+    );
+    expect(events.filter((e) => e.type.startsWith('conversation.'))).toEqual([
+      expect.objectContaining({ type: 'conversation.failed', ruleId: 'idle-to-queue' }),
+    ]);
+    const metrics = (await request(t.closer.app).get('/metrics')).text;
+    expect(metrics).toContain('closer_outcomes_total{rule="idle-to-queue",kind="failed"} 1');
+  });
+
+  it('a real transfer refused with 403 teaches: the next chat gets no pre-transfer message and no second attempt', async () => {
+    t = await startTestCloser({
+      rulesYaml: `${SOURCES}rules:
+  - id: idle-to-queue
+    kind: inactivity
+    idle: { side: customer, after: 5m }
+    action: transfer
+    transfer: { queueId: ${OTHER_QUEUE}, message: "Passing you to our follow-up team." }
+`,
+    });
+    // The service's access check probes the transfer because a rule transfers: allowed.
+    const health = await t.closer.genesysHealth.check();
+    expect(health.permissions).toContainEqual(
+      expect.objectContaining({
+        name: 'transfer conversations',
+        operation: 'transferMessageParticipant',
+        status: 'held',
+      }),
+    );
+    // Then the role loses the permission (as a role scoped to other divisions would refuse).
+    t.sim.registerClient({ ...TEST_GENESYS_CLIENT, permissions: WITHOUT_TRANSFER });
+    const first = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(first.id, 'customer', 'Hello?');
+    await t.settle();
+    await minutes(t, 2);
+    const second = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(second.id, 'customer', 'Hi?');
+    await t.settle();
+    t.sim.clearRequests();
+    await minutes(t, 10);
+
+    // The first: the fresh probe said allowed, so its message went out before Genesys refused.
+    expect(t.sim.conversation(first.id)?.messages.map((m) => m.text)).toEqual([
+      'Hello?',
+      'Passing you to our follow-up team.',
+    ]);
+    // The second: the refusal taught closer; no message, no probe, no transfer request.
+    expect(t.sim.conversation(second.id)?.messages.map((m) => m.text)).toEqual(['Hi?']);
+    const transfers = requestsTo(t, 'POST', TRANSFERS);
+    expect(transfers).toEqual([expect.objectContaining({ status: 403 })]);
+    expect(transfers[0]?.path).toContain(first.id);
+    const failed = (id: string) => t?.outcomes.find((o) => o.conversationId === id);
+    expect(failed(first.id)).toMatchObject({
+      kind: 'failed',
+      details: { code: 'GENESYS_FORBIDDEN', messageSent: true },
+    });
+    expect(failed(second.id)).toMatchObject({
+      kind: 'failed',
+      details: {
+        code: 'GENESYS_FORBIDDEN',
+        missingPermissions: [BLIND_TRANSFER],
+        messageSent: false,
+      },
+    });
+    expect(t.outcomes).toHaveLength(2);
+  });
+
+  it('the access check probes the transfer only while a rule transfers', async () => {
+    t = await startTestCloser({
+      permissions: WITHOUT_TRANSFER,
+      rulesYaml: `${SOURCES}rules:
+  - id: nudge
+    kind: inactivity
+    idle: { side: customer, after: 10m }
+    action: message
+    message: "Are you still there?"
+`,
+    });
+    t.sim.clearRequests();
+    const health = await t.closer.genesysHealth.check();
+    expect(health.status).toBe('up');
+    expect(health.permissions.map((p) => p.operation)).not.toContain('transferMessageParticipant');
+    expect(requestsTo(t, 'POST', TRANSFERS)).toEqual([]);
   });
 });

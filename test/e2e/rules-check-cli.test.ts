@@ -15,6 +15,8 @@ import type { RunningSimulator } from '../../src/simulator';
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const MISSING_QUEUE = '4b6d8f0a-2c4e-4a6b-9d8f-0a2c4e6b8d0f';
+const BLIND_TRANSFER = 'conversation:communication:blindTransfer';
+const TRANSFER_PATH = /\/participants\/[^/]+\/replace$/;
 const SECRETS = { CLOSER_EVENTBRIDGE_KEY: 'k', CRM_WEBHOOK_SECRET: 'whsec_x' };
 
 interface Run {
@@ -46,6 +48,10 @@ describe('closer rules check (built CLI)', () => {
     GENESYS_CLIENT_ID: 'rules-no-routing',
     GENESYS_CLIENT_SECRET: 'rules-no-routing-secret-0123',
   };
+  const noTransfer = {
+    GENESYS_CLIENT_ID: 'rules-no-transfer',
+    GENESYS_CLIENT_SECRET: 'rules-no-transfer-secret-0123',
+  };
   let online: Record<string, string>;
 
   beforeAll(async () => {
@@ -66,6 +72,11 @@ describe('closer rules check (built CLI)', () => {
         (p) => p !== 'routing:queue:view' && p !== 'webDeployments:deployment:view',
       ),
     });
+    sim.registerClient({
+      clientId: noTransfer.GENESYS_CLIENT_ID,
+      clientSecret: noTransfer.GENESYS_CLIENT_SECRET,
+      permissions: CLOSER_PERMISSIONS.filter((p) => p !== BLIND_TRANSFER),
+    });
     online = { GENESYS_API_URL: sim.url, ...SECRETS };
   });
 
@@ -78,6 +89,27 @@ describe('closer rules check (built CLI)', () => {
     const path = join(dir, name);
     writeFileSync(path, text);
     return path;
+  }
+
+  /** A rules file with one customer-idle rule transferring to `queueId` (message first). */
+  function transferFile(name: string, queueId: string): string {
+    return file(
+      name,
+      [
+        'rules:',
+        '  - id: to-follow-up',
+        '    kind: inactivity',
+        '    idle: { side: customer, after: 20m, while: [agent] }',
+        '    action: transfer',
+        `    transfer: { queueId: ${queueId}, message: "Passing you on." }`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  /** The simulator's requests to the transfer endpoint since `clearRequests`. */
+  function transferRequests() {
+    return sim.apiRequests().filter((r) => TRANSFER_PATH.test(r.path));
   }
 
   it('refuses every mistake that would make a rule never fire, each at file:line:col (exit 2)', async () => {
@@ -194,7 +226,122 @@ describe('closer rules check (built CLI)', () => {
         status: 'skipped',
         detail: 'skipped: needs permission webDeployments:deployment:view',
       }),
+      expect.objectContaining({
+        name: 'transfers',
+        status: 'ok',
+        detail: 'no enabled rule transfers',
+      }),
     ]);
+  });
+
+  it('--online with a transfer rule: a missing target queue and a missing blindTransfer are errors at the rule (exit 2); never a real conversation', async () => {
+    const conversation = sim.createConversation();
+    sim.clearRequests();
+    const missingQueue = transferFile('transfer-missing.yaml', MISSING_QUEUE);
+    const missing = await closer(['rules', 'check', missingQueue, '--online'], {
+      ...online,
+      ...full,
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `${missingQueue}:6:26: error: rules[0].transfer.queueId: queue ${MISSING_QUEUE} does not exist in the org`,
+    );
+    expect(missing.stdout).toContain(
+      'online check transfers: error — transfer allowed (probed on random ids); 1 target queue(s) looked up, 1 missing',
+    );
+
+    const healthy = transferFile('transfer-ok.yaml', DEFAULT_QUEUE_ID);
+    const allowed = await closer(['rules', 'check', healthy, '--online'], { ...online, ...full });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('online check transfers: ok — transfer allowed');
+
+    const refused = await closer(['rules', 'check', healthy, '--online', '--json'], {
+      ...online,
+      ...noTransfer,
+    });
+    expect(refused.code).toBe(2);
+    const report = JSON.parse(refused.stdout) as {
+      ok: boolean;
+      diagnostics: Array<{ code: string; path: string; line: number; message: string }>;
+      online: Array<{ name: string; status: string }>;
+    };
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'ORG_TRANSFER_FORBIDDEN',
+        path: 'rules[0].action',
+        line: 5,
+        message: expect.stringContaining(
+          `the OAuth client's roles lack ${BLIND_TRANSFER}`,
+        ) as unknown,
+      }),
+    ]);
+    expect(report.online).toContainEqual(
+      expect.objectContaining({ name: 'transfers', status: 'error' }),
+    );
+    // Three probes on random ids (404, 404, 403); the simulator's conversation was never touched.
+    expect(transferRequests().map((r) => r.status)).toEqual([404, 404, 403]);
+    expect(transferRequests().some((r) => r.path.includes(conversation.id))).toBe(false);
+    expect(sim.conversation(conversation.id)).toMatchObject({ state: 'connected', phase: 'agent' });
+  });
+
+  it('doctor checks transfers only when a rule transfers: a missing blindTransfer fails it then, and only then', async () => {
+    const transferring = transferFile('doctor-transfer.yaml', DEFAULT_QUEUE_ID);
+    const full_ = await closer(['doctor'], {
+      ...online,
+      ...full,
+      CLOSER_RULES_FILE: transferring,
+    });
+    expect(full_.code).toBe(0);
+    expect(full_.stdout).toMatch(/\[ok {2}\] rules: transfers: transfer allowed/);
+
+    const refused = await closer(['doctor', '--json'], {
+      ...online,
+      ...noTransfer,
+      CLOSER_RULES_FILE: transferring,
+    });
+    // Exit 3 (forbidden), as for the other permissions closer acts with.
+    expect(refused.code).toBe(3);
+    const report = JSON.parse(refused.stdout) as {
+      ok: boolean;
+      checks: Array<{ name: string; status: string; detail: string; findings?: string[] }>;
+    };
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([
+      expect.objectContaining({
+        name: 'rules: transfers',
+        code: 'GENESYS_FORBIDDEN',
+        detail: `transfer refused: needs permission ${BLIND_TRANSFER}; 1 target queue(s) looked up, 0 missing`,
+        findings: [
+          expect.stringContaining(
+            `${transferring}:5:13: error: rules[0].action: rule to-follow-up transfers`,
+          ) as unknown,
+        ],
+      }),
+    ]);
+
+    // The same client, rules that never transfer: nothing about transfers can fail doctor.
+    const closing = file(
+      'doctor-closing.yaml',
+      'rules:\n  - { id: idle, kind: inactivity, idle: { side: customer, after: 20m }, close: {} }\n',
+    );
+    sim.clearRequests();
+    const unaffected = await closer(['doctor', '--json'], {
+      ...online,
+      ...noTransfer,
+      CLOSER_RULES_FILE: closing,
+    });
+    expect(unaffected.code).toBe(0);
+    expect(
+      (JSON.parse(unaffected.stdout) as { checks: Array<{ name: string }> }).checks,
+    ).toContainEqual(
+      expect.objectContaining({
+        name: 'rules: transfers',
+        status: 'ok',
+        detail: 'no enabled rule transfers',
+      }),
+    );
+    expect(transferRequests()).toEqual([]);
   });
 
   it('doctor shows the rules section: a racing queue timer and a Messenger that hides the end (warnings), skips without permission', async () => {
@@ -241,6 +388,7 @@ describe('closer rules check (built CLI)', () => {
         }),
         expect.objectContaining({ name: 'rules: wrap-up codes', status: 'ok' }),
         expect.objectContaining({ name: 'rules: messenger deployments', status: 'skip' }),
+        expect.objectContaining({ name: 'rules: transfers', status: 'ok' }),
       ]);
     } finally {
       sim.putQueue({ id: DEFAULT_QUEUE_ID, name: 'Web messaging' });

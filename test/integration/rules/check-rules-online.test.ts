@@ -51,6 +51,37 @@ async function check(
   return Object.fromEntries(checks.map((c) => [c.name, c])) as Record<OrgCheckName, OrgCheck>;
 }
 
+/** Two transfer rules: a customer-idle one to `queueId`, an agent-idle one back to its queue. */
+function transferRules(queueId: string): string {
+  return [
+    'rules:',
+    '  - id: to-follow-up',
+    '    kind: inactivity',
+    '    idle: { side: customer, after: 20m }',
+    '    action: transfer',
+    `    transfer: { queueId: ${queueId}, message: "Passing you on." }`,
+    '  - id: agent-gone',
+    '    kind: inactivity',
+    '    idle: { side: agent, after: 5m }',
+    '    action: transfer',
+    '    transfer: { queue: current }',
+    '',
+  ].join('\n');
+}
+
+/** A client of the simulator registered with every closer permission but `without`. */
+function limitedClient(name: string, without: readonly string[]): GenesysClient {
+  t.sim.registerClient({
+    clientId: name,
+    clientSecret: `${name}-secret`,
+    permissions: CLOSER_PERMISSIONS.filter((p) => !without.includes(p)),
+  });
+  return clientWith(name, `${name}-secret`);
+}
+
+const BLIND_TRANSFER = 'conversation:communication:blindTransfer';
+const TRANSFER_PATH = /\/participants\/[^/]+\/replace$/;
+
 /** One web-messaging inactivity rule; `match` and `close` are flow mappings. */
 function rule(fields: { match?: string; idle?: string; close?: string } = {}): string {
   return [
@@ -76,8 +107,14 @@ describe('checkRulesOnline', () => {
       ['queues', 'ok', []],
       ['wrap-up codes', 'ok', []],
       ['messenger deployments', 'ok', []],
+      ['transfers', 'ok', []],
     ]);
+    expect(checks.transfers.detail).toBe('no enabled rule transfers');
     expect(checks.queues.permissions).toEqual(['routing:queue:view']);
+    expect(checks.transfers.permissions).toEqual([
+      'conversation:communication:blindTransfer',
+      'routing:queue:view',
+    ]);
     expect(checks['messenger deployments'].permissions).toEqual([
       'webDeployments:deployment:view',
       'webDeployments:configuration:view',
@@ -261,5 +298,113 @@ describe('checkRulesOnline', () => {
     expect(checks['wrap-up codes']).toMatchObject({ status: 'failed', diagnostics: [] });
     expect(checks['wrap-up codes'].detail).toMatch(/^GENESYS_UNAVAILABLE: /);
     expect(checks.queues.status).toBe('ok');
+  });
+
+  describe('transfers', () => {
+    it('refuses a transfer to a queue the org does not have, at its line and column; queue: current needs no lookup', async () => {
+      t.sim.clearRequests();
+      const checks = await check(transferRules(MISSING_QUEUE));
+      expect(checks.transfers).toMatchObject({
+        status: 'error',
+        detail: 'transfer allowed (probed on random ids); 1 target queue(s) looked up, 1 missing',
+      });
+      expect(checks.transfers.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          code: 'ORG_TRANSFER_QUEUE_NOT_FOUND',
+          path: 'rules[0].transfer.queueId',
+          line: 6,
+          column: 26,
+        }),
+      ]);
+      expect(checks.transfers.diagnostics[0]?.message).toContain(
+        `queue ${MISSING_QUEUE} does not exist in the org`,
+      );
+      // The probe went to random ids: no conversation of the simulator was asked to transfer.
+      const probes = t.sim.apiRequests().filter((r) => TRANSFER_PATH.test(r.path));
+      expect(probes).toEqual([expect.objectContaining({ method: 'POST', status: 404 })]);
+
+      const healthy = await check(transferRules(DEFAULT_QUEUE_ID));
+      expect(healthy.transfers).toMatchObject({ status: 'ok', diagnostics: [] });
+    });
+
+    it('without blindTransfer: an error at each transferring rule naming the permission', async () => {
+      const limited = limitedClient('no-transfer', [BLIND_TRANSFER]);
+      try {
+        t.sim.clearRequests();
+        const checks = await check(transferRules(DEFAULT_QUEUE_ID), limited);
+        expect(checks.transfers.status).toBe('error');
+        expect(checks.transfers.detail).toBe(
+          `transfer refused: needs permission ${BLIND_TRANSFER}; 1 target queue(s) looked up, 0 missing`,
+        );
+        expect(checks.transfers.diagnostics.map((d) => [d.code, d.path, d.line])).toEqual([
+          ['ORG_TRANSFER_FORBIDDEN', 'rules[0].action', 5],
+          ['ORG_TRANSFER_FORBIDDEN', 'rules[1].action', 10],
+        ]);
+        expect(checks.transfers.diagnostics[0]?.message).toMatch(
+          new RegExp(
+            `^rule to-follow-up transfers, but Genesys refused the transfer \\(probed on random ids\\): the OAuth client's roles lack ${BLIND_TRANSFER}, .*Fix: add a role`,
+          ),
+        );
+        expect(t.sim.apiRequests().filter((r) => TRANSFER_PATH.test(r.path))).toEqual([
+          expect.objectContaining({ status: 403 }),
+        ]);
+        // The other checks are not touched by it.
+        expect(checks.queues.status).toBe('ok');
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('without blindTransfer and without routing:queue:view: the refusal is still reported, the queues are not looked up', async () => {
+      const limited = limitedClient('no-transfer-no-routing', [
+        BLIND_TRANSFER,
+        'routing:queue:view',
+      ]);
+      try {
+        const checks = await check(transferRules(MISSING_QUEUE), limited);
+        expect(checks.transfers).toMatchObject({
+          status: 'error',
+          detail: `transfer refused: needs permission ${BLIND_TRANSFER}; target queues not looked up (needs permission routing:queue:view)`,
+        });
+        expect(checks.transfers.diagnostics.map((d) => d.code)).toEqual([
+          'ORG_TRANSFER_FORBIDDEN',
+          'ORG_TRANSFER_FORBIDDEN',
+        ]);
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('with blindTransfer but without routing:queue:view: skipped, naming it', async () => {
+      const limited = limitedClient('no-routing-view', ['routing:queue:view']);
+      try {
+        const checks = await check(transferRules(MISSING_QUEUE), limited);
+        expect(checks.transfers).toMatchObject({
+          status: 'skipped',
+          detail: 'skipped: needs permission routing:queue:view',
+          missingPermissions: ['routing:queue:view'],
+          diagnostics: [],
+        });
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('no rule transfers: a client without blindTransfer is fine, and nothing is probed', async () => {
+      const limited = limitedClient('never-transfers', [BLIND_TRANSFER]);
+      try {
+        t.sim.clearRequests();
+        const checks = await check(rule(), limited);
+        expect(checks.transfers).toMatchObject({
+          status: 'ok',
+          detail: 'no enabled rule transfers',
+          diagnostics: [],
+        });
+        expect(t.sim.apiRequests().filter((r) => TRANSFER_PATH.test(r.path))).toEqual([]);
+      } finally {
+        await limited.close();
+      }
+    });
   });
 });
