@@ -75,7 +75,13 @@ function listen(app) {
  */
 export async function startServer(
   kind,
-  { background = true, databaseUrl, rules = 'intake', genesys: genesysOptions } = {},
+  {
+    background = true,
+    databaseUrl,
+    rules = 'intake',
+    genesys: genesysOptions,
+    firingConcurrency,
+  } = {},
 ) {
   if (kind === 'bare') {
     const app = express();
@@ -123,6 +129,7 @@ export async function startServer(
     apiToken: API_TOKEN,
     watchRules: false,
     background,
+    ...(firingConcurrency === undefined ? {} : { firingConcurrency }),
   });
   const server = await listen(closer.app);
   return {
@@ -160,12 +167,15 @@ if (process.send !== undefined && process.argv[1]?.endsWith('intake-server.mjs')
       'client-secret': { type: 'string' },
       'requests-per-second': { type: 'string' },
       'max-concurrency': { type: 'string' },
+      'firing-concurrency': { type: 'string' },
     },
   });
   const running = await startServer(values.kind, {
     background: values.background === 'true',
     databaseUrl: values.database,
     rules: values.rules,
+    firingConcurrency:
+      values['firing-concurrency'] === undefined ? undefined : Number(values['firing-concurrency']),
     genesys:
       values['genesys-url'] === undefined
         ? undefined

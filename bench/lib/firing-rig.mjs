@@ -25,6 +25,7 @@ export async function startRig({
   profileDir,
   rules = 'quiet',
   databaseUrl,
+  firingConcurrency,
 }) {
   const simChild = fork(SIMULATOR, rateLimit === undefined ? [] : ['--rate-limit', rateLimit], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -61,6 +62,7 @@ export async function startRig({
       'requests-per-second': requestsPerSecond,
       'max-concurrency': maxConcurrency,
       database: databaseUrl,
+      'firing-concurrency': firingConcurrency,
     },
     profileDir === undefined ? {} : { profileDir: `${profileDir}/closer` },
   );

@@ -34,7 +34,8 @@ export async function waitForEndings(rig, ids, deadline) {
  * compete with the firing — what is measured is then the scheduler and the Genesys client.
  * `idleMs`: 10_000 or 30_000 (the rules presets): long enough that the answers' events (the
  * simulator sends ~8 per answer) are processed, and the timers armed, before they fall due.
- * `databaseUrl`: closer's store (default: a fresh SQLite file).
+ * `databaseUrl`: closer's store (default: a fresh SQLite file); `firingConcurrency`: its
+ * CLOSER_FIRING_CONCURRENCY (default 4).
  * Resolves { count, p50, p99, max, notEnded, doubled, requestsPerEnding, byStatus }.
  */
 export async function firingLag({
@@ -46,8 +47,10 @@ export async function firingLag({
   idleMs = 10_000,
   maxConcurrency,
   databaseUrl,
+  firingConcurrency,
 }) {
   const rig = await startRig({
+    firingConcurrency,
     requestsPerSecond,
     maxConcurrency,
     profileDir,
