@@ -3,6 +3,7 @@
 //
 //   npm run build && node bench/inbox.mjs [--events 10000] [--kind start|snapshot]
 //                                         [--conversations 5000] [--profile FILE.cpuprofile]
+//                                         [--database postgres://… (an empty database)]
 //
 // Stores `--events` Genesys `customer.start` events (each a new web-messaging conversation, one
 // inactivity rule matching), then times one `inbox.drain()`. Reports wall and CPU time per event;
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     kind: { type: 'string', default: 'start' },
     conversations: { type: 'string', default: '5000' },
     profile: { type: 'string' },
+    database: { type: 'string' },
   },
 });
 const count = Math.min(1_000_000, Math.max(1, Number(values.events)));
@@ -100,7 +102,8 @@ async function startProfiler() {
   };
 }
 
-const store = await openStore(`sqlite:${join(dir, 'inbox.db')}`);
+// `--database URL`: an empty PostgreSQL database instead of a fresh SQLite file.
+const store = await openStore(values.database ?? `sqlite:${join(dir, 'inbox.db')}`);
 const genesys = new GenesysClient({
   clientId: 'unused',
   clientSecret: 'unused',
