@@ -9,7 +9,7 @@ import { parseBody } from './validate';
 import { sinceQuerySchema } from './since-query';
 import { ApiError } from './api-error';
 import { isoTimes, presentRule, presentSchedules, presentWebhookSources } from './present';
-import { conversationIdSchema } from './conversation-id';
+import { conversationIdSchema } from '../genesys/conversation-id';
 import { closeReasonCodeSchema } from '../decide/close-reasons';
 
 const outcomesQuerySchema = z.strictObject({
