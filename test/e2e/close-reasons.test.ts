@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestCloser, TEST_API_TOKEN, TEST_ENV, type TestCloser } from '../helpers/closer';
-import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
+import { TEST_API_TOKEN, TEST_ENV } from '../helpers/closer';
+import { useTestClosers } from '../helpers/test-closers';
 import { signedWebhook } from '../helpers/payloads';
 import { assertBuilt, runCli } from '../helpers/cli';
 
@@ -50,20 +50,11 @@ interface AuditDetail {
 }
 
 describe('close reasons in outcomes, audit events and the endings metric', () => {
-  let t: TestCloser | undefined;
-  let fake: FakeEventBridge | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  const closers = useTestClosers();
 
   it('idle, max-duration, a CRM event with reasonFrom, and on-demand each carry their code', async () => {
     assertBuilt();
-    fake = await startFakeEventBridge();
-    t = await startTestCloser({ rulesYaml: RULES, auditEndpoint: fake.endpoint });
+    const { t, fake } = await closers.startAudited({ rulesYaml: RULES });
     const idle = t.sim.createConversation({ messageType: 'webmessaging' });
     const lively = t.sim.createConversation({ messageType: 'webmessaging' });
     const ticket = t.sim.createConversation({ messageType: 'webmessaging' });
@@ -213,7 +204,7 @@ describe('close reasons in outcomes, audit events and the endings metric', () =>
   });
 
   it('an outcome about a chat someone else ended is ended-elsewhere', async () => {
-    t = await startTestCloser({ rulesYaml: RULES });
+    const t = await closers.start({ rulesYaml: RULES });
     const conv = t.sim.createConversation({ messageType: 'webmessaging' });
     t.sim.postMessage(conv.id, 'customer', 'Hello?');
     await t.settle();

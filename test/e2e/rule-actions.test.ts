@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestCloser, type TestCloser } from '../helpers/closer';
-import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
+import type { TestCloser } from '../helpers/closer';
+import { useTestClosers } from '../helpers/test-closers';
 
 const MINUTE = 60_000;
 const HOME_QUEUE = '6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10';
@@ -28,18 +28,10 @@ const TRANSFERS = /\/participants\/[^/]+\/replace$/;
 const DISCONNECTS = /^\/api\/v2\/conversations\/messages\/[^/]+(\/participants\/[^/]+)?$/;
 
 describe('inactivity rules that message or transfer instead of closing (simulator, injected clock)', () => {
-  let t: TestCloser | undefined;
-  let fake: FakeEventBridge | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  const closers = useTestClosers();
 
   it('transfers an idle customer to another queue instead of closing: one transfer, no disconnect', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: idle-to-queue
     kind: inactivity
@@ -79,9 +71,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('an idle agent: the customer gets one holding message, nothing ends, and supervisors get an audit event and a metric', async () => {
-    fake = await startFakeEventBridge();
-    t = await startTestCloser({
-      auditEndpoint: fake.endpoint,
+    const { t, fake } = await closers.startAudited({
       rulesYaml: `${SOURCES}rules:
   - id: agent-slow
     kind: inactivity
@@ -125,7 +115,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('an idle agent: transfer: { queue: current } sends the chat back to its own queue', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: agent-gone
     kind: inactivity
@@ -147,7 +137,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('a transfer whose answer is lost (applied, then 500) is confirmed by a read, not repeated', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: idle-to-queue
     kind: inactivity
@@ -172,7 +162,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('a message-only rule sends once per silence, and again only after the customer speaks', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: nudge
     kind: inactivity
