@@ -9,12 +9,15 @@ import { parseBody } from './validate';
 import { sinceQuerySchema } from './since-query';
 import { ApiError } from './api-error';
 import { isoTimes, presentRule, presentSchedules, presentWebhookSources } from './present';
-import { conversationIdSchema } from './conversation-id';
+import { conversationIdSchema } from '../genesys/conversation-id';
+import { closeReasonCodeSchema } from '../decide/close-reasons';
 
 const outcomesQuerySchema = z.strictObject({
   /** ISO-8601 time or epoch milliseconds. */
   since: sinceQuerySchema,
   conversationId: conversationIdSchema.optional(),
+  /** Only outcomes with this close reason code (docs/close-reasons.md). */
+  reasonCode: closeReasonCodeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
@@ -130,6 +133,7 @@ export function opsRoutes(deps: {
     const outcomes = await deps.store.listOutcomes({
       ...(query.since === undefined ? {} : { since: query.since }),
       ...(query.conversationId === undefined ? {} : { conversationId: query.conversationId }),
+      ...(query.reasonCode === undefined ? {} : { reasonCode: query.reasonCode }),
       ...(query.limit === undefined ? {} : { limit: query.limit }),
     });
     res.json(isoTimes({ outcomes }));

@@ -5,7 +5,7 @@ import type { Executor } from '../automation';
 import { ApiError } from './api-error';
 import { parseBody } from './validate';
 import { isoTimes } from './present';
-import { conversationIdSchema } from './conversation-id';
+import { conversationIdSchema } from '../genesys/conversation-id';
 
 /** Body of `POST /v1/conversations/{id}/terminate`; every field optional. */
 export const terminateRequestSchema = z.strictObject({

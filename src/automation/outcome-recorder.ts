@@ -2,7 +2,7 @@ import type { Logger } from '../observability/logger';
 import type { Outcome, OutcomeInput, Store, StoreChanges } from '../store/store';
 import { auditEventFromOutcome, toOutboxInput } from '../publish';
 import type { Rule } from '../rules';
-import { outcomeReasonCode } from '../decide';
+import { outcomeReasonCode, reasonFieldsOfDetails } from '../decide';
 
 /**
  * Where every decision's writes go, in ONE store transaction: state, timers, outcomes and — when an
@@ -10,7 +10,9 @@ import { outcomeReasonCode } from '../decide';
  * `publish/OutboxPublisher`, so a crash or an EventBridge outage loses none). Then each recorded
  * outcome goes to the log and the metric (`onRecorded`). The executor is its only caller, so no
  * outcome escapes audit or metrics — nor its close reason: each outcome without one gets its
- * `details.reasonCode` here (`decide/close-reasons.ts`), from the rule that decided.
+ * `reasonCode` here (`decide/close-reasons.ts`), from the rule that decided, and an event rule's
+ * `eventReason` is lifted from its trigger's details. `details.reasonCode` repeats the code for
+ * readers of closer before the field was top-level (deprecated: read `reasonCode`).
  */
 export interface OutcomeRecorder {
   commit(changes: StoreChanges): Promise<Outcome[]>;
@@ -28,16 +30,20 @@ export function createOutcomeRecorder(options: {
   ruleOf?: (ruleId: string) => Rule | undefined;
 }): OutcomeRecorder {
   const { store, logger, onRecorded } = options;
-  const withReason = (outcome: OutcomeInput): OutcomeInput =>
-    typeof outcome.details?.reasonCode === 'string'
-      ? outcome
-      : {
-          ...outcome,
-          details: {
-            ...outcome.details,
-            reasonCode: outcomeReasonCode(outcome, options.ruleOf?.(outcome.ruleId)),
-          },
-        };
+  const withReason = (outcome: OutcomeInput): OutcomeInput => {
+    const given = reasonFieldsOfDetails(outcome.details);
+    const reasonCode =
+      outcome.reasonCode ??
+      given.reasonCode ??
+      outcomeReasonCode(outcome, options.ruleOf?.(outcome.ruleId));
+    const eventReason = outcome.eventReason ?? given.eventReason;
+    return {
+      ...outcome,
+      reasonCode,
+      ...(eventReason === undefined ? {} : { eventReason }),
+      details: { ...outcome.details, reasonCode },
+    };
+  };
   return {
     async commit(given) {
       const changes =
@@ -61,7 +67,7 @@ export function createOutcomeRecorder(options: {
           episode: outcome.episode,
           outcome: outcome.kind,
           reason: outcome.reason,
-          reasonCode: outcome.details?.reasonCode,
+          reasonCode: outcome.reasonCode,
         });
         onRecorded?.(outcome);
       }

@@ -31,6 +31,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'GENESYS_CONFIG',
   'GENESYS_INVALID_INPUT',
   'RULES_TEST_INVALID_EVENT',
+  // The running closer's API refused a request's values (e.g. `closer outcomes --since`).
+  'API_INVALID_REQUEST',
 ]);
 
 /**

@@ -10,6 +10,7 @@ import { doctorCommand } from './doctor-command';
 import { simulatorCommand } from './simulator-command';
 import { rulesCommand } from './rules-command';
 import { webhooksCommand } from './webhooks-command';
+import { outcomesCommand } from './outcomes-command';
 
 /**
  * The `closer` command tree. A new top-level command is one `.addCommand(xCommand(ctx))` here;
@@ -26,6 +27,7 @@ export function closerProgram(ctx: CliContext): Command {
     .addCommand(simulatorCommand(ctx))
     .addCommand(rulesCommand(ctx))
     .addCommand(webhooksCommand(ctx))
+    .addCommand(outcomesCommand(ctx))
     .addHelpText(
       'after',
       [

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DEFAULT_PORT } from '../config/settings';
-import { CloserError } from '../errors';
 import { EXIT, type ExitCode } from './exit-codes';
 import type { CommandIo } from './output';
 import { runs, type CliContext } from './cli-context';
 import { examplesHelp, jsonOption } from './help-text';
 import { reportError } from './report-error';
 import { UsageError } from './usage-error';
+import { askCloser, closerApiToken, closerBaseUrl } from './closer-api';
 
 /** The options of `closer rules preview`, as commander parses them. */
 interface RulesPreviewFlags {
@@ -16,9 +16,6 @@ interface RulesPreviewFlags {
   limit?: string;
   json?: boolean;
 }
-
-/** The running closer could not be asked, or refused: codes map to exit codes in error-exit.ts. */
-class PreviewRequestError extends CloserError {}
 
 /** One listed action of the preview answer (`POST /v1/rules/preview`). */
 interface PreviewAction {
@@ -99,7 +96,7 @@ async function runPreview(
 ): Promise<ExitCode> {
   const json = flags.json === true;
   try {
-    const base = baseUrl(flags.url, io.env);
+    const base = closerBaseUrl(flags.url, io.env, COMMAND);
     const query = new URLSearchParams();
     if (flags.live === true) {
       query.set('live', '1');
@@ -112,17 +109,15 @@ async function runPreview(
       }
       query.set('limit', flags.limit);
     }
-    const token = io.env.CLOSER_API_TOKEN;
-    if (token === undefined || token === '') {
-      throw new UsageError(
-        'CLOSER_API_TOKEN is not set: the preview asks the running closer’s API',
-        {
-          commandPath: COMMAND,
-        },
-      );
-    }
+    const token = closerApiToken(io.env, COMMAND);
     const body = file === undefined ? undefined : readRules(file);
-    const answer = await ask(`${base}/v1/rules/preview?${query.toString()}`, token, body);
+    // The service's answer, as its route writes it.
+    const answer = (await askCloser({
+      method: 'POST',
+      url: `${base}/v1/rules/preview?${query.toString()}`,
+      token,
+      ...(body === undefined ? {} : { body }),
+    })) as PreviewAnswer;
     if (json) {
       io.out(JSON.stringify({ url: base, file: file ?? null, ...answer }));
     } else {
@@ -131,21 +126,6 @@ async function runPreview(
     return EXIT.OK;
   } catch (error: unknown) {
     return reportError(error, io, json);
-  }
-}
-
-function baseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  const url = flag ?? env.CLOSER_URL ?? `http://127.0.0.1:${env.PORT ?? String(DEFAULT_PORT)}`;
-  try {
-    const parsed = new URL(url);
-    return parsed.origin;
-  } catch {
-    throw new UsageError(
-      `--url must be an http(s) URL such as http://127.0.0.1:8080, not '${url}'`,
-      {
-        commandPath: COMMAND,
-      },
-    );
   }
 }
 
@@ -158,52 +138,6 @@ function readRules(path: string): string {
       { commandPath: COMMAND, cause: error },
     );
   }
-}
-
-async function ask(url: string, token: string, rules: string | undefined): Promise<PreviewAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(rules === undefined ? {} : { 'content-type': 'text/yaml' }),
-      },
-      ...(rules === undefined ? {} : { body: rules }),
-      signal: AbortSignal.timeout(120_000),
-    });
-  } catch (error: unknown) {
-    throw new PreviewRequestError(
-      'CLOSER_UNREACHABLE',
-      `no closer answered at ${new URL(url).origin} (start it with \`closer serve\`, or give --url)`,
-      { cause: error },
-    );
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (response.ok && typeof parsed === 'object' && parsed !== null) {
-    return parsed as PreviewAnswer;
-  }
-  const error =
-    typeof parsed === 'object' && parsed !== null
-      ? (parsed as { error?: { code?: string; message?: string; details?: unknown } }).error
-      : undefined;
-  const code =
-    response.status === 401
-      ? 'API_UNAUTHENTICATED'
-      : response.status === 422
-        ? 'RULES_INVALID'
-        : (error?.code ?? 'FAILURE');
-  throw new PreviewRequestError(
-    code,
-    `closer answered ${response.status}: ${error?.message ?? text.slice(0, 200)}`,
-    { details: error?.details === undefined ? {} : { details: error.details } },
-  );
 }
 
 function print(answer: PreviewAnswer, file: string | undefined, base: string, io: CommandIo): void {

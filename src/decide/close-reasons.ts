@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { Rule } from '../rules/rules-schema';
 
 /**
  * Close reasons: why closer ended (or tried, or would end) a conversation, as one code from a
- * fixed taxonomy (docs/close-reasons.md). Every outcome carries one (`details.reasonCode`), its
- * audit event too (`reasonCode`), and `closer_endings_total{rule,reason}` counts endings by it.
+ * fixed taxonomy (docs/close-reasons.md). Every outcome carries one (`reasonCode`), its audit
+ * event too, and `closer_endings_total{rule,reason}` counts endings by it.
  * The set is closed, so the metric label has bounded cardinality; the free text an event rule
  * takes from its webhook (`reasonFrom`) is `eventReason`, never a label.
  */
@@ -28,7 +29,9 @@ export const CLOSE_REASON_CODES = [
   'rule-removed',
 ] as const;
 
-export type CloseReasonCode = (typeof CLOSE_REASON_CODES)[number];
+/** A close reason code: one of {@link CLOSE_REASON_CODES} (API filters, audit events, stored rows). */
+export const closeReasonCodeSchema = z.enum(CLOSE_REASON_CODES);
+export type CloseReasonCode = z.infer<typeof closeReasonCodeSchema>;
 
 /** The rule id on-demand outcomes are recorded under (as `ON_DEMAND_RULE_ID`). */
 const ON_DEMAND = 'on-demand';
@@ -79,6 +82,28 @@ export function outcomeReasonCode(
     return 'ended-elsewhere';
   }
   return ruleReasonCode(outcome.ruleId, rule);
+}
+
+/** The top-level reason fields of an outcome. */
+export interface OutcomeReasonFields {
+  reasonCode?: CloseReasonCode;
+  eventReason?: string;
+}
+
+/**
+ * The reason fields an outcome's `details` hold: where an event rule's trigger puts its
+ * `eventReason`, and where outcomes recorded before the fields were top-level kept both (a row of
+ * an older closer, e.g. another replica mid-upgrade). A code this closer does not know is left out.
+ */
+export function reasonFieldsOfDetails(
+  details: Record<string, unknown> | undefined,
+): OutcomeReasonFields {
+  const code = closeReasonCodeSchema.safeParse(details?.reasonCode);
+  const eventReason = details?.eventReason;
+  return {
+    ...(code.success ? { reasonCode: code.data } : {}),
+    ...(typeof eventReason === 'string' ? { eventReason } : {}),
+  };
 }
 
 /** Longest `eventReason` kept (characters); longer text is cut. */

@@ -9,9 +9,12 @@ export { DECISION_KINDS, endOperationOf, type Decision, type EndOperation } from
 export { idleClock, type IdleClock } from './idle-clock';
 export {
   CLOSE_REASON_CODES,
+  closeReasonCodeSchema,
   MAX_EVENT_REASON_LENGTH,
   outcomeReasonCode,
+  reasonFieldsOfDetails,
   ruleReasonCode,
   sanitizeEventReason,
   type CloseReasonCode,
+  type OutcomeReasonFields,
 } from './close-reasons';

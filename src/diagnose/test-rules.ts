@@ -8,6 +8,7 @@ import type { Store } from '../store/store';
 import { applyNotification, conversationIdOf } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
 import { conversationPhase } from '../genesys';
+import { conversationIdSchema } from '../genesys/conversation-id';
 import { CloserError } from '../errors';
 import type { RulesTestErrorCode } from './errors';
 import {
@@ -28,12 +29,8 @@ export const rulesTestInputSchema = z.union([
   z.strictObject({
     webhook: z.strictObject({ source: z.string().min(1).max(64), body: z.unknown() }),
   }),
-  z.strictObject({
-    // As in the conversation routes' URLs (Genesys uses UUIDs): it goes into a Genesys URL.
-    conversationId: z
-      .string()
-      .regex(/^(?!\.+$)[A-Za-z0-9._-]{1,64}$/, 'must be a conversation id (a UUID such as 7f3c…)'),
-  }),
+  // As in the conversation routes' URLs: it goes into a Genesys URL.
+  z.strictObject({ conversationId: conversationIdSchema }),
 ]);
 
 export type RulesTestInput = z.infer<typeof rulesTestInputSchema>;

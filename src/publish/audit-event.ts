@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditOutboxInput, OutcomeInput } from '../store/store';
-import { CLOSE_REASON_CODES, MAX_EVENT_REASON_LENGTH } from '../decide/close-reasons';
+import { closeReasonCodeSchema, MAX_EVENT_REASON_LENGTH } from '../decide/close-reasons';
 
 /**
  * Audit event types: one per outcome kind closer records about a conversation, and the rules
@@ -43,7 +43,7 @@ export const auditEventSchema = z
     /** Why, in plain words. */
     reason: z.string().optional(),
     /** `conversation.*`: the close reason code (docs/close-reasons.md), also in `details`. */
-    reasonCode: z.enum(CLOSE_REASON_CODES).optional(),
+    reasonCode: closeReasonCodeSchema.optional(),
     /** `conversation.*` of event rules with `reasonFrom`: the event's own reason, sanitized. */
     eventReason: z.string().max(MAX_EVENT_REASON_LENGTH).optional(),
     details: z.record(z.string(), z.unknown()).optional(),
@@ -70,21 +70,9 @@ export function auditEventFromOutcome(
     ruleId: outcome.ruleId,
     episode: outcome.episode ?? 1,
     ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-    ...reasonFields(outcome.details),
+    ...(outcome.reasonCode === undefined ? {} : { reasonCode: outcome.reasonCode }),
+    ...(outcome.eventReason === undefined ? {} : { eventReason: outcome.eventReason }),
     ...(outcome.details === undefined ? {} : { details: outcome.details }),
-  };
-}
-
-/** The close reason code and event reason of an outcome's details, lifted to the event. */
-function reasonFields(
-  details: Record<string, unknown> | undefined,
-): Pick<AuditEvent, 'reasonCode' | 'eventReason'> {
-  const code = details?.reasonCode;
-  const eventReason = details?.eventReason;
-  const known = CLOSE_REASON_CODES.find((c) => c === code);
-  return {
-    ...(known === undefined ? {} : { reasonCode: known }),
-    ...(typeof eventReason === 'string' ? { eventReason } : {}),
   };
 }
 

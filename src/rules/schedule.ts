@@ -180,6 +180,37 @@ function* offsetSegments(
 }
 
 /**
+ * Walks the open time from `from` for at most `limit` ms, range by range in order, each as real
+ * instants `[start, end)` (epoch ms, the zone's offset at the time applied): the first value
+ * `visit` returns (not undefined) stops the walk and is returned; undefined when none did.
+ */
+function walkOpenRanges<T>(
+  schedule: Schedule,
+  from: number,
+  limit: number,
+  visit: (start: number, end: number) => T | undefined,
+): T | undefined {
+  const holidays = new Set(schedule.holidays);
+  for (const segment of offsetSegments(schedule.timeZone, from, limit)) {
+    let found: T | undefined;
+    forEachOpenWallRange(
+      schedule,
+      holidays,
+      segment.start + segment.offset,
+      segment.end + segment.offset,
+      (start, end) => {
+        found = visit(start - segment.offset, end - segment.offset);
+        return found !== undefined;
+      },
+    );
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The instant at which `amount` ms of open time have passed since `from`: counting starts at
  * `from` if the schedule is open then, else at its next opening. Undefined when the schedule does
  * not accumulate that much within {@link MAX_WALK_MS} (e.g. never open).
@@ -193,29 +224,14 @@ export function addOpenTime(
   if (amount <= 0) {
     return nextOpening(schedule, from, limit);
   }
-  const holidays = new Set(schedule.holidays);
   let remaining = amount;
-  for (const segment of offsetSegments(schedule.timeZone, from, limit)) {
-    let due: number | undefined;
-    forEachOpenWallRange(
-      schedule,
-      holidays,
-      segment.start + segment.offset,
-      segment.end + segment.offset,
-      (start, end) => {
-        if (end - start >= remaining) {
-          due = start + remaining - segment.offset;
-          return true;
-        }
-        remaining -= end - start;
-        return false;
-      },
-    );
-    if (due !== undefined) {
-      return due;
+  return walkOpenRanges(schedule, from, limit, (start, end) => {
+    if (end - start >= remaining) {
+      return start + remaining;
     }
-  }
-  return undefined;
+    remaining -= end - start;
+    return undefined;
+  });
 }
 
 /** The first open instant at or after `from`, or undefined if none within `limit`. */
@@ -224,24 +240,7 @@ export function nextOpening(
   from: number,
   limit = MAX_WALK_MS,
 ): number | undefined {
-  const holidays = new Set(schedule.holidays);
-  for (const segment of offsetSegments(schedule.timeZone, from, limit)) {
-    let found: number | undefined;
-    forEachOpenWallRange(
-      schedule,
-      holidays,
-      segment.start + segment.offset,
-      segment.end + segment.offset,
-      (start) => {
-        found = start - segment.offset;
-        return true;
-      },
-    );
-    if (found !== undefined) {
-      return found;
-    }
-  }
-  return undefined;
+  return walkOpenRanges(schedule, from, limit, (start) => start);
 }
 
 /** Open time (ms) between `from` and `to` (`to` excluded). */
@@ -249,20 +248,11 @@ export function openTimeBetween(schedule: Schedule, from: number, to: number): n
   if (to <= from) {
     return 0;
   }
-  const holidays = new Set(schedule.holidays);
   let total = 0;
-  for (const segment of offsetSegments(schedule.timeZone, from, to - from)) {
-    forEachOpenWallRange(
-      schedule,
-      holidays,
-      segment.start + segment.offset,
-      segment.end + segment.offset,
-      (start, end) => {
-        total += end - start;
-        return false;
-      },
-    );
-  }
+  walkOpenRanges(schedule, from, to - from, (start, end) => {
+    total += end - start;
+    return undefined;
+  });
   return total;
 }
 

@@ -187,15 +187,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
       if (outcome.kind === 'terminated') {
         // The code only (a closed set): never the free-text eventReason.
-        const reason = outcome.details?.reasonCode;
-        metrics.endings.inc({
-          rule: outcome.ruleId,
-          reason: typeof reason === 'string' ? reason : 'unknown',
-        });
+        metrics.endings.inc({ rule: outcome.ruleId, reason: outcome.reasonCode ?? 'unknown' });
       }
       if (
         (outcome.kind === 'messaged' || outcome.kind === 'transferred') &&
-        outcome.details?.reasonCode === 'idle-agent'
+        outcome.reasonCode === 'idle-agent'
       ) {
         metrics.agentIdle.inc({
           rule: outcome.ruleId,

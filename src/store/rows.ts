@@ -8,6 +8,7 @@ import type {
   TimerPhase,
   UnmatchedDelivery,
 } from './store';
+import { closeReasonCodeSchema, reasonFieldsOfDetails } from '../decide/close-reasons';
 
 /**
  * Column shapes as both back ends return them (SQLite natively; PostgreSQL with BIGINT read as a
@@ -65,6 +66,9 @@ export interface OutcomeRow {
   details: string | null;
   at: number;
   episode: number;
+  /** NULL in rows an older closer wrote (a replica mid-upgrade): read from `details` then. */
+  reason_code: string | null;
+  event_reason: string | null;
 }
 
 export interface EndingRow {
@@ -126,8 +130,19 @@ export function outcomeFromRow(row: OutcomeRow): Outcome {
   if (row.reason !== null) {
     outcome.reason = row.reason;
   }
-  if (row.details !== null) {
-    outcome.details = parseObject(row.details);
+  const details = row.details === null ? undefined : parseObject(row.details);
+  const code = closeReasonCodeSchema.safeParse(row.reason_code);
+  const fromDetails = reasonFieldsOfDetails(details);
+  const reasonCode = code.success ? code.data : fromDetails.reasonCode;
+  const eventReason = row.event_reason ?? fromDetails.eventReason;
+  if (reasonCode !== undefined) {
+    outcome.reasonCode = reasonCode;
+  }
+  if (eventReason !== undefined) {
+    outcome.eventReason = eventReason;
+  }
+  if (details !== undefined) {
+    outcome.details = details;
   }
   return outcome;
 }

@@ -1,5 +1,6 @@
 import type { ConversationState } from '../tracking/conversation-state';
 import type { InboxPayload } from '../inbox';
+import type { CloseReasonCode } from '../decide/close-reasons';
 
 /**
  * The durable state closer keeps. SQLite (embedded default) and PostgreSQL implement it; nothing
@@ -81,6 +82,17 @@ export interface OutcomeInput {
   kind: OutcomeKind;
   /** Why, in plain words (skipped, failed, dry-run), or what was sent. */
   reason?: string;
+  /**
+   * The close reason code (docs/close-reasons.md): why the conversation was (or was not) ended.
+   * The outcome recorder sets it on every outcome it records; outcomes recorded before closer had
+   * close reasons have none.
+   */
+  reasonCode?: CloseReasonCode;
+  /**
+   * Event rules with `reasonFrom`: the reason the event gave, sanitized (at most
+   * `MAX_EVENT_REASON_LENGTH` characters). Free text: never a metric label.
+   */
+  eventReason?: string;
   /** Structured facts: messages sent, participant ids, error code… */
   details?: Record<string, unknown>;
   /** Epoch ms of the decision. */
@@ -97,6 +109,8 @@ export interface OutcomeQuery {
   /** Only outcomes at or after this epoch ms. */
   since?: number;
   conversationId?: string;
+  /** Only outcomes with this close reason code. */
+  reasonCode?: CloseReasonCode;
   /** Default 100, max 1000 (larger values are capped, not refused). */
   limit?: number;
 }

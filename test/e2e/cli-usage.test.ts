@@ -27,6 +27,7 @@ const COMMAND_PATHS: readonly (readonly string[])[] = [
   ['webhooks'],
   ['webhooks', 'sign'],
   ['webhooks', 'send'],
+  ['outcomes'],
 ];
 
 const ESC = '\u001b[';
@@ -58,6 +59,7 @@ describe('closer CLI usage: help, version, suggestions, --json errors, colour (b
       'simulator',
       'rules',
       'webhooks',
+      'outcomes',
       'help',
     ]);
     const rules = await closer(['rules', '--help']);

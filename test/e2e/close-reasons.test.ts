@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { startTestCloser, TEST_API_TOKEN, TEST_ENV, type TestCloser } from '../helpers/closer';
-import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
+import { TEST_API_TOKEN, TEST_ENV } from '../helpers/closer';
+import { useTestClosers } from '../helpers/test-closers';
 import { signedWebhook } from '../helpers/payloads';
+import { assertBuilt, runCli } from '../helpers/cli';
 
 const MINUTE = 60_000;
 const auth = { authorization: `Bearer ${TEST_API_TOKEN}` };
@@ -31,6 +32,14 @@ rules:
     close: { message: "Your ticket is resolved." }
 `;
 
+/** An outcome as `GET /v1/outcomes` and `closer outcomes --json` show it. */
+interface ListedOutcome {
+  conversationId: string;
+  kind: string;
+  reasonCode?: string;
+  eventReason?: string;
+}
+
 interface AuditDetail {
   type: string;
   conversationId?: string;
@@ -41,19 +50,11 @@ interface AuditDetail {
 }
 
 describe('close reasons in outcomes, audit events and the endings metric', () => {
-  let t: TestCloser | undefined;
-  let fake: FakeEventBridge | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  const closers = useTestClosers();
 
   it('idle, max-duration, a CRM event with reasonFrom, and on-demand each carry their code', async () => {
-    fake = await startFakeEventBridge();
-    t = await startTestCloser({ rulesYaml: RULES, auditEndpoint: fake.endpoint });
+    assertBuilt();
+    const { t, fake } = await closers.startAudited({ rulesYaml: RULES });
     const idle = t.sim.createConversation({ messageType: 'webmessaging' });
     const lively = t.sim.createConversation({ messageType: 'webmessaging' });
     const ticket = t.sim.createConversation({ messageType: 'webmessaging' });
@@ -101,38 +102,78 @@ describe('close reasons in outcomes, audit events and the endings metric', () =>
 
     const terminated = t.outcomes.filter((o) => o.kind === 'terminated');
     const byConversation = (id: string) => terminated.find((o) => o.conversationId === id);
-    expect(byConversation(idle.id)).toMatchObject({
-      ruleId: 'idle-web-customer',
-      details: { reasonCode: 'idle-customer' },
-    });
-    expect(byConversation(lively.id)).toMatchObject({
-      ruleId: 'long-chats',
-      details: { reasonCode: 'max-duration' },
-    });
     const expectedReason = `resolved by bot ${'x'.repeat(84)}`;
     expect(expectedReason).toHaveLength(100);
-    expect(byConversation(ticket.id)).toMatchObject({
-      ruleId: 'crm-ticket-closed',
-      details: { reasonCode: 'crm-event', eventReason: expectedReason },
-    });
-    expect(byConversation(onDemand.id)).toMatchObject({
-      ruleId: 'on-demand',
-      details: { reasonCode: 'on-demand' },
-    });
+    const expected = [
+      { conversationId: idle.id, ruleId: 'idle-web-customer', reasonCode: 'idle-customer' },
+      { conversationId: lively.id, ruleId: 'long-chats', reasonCode: 'max-duration' },
+      {
+        conversationId: ticket.id,
+        ruleId: 'crm-ticket-closed',
+        reasonCode: 'crm-event',
+        eventReason: expectedReason,
+      },
+      { conversationId: onDemand.id, ruleId: 'on-demand', reasonCode: 'on-demand' },
+    ];
+    for (const { conversationId, ruleId, reasonCode, eventReason } of expected) {
+      const recorded = byConversation(conversationId);
+      // Top-level, and (deprecated, for older readers) still in details.
+      expect(recorded).toMatchObject({ ruleId, reasonCode, details: { reasonCode } });
+      expect(recorded?.eventReason).toBe(eventReason);
+    }
     expect(terminated).toHaveLength(4);
     // Every outcome carries a code, skipped ones too (e.g. the idle rule on the ended chats).
-    expect(t.outcomes.filter((o) => typeof o.details?.reasonCode !== 'string')).toEqual([]);
+    expect(t.outcomes.filter((o) => o.reasonCode === undefined)).toEqual([]);
 
-    // GET /v1/outcomes shows them as recorded.
+    // GET /v1/outcomes shows them top-level, as recorded, and filters by code.
     const listed = await request(t.closer.app)
       .get(`/v1/outcomes?conversationId=${ticket.id}`)
       .set(auth);
     expect(listed.body.outcomes).toEqual([
       expect.objectContaining({
         kind: 'terminated',
-        details: expect.objectContaining({ reasonCode: 'crm-event', eventReason: expectedReason }),
+        reasonCode: 'crm-event',
+        eventReason: expectedReason,
       }),
     ]);
+    const maxDuration = await request(t.closer.app)
+      .get('/v1/outcomes?reasonCode=max-duration&limit=1000')
+      .set(auth);
+    expect(maxDuration.status).toBe(200);
+    const maxDurationOutcomes = maxDuration.body.outcomes as ListedOutcome[];
+    expect(maxDurationOutcomes.map((o) => [o.conversationId, o.kind])).toEqual([
+      [lively.id, 'terminated'],
+    ]);
+    const unknownCode = await request(t.closer.app)
+      .get('/v1/outcomes?reasonCode=ticket-closed')
+      .set(auth);
+    expect(unknownCode.status).toBe(400);
+    expect(unknownCode.body.error.code).toBe('API_INVALID_REQUEST');
+    // GET /v1/conversations/{id} too.
+    const conversation = await request(t.closer.app)
+      .get(`/v1/conversations/${onDemand.id}`)
+      .set(auth);
+    expect(conversation.body.outcomes).toEqual([
+      expect.objectContaining({ kind: 'terminated', reasonCode: 'on-demand' }),
+    ]);
+    expect(conversation.body.outcomes[0]).not.toHaveProperty('eventReason');
+
+    // closer outcomes (the CLI) prints them with their code and the event's reason.
+    const env = { CLOSER_API_TOKEN: TEST_API_TOKEN, CLOSER_URL: t.url };
+    const human = await runCli(['outcomes', '--conversation', ticket.id], env);
+    expect(human).toMatchObject({ code: 0, stderr: '' });
+    expect(human.stdout).toContain(
+      `terminated     ${ticket.id}  crm-ticket-closed  reason crm-event (${JSON.stringify(expectedReason)})`,
+    );
+    const json = await runCli(['outcomes', '--reason', 'crm-event', '--json'], env);
+    expect(json.code).toBe(0);
+    const printed = (JSON.parse(json.stdout) as { outcomes: ListedOutcome[] }).outcomes;
+    expect(printed.map((o) => [o.conversationId, o.kind, o.reasonCode, o.eventReason])).toEqual([
+      [ticket.id, 'terminated', 'crm-event', expectedReason],
+    ]);
+    const refused = await runCli(['outcomes', '--reason', 'ticket-closed', '--json'], env);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'USAGE' } });
 
     // Audit events carry the code (and the event's reason) at the top level.
     await t.closer.audit?.publishDue();
@@ -163,7 +204,7 @@ describe('close reasons in outcomes, audit events and the endings metric', () =>
   });
 
   it('an outcome about a chat someone else ended is ended-elsewhere', async () => {
-    t = await startTestCloser({ rulesYaml: RULES });
+    const t = await closers.start({ rulesYaml: RULES });
     const conv = t.sim.createConversation({ messageType: 'webmessaging' });
     t.sim.postMessage(conv.id, 'customer', 'Hello?');
     await t.settle();
@@ -182,10 +223,7 @@ describe('close reasons in outcomes, audit events and the endings metric', () =>
     await request(t.closer.app).post('/webhooks/crm').set(delivery.headers).send(delivery.body);
     await t.settle();
     expect(t.outcomes.filter((o) => o.ruleId === 'crm-ticket-closed')).toEqual([
-      expect.objectContaining({
-        kind: 'already-ended',
-        details: expect.objectContaining({ reasonCode: 'ended-elsewhere' }),
-      }),
+      expect.objectContaining({ kind: 'already-ended', reasonCode: 'ended-elsewhere' }),
     ]);
   });
 });

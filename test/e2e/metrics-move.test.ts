@@ -9,14 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLOSER_PERMISSIONS, ACTION_PERMISSION_TTL_MS } from '../../src/genesys';
 import { DEFAULT_QUEUE_ID } from '../../src/simulator';
-import {
-  startTestCloser,
-  testRulesYaml,
-  TEST_ENV,
-  TEST_GENESYS_CLIENT,
-  type TestCloser,
-} from '../helpers/closer';
-import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
+import { testRulesYaml, TEST_ENV, TEST_GENESYS_CLIENT, type TestCloser } from '../helpers/closer';
+import { useTestClosers } from '../helpers/test-closers';
 import { signedWebhook } from '../helpers/payloads';
 import { familyMoved, parsePrometheusText, sampleValue, type Scrape } from '../helpers/prometheus';
 
@@ -84,33 +78,22 @@ async function ticketClosed(
 }
 
 describe('GET /metrics', () => {
-  let t: TestCloser | undefined;
-  let fake: FakeEventBridge | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  const closers = useTestClosers();
 
   it('every declared closer_* metric changes when closer does its work', async () => {
-    fake = await startFakeEventBridge();
-    // Accepts every entry except the refused type, which it rejects for good (→ dead).
-    fake.respond = (index, entries) => {
-      const results = entries.map((e, i) =>
-        (JSON.parse(e.Detail) as { type?: string }).type === REFUSED_AUDIT_TYPE
-          ? { ErrorCode: 'InvalidArgument', ErrorMessage: 'refused by the test' }
-          : { EventId: `evt-${index}-${i}` },
-      );
-      const failed = results.filter((r) => 'ErrorCode' in r).length;
-      return { status: 200, body: { FailedEntryCount: failed, Entries: results } };
-    };
-    t = await startTestCloser({
-      notificationQueues: [DEFAULT_QUEUE_ID],
-      auditEndpoint: fake.endpoint,
-    });
-    const c = t;
+    // The fake accepts every entry except the refused type, which it rejects for good (→ dead).
+    const { t: c } = await closers.startAudited(
+      { notificationQueues: [DEFAULT_QUEUE_ID] },
+      (index, entries) => {
+        const results = entries.map((e, i) =>
+          (JSON.parse(e.Detail) as { type?: string }).type === REFUSED_AUDIT_TYPE
+            ? { ErrorCode: 'InvalidArgument', ErrorMessage: 'refused by the test' }
+            : { EventId: `evt-${index}-${i}` },
+        );
+        const failed = results.filter((r) => 'ErrorCode' in r).length;
+        return { status: 200, body: { FailedEntryCount: failed, Entries: results } };
+      },
+    );
     await waitUntil('the start reconciliation', () => c.reconciliations.length >= 1);
 
     const declared = (await c.closer.metrics.registry.getMetricsAsJSON())

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
-import { startTestCloser, TEST_GENESYS_CLIENT, type TestCloser } from '../helpers/closer';
-import { startFakeEventBridge, type FakeEventBridge } from '../helpers/fake-eventbridge';
+import { TEST_GENESYS_CLIENT, type TestCloser } from '../helpers/closer';
+import { useTestClosers } from '../helpers/test-closers';
 
 const MINUTE = 60_000;
 const HOME_QUEUE = '6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10';
@@ -31,18 +31,10 @@ const WITHOUT_TRANSFER = CLOSER_PERMISSIONS.filter((p) => p !== BLIND_TRANSFER);
 const DISCONNECTS = /^\/api\/v2\/conversations\/messages\/[^/]+(\/participants\/[^/]+)?$/;
 
 describe('inactivity rules that message or transfer instead of closing (simulator, injected clock)', () => {
-  let t: TestCloser | undefined;
-  let fake: FakeEventBridge | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  const closers = useTestClosers();
 
   it('transfers an idle customer to another queue instead of closing: one transfer, no disconnect', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: idle-to-queue
     kind: inactivity
@@ -88,9 +80,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('an idle agent: the customer gets one holding message, nothing ends, and supervisors get an audit event and a metric', async () => {
-    fake = await startFakeEventBridge();
-    t = await startTestCloser({
-      auditEndpoint: fake.endpoint,
+    const { t, fake } = await closers.startAudited({
       rulesYaml: `${SOURCES}rules:
   - id: agent-slow
     kind: inactivity
@@ -134,7 +124,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('an idle agent: transfer: { queue: current } sends the chat back to its own queue', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: agent-gone
     kind: inactivity
@@ -156,7 +146,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('a transfer whose answer is lost (applied, then 500) is confirmed by a read, not repeated', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: idle-to-queue
     kind: inactivity
@@ -181,7 +171,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('a message-only rule sends once per silence, and again only after the customer speaks', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: nudge
     kind: inactivity
@@ -214,10 +204,8 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('without conversation:communication:blindTransfer: the customer gets no pre-transfer message, the outcome is failed naming the permission, and nothing is repeated', async () => {
-    fake = await startFakeEventBridge();
-    t = await startTestCloser({
+    const { t, fake } = await closers.startAudited({
       permissions: WITHOUT_TRANSFER,
-      auditEndpoint: fake.endpoint,
       rulesYaml: `${SOURCES}rules:
   - id: idle-to-queue
     kind: inactivity
@@ -268,7 +256,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('a real transfer refused with 403 teaches: the next chat gets no pre-transfer message and no second attempt', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:
   - id: idle-to-queue
     kind: inactivity
@@ -308,7 +296,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
     const transfers = requestsTo(t, 'POST', TRANSFERS);
     expect(transfers).toEqual([expect.objectContaining({ status: 403 })]);
     expect(transfers[0]?.path).toContain(first.id);
-    const failed = (id: string) => t?.outcomes.find((o) => o.conversationId === id);
+    const failed = (id: string) => t.outcomes.find((o) => o.conversationId === id);
     expect(failed(first.id)).toMatchObject({
       kind: 'failed',
       details: { code: 'GENESYS_FORBIDDEN', messageSent: true },
@@ -325,7 +313,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   });
 
   it('the access check probes the transfer only while a rule transfers', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       permissions: WITHOUT_TRANSFER,
       rulesYaml: `${SOURCES}rules:
   - id: nudge

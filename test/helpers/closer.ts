@@ -97,27 +97,28 @@ export interface TestCloser {
   close(): Promise<void>;
 }
 
-export async function startTestCloser(
-  options: {
-    rulesYaml?: string;
-    watchRules?: boolean;
-    permissions?: string[];
-    /** Also start the notification WebSocket intake for these queue ids (as run-service does). */
-    notificationQueues?: string[];
-    /** Publish audit events through the outbox to this EventBridge endpoint (bus `closer-audit`). */
-    auditEndpoint?: string;
-    /**
-     * Genesys client tuning (e.g. a short `timeoutMs` so answers held past it cost little real
-     * time, or `requestsPerSecond` above the default 25 for hundreds of conversations).
-     */
-    genesys?: Pick<
-      GenesysClientOptions,
-      'timeoutMs' | 'requestsPerSecond' | 'maxRetries' | 'maxConcurrency'
-    >;
-    /** Environment variables added to TEST_ENV (e.g. more webhook secrets). */
-    env?: Record<string, string>;
-  } = {},
-): Promise<TestCloser> {
+/** What {@link startTestCloser} takes. */
+export interface TestCloserOptions {
+  rulesYaml?: string;
+  watchRules?: boolean;
+  permissions?: string[];
+  /** Also start the notification WebSocket intake for these queue ids (as run-service does). */
+  notificationQueues?: string[];
+  /** Publish audit events through the outbox to this EventBridge endpoint (bus `closer-audit`). */
+  auditEndpoint?: string;
+  /**
+   * Genesys client tuning (e.g. a short `timeoutMs` so answers held past it cost little real
+   * time, or `requestsPerSecond` above the default 25 for hundreds of conversations).
+   */
+  genesys?: Pick<
+    GenesysClientOptions,
+    'timeoutMs' | 'requestsPerSecond' | 'maxRetries' | 'maxConcurrency'
+  >;
+  /** Environment variables added to TEST_ENV (e.g. more webhook secrets). */
+  env?: Record<string, string>;
+}
+
+export async function startTestCloser(options: TestCloserOptions = {}): Promise<TestCloser> {
   const dir = mkdtempSync(join(tmpdir(), 'closer-e2e-'));
   const rulesFile = join(dir, 'rules.yaml');
   writeFileSync(rulesFile, options.rulesYaml ?? testRulesYaml());

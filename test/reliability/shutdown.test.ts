@@ -176,6 +176,13 @@ describe('SIGTERM: a bounded, graceful shutdown', () => {
     // (Whether some answer was still in flight at the SIGTERM, and so carried `Connection: close`,
     // depends on timing: on a loaded CI machine every connection may sit between requests then.)
     expect(load.statuses().filter((s) => s < 200 || s >= 300)).toEqual([]);
+    // Those that did carry it (none is fine): all after the SIGTERM — keep-alive held until then
+    // — and each a whole 2xx answer.
+    expect(
+      load
+        .closingAnswers()
+        .filter((a) => a.at < sigtermAt || a.status < 200 || a.status >= 300 || !a.complete),
+    ).toEqual([]);
     expect(
       load
         .failures()
@@ -364,17 +371,25 @@ function tryConnect(port: number): Promise<'accepted' | 'refused'> {
   });
 }
 
+/** An answer that carried `Connection: close`: when it came (epoch ms) and whether it was whole. */
+interface ClosingAnswer {
+  at: number;
+  status: number;
+  /** Its body as long as its `Content-Length` said (true without one: read to the end). */
+  complete: boolean;
+}
+
 /** Requests sent back to back on a keep-alive pool until stopped; what came back. */
 function startLoad(pool: Pool): {
   answered: () => number;
   statuses: () => number[];
-  closingAnswers: () => number;
+  closingAnswers: () => ClosingAnswer[];
   failures: () => string[];
   stop: () => Promise<void>;
 } {
   const statuses: number[] = [];
   const failures: string[] = [];
-  let closing = 0;
+  const closing: ClosingAnswer[] = [];
   let running = true;
   const worker = async (n: number): Promise<void> => {
     for (let i = 0; running; i += 1) {
@@ -390,10 +405,15 @@ function startLoad(pool: Pool): {
               }
             : { path: '/healthz', method: 'GET' },
         );
-        await res.body.text();
+        const body = await res.body.text();
         statuses.push(res.statusCode);
         if (res.headers.connection === 'close') {
-          closing += 1;
+          const length = res.headers['content-length'];
+          closing.push({
+            at: Date.now(),
+            status: res.statusCode,
+            complete: length === undefined || Number(length) === Buffer.byteLength(body),
+          });
         }
       } catch (e: unknown) {
         failures.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
@@ -409,7 +429,7 @@ function startLoad(pool: Pool): {
   return {
     answered: () => statuses.length,
     statuses: () => statuses,
-    closingAnswers: () => closing,
+    closingAnswers: () => [...closing],
     failures: () => [...new Set(failures)],
     async stop() {
       running = false;

@@ -12,7 +12,7 @@ interface LedgerRow {
 }
 
 /** The PostgreSQL side of the shared migration runner, on one connection. */
-function postgresMigrationDriver(client: pg.PoolClient): MigrationDriver {
+export function postgresMigrationDriver(client: pg.ClientBase): MigrationDriver {
   return {
     async ensureLedger() {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (

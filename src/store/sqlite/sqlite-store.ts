@@ -544,18 +544,15 @@ export class SqliteStore implements Store {
   /** Outcomes oldest first (`at`, then `id`), so `since` pages forward; limit default 100, max 1000. */
   listOutcomes(query: OutcomeQuery): Promise<Outcome[]> {
     return this.run('listOutcomes', () => {
-      const limit = outcomePageSize(query.limit);
-      const s = this.statements;
-      const { since, conversationId } = query;
-      const rows =
-        conversationId === undefined
-          ? since === undefined
-            ? s.listOutcomes(limit).all()
-            : s.listOutcomesSince(limit).all({ since })
-          : since === undefined
-            ? s.listConversationOutcomes(limit).all({ conversationId })
-            : s.listConversationOutcomesSince(limit).all({ conversationId, since });
-      return rows.map(outcomeFromRow);
+      const { since, conversationId, reasonCode } = query;
+      // Named parameters: only the filters set (the statement names no others).
+      const filters = {
+        ...(since === undefined ? {} : { since }),
+        ...(conversationId === undefined ? {} : { conversationId }),
+        ...(reasonCode === undefined ? {} : { reasonCode }),
+      };
+      const listing = this.statements.listOutcomes(filters);
+      return listing(outcomePageSize(query.limit)).all(filters).map(outcomeFromRow);
     });
   }
 
@@ -711,6 +708,8 @@ export class SqliteStore implements Store {
       jsonOrNull(outcome.details),
       outcome.at,
       outcome.episode ?? 1,
+      outcome.reasonCode ?? null,
+      outcome.eventReason ?? null,
     );
     if (id === undefined) {
       throw new StoreError('STORE_QUERY_FAILED', 'Outcome insert returned no id');

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { AuditRow, EndingRow, EventRow, OutcomeRow, TimerRow, UnmatchedRow } from '../rows';
+import type { OutcomeQuery } from '../store';
 
 /** An audit row with its claim (the claim decides where a batch stops). */
 export type AuditClaimRow = AuditRow & { claimed_by: string | null; claimed_until: number | null };
 
 const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
-const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
+const OUTCOME_COLUMNS =
+  'id, conversation_id, rule_id, kind, reason, details, at, episode, reason_code, event_reason';
 const AUDIT_COLUMNS =
   'seq, event_id, type, detail, created_at, state, attempts, next_attempt_at, last_error, finished_at';
 const ENDING_COLUMNS =
@@ -94,6 +96,39 @@ function byLimit<P extends unknown[] | object, R>(
   };
 }
 
+/** The filters of an outcome listing that are set, as the statement's named parameters. */
+export type OutcomeFilters = Pick<OutcomeQuery, 'conversationId' | 'since' | 'reasonCode'>;
+
+/** Each filter's condition; the indexes on (conversation_id, at), (reason_code, at), (at) serve them. */
+const OUTCOME_FILTER_SQL: Readonly<Record<keyof OutcomeFilters, string>> = {
+  conversationId: 'conversation_id = @conversationId',
+  since: 'at >= @since',
+  reasonCode: 'reason_code = @reasonCode',
+};
+
+/** The outcome listing of each combination of filters, prepared on first use (eight at most). */
+function outcomeListings(
+  db: Database.Database,
+): (filters: OutcomeFilters) => ByLimit<OutcomeFilters, OutcomeRow> {
+  const byWhere = new Map<string, ByLimit<OutcomeFilters, OutcomeRow>>();
+  return (filters) => {
+    const where = (Object.keys(OUTCOME_FILTER_SQL) as (keyof OutcomeFilters)[])
+      .filter((key) => filters[key] !== undefined)
+      .map((key) => OUTCOME_FILTER_SQL[key])
+      .join(' AND ');
+    let listing = byWhere.get(where);
+    if (listing === undefined) {
+      listing = byLimit<OutcomeFilters, OutcomeRow>(
+        db,
+        `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where === '' ? '' : `WHERE ${where}`}
+         ORDER BY at, id LIMIT @limit`,
+      );
+      byWhere.set(where, listing);
+    }
+    return listing;
+  };
+}
+
 /**
  * The prepared statements of one connection (spelled out: declaration emit cannot name the
  * driver's inferred statement type).
@@ -125,7 +160,17 @@ export interface SqliteStatements {
   listUnmatched: Stmt<[number, number], UnmatchedRow>;
   pruneUnmatched: Stmt<[number]>;
   insertOutcome: Stmt<
-    [string, string, string, string | null, string | null, number, number],
+    [
+      string,
+      string,
+      string,
+      string | null,
+      string | null,
+      number,
+      number,
+      string | null,
+      string | null,
+    ],
     number
   >;
   insertEnding: Stmt<[string, number, string, number]>;
@@ -147,10 +192,8 @@ export interface SqliteStatements {
   auditCounts: Stmt<[], { pending: number; dead: number; oldest: number | null }>;
   deadAuditList: ByLimit<[], AuditRow>;
   pruneAudit: Stmt<[number]>;
-  listOutcomes: ByLimit<[], OutcomeRow>;
-  listOutcomesSince: ByLimit<{ since: number }, OutcomeRow>;
-  listConversationOutcomes: ByLimit<{ conversationId: string }, OutcomeRow>;
-  listConversationOutcomesSince: ByLimit<{ conversationId: string; since: number }, OutcomeRow>;
+  /** The listing of the filters set (each combination prepared once, on first use). */
+  listOutcomes: (filters: OutcomeFilters) => ByLimit<OutcomeFilters, OutcomeRow>;
   beat: Stmt<[string, number]>;
   forgetReplicas: Stmt<[number]>;
   countReplicas: Stmt<[], number>;
@@ -161,11 +204,6 @@ export interface SqliteStatements {
 export function prepareStatements(db: Database.Database): SqliteStatements {
   const prepare = <P extends unknown[] | object, R = unknown>(sql: string): Stmt<P, R> =>
     db.prepare<P, R>(sql);
-  const listOutcomes = <P extends unknown[] | object>(where: string) =>
-    byLimit<P, OutcomeRow>(
-      db,
-      `SELECT ${OUTCOME_COLUMNS} FROM outcomes ${where} ORDER BY at, id LIMIT @limit`,
-    );
   return {
     insertEvent: prepare<[string, string, string, string, number, string | null]>(
       `INSERT INTO inbox_events (source, event_id, kind, payload, received_at, order_key)
@@ -250,9 +288,23 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ).pluck(),
 
     insertOutcome: db
-      .prepare<[string, string, string, string | null, string | null, number, number], number>(
-        `INSERT INTO outcomes (conversation_id, rule_id, kind, reason, details, at, episode)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      .prepare<
+        [
+          string,
+          string,
+          string,
+          string | null,
+          string | null,
+          number,
+          number,
+          string | null,
+          string | null,
+        ],
+        number
+      >(
+        `INSERT INTO outcomes
+           (conversation_id, rule_id, kind, reason, details, at, episode, reason_code, event_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .pluck(),
     // The primary key (conversation_id, episode) is the ended-once guarantee.
@@ -322,14 +374,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     pruneAudit: prepare<[number]>(
       `DELETE FROM audit_outbox WHERE state = 'published' AND finished_at < ?`,
     ),
-    listOutcomes: listOutcomes<[]>(''),
-    listOutcomesSince: listOutcomes<{ since: number }>('WHERE at >= @since'),
-    listConversationOutcomes: listOutcomes<{ conversationId: string }>(
-      'WHERE conversation_id = @conversationId',
-    ),
-    listConversationOutcomesSince: listOutcomes<{ conversationId: string; since: number }>(
-      'WHERE conversation_id = @conversationId AND at >= @since',
-    ),
+    listOutcomes: outcomeListings(db),
 
     beat: prepare<[string, number]>(
       `INSERT INTO replicas (id, seen_at) VALUES (?, ?)

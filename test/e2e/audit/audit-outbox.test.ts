@@ -1,12 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import request from 'supertest';
-import {
-  startTestCloser,
-  testRulesYaml,
-  TEST_API_TOKEN,
-  type TestCloser,
-} from '../../helpers/closer';
-import { startFakeEventBridge, type FakeEventBridge } from '../../helpers/fake-eventbridge';
+import { testRulesYaml, TEST_API_TOKEN } from '../../helpers/closer';
+import type { FakeEventBridge } from '../../helpers/fake-eventbridge';
+import { useTestClosers } from '../../helpers/test-closers';
 
 const MINUTE = 60_000;
 const auth = { authorization: `Bearer ${TEST_API_TOKEN}` };
@@ -26,22 +22,13 @@ function received(
 }
 
 describe('audit events through the durable outbox', () => {
-  let t: TestCloser | undefined;
-  let fake: FakeEventBridge | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  const closers = useTestClosers();
 
   it("writes each outcome's audit event with the decision and publishes it; EventBridge down keeps closer ready and shows the backlog", async () => {
-    fake = await startFakeEventBridge();
     let down = true;
-    fake.respond = () =>
-      down ? { status: 503, body: { __type: 'ServiceUnavailable' } } : undefined;
-    t = await startTestCloser({ auditEndpoint: fake.endpoint });
+    const { t, fake } = await closers.startAudited({}, () =>
+      down ? { status: 503, body: { __type: 'ServiceUnavailable' } } : undefined,
+    );
     const conv = t.sim.createConversation({ messageType: 'webmessaging' });
     t.sim.postMessage(conv.id, 'customer', 'Hello?');
     await t.settle();
@@ -93,8 +80,7 @@ describe('audit events through the durable outbox', () => {
   });
 
   it('a rules reload and a rejected edit are audited too', async () => {
-    fake = await startFakeEventBridge();
-    t = await startTestCloser({ auditEndpoint: fake.endpoint });
+    const { t, fake } = await closers.startAudited();
     writeFileSync(t.rulesFile, testRulesYaml({ idleWhile: ['agent'] }));
     t.closer.rules.reload();
     writeFileSync(t.rulesFile, 'rules: [ { id: BAD } ]\n');
@@ -107,7 +93,7 @@ describe('audit events through the durable outbox', () => {
   });
 
   it('with no bus configured, nothing is written to the outbox', async () => {
-    t = await startTestCloser();
+    const t = await closers.start();
     const conv = t.sim.createConversation({ messageType: 'webmessaging' });
     await t.settle();
     const res = await request(t.closer.app)

@@ -88,10 +88,12 @@ function packageOf(specifier: string): string {
 const CONSUMER = `import { createCloserClient, SettingsError, type TerminationOutcome } from 'closer/client';
 import * as root from 'closer';
 // Type-only: the published types of these entries must compile too.
-import type { Closer, CloserOptions } from 'closer/service';
+import type { Closer, CloserOptions, CloseReasonCode, Outcome } from 'closer/service';
 import type { RunningSimulator, SimulatorOptions } from 'closer/simulator';
 
 export type Checked = [Closer, CloserOptions, RunningSimulator, SimulatorOptions];
+// An outcome's close reason is a top-level field of the exported type.
+export const reasonOf = (outcome: Outcome): CloseReasonCode | undefined => outcome.reasonCode;
 
 async function main(conversationId: string): Promise<void> {
   // Created from an empty environment: no throw here; the first call rejects.

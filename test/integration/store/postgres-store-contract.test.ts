@@ -1,6 +1,9 @@
-import { openStore } from '../../../src/store';
+import { openStore, postgresMigrations, runMigrations } from '../../../src/store';
+import { postgresMigrationDriver } from '../../../src/store/postgres/migrator';
+import { silentLogger } from '../../../src/observability/logger';
 import { createTestDatabase, describePostgres, withPgClient } from '../../helpers/postgres';
-import { describeStoreContract } from './store-contract';
+import { describeStoreContract, migrationsBefore } from './store-contract';
+import { T0 } from './contract/fixtures';
 
 interface LedgerRow {
   version: number;
@@ -31,6 +34,18 @@ describePostgres('PostgreSQL store contract', (serverUrl) => {
           ),
         );
       },
+      migrateBefore: (name) =>
+        withPgClient(database.url, async (client) => {
+          await runMigrations(
+            postgresMigrationDriver(client),
+            migrationsBefore(postgresMigrations, name),
+            { now: () => T0, logger: silentLogger, backend: 'PostgreSQL' },
+          );
+        }),
+      exec: (sql) =>
+        withPgClient(database.url, async (client) => {
+          await client.query(sql);
+        }),
       destroy: () => database.drop(),
     };
   });

@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
-import { openStore } from '../../../src/store';
+import { openStore, runMigrations, sqliteMigrations } from '../../../src/store';
+import { sqliteMigrationDriver } from '../../../src/store/sqlite/sqlite-migration-driver';
+import { silentLogger } from '../../../src/observability/logger';
 import { tempDatabaseUrl } from '../../helpers/sqlite';
-import { describeStoreContract } from './store-contract';
+import { describeStoreContract, migrationsBefore } from './store-contract';
+import { T0 } from './contract/fixtures';
 
 interface LedgerRow {
   version: number;
@@ -37,6 +40,22 @@ describeStoreContract('SqliteStore (file in a temp dir)', async () => {
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
           .run(version, 'from-the-future', Date.UTC(2030, 0, 1)),
       );
+      return Promise.resolve();
+    },
+    migrateBefore: async (name) => {
+      const db = new Database(database.path);
+      try {
+        await runMigrations(sqliteMigrationDriver(db), migrationsBefore(sqliteMigrations, name), {
+          now: () => T0,
+          logger: silentLogger,
+          backend: 'SQLite',
+        });
+      } finally {
+        db.close();
+      }
+    },
+    exec: (sql) => {
+      withRaw((db) => db.exec(sql));
       return Promise.resolve();
     },
     destroy: () => database.remove(),

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../src/timers/clock';
 import { ManualClock } from '../../../src/timers/clock';
-import type { Store, Timer } from '../../../src/store';
+import type { Migration, OutcomeQuery, Store, Timer } from '../../../src/store';
 import { StoreError } from '../../../src/store';
 import type { ConversationState } from '../../../src/tracking/conversation-state';
 import { describeAuditContract } from './contract/audit-outbox';
@@ -17,8 +17,24 @@ export interface StoreContractHarness {
   ledger(): Promise<{ version: number; appliedAt: number }[]>;
   /** Adds a ledger row for a version newer than the code knows: a database "from the future". */
   addFutureMigration(version: number): Promise<void>;
+  /**
+   * Applies to the (still empty) database the migrations before the one named `name`: the schema
+   * an older closer left.
+   */
+  migrateBefore(name: string): Promise<void>;
+  /** Runs SQL on the database directly (not through the store), e.g. a row an older closer wrote. */
+  exec(sql: string): Promise<void>;
   /** Deletes the database. The suite has closed every store it opened before calling this. */
   destroy(): Promise<void>;
+}
+
+/** The migrations before the one named `name` (which must exist): an older closer's schema. */
+export function migrationsBefore(migrations: readonly Migration[], name: string): Migration[] {
+  const index = migrations.findIndex((migration) => migration.name === name);
+  if (index < 0) {
+    throw new Error(`no migration named ${name}`);
+  }
+  return migrations.slice(0, index);
 }
 
 /** Starts a fresh, empty database per test. */
@@ -442,6 +458,61 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect(await store.listOutcomes({ limit: 5000 })).toHaveLength(1000);
       });
 
+      it('records the close reason code and event reason top-level, and lists by code', async () => {
+        const c = uid('conv');
+        const crm = await store.recordOutcome(
+          outcome({
+            conversationId: c,
+            ruleId: 'crm',
+            kind: 'terminated',
+            reasonCode: 'crm-event',
+            eventReason: 'resolved',
+          }),
+        );
+        await store.recordOutcome(
+          outcome({ conversationId: c, at: T0 + 1, reasonCode: 'idle-any' }),
+        );
+        await store.recordOutcome(outcome({ at: T0 + 2, reasonCode: 'crm-event' }));
+        await store.recordOutcome(outcome({ at: T0 + 3 }));
+        expect(crm).toMatchObject({ reasonCode: 'crm-event', eventReason: 'resolved' });
+        expect((await store.listOutcomes({ conversationId: c }))[0]).toEqual(crm);
+        const codes = async (query: OutcomeQuery) =>
+          (await store.listOutcomes(query)).map((o) => [o.at - T0, o.reasonCode ?? null]);
+        expect(await codes({})).toEqual([
+          [0, 'crm-event'],
+          [1, 'idle-any'],
+          [2, 'crm-event'],
+          [3, null],
+        ]);
+        expect(await codes({ reasonCode: 'crm-event' })).toEqual([
+          [0, 'crm-event'],
+          [2, 'crm-event'],
+        ]);
+        expect(await codes({ reasonCode: 'crm-event', since: T0 + 1 })).toEqual([[2, 'crm-event']]);
+        expect(await codes({ reasonCode: 'idle-any', conversationId: c })).toEqual([
+          [1, 'idle-any'],
+        ]);
+        expect(await codes({ reasonCode: 'idle-any', conversationId: c, since: T0 + 2 })).toEqual(
+          [],
+        );
+        expect(await codes({ reasonCode: 'not-found' })).toEqual([]);
+      });
+
+      it('reads the reasons of a row an older closer wrote (in details only) from its details', async () => {
+        await harness.exec(
+          `INSERT INTO outcomes (conversation_id, rule_id, kind, details, at, episode)
+           VALUES ('older-replica', 'crm', 'terminated',
+             '{"reasonCode":"crm-event","eventReason":"resolved","source":"crm"}', ${T0}, 1)`,
+        );
+        expect(await store.listOutcomes({ conversationId: 'older-replica' })).toEqual([
+          expect.objectContaining({
+            reasonCode: 'crm-event',
+            eventReason: 'resolved',
+            details: { reasonCode: 'crm-event', eventReason: 'resolved', source: 'crm' },
+          }),
+        ]);
+      });
+
       it('records the episode of an outcome (default 1)', async () => {
         const c = uid('conv');
         await store.recordOutcome(outcome({ conversationId: c, kind: 'terminated' }));
@@ -773,6 +844,47 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         await reopen({ clock: new ManualClock(T0 + 3_600_000) });
         await store.migrate();
         expect(await harness.ledger()).toEqual(ledger);
+      });
+
+      it('keeps and reads the reasons of outcomes recorded before they had columns', async () => {
+        const older = await factory();
+        try {
+          await older.migrateBefore('outcome-reasons');
+          // As closer kept them then: the code (and an event's reason) in details only; one
+          // details with an escaped NUL, which PostgreSQL's JSON functions refuse.
+          await older.exec(
+            `INSERT INTO outcomes (conversation_id, rule_id, kind, reason, details, at, episode)
+             VALUES
+               ('old-crm', 'crm', 'terminated', NULL,
+                 '{"reasonCode":"crm-event","eventReason":"resolved"}', ${T0}, 1),
+               ('old-nul', 'idle', 'warned', NULL,
+                 '{"reasonCode":"idle-customer","note":"a\\u0000b"}', ${T0 + 1}, 1),
+               ('old-odd', 'idle', 'warned', NULL,
+                 '{"reasonCode":"no-such-code","eventReason":7}', ${T0 + 2}, 1),
+               ('old-none', 'idle', 'skipped', 'before close reasons', NULL, ${T0 + 3}, 1)`,
+          );
+          const migrated = await older.open({ clock: new ManualClock(T0) });
+          try {
+            const read = await migrated.listOutcomes({});
+            expect(read.map((o) => [o.conversationId, o.reasonCode, o.eventReason])).toEqual([
+              ['old-crm', 'crm-event', 'resolved'],
+              ['old-nul', 'idle-customer', undefined],
+              ['old-odd', undefined, undefined],
+              ['old-none', undefined, undefined],
+            ]);
+            expect(read[1]?.details).toEqual({ reasonCode: 'idle-customer', note: 'a\u0000b' });
+            // Filled in by the migration, so the listing by code finds it.
+            expect(
+              (await migrated.listOutcomes({ reasonCode: 'crm-event' })).map(
+                (o) => o.conversationId,
+              ),
+            ).toEqual(['old-crm']);
+          } finally {
+            await migrated.close();
+          }
+        } finally {
+          await older.destroy();
+        }
       });
 
       it('refuses a database migrated by a newer closer, saying what it found', async () => {

@@ -2,6 +2,7 @@ import {
   CLOSE_REASON_CODES,
   MAX_EVENT_REASON_LENGTH,
   outcomeReasonCode,
+  reasonFieldsOfDetails,
   ruleReasonCode,
   sanitizeEventReason,
 } from '../../../src/decide';
@@ -56,6 +57,21 @@ describe('close reason codes', () => {
     for (const kind of ['terminated', 'warned', 'skipped', 'failed', 'dry-run']) {
       expect(outcomeReasonCode({ ruleId: 'long', kind }, rule('long'))).toBe('max-duration');
     }
+  });
+});
+
+describe('reasonFieldsOfDetails (event triggers, outcomes of an older closer)', () => {
+  it('takes a known code and a text event reason; leaves out anything else', () => {
+    expect(reasonFieldsOfDetails({ reasonCode: 'crm-event', eventReason: 'resolved' })).toEqual({
+      reasonCode: 'crm-event',
+      eventReason: 'resolved',
+    });
+    expect(reasonFieldsOfDetails({ reasonCode: 'idle-customer', source: 'crm' })).toEqual({
+      reasonCode: 'idle-customer',
+    });
+    expect(reasonFieldsOfDetails({ reasonCode: 'ticket-closed', eventReason: 7 })).toEqual({});
+    expect(reasonFieldsOfDetails({ reasonCode: ['crm-event'] })).toEqual({});
+    expect(reasonFieldsOfDetails(undefined)).toEqual({});
   });
 });
 

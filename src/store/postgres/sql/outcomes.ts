@@ -6,13 +6,15 @@ import { StoreError } from '../../store-error';
 import type { Queryable } from '../transaction';
 import { bigintLowerBound } from '../text-encoding';
 
-const OUTCOME_COLUMNS = 'id, conversation_id, rule_id, kind, reason, details, at, episode';
+const OUTCOME_COLUMNS =
+  'id, conversation_id, rule_id, kind, reason, details, at, episode, reason_code, event_reason';
 
 /** @throws the driver's unique violation on `outcomes_one_terminated` (mapped by the caller). */
 export async function insertOutcome(db: Queryable, outcome: OutcomeInput): Promise<Outcome> {
   const result = await db.query<{ id: number }>(
-    `INSERT INTO outcomes (conversation_id, rule_id, kind, reason, details, at, episode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    `INSERT INTO outcomes
+       (conversation_id, rule_id, kind, reason, details, at, episode, reason_code, event_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
     [
       outcome.conversationId,
       outcome.ruleId,
@@ -21,6 +23,8 @@ export async function insertOutcome(db: Queryable, outcome: OutcomeInput): Promi
       jsonOrNull(outcome.details),
       outcome.at,
       outcome.episode ?? 1,
+      outcome.reasonCode ?? null,
+      outcome.eventReason ?? null,
     ],
   );
   const id = result.rows[0]?.id;
@@ -41,6 +45,10 @@ export async function listOutcomes(db: Queryable, query: OutcomeQuery): Promise<
   if (query.since !== undefined) {
     params.push(bigintLowerBound(query.since));
     where.push(`at >= $${params.length}`);
+  }
+  if (query.reasonCode !== undefined) {
+    params.push(query.reasonCode);
+    where.push(`reason_code = $${params.length}`);
   }
   params.push(outcomePageSize(query.limit));
   const result = await db.query<OutcomeRow>(

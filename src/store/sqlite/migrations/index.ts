@@ -5,6 +5,7 @@ import * as m0003 from './0003-audit-outbox';
 import * as m0004 from './0004-replica-claims';
 import * as m0005 from './0005-replicas';
 import * as m0006 from './0006-unmatched-deliveries';
+import * as m0007 from './0007-outcome-reasons';
 
 /**
  * Every SQLite migration, in order. Embedded as TypeScript strings (not .sql files) because the
@@ -18,4 +19,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 4, ...m0004 },
   { version: 5, ...m0005 },
   { version: 6, ...m0006 },
+  { version: 7, ...m0007 },
 ];
