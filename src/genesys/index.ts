@@ -56,6 +56,12 @@ export {
   type WebDeployment,
 } from './web-deployments';
 export {
+  getScheduleGroup,
+  getArchitectSchedule,
+  type ArchitectSchedule,
+  type ScheduleGroup,
+} from './architect-schedules';
+export {
   sendConversationMessage,
   type SendConversationMessageResult,
 } from './send-conversation-message';

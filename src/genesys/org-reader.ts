@@ -5,6 +5,12 @@ import {
   type RoutingQueue,
   type WrapupCode,
 } from './routing';
+import {
+  getArchitectSchedule,
+  getScheduleGroup,
+  type ArchitectSchedule,
+  type ScheduleGroup,
+} from './architect-schedules';
 import type { GenesysSender } from './send';
 import { GATED_PROBE_BODIES } from './action-permission';
 import { probeOperation, type ProbeResult } from './probe-permission';
@@ -17,7 +23,7 @@ import {
 
 /**
  * The read-only view of a Genesys org that the online rules checks need (`closer doctor`,
- * `closer rules check --online`). Every method goes through the client's one request path and
+ * `closer rules check --online`), and the schedule groups the service reads. Every method goes through the client's one request path and
  * throws `GenesysApiError` (`GENESYS_NOT_FOUND` for a missing queue or code, `GENESYS_FORBIDDEN`
  * naming the missing permission). An interface, so the checks can be given any implementation.
  * One method is not a read: `probeTransfer`, which only ever targets random ids.
@@ -37,6 +43,8 @@ export interface OrgReader {
    * permission). No real conversation is touched.
    */
   probeTransfer(): Promise<ProbeResult>;
+  getScheduleGroup(scheduleGroupId: string): Promise<ScheduleGroup>;
+  getSchedule(scheduleId: string): Promise<ArchitectSchedule>;
 }
 
 /** An {@link OrgReader} over a Genesys client (or anything with its `send`). */
@@ -54,5 +62,7 @@ export function orgReader(sender: GenesysSender): OrgReader {
         'transferMessageParticipant',
         GATED_PROBE_BODIES.transferMessageParticipant,
       ),
+    getScheduleGroup: (scheduleGroupId) => getScheduleGroup(sender, scheduleGroupId),
+    getSchedule: (scheduleId) => getArchitectSchedule(sender, scheduleId),
   };
 }

@@ -120,6 +120,18 @@ export const GENESYS_OPERATIONS = {
     source:
       'docs/genesys/facts.md §12 (JS-SDK WebDeploymentsApi.md, getWebdeploymentsConfigurationVersion)',
   },
+  getArchitectScheduleGroup: {
+    method: 'GET',
+    path: '/api/v2/architect/schedulegroups/{scheduleGroupId}',
+    permissions: { all: ['routing:scheduleGroup:view'] },
+    source: 'docs/genesys/facts.md §15 (JS-SDK ArchitectApi.md, getArchitectSchedulegroup)',
+  },
+  getArchitectSchedule: {
+    method: 'GET',
+    path: '/api/v2/architect/schedules/{scheduleId}',
+    permissions: { all: ['routing:schedule:view'] },
+    source: 'docs/genesys/facts.md §15 (JS-SDK ArchitectApi.md, getArchitectSchedule)',
+  },
   createNotificationChannel: {
     method: 'POST',
     path: '/api/v2/notifications/channels',
@@ -155,6 +167,9 @@ export const CLOSER_PERMISSIONS: readonly string[] = [
   'routing:wrapupCode:view',
   'webDeployments:deployment:view',
   'webDeployments:configuration:view',
+  // Only for schedules taken from Genesys (`schedules.<name>.genesysScheduleGroupId`): read-only.
+  'routing:scheduleGroup:view',
+  'routing:schedule:view',
 ];
 
 /** The name of an operation in {@link GENESYS_OPERATIONS}. */
