@@ -34,6 +34,36 @@ export class RulesValidationError extends CloserError {
   }
 }
 
+/** Stable codes of {@link ScheduleGroupError}. */
+export type ScheduleGroupErrorCode =
+  /** The group or one of its schedules uses what closer does not interpret (docs/genesys/facts.md §15). */
+  | 'SCHEDULE_GROUP_UNSUPPORTED'
+  /** Genesys answered 404 for the group or one of its schedules. */
+  | 'SCHEDULE_GROUP_NOT_FOUND'
+  /** The OAuth client lacks a permission to read the group or its schedules. */
+  | 'SCHEDULE_GROUP_FORBIDDEN'
+  /** Genesys could not be read (network, 5xx, rate limit, token): tried again later. */
+  | 'SCHEDULE_GROUP_UNAVAILABLE';
+
+/**
+ * A schedule taken from a Genesys schedule group (`schedules.<name>.genesysScheduleGroupId`)
+ * cannot be used; the message names the rules-file schedule, the group and why. `details`:
+ * `schedule` (the rules-file name), `scheduleGroupId`, and for a missing permission
+ * `missingPermissions`.
+ */
+export class ScheduleGroupError extends CloserError {
+  declare readonly code: ScheduleGroupErrorCode;
+
+  constructor(
+    code: ScheduleGroupErrorCode,
+    message: string,
+    details: Record<string, unknown>,
+    options: { cause?: unknown } = {},
+  ) {
+    super(code, message, { ...options, details });
+  }
+}
+
 /** How closer's HTTP API answers a refused rules file (`POST /v1/rules/validate`, …). */
 export const RULES_ERRORS = {
   RULES_INVALID: { status: 422, retryable: false },

@@ -5,7 +5,9 @@
  *
  * Definition (the only one; README "Business hours" says it in words): an instant is **open** when
  * its local date in the zone is not a holiday and its local wall-clock time lies in one of that
- * weekday's `[start, end)` ranges. Across DST this means:
+ * weekday's `[start, end)` ranges, or in an occurrence of `openPeriods`; and it lies in no
+ * occurrence of `closedPeriods` (schedules read from Genesys, `schedule-group.ts`). Across DST
+ * this means:
  * - spring forward (e.g. Europe/Paris 02:00 → 03:00): wall times in the gap never occur, so
  *   `01:00-04:00` that day is open 2 real hours, and a range starting in the gap opens at 03:00;
  * - fall back (03:00 → 02:00): wall times in the repeated hour occur twice and are open both times,
@@ -36,6 +38,35 @@ export interface Schedule {
   weekly: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
   /** Local dates (`YYYY-MM-DD`) closed all day. */
   holidays: readonly string[];
+  /**
+   * Further open time, as repeating periods of wall time (a Genesys schedule group's open
+   * schedules, `schedule-group.ts`). Default none.
+   */
+  openPeriods?: readonly WallPeriods[];
+  /**
+   * Closed time: never open inside these, whatever `weekly` and `openPeriods` say (a Genesys
+   * group's closed and holiday schedules). Default none.
+   */
+  closedPeriods?: readonly WallPeriods[];
+}
+
+/**
+ * A period of wall-clock time in the schedule's zone, once or repeating on some weekdays. Wall
+ * times are milliseconds whose UTC fields are the local date and time (`Date.UTC(2026, 10, 25, 9)`
+ * is 25 Nov 2026 09:00 local), so DST is handled by the walker as for `weekly`.
+ */
+export interface WallPeriods {
+  /** Wall time the first occurrence starts. */
+  firstStart: number;
+  /** Length of every occurrence, ms of wall time (> 0; may run past midnight). */
+  length: number;
+  /**
+   * Weekdays (0 = Monday) an occurrence starts on, each at `firstStart`'s time of day, from
+   * `firstStart`'s date on; absent: a single occurrence.
+   */
+  weekdays?: readonly number[];
+  /** The latest wall time an occurrence may start (inclusive); absent: for ever. */
+  lastStart?: number;
 }
 
 /**
@@ -147,18 +178,105 @@ function forEachOpenWallRange(
     midnight < wallTo;
     midnight += DAY_MS
   ) {
-    if (holidays.has(isoDate(midnight))) {
-      continue;
-    }
-    for (const [startMin, endMin] of schedule.weekly[weekdayIndex(midnight)] ?? []) {
-      const start = Math.max(wallFrom, midnight + startMin * MINUTE_MS);
-      const end = Math.min(wallTo, midnight + endMin * MINUTE_MS);
+    for (const [dayStart, dayEnd] of openRangesOfDay(schedule, holidays, midnight)) {
+      const start = Math.max(wallFrom, dayStart);
+      const end = Math.min(wallTo, dayEnd);
       if (start < end && visit(start, end)) {
         return true;
       }
     }
   }
   return false;
+}
+
+/** The open `[start, end)` ranges of wall time of the day starting at `midnight`, sorted, disjoint. */
+function openRangesOfDay(
+  schedule: Schedule,
+  holidays: ReadonlySet<string>,
+  midnight: number,
+): Array<[number, number]> {
+  const weekly: Array<[number, number]> = holidays.has(isoDate(midnight))
+    ? []
+    : (schedule.weekly[weekdayIndex(midnight)] ?? []).map(([startMin, endMin]) => [
+        midnight + startMin * MINUTE_MS,
+        midnight + endMin * MINUTE_MS,
+      ]);
+  const { openPeriods = [], closedPeriods = [] } = schedule;
+  if (openPeriods.length === 0 && closedPeriods.length === 0) {
+    return weekly;
+  }
+  const open = union([...weekly, ...openPeriods.flatMap((p) => occurrencesInDay(p, midnight))]);
+  const closed = union(closedPeriods.flatMap((p) => occurrencesInDay(p, midnight)));
+  return subtract(open, closed);
+}
+
+/** The occurrences of `periods` overlapping the day starting at `midnight`, clipped to it. */
+function occurrencesInDay(periods: WallPeriods, midnight: number): Array<[number, number]> {
+  const dayEnd = midnight + DAY_MS;
+  const clip = (start: number): Array<[number, number]> => {
+    const from = Math.max(start, midnight);
+    const to = Math.min(start + periods.length, dayEnd);
+    return from < to ? [[from, to]] : [];
+  };
+  const { firstStart, weekdays, lastStart } = periods;
+  if (weekdays === undefined) {
+    return clip(firstStart);
+  }
+  const firstDay = Math.floor(firstStart / DAY_MS) * DAY_MS;
+  const timeOfDay = firstStart - firstDay;
+  const found: Array<[number, number]> = [];
+  // Occurrences that started up to `timeOfDay + length` before this day may still run into it.
+  const back = Math.ceil((timeOfDay + periods.length) / DAY_MS);
+  for (let day = midnight - back * DAY_MS; day <= midnight; day += DAY_MS) {
+    const start = day + timeOfDay;
+    if (
+      day >= firstDay &&
+      (lastStart === undefined || start <= lastStart) &&
+      weekdays.includes(weekdayIndex(day))
+    ) {
+      found.push(...clip(start));
+    }
+  }
+  return found;
+}
+
+/** Sorted, disjoint ranges covering what `ranges` cover (touching ranges merge). */
+function union(ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [start, end] of sorted) {
+    const last = merged.at(-1);
+    if (last !== undefined && start <= last[1]) {
+      last[1] = Math.max(last[1], end);
+    } else {
+      merged.push([start, end]);
+    }
+  }
+  return merged;
+}
+
+/** `open` less `closed` (both sorted and disjoint). */
+function subtract(
+  open: ReadonlyArray<readonly [number, number]>,
+  closed: ReadonlyArray<readonly [number, number]>,
+): Array<[number, number]> {
+  const left: Array<[number, number]> = [];
+  for (const [openStart, openEnd] of open) {
+    let cursor = openStart;
+    for (const [closedStart, closedEnd] of closed) {
+      if (closedEnd <= cursor || closedStart >= openEnd) {
+        continue;
+      }
+      if (closedStart > cursor) {
+        left.push([cursor, closedStart]);
+      }
+      cursor = Math.max(cursor, closedEnd);
+    }
+    if (cursor < openEnd) {
+      left.push([cursor, openEnd]);
+    }
+  }
+  return left;
 }
 
 /** Segments of time of constant zone offset between `from` and `from + limit`, in order. */
