@@ -1,10 +1,12 @@
 /**
  * `/__simulator/org[/<kind>/<id>]` control routes: read the simulated org, and create, change or
- * remove its queues, wrap-up codes and Messenger deployments (`PUT` answers the item, `DELETE`
- * 204, or 404 when there is no such item).
+ * remove its queues, wrap-up codes, Messenger deployments, Architect schedules and schedule
+ * groups (`PUT` answers the item, `DELETE` 204, or 404 when there is no such item).
  */
 import {
   QueueSpecSchema,
+  ScheduleGroupSpecSchema,
+  ScheduleSpecSchema,
   WebDeploymentSpecSchema,
   WrapupCodeSpecSchema,
   defined,
@@ -13,7 +15,7 @@ import {
 import type { Reply } from './http-util';
 import type { RunningSimulator } from './types';
 
-const ROUTE = /^\/org(?:\/(queues|wrapupcodes|webdeployments)\/([^/]+))?$/;
+const ROUTE = /^\/org(?:\/(queues|wrapupcodes|webdeployments|schedules|schedulegroups)\/([^/]+))?$/;
 
 /** Answers an org control route, or undefined when `route` is not one. */
 export function handleOrgControl(
@@ -36,6 +38,10 @@ export function handleOrgControl(
       sim.deleteQueue(id);
     } else if (kind === 'wrapupcodes') {
       sim.deleteWrapupCode(id);
+    } else if (kind === 'schedules') {
+      sim.deleteSchedule(id);
+    } else if (kind === 'schedulegroups') {
+      sim.deleteScheduleGroup(id);
     } else {
       sim.deleteWebDeployment(id);
     }
@@ -58,6 +64,18 @@ export function handleOrgControl(
   }
   if (kind === 'wrapupcodes') {
     return { status: 200, body: sim.putWrapupCode({ id, ...parse(WrapupCodeSpecSchema, body) }) };
+  }
+  if (kind === 'schedules') {
+    return {
+      status: 200,
+      body: sim.putSchedule({ id, ...defined(parse(ScheduleSpecSchema, body)) }),
+    };
+  }
+  if (kind === 'schedulegroups') {
+    return {
+      status: 200,
+      body: sim.putScheduleGroup({ id, ...defined(parse(ScheduleGroupSpecSchema, body)) }),
+    };
   }
   const { conversationDisconnect: disconnect, ...rest } = parse(WebDeploymentSpecSchema, body);
   return {

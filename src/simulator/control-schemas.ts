@@ -124,3 +124,20 @@ export const WebDeploymentSpecSchema = z.object({
     .object({ enabled: z.boolean(), type: z.enum(['Send', 'ReadOnly']).optional() })
     .optional(),
 });
+/** `PUT /__simulator/org/schedules/{id}` body: an Architect schedule (local date-times, RRULE). */
+export const ScheduleSpecSchema = z.object({
+  name: z.string().min(1).optional(),
+  start: z.string().min(1),
+  end: z.string().min(1),
+  rrule: z.string().min(1).optional(),
+  state: z.enum(['active', 'inactive', 'deleted']).optional(),
+});
+/** `PUT /__simulator/org/schedulegroups/{id}` body; its schedules must exist already. */
+export const ScheduleGroupSpecSchema = z.object({
+  name: z.string().min(1).optional(),
+  timeZone: z.string().min(1).optional(),
+  openScheduleIds: z.array(z.string().min(1)),
+  closedScheduleIds: z.array(z.string().min(1)).optional(),
+  holidayScheduleIds: z.array(z.string().min(1)).optional(),
+  state: z.enum(['active', 'inactive', 'deleted']).optional(),
+});

@@ -44,12 +44,17 @@ export {
 export type { SimFaultKind, SimFaultRule } from './faults';
 export { CONTROL_PREFIX } from './control-api';
 export { SIM_HOME_DIVISION, SIM_WEB_DEPLOYMENT_ID } from './org';
+export { SIM_SCHEDULE_GROUP_ID } from './org-schedules';
 export type {
   SimConversationDisconnect,
   SimOrgSummary,
   SimQueue,
   SimQueueSpec,
   SimQueueTimer,
+  SimSchedule,
+  SimScheduleGroup,
+  SimScheduleGroupSpec,
+  SimScheduleSpec,
   SimWebDeployment,
   SimWebDeploymentSpec,
   SimWrapupCodeSpec,

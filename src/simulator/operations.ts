@@ -7,7 +7,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export interface OperationSpec {
-  /** The SDK method name (Conversations / Analytics / Tokens / Notifications / Routing / WebDeployments API). */
+  /** The SDK method name (Conversations / Analytics / Tokens / Notifications / Routing / WebDeployments / Architect API). */
   readonly id: string;
   readonly method: HttpMethod;
   /** Path template with `{param}` segments. */
@@ -194,6 +194,20 @@ export const OPERATIONS = [
     path: '/api/v2/webdeployments/configurations/{configurationId}/versions/{versionId}',
     requires: 'all',
     permissions: ['webDeployments:configuration:view'],
+  },
+  {
+    id: 'getArchitectSchedulegroup',
+    method: 'GET',
+    path: '/api/v2/architect/schedulegroups/{scheduleGroupId}',
+    requires: 'all',
+    permissions: ['routing:scheduleGroup:view'],
+  },
+  {
+    id: 'getArchitectSchedule',
+    method: 'GET',
+    path: '/api/v2/architect/schedules/{scheduleId}',
+    requires: 'all',
+    permissions: ['routing:schedule:view'],
   },
   ...(['GET', 'POST', 'PUT', 'DELETE'] as const).map((method) => ({
     id: `${method.toLowerCase()}NotificationsChannelSubscriptions`,

@@ -1,13 +1,15 @@
 /**
  * The simulated org's configuration that closer's online rules checks read: routing queues with
- * Genesys's own message inactivity timer, wrap-up codes, and Messenger (web messaging)
- * deployments with their configuration's conversation-disconnect setting. Seeded healthy: the
+ * Genesys's own message inactivity timer, wrap-up codes, Messenger (web messaging)
+ * deployments with their configuration's conversation-disconnect setting, and Architect schedule
+ * groups (org-schedules.ts). Seeded healthy: the
  * default queue's timer is off and the demo deployment shows customers that a chat ended. Tests
  * and the control API change it (`putQueue`, `putWebDeployment`, …).
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_ID } from './legs';
 import { SIM_WRAPUP_CODES } from './models';
+import { SimArchitect } from './org-schedules';
 import type {
   SimOrgSummary,
   SimQueue,
@@ -27,6 +29,8 @@ export class SimOrg {
   private readonly queues = new Map<string, SimQueue>();
   private readonly codes = new Map<string, SimWrapupCodeSpec>();
   private readonly deployments = new Map<string, SimWebDeployment>();
+  /** Architect schedules and schedule groups (org-schedules.ts). */
+  readonly architect = new SimArchitect();
 
   constructor() {
     this.putQueue({ id: DEFAULT_QUEUE_ID, name: 'Web messaging' });
@@ -118,6 +122,8 @@ export class SimOrg {
       queues: this.allQueues(),
       wrapupCodes: this.allWrapupCodes(),
       webDeployments: this.allWebDeployments(),
+      schedules: this.architect.allSchedules(),
+      scheduleGroups: this.architect.allScheduleGroups(),
     };
   }
 }

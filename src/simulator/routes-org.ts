@@ -1,14 +1,15 @@
 /**
- * /api/v2/routing and /api/v2/webdeployments handlers over the simulated org (org.ts), answering
- * with the SDK's models: `Queue`, `QueueEntityListing`, `WrapupCode`,
- * `ExpandableWebDeploymentEntityListing`, `WebDeploymentConfigurationVersion`.
+ * /api/v2/routing, /api/v2/webdeployments and /api/v2/architect handlers over the simulated org
+ * (org.ts), answering with the SDK's models: `Queue`, `QueueEntityListing`, `WrapupCode`,
+ * `ExpandableWebDeploymentEntityListing`, `WebDeploymentConfigurationVersion`, `ScheduleGroup`,
+ * `Schedule`.
  */
 import type { Models } from 'purecloud-platform-client-v2';
 import type { ApiContext, ApiHandler } from './api-context';
 import { param } from './api-context';
 import { simErrors } from './errors';
 import { SIM_HOME_DIVISION } from './org';
-import type { SimQueue, SimWebDeployment } from './org-types';
+import type { SimQueue, SimSchedule, SimScheduleGroup, SimWebDeployment } from './org-types';
 
 const division: Models.Division = {
   ...SIM_HOME_DIVISION,
@@ -85,7 +86,60 @@ function toConfigurationVersion(
   };
 }
 
+function toSchedule(schedule: SimSchedule): Models.Schedule {
+  return {
+    id: schedule.id,
+    name: schedule.name,
+    division,
+    state: schedule.state,
+    start: schedule.start,
+    end: schedule.end,
+    ...(schedule.rrule === undefined ? {} : { rrule: schedule.rrule }),
+    selfUri: `/api/v2/architect/schedules/${schedule.id}`,
+  };
+}
+
+function toScheduleGroup(group: SimScheduleGroup, ctx: ApiContext): Models.ScheduleGroup {
+  // Genesys names the schedules by reference (`DomainEntityRef`): id, name, selfUri.
+  const refs = (ids: string[]): Models.DomainEntityRef[] =>
+    ids.map((id) => {
+      const name = ctx.org.architect.schedule(id)?.name;
+      return {
+        id,
+        ...(name === undefined ? {} : { name }),
+        selfUri: `/api/v2/architect/schedules/${id}`,
+      };
+    });
+  return {
+    id: group.id,
+    name: group.name,
+    division,
+    state: group.state,
+    ...(group.timeZone === undefined ? {} : { timeZone: group.timeZone }),
+    openSchedules: refs(group.openScheduleIds),
+    closedSchedules: refs(group.closedScheduleIds),
+    holidaySchedules: refs(group.holidayScheduleIds),
+    selfUri: `/api/v2/architect/schedulegroups/${group.id}`,
+  };
+}
+
 export const orgHandlers: Record<string, ApiHandler> = {
+  getArchitectSchedulegroup: (ctx) => {
+    const group = ctx.org.architect.scheduleGroup(param(ctx, 'scheduleGroupId'));
+    if (!group) {
+      throw simErrors.notFound();
+    }
+    return { status: 200, body: toScheduleGroup(group, ctx) };
+  },
+
+  getArchitectSchedule: (ctx) => {
+    const schedule = ctx.org.architect.schedule(param(ctx, 'scheduleId'));
+    if (!schedule) {
+      throw simErrors.notFound();
+    }
+    return { status: 200, body: toSchedule(schedule) };
+  },
+
   getRoutingQueue: (ctx) => {
     const queue = ctx.org.queue(param(ctx, 'queueId'));
     if (!queue) {

@@ -154,6 +154,14 @@ export function buildRunningSimulator(parts: SimulatorParts): RunningSimulator {
     deleteWebDeployment: (id) => {
       requireDeleted(parts.org.deleteWebDeployment(id), `No web deployment ${id}`);
     },
+    putSchedule: (spec) => parts.org.architect.putSchedule(spec),
+    deleteSchedule: (id) => {
+      requireDeleted(parts.org.architect.deleteSchedule(id), `No schedule ${id}`);
+    },
+    putScheduleGroup: (spec) => parts.org.architect.putScheduleGroup(spec),
+    deleteScheduleGroup: (id) => {
+      requireDeleted(parts.org.architect.deleteScheduleGroup(id), `No schedule group ${id}`);
+    },
     flushEvents: () => parts.delivery.flush(),
     deliveries: () => parts.delivery.flush(),
     close: parts.close,

@@ -9,6 +9,10 @@ import type {
   SimOrgSummary,
   SimQueue,
   SimQueueSpec,
+  SimSchedule,
+  SimScheduleGroup,
+  SimScheduleGroupSpec,
+  SimScheduleSpec,
   SimWebDeployment,
   SimWebDeploymentSpec,
   SimWrapupCodeSpec,
@@ -284,7 +288,7 @@ export interface RunningSimulator {
   expireChannel(channelId: string): void;
   /** Whether notifications are dropped, and every channel with its topics and open sockets. */
   notificationStatus(): SimNotificationStatus;
-  /** The org's queues, wrap-up codes and Messenger deployments (seeded healthy; org.ts). */
+  /** The org's queues, wrap-up codes, Messenger deployments and schedule groups (seeded; org.ts). */
   org(): SimOrgSummary;
   /** Creates or replaces a queue (e.g. with its message inactivity timer on). */
   putQueue(spec: SimQueueSpec): SimQueue;
@@ -297,6 +301,17 @@ export interface RunningSimulator {
   putWebDeployment(spec: SimWebDeploymentSpec): SimWebDeployment;
   /** Removes a deployment; unknown → 404 `not.found`. */
   deleteWebDeployment(deploymentId: string): void;
+  /** Creates or replaces an Architect schedule (`start`/`end` local date-times, optional RRULE). */
+  putSchedule(spec: SimScheduleSpec): SimSchedule;
+  /** Removes a schedule; unknown → 404 `not.found`. */
+  deleteSchedule(scheduleId: string): void;
+  /**
+   * Creates or replaces a schedule group over schedules created first (400 `bad.request` when it
+   * names one that does not exist).
+   */
+  putScheduleGroup(spec: SimScheduleGroupSpec): SimScheduleGroup;
+  /** Removes a schedule group; unknown → 404 `not.found`. */
+  deleteScheduleGroup(scheduleGroupId: string): void;
   /** Resolves when every event queued so far was delivered (or gave up). */
   flushEvents(): Promise<void>;
   /** Same as `flushEvents`. */

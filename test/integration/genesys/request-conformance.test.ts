@@ -6,7 +6,7 @@
  * fields (see ./support/sdk-oracle.ts). Nothing here reads outside the repo.
  */
 import { endConversation, orgReader, type GenesysClient } from '../../../src/genesys';
-import type { SeenRequest } from '../../../src/simulator';
+import { SIM_SCHEDULE_GROUP_ID, type SeenRequest } from '../../../src/simulator';
 import { startTestSimulator, type TestSimulator } from '../../helpers/simulator';
 import { clientFor } from './support';
 import {
@@ -194,6 +194,9 @@ describe('request conformance: closer sends only documented Genesys requests', (
       configuration?.id ?? '?',
       configuration?.version ?? '?',
     );
+    // The schedule group a rules file takes business hours from, and one of its schedules.
+    const group = await org.getScheduleGroup(SIM_SCHEDULE_GROUP_ID);
+    await org.getSchedule(group.openSchedules?.[0]?.id ?? '?');
     const channel = await client.createNotificationChannel();
     await client.subscribeNotificationChannel(channel.id, [
       'v2.routing.queues.6e4b3c1a-0f2d-4c7e-9a51-2b8d7f3e9c10.conversations.messages',
@@ -230,6 +233,8 @@ describe('request conformance: closer sends only documented Genesys requests', (
         'GET /api/v2/routing/wrapupcodes/{codeId} (getRoutingWrapupcode)',
         'GET /api/v2/webdeployments/deployments (getWebdeploymentsDeployments)',
         'GET /api/v2/webdeployments/configurations/{configurationId}/versions/{versionId} (getWebdeploymentsConfigurationVersion)',
+        'GET /api/v2/architect/schedulegroups/{scheduleGroupId} (getArchitectSchedulegroup)',
+        'GET /api/v2/architect/schedules/{scheduleId} (getArchitectSchedule)',
         'POST /oauth/token',
       ].sort(),
     );

@@ -6,7 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_QUEUE_ID, SIM_WEB_DEPLOYMENT_ID, SIM_WRAPUP_CODES } from '../../../src/simulator';
+import {
+  DEFAULT_QUEUE_ID,
+  SIM_SCHEDULE_GROUP_ID,
+  SIM_WEB_DEPLOYMENT_ID,
+  SIM_WRAPUP_CODES,
+} from '../../../src/simulator';
 import { topicsFor } from '../../../src/simulator/topics';
 import {
   DEFAULT_THREADING_TIMELINE_MS,
@@ -177,6 +182,20 @@ test('REST payloads match the SDK models', async () => {
       'WebDeploymentConfigurationVersion',
     ],
     [await call('GET', '/api/v2/routing/wrapupcodes/unknown'), 'ErrorBody'],
+  );
+  // The schedule group a rules file can take its business hours from, and one of its schedules.
+  const group = (await call(
+    'GET',
+    `/api/v2/architect/schedulegroups/${SIM_SCHEDULE_GROUP_ID}`,
+  )) as {
+    openSchedules: Array<{ id: string }>;
+  };
+  cases.push(
+    [group, 'ScheduleGroup'],
+    [
+      await call('GET', `/api/v2/architect/schedules/${group.openSchedules[0]?.id ?? ''}`),
+      'Schedule',
+    ],
   );
   for (const [payload, model] of cases) {
     expect({ model, problems: check(payload, model) }).toEqual({ model, problems: [] });

@@ -6,6 +6,7 @@
 import {
   CONTROL_PREFIX,
   DEFAULT_QUEUE_ID,
+  SIM_SCHEDULE_GROUP_ID,
   SIM_WEB_DEPLOYMENT_ID,
   SIM_WRAPUP_CODES,
 } from '../../../src/simulator';
@@ -70,6 +71,8 @@ describe('seeded org', () => {
       `/api/v2/routing/queues/${QUEUE}`,
       `/api/v2/routing/wrapupcodes/${QUEUE}`,
       `/api/v2/webdeployments/configurations/${QUEUE}/versions/1`,
+      `/api/v2/architect/schedulegroups/${QUEUE}`,
+      `/api/v2/architect/schedules/${QUEUE}`,
     ]) {
       const answer = await json(path);
       expect({ path, status: answer.status, code: answer.body.code }).toEqual({
@@ -81,7 +84,66 @@ describe('seeded org', () => {
   });
 });
 
+describe('seeded schedule group (Architect, docs/genesys/facts.md §15)', () => {
+  it('names its schedules by reference, each readable with start, end and rrule', async () => {
+    const group = await json(`/api/v2/architect/schedulegroups/${SIM_SCHEDULE_GROUP_ID}`);
+    expect(group.status).toBe(200);
+    expect(group.body).toMatchObject({
+      id: SIM_SCHEDULE_GROUP_ID,
+      name: 'Support hours',
+      state: 'active',
+      timeZone: 'Europe/Paris',
+      closedSchedules: [],
+    });
+    const open = group.body.openSchedules as Array<{ id: string; name: string; selfUri: string }>;
+    expect(open.map((ref) => ref.name)).toEqual(['Weekdays 09:00-18:00', 'Saturday 10:00-13:00']);
+    const weekdays = await json(open[0]?.selfUri ?? '');
+    expect(weekdays.body).toMatchObject({
+      start: '2026-01-05T09:00:00.000',
+      end: '2026-01-05T18:00:00.000',
+      rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR',
+    });
+    const [holiday] = group.body.holidaySchedules as Array<{ id: string }>;
+    const christmas = await json(`/api/v2/architect/schedules/${holiday?.id ?? ''}`);
+    expect(christmas.body).toMatchObject({ start: '2026-12-25T00:00:00.000' });
+    expect(christmas.body).not.toHaveProperty('rrule');
+  });
+});
+
 describe('control API', () => {
+  it('creates schedules, then a group over them; refuses a group naming an unknown schedule', async () => {
+    const scheduleId = '7d6c5b4a-3928-4716-a5b4-c3d2e1f00001';
+    const groupId = '7d6c5b4a-3928-4716-a5b4-c3d2e1f00002';
+    const refused = await control('PUT', `/org/schedulegroups/${groupId}`, {
+      timeZone: 'America/New_York',
+      openScheduleIds: [scheduleId],
+    });
+    expect(refused.status).toBe(400);
+    const schedule = await control('PUT', `/org/schedules/${scheduleId}`, {
+      name: 'Nights',
+      start: '2026-01-05T22:00:00.000',
+      end: '2026-01-06T06:00:00.000',
+      rrule: 'FREQ=DAILY',
+    });
+    expect(schedule.status).toBe(200);
+    const put = await control('PUT', `/org/schedulegroups/${groupId}`, {
+      name: 'Night desk',
+      timeZone: 'America/New_York',
+      openScheduleIds: [scheduleId],
+    });
+    expect(put.status).toBe(200);
+    const group = await json(`/api/v2/architect/schedulegroups/${groupId}`);
+    expect(group.body).toMatchObject({
+      name: 'Night desk',
+      timeZone: 'America/New_York',
+      openSchedules: [{ id: scheduleId, name: 'Nights' }],
+    });
+    expect((await control('DELETE', `/org/schedulegroups/${groupId}`)).status).toBe(204);
+    expect((await json(`/api/v2/architect/schedulegroups/${groupId}`)).status).toBe(404);
+    expect((await control('DELETE', `/org/schedules/${scheduleId}`)).status).toBe(204);
+    expect((await control('DELETE', `/org/schedules/${scheduleId}`)).status).toBe(404);
+  });
+
   it('puts a queue with its timer on, pages the queue list, and deletes it', async () => {
     const put = await control('PUT', `/org/queues/${QUEUE}`, {
       name: 'A timed queue',
@@ -141,7 +203,7 @@ describe('control API', () => {
   });
 });
 
-describe('permissions (JS-SDK RoutingApi.md / WebDeploymentsApi.md)', () => {
+describe('permissions (JS-SDK RoutingApi.md / WebDeploymentsApi.md / ArchitectApi.md)', () => {
   it('answers 403 naming the permission each read needs', async () => {
     await t.sim.close();
     t = await startTestSimulator({ permissions: ['conversation:communication:view'] });
@@ -155,6 +217,8 @@ describe('permissions (JS-SDK RoutingApi.md / WebDeploymentsApi.md)', () => {
         `/api/v2/webdeployments/configurations/${QUEUE}/versions/1`,
         'webDeployments:configuration:view',
       ],
+      [`/api/v2/architect/schedulegroups/${SIM_SCHEDULE_GROUP_ID}`, 'routing:scheduleGroup:view'],
+      [`/api/v2/architect/schedules/${QUEUE}`, 'routing:schedule:view'],
     ];
     for (const [path, permission] of cases) {
       const response = await simFetch(t, token, path);

@@ -6,7 +6,7 @@
  */
 import platformClient from 'purecloud-platform-client-v2';
 import type { Models } from 'purecloud-platform-client-v2';
-import { SIM_WRAPUP_CODES } from '../../../src/simulator';
+import { SIM_SCHEDULE_GROUP_ID, SIM_WRAPUP_CODES } from '../../../src/simulator';
 import { startTestSimulator } from '../../helpers/simulator';
 import type { TestSimulator } from '../../helpers/simulator';
 
@@ -95,6 +95,25 @@ test('read, send, disconnect a leg and the whole conversation through Conversati
   expect(summary?.state).toBe('disconnected');
   expect(summary?.disconnectCount).toBe(2);
   expect(summary?.messages.map((m) => m.side)).toEqual(['customer', 'agent']);
+});
+
+test('ArchitectApi reads the seeded schedule group and its schedules', async () => {
+  await apiClient.loginClientCredentialsGrant(t.clientId, t.clientSecret);
+  const architect = new platformClient.ArchitectApi();
+  const group: Models.ScheduleGroup =
+    await architect.getArchitectSchedulegroup(SIM_SCHEDULE_GROUP_ID);
+  expect(group.timeZone).toBe('Europe/Paris');
+  const schedules = await Promise.all(
+    (group.openSchedules ?? []).map((ref) => architect.getArchitectSchedule(ref.id ?? '')),
+  );
+  expect(schedules.map((s) => [s.start, s.end, s.rrule])).toEqual([
+    [
+      '2026-01-05T09:00:00.000',
+      '2026-01-05T18:00:00.000',
+      'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR',
+    ],
+    ['2026-01-03T10:00:00.000', '2026-01-03T13:00:00.000', 'FREQ=WEEKLY;INTERVAL=1;BYDAY=SA'],
+  ]);
 });
 
 test('AnalyticsApi.postAnalyticsConversationsActivityQuery lists the active conversations', async () => {
