@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/durations';
 import type { ResolvedWebhookSource, Rule, SourcesConfig } from '../rules';
-import { WEEKDAYS, type Schedule } from '../rules/schedule';
+import { WEEKDAYS } from '../rules/schedule';
+import { isGenesysScheduleRef, type ScheduleSpec } from '../rules/schedule-schema';
 
 /** Field names holding a time: `at`, `since` and every `…At`. */
 const TIME_FIELD = /^(at|since)$|At$/;
@@ -47,7 +48,7 @@ export function presentRule(rule: Rule): Record<string, unknown> {
     };
   }
   // The schedule `idle.during` names is shown under the file's `schedules:`, not in each rule.
-  const { schedule: _schedule, ...written } = rule;
+  const { schedule: _schedule, scheduleUnavailable: _unavailable, ...written } = rule;
   const { after, margin } = rule.idle;
   return {
     ...written,
@@ -77,28 +78,36 @@ export function presentWebhookSources(
   );
 }
 
+/** A schedule as `GET /v1/rules` shows it: its hours as text, or the Genesys group it comes from. */
+export type PresentedSchedule =
+  | { timeZone: string; weekly: Record<string, string[]>; holidays: string[] }
+  | { genesysScheduleGroupId: string };
+
 /**
  * The schedules in force, hours written back as text per day (`mon: ["09:00-18:00"]`, every day
- * listed, `[]` when closed), so `GET /v1/rules` shows what `idle.during` counts.
+ * listed, `[]` when closed), so `GET /v1/rules` shows what `idle.during` counts. A schedule taken
+ * from Genesys is shown as written (its group id); what was read is in `/readyz`'s `schedules`.
  */
 export function presentSchedules(
-  schedules: Readonly<Record<string, Schedule>>,
-): Record<string, { timeZone: string; weekly: Record<string, string[]>; holidays: string[] }> {
+  schedules: Readonly<Record<string, ScheduleSpec>>,
+): Record<string, PresentedSchedule> {
   const hhmm = (minutes: number): string =>
     `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
   return Object.fromEntries(
-    Object.entries(schedules).map(([name, schedule]) => [
+    Object.entries(schedules).map(([name, schedule]): [string, PresentedSchedule] => [
       name,
-      {
-        timeZone: schedule.timeZone,
-        weekly: Object.fromEntries(
-          WEEKDAYS.map((day, index) => [
-            day,
-            (schedule.weekly[index] ?? []).map(([start, end]) => `${hhmm(start)}-${hhmm(end)}`),
-          ]),
-        ),
-        holidays: [...schedule.holidays],
-      },
+      isGenesysScheduleRef(schedule)
+        ? { genesysScheduleGroupId: schedule.genesysScheduleGroupId }
+        : {
+            timeZone: schedule.timeZone,
+            weekly: Object.fromEntries(
+              WEEKDAYS.map((day, index) => [
+                day,
+                (schedule.weekly[index] ?? []).map(([start, end]) => `${hhmm(start)}-${hhmm(end)}`),
+              ]),
+            ),
+            holidays: [...schedule.holidays],
+          },
     ]),
   );
 }

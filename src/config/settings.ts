@@ -7,6 +7,7 @@ import { SettingsError } from './settings-error';
 
 export { SettingsError } from './settings-error';
 import { DEFAULT_POOL_SIZE } from '../store';
+import { SCHEDULE_GROUP_REFRESH_MS } from '../rules/genesys-schedules';
 
 /**
  * Service settings, read once from the environment at start-up and validated here. This schema is
@@ -184,6 +185,24 @@ export const settingsSchema = z
       }
       return ms;
     }),
+    CLOSER_SCHEDULE_GROUP_REFRESH: optionalText.transform((value, ctx) => {
+      if (value === undefined) {
+        return SCHEDULE_GROUP_REFRESH_MS;
+      }
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        ms = Number.NaN;
+      }
+      // Below a minute it would spend the request budget on hours that change a few times a
+      // year; above a day an edit in Genesys would wait too long (setInterval's bound too).
+      if (!(ms >= 60_000 && ms <= 24 * 60 * 60_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 24h (e.g. 15m)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
   })
   .superRefine((env, ctx) => {
     const hasId = env.GENESYS_CLIENT_ID !== undefined;
@@ -288,6 +307,12 @@ export interface Settings {
    * default 5 minutes; 0 = only after gaps).
    */
   notificationReconcileIntervalMs: number;
+  /**
+   * How often schedules taken from Genesys schedule groups are read again
+   * (`CLOSER_SCHEDULE_GROUP_REFRESH`, ms, 1 minute to 24 h, default 15 minutes); they are also
+   * read at start and on every rules reload.
+   */
+  scheduleGroupRefreshMs: number;
 }
 
 /** Default `GENESYS_REQUESTS_PER_SECOND`: the Genesys client's default rate. */
@@ -352,5 +377,6 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     simulatorPort: e.CLOSER_SIMULATOR_PORT,
     notificationQueues: e.CLOSER_NOTIFICATION_QUEUES,
     notificationReconcileIntervalMs: e.CLOSER_NOTIFICATION_RECONCILE_INTERVAL,
+    scheduleGroupRefreshMs: e.CLOSER_SCHEDULE_GROUP_REFRESH,
   };
 }

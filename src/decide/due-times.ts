@@ -9,7 +9,8 @@ import { idleClock } from './idle-clock';
  * - `idle.after`: `after` past the start of the silence, in plain time;
  * - with `idle.during`: `after` of the schedule's **open** time past it, walked over the
  *   schedule's hours (`rules/schedule.ts`) — a chat left at 17:55 with 20 minutes and an office
- *   closing at 18:00 is due at 09:15 the next working day; the warning likewise counts open time;
+ *   closing at 18:00 is due at 09:15 the next working day; the warning likewise counts open time.
+ *   A schedule taken from Genesys that is not read (yet) does not count: never a guessed schedule;
  * - `idle.before: channelWindow`: the channel's reply window (`rules/channel-window.ts`) from the
  *   customer's last message, less `margin`. Unknown channel, a channel without a window, or no
  *   customer message known: not counting — closer never guesses a window.
@@ -61,7 +62,10 @@ export function inactivityDue(state: ConversationState, rule: InactivityRule): D
   if (idle.during !== undefined) {
     const schedule = rule.schedule;
     if (schedule === undefined) {
-      return { counting: false, reason: `schedule ${idle.during} is not defined` };
+      return {
+        counting: false,
+        reason: rule.scheduleUnavailable ?? `schedule ${idle.during} is not defined`,
+      };
     }
     const deadline = addOpenTime(schedule, clock.since, after);
     if (deadline === undefined) {

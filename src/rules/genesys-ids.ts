@@ -17,7 +17,8 @@ import type { RulesDiagnosticCode } from './rules-diagnostic';
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What an id names; says where to find a real one. */
-export type GenesysIdKind = 'queue' | 'division' | 'wrap-up code' | 'conversation';
+export type GenesysIdKind =
+  'queue' | 'division' | 'wrap-up code' | 'conversation' | 'schedule group';
 
 /** Where to find a real id of each kind. */
 const WHERE: Record<GenesysIdKind, string> = {
@@ -26,6 +27,8 @@ const WHERE: Record<GenesysIdKind, string> = {
   division: 'Admin > People & Permissions > Divisions or GET /api/v2/authorization/divisions',
   'wrap-up code': 'Admin > Contact Center > Wrap-up Codes or GET /api/v2/routing/wrapupcodes',
   conversation: "the interaction's details in Genesys or GET /api/v2/conversations",
+  'schedule group':
+    'Admin > Routing > Scheduling > Schedule Groups (the UUID in the page address) or GET /api/v2/architect/schedulegroups',
 };
 
 const PLACEHOLDER_WORDS = /your|example|placeholder|replace|todo|changeme|xxxx/i;
@@ -60,7 +63,9 @@ export function genesysIdProblem(
   const consequence =
     kind === 'wrap-up code'
       ? "give the code's id, not its name: Genesys would refuse this one on every close"
-      : `no ${kind} has it, so the match can never be true`;
+      : kind === 'schedule group'
+        ? "give the group's id, not its name: no group has this one, so a rule counting during it would never fire"
+        : `no ${kind} has it, so the match can never be true`;
   return {
     code: 'RULES_NOT_A_UUID',
     message: `${shown} is not a ${kind} id: Genesys ${kind} ids are UUIDs (8-4-4-4-12 hexadecimal digits); ${consequence}; find the id in ${WHERE[kind]}`,

@@ -4,7 +4,7 @@ import { didYouMean } from './did-you-mean';
 import type { EventPattern } from './event-pattern-types';
 import { reachableMessageTypes } from './reachable-channels';
 import { MIN_IDLE_AFTER } from './rule-limits';
-import type { Schedule } from './schedule';
+import type { ScheduleSpec } from './schedule-schema';
 
 /**
  * The checks of an inactivity rule's timing beyond each field's own: `idle.after` or
@@ -89,7 +89,7 @@ export function ruleTimingProblems(
     idle: IdleTiming;
     match?: EventPattern | undefined;
   },
-  schedules: Readonly<Record<string, Schedule>>,
+  schedules: Readonly<Record<string, ScheduleSpec>>,
 ): TimingProblem[] {
   const problems: TimingProblem[] = [];
   const { idle } = rule;

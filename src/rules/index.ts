@@ -30,7 +30,7 @@ export type {
   IdleSide,
   IdlePhase,
 } from './rules-schema';
-export { RulesValidationError } from './errors';
+export { RulesValidationError, ScheduleGroupError, type ScheduleGroupErrorCode } from './errors';
 export { parseRules, loadRulesFile, hashRulesText } from './parse-rules';
 export { analyzeRules } from './analyze-rules';
 export type { RulesAnalysis } from './analyze-rules';
@@ -103,3 +103,21 @@ export {
   durationSchema,
   DurationError,
 } from '../config/durations';
+export {
+  GenesysSchedules,
+  SCHEDULE_GROUP_REFRESH_MS,
+  SCHEDULE_GROUP_RETRY_MS,
+} from './genesys-schedules';
+export type {
+  GenesysScheduleState,
+  GenesysSchedulesOptions,
+  GenesysSchedulesReport,
+} from './genesys-schedules';
+export { loadScheduleGroup, type ScheduleGroupReader } from './load-schedule-group';
+export { compileScheduleGroup } from './schedule-group';
+export { parseRrule, type Recurrence } from './rrule';
+export {
+  isGenesysScheduleRef,
+  type GenesysScheduleRef,
+  type ScheduleSpec,
+} from './schedule-schema';

@@ -22,7 +22,7 @@ import { patternPlaceholders, SOURCE_PRESETS } from './presets';
 import type { SourcePreset } from './presets';
 import type { RulesDiagnosticCode } from './rules-diagnostic';
 import type { Schedule } from './schedule';
-import { schedulesSchema } from './schedule-schema';
+import { isGenesysScheduleRef, schedulesSchema, type ScheduleSpec } from './schedule-schema';
 import { sourcesSchema } from './sources-schema';
 
 /**
@@ -673,14 +673,17 @@ function presetRuleProblems(
   return problems;
 }
 
-/** An inactivity rule with the schedule its `idle.during` names, resolved for `decide`. */
+/**
+ * An inactivity rule with the schedule its `idle.during` names, resolved for `decide` when it is
+ * written in the file; one taken from Genesys is resolved once read (`genesys-schedules.ts`).
+ */
 function withSchedule(
   rule: InactivityRule,
-  schedules: Readonly<Record<string, Schedule>>,
+  schedules: Readonly<Record<string, ScheduleSpec>>,
 ): InactivityRule {
   const name = rule.idle.during;
   const schedule = name === undefined ? undefined : schedules[name];
-  return schedule === undefined ? rule : { ...rule, schedule };
+  return schedule === undefined || isGenesysScheduleRef(schedule) ? rule : { ...rule, schedule };
 }
 
 /** The rule with the preset's pattern, conversationId and eventTime where it has none. */
@@ -725,11 +728,17 @@ export type Rule = InactivityRule | MaxDurationRule | EventRule;
 export type Warning = z.infer<typeof warningSchema>;
 /**
  * An inactivity rule (in force: `warn` is a list), with the schedule its `idle.during` names
- * resolved (`schedule`, set when the file is parsed; absent without `during`).
+ * resolved (`schedule`: set when the file is parsed, or once read from Genesys; absent without
+ * `during`).
  */
 export type InactivityRule = Omit<z.infer<typeof inactivityRuleSchema>, 'warn' | 'close'> & {
   warn?: Warning[];
   schedule?: Schedule;
+  /**
+   * Why `schedule` is absent although `idle.during` names one taken from Genesys (not read yet,
+   * not found, a permission missing, not interpretable): the rule does not count silence then.
+   */
+  scheduleUnavailable?: string;
   /** How to close (`{}` in force for the actions that do not close). */
   close: CloseAction;
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { genesysIdProblem } from './genesys-ids';
 import { isKnownTimeZone, MINUTES_PER_DAY, WEEKDAYS, type Schedule } from './schedule';
 
 /**
@@ -13,12 +14,14 @@ import { isKnownTimeZone, MINUTES_PER_DAY, WEEKDAYS, type Schedule } from './sch
  *       mon-fri: ["09:00-18:00"]
  *       sat: ["10:00-13:00"]
  *     holidays: [2026-12-25, 2027-01-01]
+ *   support:
+ *     genesysScheduleGroupId: 5c4b3a29-1807-4f6e-8d5c-4b3a29180706
  * ```
  *
  * and checked here: a zone `Intl` knows, day keys (`mon`, `mon-fri`, `sat,sun`; a day in one key
  * only), `HH:MM-HH:MM` ranges (`24:00` ends a day; a range never spans midnight: split it), no
- * overlaps within a day, real calendar dates, and at least one open range. The walker is
- * `schedule.ts`.
+ * overlaps within a day, real calendar dates, and at least one open range; or a Genesys schedule
+ * group's id alone. The walker is `schedule.ts`; a group is read by `genesys-schedules.ts`.
  */
 
 /** A schedule name: a short slug (`office`, `support-us`). */
@@ -98,27 +101,88 @@ export function isCalendarDate(text: string): boolean {
   return date.toISOString().slice(0, 10) === text;
 }
 
-/** One schedule as written: checked, then compiled to a {@link Schedule}. */
+/**
+ * A schedule whose hours are a Genesys Architect schedule group's (docs/genesys/facts.md §15):
+ * read from Genesys at start, on rules reload and every `CLOSER_SCHEDULE_GROUP_REFRESH`
+ * (`genesys-schedules.ts`), so ops keep one source of truth for opening hours.
+ */
+export interface GenesysScheduleRef {
+  /** The schedule group's id (a UUID). */
+  genesysScheduleGroupId: string;
+}
+
+/** A schedule under `schedules:` in force: written out, or taken from Genesys. */
+export type ScheduleSpec = Schedule | GenesysScheduleRef;
+
+/** Whether `spec` takes its hours from a Genesys schedule group. */
+export function isGenesysScheduleRef(spec: ScheduleSpec): spec is GenesysScheduleRef {
+  return 'genesysScheduleGroupId' in spec;
+}
+
+const WRITTEN_KEYS = ['timeZone', 'weekly', 'holidays'] as const;
+
+/**
+ * One schedule as written: either its hours (`timeZone`, `weekly`, `holidays`), checked and then
+ * compiled to a {@link Schedule}, or `genesysScheduleGroupId` alone.
+ */
 export const scheduleSchema = z
   .strictObject({
+    /** A Genesys Architect schedule group to take the hours from, instead of writing them. */
+    genesysScheduleGroupId: z.string().optional(),
     /** IANA time zone the hours are in, e.g. `Europe/Paris`. */
-    timeZone: z.string().superRefine((zone, ctx) => {
-      if (!isKnownTimeZone(zone)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${zone}" is not an IANA time zone this Node knows (e.g. Europe/Paris, America/New_York, UTC)`,
-        });
-      }
-    }),
+    timeZone: z
+      .string()
+      .superRefine((zone, ctx) => {
+        if (!isKnownTimeZone(zone)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${zone}" is not an IANA time zone this Node knows (e.g. Europe/Paris, America/New_York, UTC)`,
+          });
+        }
+      })
+      .optional(),
     /** Open ranges by day: keys `mon`…`sun`, `mon-fri`, `sat,sun`; values `["HH:MM-HH:MM", …]`. */
-    weekly: z.record(z.string(), z.array(z.string())),
+    weekly: z.record(z.string(), z.array(z.string())).optional(),
     /** Local dates (`YYYY-MM-DD`) closed all day. */
-    holidays: z.array(z.string()).default([]),
+    holidays: z.array(z.string()).optional(),
   })
   .superRefine((schedule, ctx) => {
+    if (schedule.genesysScheduleGroupId !== undefined) {
+      for (const key of WRITTEN_KEYS) {
+        if (schedule[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message:
+              'cannot be combined with genesysScheduleGroupId: the hours, zone and holidays come from the Genesys schedule group',
+            params: { atKey: true },
+          });
+        }
+      }
+      const problem = genesysIdProblem(schedule.genesysScheduleGroupId, 'schedule group');
+      if (problem !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['genesysScheduleGroupId'],
+          message: problem.message,
+          params: { code: problem.code },
+        });
+      }
+      return;
+    }
+    for (const key of ['timeZone', 'weekly'] as const) {
+      if (schedule[key] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is required (or take the hours from Genesys instead: genesysScheduleGroupId: <schedule group id>)`,
+        });
+      }
+    }
+    const weekly = schedule.weekly ?? {};
     const givenBy = new Map<number, string>();
     let open = false;
-    for (const [key, ranges] of Object.entries(schedule.weekly)) {
+    for (const [key, ranges] of Object.entries(weekly)) {
       const days = weekdaysOf(key);
       if (days === undefined) {
         ctx.addIssue({
@@ -171,7 +235,7 @@ export const scheduleSchema = z
       }
       open ||= parsed.length > 0;
     }
-    if (!open) {
+    if (schedule.weekly !== undefined && !open) {
       ctx.addIssue({
         code: 'custom',
         path: ['weekly'],
@@ -179,7 +243,7 @@ export const scheduleSchema = z
           'the schedule is never open: give at least one day a range, e.g. mon-fri: ["09:00-18:00"] (a rule counting silence during it would never fire)',
       });
     }
-    schedule.holidays.forEach((date, index) => {
+    (schedule.holidays ?? []).forEach((date, index) => {
       if (!isCalendarDate(date)) {
         ctx.addIssue({
           code: 'custom',
@@ -189,19 +253,26 @@ export const scheduleSchema = z
       }
     });
   })
-  .transform((written): Schedule => ({
-    timeZone: written.timeZone,
-    weekly: WEEKDAYS.map((_day, index) => {
-      const entry = Object.entries(written.weekly).find(([key]) =>
-        (weekdaysOf(key) ?? []).includes(index),
-      );
-      return (entry?.[1] ?? [])
-        .map(parseRange)
-        .filter((range): range is [number, number] => typeof range !== 'string')
-        .sort((a, b) => a[0] - b[0]);
-    }),
-    holidays: [...new Set(written.holidays)].sort(),
-  }));
+  .transform((written): ScheduleSpec => {
+    if (written.genesysScheduleGroupId !== undefined) {
+      return { genesysScheduleGroupId: written.genesysScheduleGroupId.trim() };
+    }
+    const weekly = written.weekly ?? {};
+    return {
+      // Both are there: the refinement above refused the schedule otherwise.
+      timeZone: written.timeZone ?? 'UTC',
+      weekly: WEEKDAYS.map((_day, index) => {
+        const entry = Object.entries(weekly).find(([key]) =>
+          (weekdaysOf(key) ?? []).includes(index),
+        );
+        return (entry?.[1] ?? [])
+          .map(parseRange)
+          .filter((range): range is [number, number] => typeof range !== 'string')
+          .sort((a, b) => a[0] - b[0]);
+      }),
+      holidays: [...new Set(written.holidays ?? [])].sort(),
+    };
+  });
 
 /** The `schedules:` section: schedules by name. */
 export const schedulesSchema = z.record(z.string(), scheduleSchema).superRefine((all, ctx) => {

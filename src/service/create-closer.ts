@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Metrics } from '../observability';
 import type { Store } from '../store/store';
 import type { TimerScheduler } from '../timers';
-import type { RulesWatcher } from '../rules';
+import type { GenesysSchedules, RulesWatcher } from '../rules';
 import type { GenesysHealth } from '../genesys';
 import type { InboxProcessor } from '../automation';
 import type { OutboxPublisher } from '../publish';
@@ -25,6 +25,8 @@ export interface Closer {
   /** The audit outbox publisher, when an audit bus is configured. */
   audit: OutboxPublisher | undefined;
   rules: RulesWatcher;
+  /** Schedules taken from Genesys schedule groups (`/readyz` reports them; `refresh()` reads now). */
+  schedules: GenesysSchedules;
   inbox: InboxProcessor;
   scheduler: TimerScheduler;
   metrics: Metrics;
@@ -64,6 +66,7 @@ export function createCloser(options: CloserOptions): Closer {
     store: pipeline.store,
     audit: pipeline.audit,
     rules: pipeline.rules,
+    schedules: pipeline.schedules,
     inbox: pipeline.inbox,
     scheduler: pipeline.scheduler,
     metrics: pipeline.metrics,

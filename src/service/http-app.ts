@@ -148,6 +148,8 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
       // Genesys is down (senders would otherwise retry, or disable the webhook).
       reports: {
         genesys: () => Promise.resolve({ ...pipeline.genesysHealth.report('public') }),
+        // Schedules taken from Genesys: which are read, and why one is not (its rules do not count).
+        schedules: () => Promise.resolve({ ...pipeline.schedules.report('public') }),
         ...(audit === undefined ? {} : { audit: () => auditReport(store, audit, clock, 'public') }),
       },
       checks: {

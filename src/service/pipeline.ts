@@ -7,8 +7,8 @@ import { createMetrics, type Metrics } from '../observability';
 import type { Store, Outcome } from '../store/store';
 import { TimerScheduler } from '../timers';
 import { withinMs } from '../timers/within-ms';
-import { RulesWatcher, type LoadedRules } from '../rules';
-import { checkGenesysAccess, GenesysHealth, type GenesysClient } from '../genesys';
+import { GenesysSchedules, RulesWatcher, type LoadedRules } from '../rules';
+import { checkGenesysAccess, GenesysHealth, orgReader, type GenesysClient } from '../genesys';
 import {
   OutboxPublisher,
   rulesAuditEvent,
@@ -75,6 +75,12 @@ export interface PipelineOptions {
   claimLeaseMs?: number;
   /** Timer firings run at once (`CLOSER_FIRING_CONCURRENCY`; default 4, the scheduler's). */
   firingConcurrency?: number;
+  /**
+   * How often schedules taken from Genesys schedule groups are read again, in the background
+   * (ms, default 15 minutes, `CLOSER_SCHEDULE_GROUP_REFRESH`). They are also read at start and on
+   * every rules reload.
+   */
+  scheduleGroupRefreshMs?: number;
 }
 
 /** The processing side of closer: rules, inbox, timers, actions, audit and Genesys health. */
@@ -84,6 +90,9 @@ export interface Pipeline {
   logger: Logger;
   metrics: Metrics;
   rules: RulesWatcher;
+  /** The schedules the rules take from Genesys schedule groups, as last read. */
+  schedules: GenesysSchedules;
+  /** The rules in force: the file's, with the schedules read from Genesys put in. */
   currentRules(): LoadedRules;
   executor: Executor;
   /** The Genesys client the pipeline acts through (shared: one token, one rate budget). */
@@ -165,6 +174,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       metrics.rulesReloads.inc({ result: 'applied' });
       logger.info('rules applied', { version: loaded.version, hash: loaded.hash });
       auditRules('rules.reloaded', { version: loaded.version, hash: loaded.hash });
+      // Schedule groups are read again (new ones for the first time) with every reload.
+      schedules.track(loaded.config);
       // Quiet conversations get the new rules' timers now, not at their next event.
       replanner.request();
     },
@@ -173,7 +184,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       auditRules('rules.rejected', { problems: error.problems.slice(0, 20) });
     },
   });
-  const currentRules = (): LoadedRules => rules.current();
+  // Business hours taken from Genesys: read now and with every reload; when what is read changes
+  // (first read, new hours, a group gone), quiet conversations are re-planned as after a reload.
+  const schedules = new GenesysSchedules({
+    reader: orgReader(genesys),
+    clock,
+    logger,
+    ...(options.scheduleGroupRefreshMs === undefined
+      ? {}
+      : { refreshMs: options.scheduleGroupRefreshMs }),
+    onChange: () => {
+      replanner.request();
+    },
+  });
+  const currentRules = (): LoadedRules => schedules.inForce(rules.current());
 
   const recorder = createOutcomeRecorder({
     store,
@@ -261,6 +285,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   });
 
   const replanner = new Replanner({ store, executor, logger });
+  schedules.track(rules.current().config);
 
   const drainSoon = (): void => {
     inbox.drainInBackground((error) => {
@@ -283,6 +308,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     : undefined;
   if (background) {
     audit?.start();
+    schedules.start();
     scheduler.start();
     drainSoon();
     // The rules file may have changed while closer was down.
@@ -324,6 +350,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     logger,
     metrics,
     rules,
+    schedules,
     currentRules,
     executor,
     genesys,
@@ -334,6 +361,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     drainSoon,
     async settle() {
       for (let round = 0; round < 20; round += 1) {
+        await schedules.idle();
         await replanner.idle();
         const events = await inbox.drain();
         const fired = await scheduler.runDue();
@@ -347,6 +375,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         clearInterval(interval);
       }
       genesysHealth.stop();
+      schedules.stop();
       rules.stop();
       stopWake?.();
       await replanner.stop();
@@ -355,6 +384,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         await inbox.drain();
         await audit?.stop();
         await genesysHealth.idle();
+        await schedules.idle();
         return;
       }
       const deadline = Date.now() + waitMs;
@@ -374,6 +404,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       await withinMs(audit?.stop() ?? Promise.resolve(), left());
       await withinMs(genesysHealth.idle(), left());
+      await withinMs(schedules.idle(), left());
     },
   };
 }

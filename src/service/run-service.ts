@@ -128,6 +128,7 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     checkGenesys: true,
     claimLeaseMs: settings.claimLeaseMs,
     firingConcurrency: settings.firingConcurrency,
+    scheduleGroupRefreshMs: settings.scheduleGroupRefreshMs,
     ...(settings.audit === undefined
       ? {}
       : {

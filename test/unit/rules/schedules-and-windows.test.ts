@@ -207,6 +207,67 @@ describe('schedules: business hours in the rules file', () => {
     ]);
   });
 
+  it('takes a schedule from a Genesys schedule group: kept as its id, not resolved yet', () => {
+    const id = '5c4b3a29-1807-4f6e-8d5c-4b3a29180706';
+    const text = file({ schedules: `  office:\n    genesysScheduleGroupId: ${id}\n` });
+    expect(parseRules(text, '<test>').schedules.office).toEqual({ genesysScheduleGroupId: id });
+    // Read from Genesys by the service (genesys-schedules.ts), not when the file is parsed.
+    expect(inactivityRule(text).schedule).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'hours written beside the group',
+      `  office:\n    genesysScheduleGroupId: 5c4b3a29-1807-4f6e-8d5c-4b3a29180706\n    timeZone: UTC\n`,
+      [
+        {
+          path: 'schedules.office.timeZone',
+          code: 'RULES_INVALID',
+          message:
+            'cannot be combined with genesysScheduleGroupId: the hours, zone and holidays come from the Genesys schedule group',
+        },
+      ],
+    ],
+    [
+      "the group's name instead of its id",
+      `  office:\n    genesysScheduleGroupId: Support hours\n`,
+      [
+        {
+          path: 'schedules.office.genesysScheduleGroupId',
+          code: 'RULES_NOT_A_UUID',
+          message: expect.stringContaining(
+            '"Support hours" is not a schedule group id: Genesys schedule group ids are UUIDs (8-4-4-4-12 hexadecimal digits); give the group\'s id, not its name',
+          ) as string,
+        },
+      ],
+    ],
+    [
+      'a placeholder',
+      `  office:\n    genesysScheduleGroupId: <schedule-group-id>\n`,
+      [expect.objectContaining({ code: 'RULES_PLACEHOLDER_ID' }) as unknown],
+    ],
+    [
+      'neither hours nor a group',
+      `  office:\n    holidays: [2026-12-25]\n`,
+      [
+        {
+          path: 'schedules.office.timeZone',
+          code: 'RULES_INVALID',
+          message:
+            'is required (or take the hours from Genesys instead: genesysScheduleGroupId: <schedule group id>)',
+        },
+        {
+          path: 'schedules.office.weekly',
+          code: 'RULES_INVALID',
+          message:
+            'is required (or take the hours from Genesys instead: genesysScheduleGroupId: <schedule group id>)',
+        },
+      ],
+    ],
+  ])('refuses %s', (_what, schedules, expected) => {
+    expect(errorsOf(file({ schedules }))).toEqual(expected);
+  });
+
   it('still requires warn.before shorter than idle.after with a schedule', () => {
     expect(
       errorsOf(file({ schedules: OFFICE, warn: '{ before: 30m, message: "Still there?" }' })),
