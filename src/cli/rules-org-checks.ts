@@ -58,9 +58,13 @@ function doctorLine(check: OrgCheck, path: string): RulesDoctorLine {
   const status = (
     { ok: 'ok', warning: 'warn', error: 'fail', skipped: 'skip', failed: 'fail' } as const
   )[check.status];
-  // A rule that transfers without the permission to: the doctor's exit says "forbidden", as for
-  // the disconnect and message probes (a skipped check is a missing *read* permission: no code).
-  const forbidden = check.diagnostics.some((d) => d.code === 'ORG_TRANSFER_FORBIDDEN');
+  // A rule that transfers without the permission to, or that counts during a schedule group the
+  // OAuth client may not read (the service could not either): the doctor's exit says
+  // "forbidden", as for the disconnect and message probes (a skipped check is a missing *read*
+  // permission of a check alone: no code).
+  const forbidden = check.diagnostics.some(
+    (d) => d.code === 'ORG_TRANSFER_FORBIDDEN' || d.code === 'ORG_SCHEDULE_GROUP_UNREADABLE',
+  );
   return {
     name: `rules: ${check.name}`,
     status,
@@ -70,7 +74,10 @@ function doctorLine(check: OrgCheck, path: string): RulesDoctorLine {
       ? {}
       : {
           missingPermissions: check.missingPermissions,
-          fix: `add a role holding ${check.missingPermissions.join(' or ')} to the OAuth client to run this check`,
+          fix:
+            check.status === 'skipped'
+              ? `add a role holding ${check.missingPermissions.join(' or ')} to the OAuth client to run this check`
+              : `add a role holding ${check.missingPermissions.join(' and ')} to the OAuth client: the service needs it to read what this check could not`,
         }),
     ...(check.diagnostics.length === 0
       ? {}

@@ -13,8 +13,11 @@ import {
   wrapupReferences,
 } from './org-references';
 import type { QueueReference, TimedRule } from './org-references';
+import { ScheduleGroupError } from './errors';
+import { loadScheduleGroup } from './load-schedule-group';
 import type { RulesDiagnostic } from './rules-diagnostic';
 import type { RulesConfig } from './rules-schema';
+import { isGenesysScheduleRef } from './schedule-schema';
 import type { Locate } from './yaml-locations';
 
 /**
@@ -31,12 +34,18 @@ import type { Locate } from './yaml-locations';
  *   transfer probed on random ids, never a real conversation; needs
  *   `conversation:communication:blindTransfer`, else an error at each such rule's `action`), and
  *   every queue a transfer names exists (`queue: current` needs no lookup; `routing:queue:view`).
+ * - `schedule groups` — every schedule the file takes from a Genesys schedule group exists, can be
+ *   read, and is interpretable (docs/genesys/facts.md §15): the service does not count silence
+ *   for a rule whose schedule it cannot read, so each one that cannot is an error naming the
+ *   rules it stops — a missing permission too, not a skip. Needs `routing:scheduleGroup:view` and
+ *   `routing:schedule:view`.
  * Read-only but for that probe. A check whose permission the OAuth client lacks is `skipped` (naming the permission),
  * never a failure of the others; a check that could not run for another reason is `failed`.
  */
 
 /** Names of the online checks. */
-export type OrgCheckName = 'queues' | 'wrap-up codes' | 'messenger deployments' | 'transfers';
+export type OrgCheckName =
+  'queues' | 'wrap-up codes' | 'messenger deployments' | 'transfers' | 'schedule groups';
 
 /** `error`/`warning`: it ran and found that; `skipped`: a permission is missing; `failed`: it could not run. */
 export type OrgCheckStatus = 'ok' | 'warning' | 'error' | 'skipped' | 'failed';
@@ -66,6 +75,7 @@ const NEEDS: Record<OrgCheckName, GenesysOperation[]> = {
   'wrap-up codes': ['getRoutingWrapupCode'],
   'messenger deployments': ['listWebDeployments', 'getWebDeploymentConfigurationVersion'],
   transfers: ['transferMessageParticipant', 'getRoutingQueue'],
+  'schedule groups': ['getArchitectScheduleGroup', 'getArchitectSchedule'],
 };
 
 /** Runs every online check, one after the other. Never throws for Genesys errors. */
@@ -78,6 +88,7 @@ export async function checkRulesOnline(
     await guarded('wrap-up codes', rules, () => checkWrapupCodes(reader, rules.config)),
     await guarded('messenger deployments', rules, () => checkMessenger(reader, rules.config)),
     await guarded('transfers', rules, () => checkTransfers(reader, rules.config)),
+    await guarded('schedule groups', rules, () => checkScheduleGroups(reader, rules.config)),
   ];
 }
 
@@ -87,6 +98,8 @@ interface Findings {
   problems: PathProblem[];
   /** Findings with no place in the file (about the org). */
   orgProblems?: RulesDiagnostic[];
+  /** Permissions the OAuth client was found to lack (a finding, not a skip). */
+  missingPermissions?: string[];
 }
 
 async function guarded(
@@ -96,14 +109,23 @@ async function guarded(
 ): Promise<OrgCheck> {
   const permissions = [...new Set(NEEDS[name].flatMap((op) => permissionsOf(op)))];
   try {
-    const { detail, problems, orgProblems = [] } = await body();
+    const { detail, problems, orgProblems = [], missingPermissions } = await body();
     const diagnostics = [...placeAll(problems, rules.locate), ...orgProblems];
     const status: OrgCheckStatus = diagnostics.some((d) => d.severity === 'error')
       ? 'error'
       : diagnostics.length > 0
         ? 'warning'
         : 'ok';
-    return { name, status, detail, permissions, diagnostics };
+    return {
+      name,
+      status,
+      detail,
+      permissions,
+      ...(missingPermissions === undefined || missingPermissions.length === 0
+        ? {}
+        : { missingPermissions }),
+      diagnostics,
+    };
   } catch (thrown: unknown) {
     const error = coerceError(thrown);
     if (error instanceof GenesysApiError && error.code === 'GENESYS_FORBIDDEN') {
@@ -371,4 +393,61 @@ async function checkTransfers(reader: OrgReader, config: RulesConfig): Promise<F
     detail: `${permission}; ${queueIds.length} target queue(s) looked up, ${missing.size} missing`,
     problems,
   };
+}
+
+/** Reads and interprets each schedule the file takes from Genesys, as the service would. */
+async function checkScheduleGroups(reader: OrgReader, config: RulesConfig): Promise<Findings> {
+  const taken = Object.entries(config.schedules).flatMap(([name, spec]) =>
+    isGenesysScheduleRef(spec) ? [{ name, groupId: spec.genesysScheduleGroupId }] : [],
+  );
+  if (taken.length === 0) {
+    return { detail: 'no schedule is taken from a Genesys schedule group', problems: [] };
+  }
+  const problems: PathProblem[] = [];
+  const missingPermissions = new Set<string>();
+  for (const { name, groupId } of taken) {
+    try {
+      await loadScheduleGroup(reader, name, groupId);
+    } catch (thrown: unknown) {
+      if (!(thrown instanceof ScheduleGroupError) || thrown.code === 'SCHEDULE_GROUP_UNAVAILABLE') {
+        throw thrown instanceof ScheduleGroupError && thrown.cause !== undefined
+          ? thrown.cause
+          : thrown;
+      }
+      const users = rulesDuring(config, name);
+      const stopped =
+        users.length === 0
+          ? 'no enabled rule counts during it'
+          : `rule${users.length === 1 ? '' : 's'} ${users.join(', ')} will not count silence (never fire) until it can be read`;
+      const missing = thrown.details.missingPermissions;
+      if (Array.isArray(missing)) {
+        for (const permission of missing) {
+          missingPermissions.add(String(permission));
+        }
+      }
+      problems.push({
+        path: ['schedules', name, 'genesysScheduleGroupId'],
+        severity: 'error',
+        code:
+          thrown.code === 'SCHEDULE_GROUP_NOT_FOUND'
+            ? 'ORG_SCHEDULE_GROUP_NOT_FOUND'
+            : thrown.code === 'SCHEDULE_GROUP_FORBIDDEN'
+              ? 'ORG_SCHEDULE_GROUP_UNREADABLE'
+              : 'ORG_SCHEDULE_GROUP_UNSUPPORTED',
+        message: `${thrown.message}: ${stopped}`,
+      });
+    }
+  }
+  return {
+    detail: `${taken.length} schedule group(s) read, ${problems.length} cannot be used`,
+    problems,
+    missingPermissions: [...missingPermissions],
+  };
+}
+
+/** Ids of the enabled inactivity rules counting silence during schedule `name`. */
+function rulesDuring(config: RulesConfig, name: string): string[] {
+  return config.rules
+    .filter((rule) => rule.enabled && rule.kind === 'inactivity' && rule.idle.during === name)
+    .map((rule) => rule.id);
 }

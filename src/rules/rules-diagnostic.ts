@@ -50,6 +50,12 @@ export const RULES_DIAGNOSTIC_CODES = {
     "error: a rule transfers, and the OAuth client's roles lack conversation:communication:blindTransfer",
   ORG_QUEUE_TIMER_ON: "warning: a queue's own message inactivity timer races a rule",
   ORG_MESSENGER_DISCONNECT_OFF: 'warning: a Messenger deployment hides the end of a chat',
+  ORG_SCHEDULE_GROUP_NOT_FOUND:
+    'error: a schedule group the rules take hours from does not exist in the org (or a schedule it names)',
+  ORG_SCHEDULE_GROUP_UNREADABLE:
+    'error: the OAuth client lacks a permission to read a schedule group the rules take hours from',
+  ORG_SCHEDULE_GROUP_UNSUPPORTED:
+    'error: a schedule group the rules take hours from uses what closer does not interpret (docs/genesys/facts.md §15)',
 } as const satisfies Record<string, string>;
 
 /** A stable diagnostic code (see {@link RULES_DIAGNOSTIC_CODES}). */

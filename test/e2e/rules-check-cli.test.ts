@@ -9,7 +9,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
-import { DEFAULT_QUEUE_ID, SIM_WEB_DEPLOYMENT_ID, startSimulator } from '../../src/simulator';
+import {
+  DEFAULT_QUEUE_ID,
+  SIM_SCHEDULE_GROUP_ID,
+  SIM_WEB_DEPLOYMENT_ID,
+  startSimulator,
+} from '../../src/simulator';
 import type { RunningSimulator } from '../../src/simulator';
 
 const ROOT = resolve(__dirname, '../..');
@@ -231,7 +236,59 @@ describe('closer rules check (built CLI)', () => {
         status: 'ok',
         detail: 'no enabled rule transfers',
       }),
+      expect.objectContaining({ name: 'schedule groups', status: 'ok' }),
     ]);
+  });
+
+  it('--online reads the schedule groups the rules take hours from: an unknown one is refused (exit 2)', async () => {
+    const rules = (groupId: string): string =>
+      [
+        'schedules:',
+        `  support: { genesysScheduleGroupId: ${groupId} }`,
+        'rules:',
+        '  - id: idle-support',
+        '    kind: inactivity',
+        '    idle: { side: customer, after: 20m, during: support, while: [agent] }',
+        '    close: { message: bye }',
+        '',
+      ].join('\n');
+    const known = file('group-known.yaml', rules(SIM_SCHEDULE_GROUP_ID));
+    const ok = await closer(['rules', 'check', known, '--online'], { ...online, ...full });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(
+      'online check schedule groups: ok — 1 schedule group(s) read, 0 cannot be used',
+    );
+
+    const unknown = file('group-unknown.yaml', rules(MISSING_QUEUE));
+    const refused = await closer(['rules', 'check', unknown, '--online'], { ...online, ...full });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `${unknown}:2:38: error: schedules.support.genesysScheduleGroupId: schedule support (Genesys schedule group ${MISSING_QUEUE}) cannot be read: Genesys has no schedule group`,
+    );
+    expect(refused.stderr).toContain('rule idle-support will not count silence (never fire)');
+
+    // doctor, with a client that may not read schedule groups: forbidden (exit 3), not a skip.
+    const noGroups = {
+      GENESYS_CLIENT_ID: 'rules-no-groups',
+      GENESYS_CLIENT_SECRET: 'rules-no-groups-secret-0123',
+    };
+    sim.registerClient({
+      clientId: noGroups.GENESYS_CLIENT_ID,
+      clientSecret: noGroups.GENESYS_CLIENT_SECRET,
+      permissions: CLOSER_PERMISSIONS.filter((p) => p !== 'routing:scheduleGroup:view'),
+    });
+    const doctor = await closer(['doctor', '--json'], {
+      ...online,
+      ...noGroups,
+      CLOSER_RULES_FILE: known,
+    });
+    expect(doctor.code).toBe(3);
+    const report = JSON.parse(doctor.stdout) as { checks: Array<Record<string, unknown>> };
+    expect(report.checks.find((c) => c.name === 'rules: schedule groups')).toMatchObject({
+      status: 'fail',
+      code: 'GENESYS_FORBIDDEN',
+      missingPermissions: ['routing:scheduleGroup:view'],
+    });
   });
 
   it('--online with a transfer rule: a missing target queue and a missing blindTransfer are errors at the rule (exit 2); never a real conversation', async () => {
@@ -389,6 +446,7 @@ describe('closer rules check (built CLI)', () => {
         expect.objectContaining({ name: 'rules: wrap-up codes', status: 'ok' }),
         expect.objectContaining({ name: 'rules: messenger deployments', status: 'skip' }),
         expect.objectContaining({ name: 'rules: transfers', status: 'ok' }),
+        expect.objectContaining({ name: 'rules: schedule groups', status: 'ok' }),
       ]);
     } finally {
       sim.putQueue({ id: DEFAULT_QUEUE_ID, name: 'Web messaging' });

@@ -1,12 +1,18 @@
 /**
  * The online rules checks against the simulator over real HTTP: missing queues and wrap-up codes,
  * queues whose own message inactivity timer races a rule, Messenger deployments that hide the end
- * of a chat, and a missing permission skipping one check without failing the others.
+ * of a chat, schedule groups that cannot be read or interpreted, and a missing permission
+ * skipping one check without failing the others.
  */
 import { GenesysClient, orgReader, CLOSER_PERMISSIONS } from '../../../src/genesys';
 import { analyzeRules, checkRulesOnline } from '../../../src/rules';
 import type { OrgCheck, OrgCheckName } from '../../../src/rules';
-import { DEFAULT_QUEUE_ID, SIM_WEB_DEPLOYMENT_ID, SIM_WRAPUP_CODES } from '../../../src/simulator';
+import {
+  DEFAULT_QUEUE_ID,
+  SIM_SCHEDULE_GROUP_ID,
+  SIM_WEB_DEPLOYMENT_ID,
+  SIM_WRAPUP_CODES,
+} from '../../../src/simulator';
 import { startTestSimulator } from '../../helpers/simulator';
 import type { TestSimulator } from '../../helpers/simulator';
 
@@ -108,8 +114,12 @@ describe('checkRulesOnline', () => {
       ['wrap-up codes', 'ok', []],
       ['messenger deployments', 'ok', []],
       ['transfers', 'ok', []],
+      ['schedule groups', 'ok', []],
     ]);
     expect(checks.transfers.detail).toBe('no enabled rule transfers');
+    expect(checks['schedule groups'].detail).toBe(
+      'no schedule is taken from a Genesys schedule group',
+    );
     expect(checks.queues.permissions).toEqual(['routing:queue:view']);
     expect(checks.transfers.permissions).toEqual([
       'conversation:communication:blindTransfer',
@@ -406,5 +416,85 @@ describe('checkRulesOnline', () => {
         await limited.close();
       }
     });
+  });
+});
+
+describe('schedule groups (schedules taken from Genesys)', () => {
+  /** A rules file whose `support` schedule is Genesys group `groupId`, and a rule counting during it. */
+  function during(groupId: string): string {
+    return [
+      'schedules:',
+      '  support:',
+      `    genesysScheduleGroupId: ${groupId}`,
+      rule({ idle: '{ side: customer, after: 20m, during: support }' }),
+    ].join('\n');
+  }
+
+  it('reads and interprets the group, as the service would', async () => {
+    const checks = await check(during(SIM_SCHEDULE_GROUP_ID));
+    expect(checks['schedule groups']).toMatchObject({
+      status: 'ok',
+      detail: '1 schedule group(s) read, 0 cannot be used',
+      permissions: ['routing:scheduleGroup:view', 'routing:schedule:view'],
+      diagnostics: [],
+    });
+  });
+
+  it('an unknown group is an error at its line, naming the rule that will not count', async () => {
+    const checks = await check(during(MISSING_QUEUE));
+    expect(checks['schedule groups'].status).toBe('error');
+    expect(checks['schedule groups'].diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'ORG_SCHEDULE_GROUP_NOT_FOUND',
+        path: 'schedules.support.genesysScheduleGroupId',
+        line: 3,
+      }),
+    ]);
+    expect(checks['schedule groups'].diagnostics[0]?.message).toContain(
+      'rule idle-web will not count silence (never fire) until it can be read',
+    );
+  });
+
+  it('a group closer cannot interpret is an error saying which schedule and why', async () => {
+    t.sim.putSchedule({
+      id: '6a1b2c3d-4e5f-4a6b-8c7d-000000000001',
+      name: 'First Monday',
+      start: '2026-01-05T09:00:00.000',
+      end: '2026-01-05T18:00:00.000',
+      rrule: 'FREQ=MONTHLY;BYDAY=1MO',
+    });
+    t.sim.putScheduleGroup({
+      id: '6a1b2c3d-4e5f-4a6b-8c7d-000000000002',
+      name: 'Monthly',
+      timeZone: 'Europe/Paris',
+      openScheduleIds: ['6a1b2c3d-4e5f-4a6b-8c7d-000000000001'],
+    });
+    const checks = await check(during('6a1b2c3d-4e5f-4a6b-8c7d-000000000002'));
+    const [finding] = checks['schedule groups'].diagnostics;
+    expect(finding).toMatchObject({ code: 'ORG_SCHEDULE_GROUP_UNSUPPORTED', severity: 'error' });
+    expect(finding?.message).toContain(
+      'its open schedule "First Monday" (6a1b2c3d-4e5f-4a6b-8c7d-000000000001): rrule "FREQ=MONTHLY;BYDAY=1MO": FREQ=MONTHLY is not interpreted',
+    );
+  });
+
+  it('a missing permission is an error (not a skip): the service could not read it either', async () => {
+    t.sim.registerClient({
+      clientId: 'no-schedules',
+      clientSecret: 'no-schedules-secret',
+      permissions: CLOSER_PERMISSIONS.filter((p) => p !== 'routing:schedule:view'),
+    });
+    const limited = clientWith('no-schedules', 'no-schedules-secret');
+    try {
+      const checks = await check(during(SIM_SCHEDULE_GROUP_ID), limited);
+      expect(checks['schedule groups']).toMatchObject({
+        status: 'error',
+        missingPermissions: ['routing:schedule:view'],
+        diagnostics: [expect.objectContaining({ code: 'ORG_SCHEDULE_GROUP_UNREADABLE' })],
+      });
+      expect(checks['schedule groups'].diagnostics[0]?.message).toContain('routing:schedule:view');
+    } finally {
+      await limited.close();
+    }
   });
 });
