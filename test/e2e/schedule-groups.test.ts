@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { CLOSER_PERMISSIONS } from '../../src/genesys';
 import { SIM_SCHEDULE_GROUP_ID } from '../../src/simulator';
-import { startTestCloser, TEST_GENESYS_CLIENT, type TestCloser } from '../helpers/closer';
+import {
+  startTestCloser,
+  TEST_API_TOKEN,
+  TEST_GENESYS_CLIENT,
+  type TestCloser,
+} from '../helpers/closer';
 
 /**
  * Business hours taken from a Genesys Architect schedule group (`genesysScheduleGroupId`), end to
@@ -177,7 +182,7 @@ describe('schedules taken from a Genesys schedule group, end to end', () => {
     ]);
   });
 
-  it('an unknown group: no timer, readiness says which schedule and why; created later, it counts', async () => {
+  it('an unknown group: no timer, readiness and the rules test say which schedule and why; created later, it counts', async () => {
     const groupId = '9e8d7c6b-5a49-4382-9716-0f1e2d3c4b5a';
     t = await startTestCloser({ rulesYaml: rulesYaml(groupId) });
     t.clock.set(WEDNESDAY_1755);
@@ -195,6 +200,20 @@ describe('schedules taken from a Genesys schedule group, end to end', () => {
           `schedule support (Genesys schedule group ${groupId}) cannot be read: Genesys has no schedule group (404`,
         ) as string,
       },
+    });
+
+    // "Why didn't it fire?" gives the same reason.
+    const explained = await request(t.closer.app)
+      .post('/v1/rules/test')
+      .set({ authorization: `Bearer ${TEST_API_TOKEN}` })
+      .send({ conversationId: web.id });
+    const verdicts = (explained.body as { verdicts: Array<{ ruleId: string; reason: string }> })
+      .verdicts;
+    expect(verdicts.find((v) => v.ruleId === 'genesys-idle')).toMatchObject({
+      verdict: 'condition-failed',
+      reason: expect.stringContaining(
+        `Genesys schedule group ${groupId}) cannot be read`,
+      ) as string,
     });
 
     // Ops create the group in Genesys (here: the simulator's control API); the refresh reads it.
