@@ -104,8 +104,13 @@ export async function testRules(
         continue;
       }
       const previous = state?.conversationId === id ? state : await deps.store?.getConversation(id);
-      stateFrom ??= previous === undefined ? 'event' : 'store';
-      state = applyNotification(previous, notification) ?? state;
+      const folded = applyNotification(previous, notification);
+      if (folded !== undefined) {
+        // Only an event that folds says where the state came from (a malformed snapshot has an
+        // id but no state).
+        stateFrom ??= previous === undefined ? 'event' : 'store';
+        state = folded;
+      }
     }
     if (state === undefined) {
       throw new RulesTestError(

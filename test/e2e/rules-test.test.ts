@@ -168,6 +168,28 @@ describe('why did a rule not fire', () => {
     expect(unknown.body.error.code).toBe('RULES_TEST_UNKNOWN_CONVERSATION');
   });
 
+  it('a malformed snapshot among the events does not decide where the state came from', async () => {
+    t = await startTestCloser();
+    const stored = t.sim.createConversation({ messageType: 'webmessaging' });
+    t.sim.postMessage(stored.id, 'customer', 'hello?');
+    await t.settle();
+    const malformed = eventBridgeEnvelope({
+      topicName: 'v2.routing.queues.7a1c0b2e-5d4f-4e3a-9b8c-1d2e3f4a5b6c.conversations.messages',
+      eventBody: { id: 'c0nv-not-stored', participants: 'not a list' },
+    });
+    const report = await request(t.closer.app)
+      .post('/v1/rules/test')
+      .set(auth)
+      .send({
+        event: [
+          malformed,
+          eventBridgeEnvelope({ conversationId: stored.id, event: 'customer.start' }),
+        ],
+      });
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ conversationId: stored.id, stateFrom: 'store' });
+  });
+
   it('explains an EventBridge event against a candidate rules file, and refuses what is not one', async () => {
     t = await startTestCloser();
     const candidate = testRulesYaml().replace('messageType: [webmessaging]', 'messageType: [sms]');
