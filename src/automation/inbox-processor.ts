@@ -34,6 +34,9 @@ export interface InboxProcessorOptions {
   leaseMs?: number;
 }
 
+/** Events per group while intake requests keep arriving (see `underIntake`). */
+const BUSY_GROUP = 4;
+
 /** Default {@link InboxProcessorOptions.concurrency}. */
 export const DEFAULT_INBOX_CONCURRENCY = 32;
 
@@ -54,6 +57,8 @@ export class InboxProcessor {
   private running: Promise<number> | undefined;
   private again = false;
   private stopped = false;
+  /** Intake requests accepted since the last group started (`drainInBackground` calls). */
+  private intakeSinceGroup = 0;
 
   constructor(private readonly options: InboxProcessorOptions) {}
 
@@ -68,6 +73,8 @@ export class InboxProcessor {
     }
     this.running = this.loop().finally(() => {
       this.running = undefined;
+      // Only requests accepted during a run say intake is busy now.
+      this.intakeSinceGroup = 0;
     });
     return this.running;
   }
@@ -94,6 +101,7 @@ export class InboxProcessor {
    * as sustained intake kept the run going (about 150 bytes per request, never freed).
    */
   drainInBackground(onError: (error: Error) => void): void {
+    this.intakeSinceGroup += 1;
     if (this.running !== undefined) {
       this.again = true;
       return;
@@ -117,7 +125,7 @@ export class InboxProcessor {
       );
       const done: number[] = [];
       let interrupted = false;
-      for (const group of sideBySide(events.map(readEvent), concurrency)) {
+      for (const group of this.underIntake(sideBySide(events.map(readEvent), concurrency))) {
         // The processor shares the event loop with intake, and SQLite calls resolve without I/O:
         // without a turn between groups a backlog would be worked off in one run while intake
         // requests wait. Yielding here answers requests between groups; under more load than the
@@ -152,6 +160,24 @@ export class InboxProcessor {
       }
       if (events.length < batchSize && !this.requestedAgain()) {
         return handled;
+      }
+    }
+  }
+
+  /**
+   * The groups, cut to {@link BUSY_GROUP} events while intake requests keep arriving (some came
+   * in since the previous group started): each group runs between two turns of the event loop,
+   * so smaller groups leave acknowledgements the larger share of it under sustained intake,
+   * and whole groups (one transaction each) work a backlog off faster once intake is quiet.
+   */
+  private *underIntake<T>(groups: T[][]): Generator<T[]> {
+    for (const group of groups) {
+      for (let at = 0; at < group.length;) {
+        const busy = this.intakeSinceGroup > 0;
+        this.intakeSinceGroup = 0;
+        const size = busy ? BUSY_GROUP : group.length;
+        yield group.slice(at, at + size);
+        at += size;
       }
     }
   }

@@ -127,6 +127,48 @@ describe('InboxProcessor', () => {
     });
   });
 
+  it('while intake requests keep arriving, handles at most 4 events side by side', async () => {
+    await withSqliteStore(async (store) => {
+      const ids = Array.from({ length: 12 }, (_, i) => `busy-${i}`);
+      await store.insertEvents(ids.map((c) => notificationEvent(c, c)));
+      let running = 0;
+      let mostAtOnce = 0;
+      let intake = true;
+      const holder: { processor?: InboxProcessor } = {};
+      const executor = {
+        handleWebhook: () => Promise.resolve(false),
+        handleNotification: async () => {
+          running += 1;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          if (intake) {
+            // An intake request accepted meanwhile, as the intake route signals it.
+            holder.processor?.drainInBackground(() => undefined);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          running -= 1;
+          return false;
+        },
+      } as unknown as Executor;
+      const processor = new InboxProcessor({
+        store,
+        executor,
+        logger: silentLogger,
+        clock: new ManualClock(T0),
+      });
+      holder.processor = processor;
+      processor.drainInBackground(() => undefined);
+      expect(await processor.drain()).toBe(12);
+      expect(mostAtOnce).toBe(4);
+
+      // Intake quiet: the whole group at once.
+      intake = false;
+      mostAtOnce = 0;
+      await store.insertEvents(ids.map((c) => notificationEvent(c, `${c}-again`)));
+      expect(await processor.drain()).toBe(12);
+      expect(mostAtOnce).toBe(12);
+    });
+  });
+
   it('with concurrency 1 handles one event at a time', async () => {
     await withSqliteStore(async (store) => {
       await store.insertEvents(['x', 'y', 'z'].map((c) => notificationEvent(c, c)));
