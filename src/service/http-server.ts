@@ -27,7 +27,7 @@ export class ListenError extends CloserError {
  */
 export function listenHttp(app: RequestListener, port: number, host: string): Promise<Server> {
   // Node's own Host check answers a bare 400 with no body: closer checks Host itself.
-  const server = createServer({ requireHostHeader: false }, requireHost(app));
+  const server = createServer({ requireHostHeader: false }, refusePri(requireHost(app)));
   answerClientErrors(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -55,6 +55,31 @@ export function listenHttp(app: RequestListener, port: number, host: string): Pr
     server.once('listening', onListening);
     server.listen(port, host);
   });
+}
+
+/**
+ * `PRI` (the HTTP/2 connection preface's method) on a request line without an HTTP version
+ * reaches the app as an HTTP/0.9 request, but Node's parser then fails on the connection and
+ * closes it at the next turn: an answer written later (any route that awaits) is lost, so the
+ * client gets no answer at all (found by the fuzz suite). It is refused at once, synchronously.
+ */
+function refusePri(app: RequestListener): RequestListener {
+  return (req, res) => {
+    if (req.method === 'PRI') {
+      const { status, body } = httpLayerAnswer(
+        'HTTP_BAD_REQUEST',
+        'PRI is the HTTP/2 connection preface; closer speaks HTTP/1.1',
+      );
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        Connection: 'close',
+      });
+      res.end(body);
+      return;
+    }
+    app(req, res);
+  };
 }
 
 /**

@@ -19,6 +19,10 @@ beforeAll(async () => {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Answers after a turn of the event loop, as every route that awaits does.
+  app.all('/later', (_req, res) => {
+    setImmediate(() => res.json({ status: 'ok' }));
+  });
   server = await listenHttp(app, 0, '127.0.0.1');
   port = (server.address() as AddressInfo).port;
 });
@@ -61,6 +65,20 @@ describe("requests Node's HTTP layer refuses", () => {
       Buffer.from('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
     );
     expect(current.responses.map((r) => r.status)).toEqual([200]);
+  });
+
+  it('answers PRI without an HTTP version with a JSON 400 (Node closes it before a later answer)', async () => {
+    // Found by the fuzz suite: the request reached the app as HTTP/0.9, and the connection was
+    // closed before any answer written after a turn.
+    for (const request of [
+      'PRI /later\r\nHost: closer\r\nConnection: close\r\n\r\n',
+      'PRI /later\r\nHost: closer\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    ]) {
+      expect(await answerTo(request)).toEqual({ status: 400, code: 'HTTP_BAD_REQUEST' });
+    }
+    // Other methods without a version are still served.
+    const get = await rawExchange(port, Buffer.from('GET /later\r\nHost: closer\r\n\r\n'));
+    expect(get.responses.map((r) => r.status)).toEqual([200]);
   });
 
   it('answers CONNECT with a JSON 400 instead of dropping the connection', async () => {
