@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from './durations';
 import { MAX_TOPICS_PER_CHANNEL, type GenesysSettings } from '../genesys';
-import { optionalText, optionalUrl } from './env-values';
+import { durationSetting, optionalText, optionalUrl, wholeNumberSetting } from './env-values';
 import { genesysEnvShape, genesysSettingsFrom, requireGenesysSettings } from './genesys-settings';
 import { SettingsError } from './settings-error';
 
@@ -59,6 +58,21 @@ const notificationQueues = optionalText
   })
   .transform((ids) => [...new Set(ids)]);
 
+/** Default `GENESYS_REQUESTS_PER_SECOND`: the Genesys client's default rate. */
+export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
+
+/** Default `CLOSER_FIRING_CONCURRENCY`. */
+export const DEFAULT_FIRING_CONCURRENCY = 4;
+
+/** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
+export const DEFAULT_CLAIM_LEASE_MS = 60_000;
+
+/** Default `CLOSER_SHUTDOWN_TIMEOUT`: 10 seconds. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
+export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
+
 export const settingsSchema = z
   .object({
     ...genesysEnvShape,
@@ -85,12 +99,12 @@ export const settingsSchema = z
         'must be a port number from 0 to 65535',
       ),
     CLOSER_METRICS_HOST: optionalText,
-    PORT: optionalText
-      .transform((value) => (value === undefined ? DEFAULT_PORT : Number(value)))
-      .refine(
-        (value) => Number.isInteger(value) && value >= 0 && value <= 65535,
-        'must be a port number from 0 to 65535',
-      ),
+    PORT: wholeNumberSetting({
+      fallback: DEFAULT_PORT,
+      min: 0,
+      max: 65535,
+      message: 'must be a port number from 0 to 65535',
+    }),
     HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
     CLOSER_DATABASE_URL: optionalText
       .transform((value) => value ?? DEFAULT_DATABASE_URL)
@@ -98,53 +112,33 @@ export const settingsSchema = z
         (value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(value),
         'must start with sqlite: (e.g. sqlite:data/closer.db) or postgres://',
       ),
-    CLOSER_DATABASE_POOL_SIZE: optionalText
-      .transform((value) => (value === undefined ? DEFAULT_POOL_SIZE : Number(value)))
-      .refine(
-        (value) => Number.isInteger(value) && value >= 1 && value <= 100,
-        'must be a whole number of connections from 1 to 100',
-      ),
-    CLOSER_FIRING_CONCURRENCY: optionalText
-      .transform((value) => (value === undefined ? DEFAULT_FIRING_CONCURRENCY : Number(value)))
-      .refine(
-        (value) => Number.isInteger(value) && value >= 1 && value <= 64,
-        'must be a whole number of timer firings at once from 1 to 64',
-      ),
-    CLOSER_CLAIM_LEASE: optionalText.transform((value, ctx) => {
-      if (value === undefined) {
-        return DEFAULT_CLAIM_LEASE_MS;
-      }
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch {
-        ms = Number.NaN;
-      }
-      // Below 5 s a slow Genesys answer would hand work over while it is still going; above an
-      // hour a dead replica's work would wait too long.
-      if (!(ms >= 5_000 && ms <= 60 * 60_000)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration from 5s to 1h (e.g. 60s)' });
-        return z.NEVER;
-      }
-      return ms;
+    CLOSER_DATABASE_POOL_SIZE: wholeNumberSetting({
+      fallback: DEFAULT_POOL_SIZE,
+      min: 1,
+      max: 100,
+      message: 'must be a whole number of connections from 1 to 100',
     }),
-    CLOSER_SHUTDOWN_TIMEOUT: optionalText.transform((value, ctx) => {
-      if (value === undefined) {
-        return DEFAULT_SHUTDOWN_TIMEOUT_MS;
-      }
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch {
-        ms = Number.NaN;
-      }
-      // Below 1 s nothing in flight could finish; above 10 minutes an orchestrator has long since
-      // killed the process (Kubernetes waits 30 s by default).
-      if (!(ms >= 1_000 && ms <= 10 * 60_000)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1s to 10m (e.g. 10s)' });
-        return z.NEVER;
-      }
-      return ms;
+    CLOSER_FIRING_CONCURRENCY: wholeNumberSetting({
+      fallback: DEFAULT_FIRING_CONCURRENCY,
+      min: 1,
+      max: 64,
+      message: 'must be a whole number of timer firings at once from 1 to 64',
+    }),
+    // Below 5 s a slow Genesys answer would hand work over while it is still going; above an
+    // hour a dead replica's work would wait too long.
+    CLOSER_CLAIM_LEASE: durationSetting({
+      fallback: DEFAULT_CLAIM_LEASE_MS,
+      minMs: 5_000,
+      maxMs: 60 * 60_000,
+      message: 'must be a duration from 5s to 1h (e.g. 60s)',
+    }),
+    // Below 1 s nothing in flight could finish; above 10 minutes an orchestrator has long since
+    // killed the process (Kubernetes waits 30 s by default).
+    CLOSER_SHUTDOWN_TIMEOUT: durationSetting({
+      fallback: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      minMs: 1_000,
+      maxMs: 10 * 60_000,
+      message: 'must be a duration from 1s to 10m (e.g. 10s)',
     }),
     CLOSER_RULES_FILE: optionalText,
     CLOSER_LOG_LEVEL: z
@@ -154,54 +148,29 @@ export const settingsSchema = z
     CLOSER_AUDIT_EVENT_BUS: optionalText,
     CLOSER_AUDIT_ENDPOINT: optionalUrl,
     AWS_REGION: optionalText,
-    CLOSER_SIMULATOR_PORT: optionalText
-      .transform((value) => (value === undefined ? 0 : Number(value)))
-      .refine(
-        (value) => Number.isInteger(value) && value >= 0 && value <= 65535,
-        'must be a port number from 0 to 65535',
-      ),
-    CLOSER_NOTIFICATION_QUEUES: notificationQueues,
-    CLOSER_NOTIFICATION_RECONCILE_INTERVAL: optionalText.transform((value, ctx) => {
-      if (value === undefined) {
-        return DEFAULT_RECONCILE_INTERVAL_MS;
-      }
-      if (value === '0' || value === 'off') {
-        return 0;
-      }
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch {
-        ms = Number.NaN;
-      }
-      // Bounded: below 10 s it would spend the request budget; above a day it is no safety net
-      // (and setInterval cannot take more than ~24.8 days).
-      if (!(ms >= 10_000 && ms <= 24 * 60 * 60_000)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be a duration from 10s to 24h (e.g. 5m), or 0/off to disable',
-        });
-        return z.NEVER;
-      }
-      return ms;
+    CLOSER_SIMULATOR_PORT: wholeNumberSetting({
+      fallback: 0,
+      min: 0,
+      max: 65535,
+      message: 'must be a port number from 0 to 65535',
     }),
-    CLOSER_SCHEDULE_GROUP_REFRESH: optionalText.transform((value, ctx) => {
-      if (value === undefined) {
-        return SCHEDULE_GROUP_REFRESH_MS;
-      }
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch {
-        ms = Number.NaN;
-      }
-      // Below a minute it would spend the request budget on hours that change a few times a
-      // year; above a day an edit in Genesys would wait too long (setInterval's bound too).
-      if (!(ms >= 60_000 && ms <= 24 * 60 * 60_000)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 24h (e.g. 15m)' });
-        return z.NEVER;
-      }
-      return ms;
+    CLOSER_NOTIFICATION_QUEUES: notificationQueues,
+    // Bounded: below 10 s it would spend the request budget; above a day it is no safety net
+    // (and setInterval cannot take more than ~24.8 days).
+    CLOSER_NOTIFICATION_RECONCILE_INTERVAL: durationSetting({
+      fallback: DEFAULT_RECONCILE_INTERVAL_MS,
+      minMs: 10_000,
+      maxMs: 24 * 60 * 60_000,
+      message: 'must be a duration from 10s to 24h (e.g. 5m), or 0/off to disable',
+      allowOff: true,
+    }),
+    // Below a minute it would spend the request budget on hours that change a few times a
+    // year; above a day an edit in Genesys would wait too long (setInterval's bound too).
+    CLOSER_SCHEDULE_GROUP_REFRESH: durationSetting({
+      fallback: SCHEDULE_GROUP_REFRESH_MS,
+      minMs: 60_000,
+      maxMs: 24 * 60 * 60_000,
+      message: 'must be a duration from 1m to 24h (e.g. 15m)',
     }),
   })
   .superRefine((env, ctx) => {
@@ -314,21 +283,6 @@ export interface Settings {
    */
   scheduleGroupRefreshMs: number;
 }
-
-/** Default `GENESYS_REQUESTS_PER_SECOND`: the Genesys client's default rate. */
-export const DEFAULT_GENESYS_REQUESTS_PER_SECOND = 25;
-
-/** Default `CLOSER_FIRING_CONCURRENCY`. */
-export const DEFAULT_FIRING_CONCURRENCY = 4;
-
-/** Default `CLOSER_CLAIM_LEASE`: 60 seconds. */
-export const DEFAULT_CLAIM_LEASE_MS = 60_000;
-
-/** Default `CLOSER_SHUTDOWN_TIMEOUT`: 10 seconds. */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
-
-/** Default safety-net reconciliation interval of the WebSocket intake: 5 minutes. */
-export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Reads and validates settings from an environment (default `process.env`).
