@@ -57,6 +57,17 @@ export function listenHttp(app: RequestListener, port: number, host: string): Pr
   });
 }
 
+/** A JSON 400 written synchronously, before the app, closing the connection after it. */
+function refuseAtOnce(res: ServerResponse, message: string): void {
+  const { status, body } = httpLayerAnswer('HTTP_BAD_REQUEST', message);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
+}
+
 /**
  * `PRI` (the HTTP/2 connection preface's method) on a request line without an HTTP version
  * reaches the app as an HTTP/0.9 request, but Node's parser then fails on the connection and
@@ -66,16 +77,7 @@ export function listenHttp(app: RequestListener, port: number, host: string): Pr
 function refusePri(app: RequestListener): RequestListener {
   return (req, res) => {
     if (req.method === 'PRI') {
-      const { status, body } = httpLayerAnswer(
-        'HTTP_BAD_REQUEST',
-        'PRI is the HTTP/2 connection preface; closer speaks HTTP/1.1',
-      );
-      res.writeHead(status, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(body),
-        Connection: 'close',
-      });
-      res.end(body);
+      refuseAtOnce(res, 'PRI is the HTTP/2 connection preface; closer speaks HTTP/1.1');
       return;
     }
     app(req, res);
@@ -89,16 +91,7 @@ function refusePri(app: RequestListener): RequestListener {
 function requireHost(app: RequestListener): RequestListener {
   return (req, res) => {
     if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
-      const { status, body } = httpLayerAnswer(
-        'HTTP_BAD_REQUEST',
-        'an HTTP/1.1 request needs a Host header',
-      );
-      res.writeHead(status, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(body),
-        Connection: 'close',
-      });
-      res.end(body);
+      refuseAtOnce(res, 'an HTTP/1.1 request needs a Host header');
       return;
     }
     app(req, res);
