@@ -50,6 +50,45 @@ function notificationEvent(conversationId: string, eventId: string): InboxEventI
   };
 }
 
+/**
+ * An executor whose notifications each take `delayMs` (`during` runs as one starts), counting how
+ * many run at once and logging each one's start and end.
+ */
+function overlapExecutor(delayMs: number, during: () => void = () => undefined) {
+  const log: string[] = [];
+  let running = 0;
+  const seen = { mostAtOnce: 0 };
+  const executor = {
+    handleWebhook: () => Promise.resolve(false),
+    handleNotification: async (_n: unknown, delivery: { eventId: string }) => {
+      running += 1;
+      seen.mostAtOnce = Math.max(seen.mostAtOnce, running);
+      log.push(`start ${delivery.eventId}`);
+      during();
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      log.push(`end ${delivery.eventId}`);
+      running -= 1;
+      return false;
+    },
+  } as unknown as Executor;
+  return { executor, log, seen };
+}
+
+/** An inbox processor on `store` with the injected clock at T0. */
+function processorFor(
+  store: Store,
+  executor: Executor,
+  options: { concurrency?: number } = {},
+): InboxProcessor {
+  return new InboxProcessor({
+    store,
+    executor,
+    logger: silentLogger,
+    clock: new ManualClock(T0),
+    ...options,
+  });
+}
+
 describe('sideBySide', () => {
   const read = (key: string | undefined, id: string) => ({ key, id });
   const ids = (groups: Array<Array<{ id: string }>>) => groups.map((g) => g.map((r) => r.id));
@@ -92,29 +131,9 @@ describe('InboxProcessor', () => {
         notificationEvent('conv-c', 'c1'),
         notificationEvent('conv-a', 'a3'),
       ]);
-      const log: string[] = [];
-      let running = 0;
-      let mostAtOnce = 0;
-      const executor = {
-        handleWebhook: () => Promise.resolve(false),
-        handleNotification: async (_n: unknown, delivery: { eventId: string }) => {
-          running += 1;
-          mostAtOnce = Math.max(mostAtOnce, running);
-          log.push(`start ${delivery.eventId}`);
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          log.push(`end ${delivery.eventId}`);
-          running -= 1;
-          return false;
-        },
-      } as unknown as Executor;
-      const processor = new InboxProcessor({
-        store,
-        executor,
-        logger: silentLogger,
-        clock: new ManualClock(T0),
-      });
-      expect(await processor.drain()).toBe(5);
-      expect(mostAtOnce).toBe(2);
+      const { executor, log, seen } = overlapExecutor(5);
+      expect(await processorFor(store, executor).drain()).toBe(5);
+      expect(seen.mostAtOnce).toBe(2);
       // Each event of conv-a starts only after the previous one ended.
       for (const [earlier, later] of [
         ['a1', 'a2'],
@@ -131,68 +150,35 @@ describe('InboxProcessor', () => {
     await withSqliteStore(async (store) => {
       const ids = Array.from({ length: 12 }, (_, i) => `busy-${i}`);
       await store.insertEvents(ids.map((c) => notificationEvent(c, c)));
-      let running = 0;
-      let mostAtOnce = 0;
       let intake = true;
       const holder: { processor?: InboxProcessor } = {};
-      const executor = {
-        handleWebhook: () => Promise.resolve(false),
-        handleNotification: async () => {
-          running += 1;
-          mostAtOnce = Math.max(mostAtOnce, running);
-          if (intake) {
-            // An intake request accepted meanwhile, as the intake route signals it.
-            holder.processor?.drainInBackground(() => undefined);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          running -= 1;
-          return false;
-        },
-      } as unknown as Executor;
-      const processor = new InboxProcessor({
-        store,
-        executor,
-        logger: silentLogger,
-        clock: new ManualClock(T0),
+      const { executor, seen } = overlapExecutor(2, () => {
+        if (intake) {
+          // An intake request accepted meanwhile, as the intake route signals it.
+          holder.processor?.drainInBackground(() => undefined);
+        }
       });
+      const processor = processorFor(store, executor);
       holder.processor = processor;
       processor.drainInBackground(() => undefined);
       expect(await processor.drain()).toBe(12);
-      expect(mostAtOnce).toBe(4);
+      expect(seen.mostAtOnce).toBe(4);
 
       // Intake quiet: the whole group at once.
       intake = false;
-      mostAtOnce = 0;
+      seen.mostAtOnce = 0;
       await store.insertEvents(ids.map((c) => notificationEvent(c, `${c}-again`)));
       expect(await processor.drain()).toBe(12);
-      expect(mostAtOnce).toBe(12);
+      expect(seen.mostAtOnce).toBe(12);
     });
   });
 
   it('with concurrency 1 handles one event at a time', async () => {
     await withSqliteStore(async (store) => {
       await store.insertEvents(['x', 'y', 'z'].map((c) => notificationEvent(c, c)));
-      let running = 0;
-      let mostAtOnce = 0;
-      const executor = {
-        handleWebhook: () => Promise.resolve(false),
-        handleNotification: async () => {
-          running += 1;
-          mostAtOnce = Math.max(mostAtOnce, running);
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          running -= 1;
-          return false;
-        },
-      } as unknown as Executor;
-      const processor = new InboxProcessor({
-        store,
-        executor,
-        logger: silentLogger,
-        clock: new ManualClock(T0),
-        concurrency: 1,
-      });
-      expect(await processor.drain()).toBe(3);
-      expect(mostAtOnce).toBe(1);
+      const { executor, seen } = overlapExecutor(2);
+      expect(await processorFor(store, executor, { concurrency: 1 }).drain()).toBe(3);
+      expect(seen.mostAtOnce).toBe(1);
     });
   });
 
@@ -205,12 +191,7 @@ describe('InboxProcessor', () => {
           ? new StoreError('STORE_UNAVAILABLE', 'connection refused')
           : undefined,
       );
-      const processor = new InboxProcessor({
-        store,
-        executor,
-        logger: silentLogger,
-        clock: new ManualClock(T0),
-      });
+      const processor = processorFor(store, executor);
       expect(await processor.drain()).toBe(1);
       expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual(['e2', 'e3']);
       outage = false;
@@ -227,12 +208,7 @@ describe('InboxProcessor', () => {
       const { executor, seen } = recordingExecutor((id) =>
         id === 'e1' ? new Error('rule blew up') : undefined,
       );
-      const processor = new InboxProcessor({
-        store,
-        executor,
-        logger: silentLogger,
-        clock: new ManualClock(T0),
-      });
+      const processor = processorFor(store, executor);
       expect(await processor.drain()).toBe(2);
       expect(await store.pendingEvents(10)).toEqual([]);
       expect(seen).toEqual(['e1', 'e2']);
