@@ -12,6 +12,32 @@ sources:
   eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
 `;
 
+/**
+ * Rules with one customer-idle rule (`idle-to-queue`) that transfers to OTHER_QUEUE after
+ * `after`, announcing it first unless `withMessage` is false.
+ */
+function idleToQueue(after: string, { withMessage = true } = {}): string {
+  const message = withMessage ? ', message: "Passing you to our follow-up team."' : '';
+  return `${SOURCES}rules:
+  - id: idle-to-queue
+    kind: inactivity
+    idle: { side: customer, after: ${after} }
+    action: transfer
+    transfer: { queueId: ${OTHER_QUEUE}${message} }
+`;
+}
+
+/** A web-messaging chat (in `queueId`, if given) whose customer wrote `text`, processed. */
+async function customerWrote(t: TestCloser, text: string, queueId?: string) {
+  const conv = t.sim.createConversation({
+    messageType: 'webmessaging',
+    ...(queueId === undefined ? {} : { queueId }),
+  });
+  t.sim.postMessage(conv.id, 'customer', text);
+  await t.settle();
+  return conv;
+}
+
 /** Advances the clock one minute at a time, settling after each. */
 async function minutes(t: TestCloser, count: number) {
   for (let i = 0; i < count; i += 1) {
@@ -35,17 +61,9 @@ describe('inactivity rules that message or transfer instead of closing (simulato
 
   it('transfers an idle customer to another queue instead of closing: one transfer, no disconnect', async () => {
     const t = await closers.start({
-      rulesYaml: `${SOURCES}rules:
-  - id: idle-to-queue
-    kind: inactivity
-    idle: { side: customer, after: 20m }
-    action: transfer
-    transfer: { queueId: ${OTHER_QUEUE}, message: "Passing you to our follow-up team." }
-`,
+      rulesYaml: idleToQueue('20m'),
     });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging', queueId: HOME_QUEUE });
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const conv = await customerWrote(t, 'Hello?', HOME_QUEUE);
     t.sim.clearRequests();
     await minutes(t, 21);
 
@@ -133,9 +151,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
     transfer: { queue: current }
 `,
     });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging', queueId: HOME_QUEUE });
-    t.sim.postMessage(conv.id, 'customer', 'Anyone there?');
-    await t.settle();
+    const conv = await customerWrote(t, 'Anyone there?', HOME_QUEUE);
     await minutes(t, 6);
     expect(requestsTo(t, 'POST', TRANSFERS)).toEqual([
       expect.objectContaining({ body: { queueId: HOME_QUEUE } }),
@@ -147,17 +163,9 @@ describe('inactivity rules that message or transfer instead of closing (simulato
 
   it('a transfer whose answer is lost (applied, then 500) is confirmed by a read, not repeated', async () => {
     const t = await closers.start({
-      rulesYaml: `${SOURCES}rules:
-  - id: idle-to-queue
-    kind: inactivity
-    idle: { side: customer, after: 20m }
-    action: transfer
-    transfer: { queueId: ${OTHER_QUEUE} }
-`,
+      rulesYaml: idleToQueue('20m', { withMessage: false }),
     });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const conv = await customerWrote(t, 'Hello?');
     t.sim.injectFaults([
       { method: 'POST', path: TRANSFERS, fault: 'error-after', status: 500, times: 1 },
     ]);
@@ -180,9 +188,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
     message: "Are you still there?"
 `,
     });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const conv = await customerWrote(t, 'Hello?');
     await minutes(t, 40);
     expect(t.sim.conversation(conv.id)?.messages.map((m) => m.text)).toEqual([
       'Hello?',
@@ -206,17 +212,9 @@ describe('inactivity rules that message or transfer instead of closing (simulato
   it('without conversation:communication:blindTransfer: the customer gets no pre-transfer message, the outcome is failed naming the permission, and nothing is repeated', async () => {
     const { t, fake } = await closers.startAudited({
       permissions: WITHOUT_TRANSFER,
-      rulesYaml: `${SOURCES}rules:
-  - id: idle-to-queue
-    kind: inactivity
-    idle: { side: customer, after: 20m }
-    action: transfer
-    transfer: { queueId: ${OTHER_QUEUE}, message: "Passing you to our follow-up team." }
-`,
+      rulesYaml: idleToQueue('20m'),
     });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging', queueId: HOME_QUEUE });
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const conv = await customerWrote(t, 'Hello?', HOME_QUEUE);
     t.sim.clearRequests();
     await minutes(t, 21);
 
@@ -257,13 +255,7 @@ describe('inactivity rules that message or transfer instead of closing (simulato
 
   it('a real transfer refused with 403 teaches: the next chat gets no pre-transfer message and no second attempt', async () => {
     const t = await closers.start({
-      rulesYaml: `${SOURCES}rules:
-  - id: idle-to-queue
-    kind: inactivity
-    idle: { side: customer, after: 5m }
-    action: transfer
-    transfer: { queueId: ${OTHER_QUEUE}, message: "Passing you to our follow-up team." }
-`,
+      rulesYaml: idleToQueue('5m'),
     });
     // The service's access check probes the transfer because a rule transfers: allowed.
     const health = await t.closer.genesysHealth.check();
@@ -276,13 +268,9 @@ describe('inactivity rules that message or transfer instead of closing (simulato
     );
     // Then the role loses the permission (as a role scoped to other divisions would refuse).
     t.sim.registerClient({ ...TEST_GENESYS_CLIENT, permissions: WITHOUT_TRANSFER });
-    const first = t.sim.createConversation({ messageType: 'webmessaging' });
-    t.sim.postMessage(first.id, 'customer', 'Hello?');
-    await t.settle();
+    const first = await customerWrote(t, 'Hello?');
     await minutes(t, 2);
-    const second = t.sim.createConversation({ messageType: 'webmessaging' });
-    t.sim.postMessage(second.id, 'customer', 'Hi?');
-    await t.settle();
+    const second = await customerWrote(t, 'Hi?');
     t.sim.clearRequests();
     await minutes(t, 10);
 
