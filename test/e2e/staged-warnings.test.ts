@@ -1,4 +1,5 @@
-import { startTestCloser, type TestCloser } from '../helpers/closer';
+import type { TestCloser } from '../helpers/closer';
+import { useTestClosers } from '../helpers/test-closers';
 
 const MINUTE = 60_000;
 
@@ -38,20 +39,21 @@ async function minutes(t: TestCloser, count: number, each?: (minute: number) => 
   }
 }
 
-describe('staged warnings, end to end (simulator, injected clock)', () => {
-  let t: TestCloser | undefined;
+/** A web-messaging chat whose customer said "Hello?" now (`t0`), processed. */
+async function customerSaidHello(t: TestCloser) {
+  const conv = t.sim.createConversation({ messageType: 'webmessaging' });
+  const t0 = t.clock.now();
+  t.sim.postMessage(conv.id, 'customer', 'Hello?');
+  await t.settle();
+  return { conv, t0 };
+}
 
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
+describe('staged warnings, end to end (simulator, injected clock)', () => {
+  const closers = useTestClosers();
 
   it('sends three warnings in order at their times, then closes at the deadline', async () => {
-    t = await startTestCloser({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
-    const t0 = t.clock.now();
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const t = await closers.start({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
+    const { conv, t0 } = await customerSaidHello(t);
     expect(await t.store.listTimers(conv.id)).toEqual([
       expect.objectContaining({ phase: 'warn', dueAt: t0 + 10 * MINUTE, data: { warning: 0 } }),
     ]);
@@ -82,15 +84,12 @@ describe('staged warnings, end to end (simulator, injected clock)', () => {
   });
 
   it('a customer reply after warning 2 starts the whole sequence again', async () => {
-    t = await startTestCloser({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
-    const t0 = t.clock.now();
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const t = await closers.start({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
+    const { conv, t0 } = await customerSaidHello(t);
 
     await minutes(t, 16, (minute) => {
       if (minute === 16) {
-        t?.sim.postMessage(conv.id, 'customer', 'Still here!');
+        t.sim.postMessage(conv.id, 'customer', 'Still here!');
       }
     });
     expect(await t.store.listTimers(conv.id)).toEqual([
@@ -122,11 +121,8 @@ describe('staged warnings, end to end (simulator, injected clock)', () => {
   });
 
   it('a staged warning whose answer was lost is not sent again; the next one and the close still come on time', async () => {
-    t = await startTestCloser({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
-    const t0 = t.clock.now();
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const t = await closers.start({ rulesYaml: `${SOURCES}rules:${STAGED_RULE}` });
+    const { conv, t0 } = await customerSaidHello(t);
     await minutes(t, 10);
     // Warning 2's send is applied by Genesys, but closer gets a 502: a send is never repeated.
     t.sim.injectFaults([
@@ -153,15 +149,10 @@ describe('staged warnings, end to end (simulator, injected clock)', () => {
 });
 
 describe('max-duration rule, end to end', () => {
-  let t: TestCloser | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
+  const closers = useTestClosers();
 
   it('closes a lively episode at its maximum duration, while the idle rule would not yet', async () => {
-    t = await startTestCloser({
+    const t = await closers.start({
       rulesYaml: `${SOURCES}rules:${STAGED_RULE}
   - id: long-chats
     kind: max-duration
@@ -171,15 +162,12 @@ describe('max-duration rule, end to end', () => {
     close: { message: "This chat has lasted an hour and is closing." }
 `,
     });
-    const conv = t.sim.createConversation({ messageType: 'webmessaging' });
-    const t0 = t.clock.now();
-    t.sim.postMessage(conv.id, 'customer', 'Hello?');
-    await t.settle();
+    const { conv, t0 } = await customerSaidHello(t);
 
     // The customer writes every 4 minutes: the idle rule never gets to warn.
     await minutes(t, 61, (minute) => {
-      if (minute % 4 === 0 && t?.sim.conversation(conv.id)?.state !== 'disconnected') {
-        t?.sim.postMessage(conv.id, 'customer', `still chatting (${minute})`);
+      if (minute % 4 === 0 && t.sim.conversation(conv.id)?.state !== 'disconnected') {
+        t.sim.postMessage(conv.id, 'customer', `still chatting (${minute})`);
       }
     });
 
