@@ -81,6 +81,7 @@ export async function startServer(
     rules = 'intake',
     genesys: genesysOptions,
     firingConcurrency,
+    thread = true,
   } = {},
 ) {
   if (kind === 'bare') {
@@ -104,7 +105,8 @@ export async function startServer(
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   const logger = createLogger({ level: 'info', stream: sink });
   // `databaseUrl` (a PostgreSQL database, for bench/replicas.mjs) or a fresh SQLite file.
-  const store = await openStore(databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`, { logger });
+  const url = databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`;
+  const store = await openStore(url, { logger });
   // `genesys`: {url, clientId, clientSecret, requestsPerSecond} of a simulator (the firing
   // benchmarks); otherwise an address nothing listens on (intake never calls Genesys).
   const genesys = new GenesysClient({
@@ -130,6 +132,8 @@ export async function startServer(
     watchRules: false,
     background,
     ...(firingConcurrency === undefined ? {} : { firingConcurrency }),
+    // As the service runs by default (CLOSER_PROCESSING_THREAD=on): processing on a worker thread.
+    ...(thread ? { processingThread: { databaseUrl: url } } : {}),
   });
   const server = await listen(closer.app);
   return {
@@ -140,6 +144,7 @@ export async function startServer(
       const pending = await store.countPendingEvents();
       // Not closer.stop(): it drains the inbox, which is not part of what was measured.
       closer.rules.stop();
+      await closer.inbox.stop();
       await closer.scheduler.stop();
       await genesys.close();
       await store.close();
@@ -168,10 +173,12 @@ if (process.send !== undefined && process.argv[1]?.endsWith('intake-server.mjs')
       'requests-per-second': { type: 'string' },
       'max-concurrency': { type: 'string' },
       'firing-concurrency': { type: 'string' },
+      thread: { type: 'string', default: 'true' },
     },
   });
   const running = await startServer(values.kind, {
     background: values.background === 'true',
+    thread: values.thread === 'true',
     databaseUrl: values.database,
     rules: values.rules,
     firingConcurrency:

@@ -1,22 +1,18 @@
-import type { Ending, StoreChanges, Timer, UnmatchedDeliveryInput } from '../store/store';
-import {
-  anyPatternMatched,
-  conversationVerdicts,
-  webhookVerdicts,
-  type RuleVerdict,
-} from '../diagnose/rule-verdicts';
+import type { Ending, StoreChanges, Timer } from '../store/store';
 import type { TimerHandlerResult } from '../timers';
 import type { Rule } from '../rules';
-import { isDryRun, matchingEventRules } from '../rules';
-import { applyNotification, conversationIdOf, type GenesysNotification } from '../tracking';
+import { isDryRun } from '../rules';
+import type { GenesysNotification } from '../tracking';
 import type { ConversationState } from '../tracking/conversation-state';
 import { decide, ON_DEMAND_RULE_ID, type Decision, type OnDemandRequest } from '../decide';
 import { CloserError, coerceError } from '../errors';
 import { asUrgent } from '../genesys';
 import type { ExecutorDeps, FiringContext } from './executor-deps';
+import { EventPlanner, skipOutcome, type Delivery, type WebhookDelivery } from './event-planner';
+
+export type { Delivery, WebhookDelivery } from './event-planner';
 import { liveUpdate, readLive, type LiveRead } from './live-read';
 import { errorDetails, isPermanentFailure } from './error-details';
-import { planTimers, eventReasonOf, eventTimeOf } from './plan-timers';
 import { timerData } from './timer-data';
 import { executeWarning } from './execute-warning';
 import { executeAction } from './execute-action';
@@ -25,13 +21,6 @@ import { closeOfRecord, InFlightEndings, onDemandRecord } from './in-flight-endi
 
 /** Default {@link ExecutorDeps.onDemandRetryMs}: the default claim lease, 60 s. */
 const DEFAULT_ON_DEMAND_RETRY_MS = 60_000;
-
-/** Which intake delivery an event came in (for the record of deliveries no rule matched). */
-export interface Delivery {
-  source: string;
-  eventId: string;
-  receivedAt: number;
-}
 
 /**
  * The one place that ACTS: it asks `decide()` what to do, then calls Genesys, writes state,
@@ -42,174 +31,27 @@ export class Executor {
   /** On-demand endings running now; a shutdown waits for them and defers the rest. */
   readonly inFlight: InFlightEndings;
 
+  /** Planning from events (no Genesys calls); the inbox processor's handler. */
+  readonly events: EventPlanner;
+
   constructor(private readonly deps: ExecutorDeps) {
     this.inFlight = new InFlightEndings(deps);
+    this.events = new EventPlanner(deps);
   }
 
-  /**
-   * A Genesys notification: folds it into the conversation's state and plans every inactivity
-   * rule's timer — state and timers written in one transaction. Returns whether timers changed.
-   */
-  async handleNotification(
-    notification: GenesysNotification,
-    delivery?: Delivery,
-  ): Promise<boolean> {
-    const { store } = this.deps;
-    const conversationId = conversationIdOf(notification);
-    if (conversationId === undefined) {
-      return false;
-    }
-    const previous = await store.getConversation(conversationId);
-    const state = applyNotification(previous, notification);
-    if (state === undefined) {
-      return false;
-    }
-    // The state is folded again at commit, from what is stored then (a firing may have written).
-    const changes = await planTimers(this.deps, state, {
-      conversationId,
-      apply: (current) => applyNotification(current, notification) ?? current,
-      planned: { from: previous, to: state },
-    });
-    // A conversation no rule's `match` selects is recorded once per episode (its first event),
-    // so "why didn't it fire?" has an answer without one row per message.
-    if (delivery !== undefined && (previous === undefined || previous.episode !== state.episode)) {
-      const now = this.deps.clock.now();
-      const verdicts = conversationVerdicts(this.config(), state, { now });
-      if (!anyPatternMatched(verdicts)) {
-        changes.unmatched = this.unmatched(delivery, verdicts, now, conversationId);
-      }
-    }
-    await this.deps.recorder.commit(changes);
-    if (changes.unmatched !== undefined) {
-      this.deps.onUnmatched?.(changes.unmatched.source);
-    }
-    return (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0) > 0;
+  /** See {@link EventPlanner.handleNotification}. */
+  handleNotification(notification: GenesysNotification, delivery?: Delivery): Promise<boolean> {
+    return this.events.handleNotification(notification, delivery);
   }
 
-  /**
-   * Re-plans one conversation's inactivity timers under the rules in force (the rules changed),
-   * from its stored state and under its lock; the state itself is not changed. Returns whether
-   * timers changed.
-   */
+  /** See {@link EventPlanner.replan}. */
   replan(conversationId: string): Promise<boolean> {
-    const { store } = this.deps;
-    return store.lockConversation(conversationId, async () => {
-      const state = await store.getConversation(conversationId);
-      if (state === undefined || state.endedAt !== undefined) {
-        return false;
-      }
-      const changes = await planTimers(this.deps, state, {
-        conversationId,
-        apply: (current) => current,
-      });
-      const count = (changes.upsertTimers?.length ?? 0) + (changes.cancelTimers?.length ?? 0);
-      if (count > 0) {
-        await this.deps.recorder.commit(changes);
-      }
-      return count > 0;
-    });
+    return this.events.replan(conversationId);
   }
 
-  /**
-   * A webhook delivery: arms a due-now timer for each event rule it matches (so the ending goes
-   * through the same durable, retried, once-per-episode path), or records why not.
-   */
-  async handleWebhook(event: {
-    source: string;
-    eventId: string;
-    body: unknown;
-    receivedAt: number;
-  }): Promise<boolean> {
-    const { store, clock } = this.deps;
-    const now = clock.now();
-    const changes: Required<Pick<StoreChanges, 'upsertTimers' | 'outcomes'>> & StoreChanges = {
-      now,
-      upsertTimers: [],
-      outcomes: [],
-    };
-    const matches = matchingEventRules(event.source, event.body, this.config());
-    for (const match of matches) {
-      const eventReason = eventReasonOf(match.rule, event.body);
-      const trigger = {
-        source: event.source,
-        eventId: event.eventId,
-        ...(eventReason === undefined ? {} : { eventReason }),
-      };
-      if (match.conversationId === undefined) {
-        changes.outcomes.push({
-          conversationId: '(unknown)',
-          ruleId: match.rule.id,
-          kind: 'skipped',
-          reason: match.problem ?? 'the event carries no conversation id',
-          details: trigger,
-          at: now,
-        });
-        continue;
-      }
-      const state = await store.getConversation(match.conversationId);
-      const ending =
-        state === undefined
-          ? undefined
-          : await store.getEnding(state.conversationId, state.episode);
-      const eventTime = eventTimeOf(match.rule, event.body) ?? event.receivedAt;
-      const decision = decide({
-        mode: 'plan',
-        state,
-        rule: match.rule,
-        now,
-        eventTime,
-        ...(ending === undefined ? {} : { ending }),
-      });
-      if (decision.kind === 'arm') {
-        changes.upsertTimers.push({
-          conversationId: match.conversationId,
-          ruleId: match.rule.id,
-          phase: 'event',
-          dueAt: decision.dueAt,
-          episode: decision.episode,
-          data: { ...trigger, eventTime },
-        });
-      } else if (decision.kind === 'skip') {
-        changes.outcomes.push(
-          this.outcomeOf(match.conversationId, match.rule.id, decision, trigger),
-        );
-      }
-    }
-    if (matches.length === 0) {
-      changes.unmatched = this.unmatched(
-        event,
-        webhookVerdicts(this.config(), event.source, event.body, now),
-        now,
-      );
-    }
-    await this.deps.recorder.commit(changes);
-    if (changes.unmatched !== undefined) {
-      this.deps.onUnmatched?.(event.source);
-    }
-    return changes.upsertTimers.length > 0;
-  }
-
-  /** The record of a delivery no rule matched, logged once (info) for the people who run closer. */
-  private unmatched(
-    delivery: Delivery,
-    verdicts: RuleVerdict[],
-    now: number,
-    conversationId?: string,
-  ): UnmatchedDeliveryInput {
-    this.deps.logger.info('delivery matched no rule', {
-      source: delivery.source,
-      eventId: delivery.eventId,
-      ...(conversationId === undefined ? {} : { conversationId }),
-      rules: verdicts.map((v) => `${v.ruleId}: ${v.reason}`).slice(0, 10),
-    });
-    return {
-      source: delivery.source,
-      eventId: delivery.eventId,
-      ...(conversationId === undefined ? {} : { conversationId }),
-      receivedAt: delivery.receivedAt,
-      recordedAt: now,
-      verdicts,
-    };
+  /** See {@link EventPlanner.handleWebhook}. */
+  handleWebhook(event: WebhookDelivery): Promise<boolean> {
+    return this.events.handleWebhook(event);
   }
 
   /**
@@ -519,7 +361,9 @@ export class Executor {
       case 'skip':
         await this.deps.recorder.commit({
           ...base,
-          outcomes: [this.outcomeOf(conversationId, timer.ruleId, decision, timer.data)],
+          outcomes: [
+            skipOutcome(conversationId, timer.ruleId, decision, this.deps.clock.now(), timer.data),
+          ],
         });
         return { status: 'done' };
       case 'warn':
@@ -542,25 +386,6 @@ export class Executor {
         return unreachable;
       }
     }
-  }
-
-  private outcomeOf(
-    conversationId: string,
-    ruleId: string,
-    decision: Extract<Decision, { kind: 'skip' }>,
-    trigger?: Record<string, unknown>,
-  ) {
-    return {
-      conversationId,
-      ruleId,
-      episode: decision.episode,
-      kind: decision.outcome,
-      reason: decision.reason,
-      ...(decision.details === undefined && trigger === undefined
-        ? {}
-        : { details: { ...trigger, ...decision.details } }),
-      at: this.deps.clock.now(),
-    };
   }
 
   /** Records a permanent failure (403, impossible input) now; hands a transient one back. */

@@ -6,14 +6,30 @@ import { inboxOrderKey, readInboxPayload } from '../inbox';
 import type { InboxPayload } from '../inbox';
 import { coerceError } from '../errors';
 import { isStoreUnavailable } from '../store';
-import type { Executor } from './executor';
+import type { EventPlanner } from './event-planner';
+
+/** What the processor hands each event to (an `EventPlanner`: state and timers, never Genesys). */
+export type InboxHandler = Pick<EventPlanner, 'handleNotification' | 'handleWebhook'>;
+
+/**
+ * What runs the inbox for the service: an `InboxProcessor` on this event loop, or the processing
+ * thread that runs one (`service/processing-thread.ts`).
+ */
+export interface InboxDrainer {
+  /** Processes every pending event; resolves with how many were handled. */
+  drain(): Promise<number>;
+  /** `drain()` without waiting (after each accepted intake request); `onError` hears of failures. */
+  drainInBackground(onError: (error: Error) => void): void;
+  /** Stops processing after the event in hand; with `waitMs`, waits at most that long (ms). */
+  stop(waitMs?: number): Promise<void>;
+}
 
 /** Options of {@link InboxProcessor}. */
 export interface InboxProcessorOptions {
   store: Store;
   logger: Logger;
-  /** Acts on each event: state, timers and outcomes in one transaction per event. */
-  executor: Executor;
+  /** Plans from each event: state, timers and outcomes in one transaction per event. */
+  handler: InboxHandler;
   /** Called after timers were armed, so the scheduler looks sooner than its next poll. */
   onTimersChanged?: () => void;
   /** Events claimed per batch (default 200). */
@@ -53,7 +69,7 @@ export const INBOX_LEASE_MS = 60_000;
  * database each take different events, one conversation's events in order, and a process that
  * dies mid-batch leaves its events to the others once the lease ends (handled at least once).
  */
-export class InboxProcessor {
+export class InboxProcessor implements InboxDrainer {
   private running: Promise<number> | undefined;
   private again = false;
   private stopped = false;
@@ -193,7 +209,7 @@ export class InboxProcessor {
    * and the event marked processed).
    */
   private async handle({ event, payload }: ReadEvent): Promise<'handled' | 'store-unavailable'> {
-    const { logger, executor } = this.options;
+    const { logger, handler } = this.options;
     try {
       let changed = false;
       if (payload === undefined) {
@@ -203,12 +219,12 @@ export class InboxProcessor {
         });
       } else if (payload.type === 'genesys') {
         const { topicName, eventBody, time } = payload;
-        changed = await executor.handleNotification(
+        changed = await handler.handleNotification(
           time === undefined ? { topicName, eventBody } : { topicName, eventBody, time },
           { source: event.source, eventId: event.eventId, receivedAt: event.receivedAt },
         );
       } else {
-        changed = await executor.handleWebhook({
+        changed = await handler.handleWebhook({
           source: event.source,
           eventId: event.eventId,
           body: payload.body,

@@ -1,4 +1,15 @@
-export { InboxProcessor, type InboxProcessorOptions } from './inbox-processor';
+export {
+  InboxProcessor,
+  type InboxDrainer,
+  type InboxHandler,
+  type InboxProcessorOptions,
+} from './inbox-processor';
+export {
+  EventPlanner,
+  type PlannerDeps,
+  type Delivery,
+  type WebhookDelivery,
+} from './event-planner';
 export { Executor } from './executor';
 export { Replanner } from './replan-all';
 export type { ExecutorDeps } from './executor-deps';

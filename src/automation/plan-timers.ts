@@ -11,7 +11,7 @@ import { timerData } from './timer-data';
  * the changes to write with the state in one transaction.
  */
 export async function planTimers(
-  deps: ExecutorDeps,
+  deps: Pick<ExecutorDeps, 'store' | 'clock' | 'rules'>,
   state: ConversationState,
   conversation: ConversationUpdate,
 ): Promise<StoreChanges> {

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger';
 import { coerceError } from '../errors';
 import type { Store } from '../store/store';
-import type { Executor } from './executor';
+import type { EventPlanner } from './event-planner';
 
 /** Conversations read per page of a replan pass. 200. */
 const PAGE = 200;
@@ -22,7 +22,7 @@ export class Replanner {
   constructor(
     private readonly deps: {
       store: Pick<Store, 'listConversations'>;
-      executor: Pick<Executor, 'replan'>;
+      planner: Pick<EventPlanner, 'replan'>;
       logger: Logger;
     },
   ) {}
@@ -85,10 +85,7 @@ export class Replanner {
         if (this.stopped) {
           return changed;
         }
-        if (
-          state.endedAt === undefined &&
-          (await this.deps.executor.replan(state.conversationId))
-        ) {
+        if (state.endedAt === undefined && (await this.deps.planner.replan(state.conversationId))) {
           changed += 1;
         }
       }

@@ -124,6 +124,12 @@ export const settingsSchema = z
       max: 64,
       message: 'must be a whole number of timer firings at once from 1 to 64',
     }),
+    CLOSER_PROCESSING_THREAD: optionalText
+      .refine(
+        (value) => value === undefined || value === 'on' || value === 'off',
+        'must be on or off',
+      )
+      .transform((value) => value !== 'off'),
     // Below 5 s a slow Genesys answer would hand work over while it is still going; above an
     // hour a dead replica's work would wait too long.
     CLOSER_CLAIM_LEASE: durationSetting({
@@ -237,6 +243,12 @@ export interface Settings {
    */
   firingConcurrency: number;
   /**
+   * Process stored events into state and timers on a worker thread of their own
+   * (`CLOSER_PROCESSING_THREAD`, `on`/`off`, default on), so a second core takes that work while
+   * the main event loop answers intake and acts on Genesys. Off: one event loop does both.
+   */
+  processingThread: boolean;
+  /**
    * The whole graceful shutdown after SIGTERM/SIGINT, exit included (`CLOSER_SHUTDOWN_TIMEOUT`, ms,
    * default 10 s): in-flight answers, timer firings and on-demand endings get until then; what
    * is still running is handed to the next start (timers given back, on-demand endings deferred
@@ -309,6 +321,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databasePoolSize: e.CLOSER_DATABASE_POOL_SIZE,
     claimLeaseMs: e.CLOSER_CLAIM_LEASE,
     firingConcurrency: e.CLOSER_FIRING_CONCURRENCY,
+    processingThread: e.CLOSER_PROCESSING_THREAD,
     shutdownTimeoutMs: e.CLOSER_SHUTDOWN_TIMEOUT,
     rulesFile: e.CLOSER_RULES_FILE,
     logLevel: e.CLOSER_LOG_LEVEL,

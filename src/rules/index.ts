@@ -50,7 +50,7 @@ export {
 } from './rule-limits';
 export { isPlaceholderId, UUID_PATTERN } from './genesys-ids';
 export { reachableMessageTypes } from './reachable-channels';
-export type { LoadedRules } from './parse-rules';
+export { deepFreeze, type LoadedRules } from './parse-rules';
 export { RulesWatcher } from './rules-watcher';
 export type { RulesWatcherOptions } from './rules-watcher';
 export { checkRulesFile, describeRule } from './check-rules-file';

@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import type { TimerScheduler } from '../timers';
 import type { GenesysSchedules, RulesWatcher } from '../rules';
 import type { GenesysHealth } from '../genesys';
-import type { InboxProcessor } from '../automation';
+import type { InboxDrainer } from '../automation';
 import type { OutboxPublisher } from '../publish';
 import { createPipeline, type PipelineOptions } from './pipeline';
 import { createHttpApp, createMetricsApp, type HttpAppOptions } from './http-app';
@@ -27,7 +27,7 @@ export interface Closer {
   rules: RulesWatcher;
   /** Schedules taken from Genesys schedule groups (`/readyz` reports them; `refresh()` reads now). */
   schedules: GenesysSchedules;
-  inbox: InboxProcessor;
+  inbox: InboxDrainer;
   scheduler: TimerScheduler;
   metrics: Metrics;
   /** closer's connection to Genesys as last checked (`/readyz` reports it, `/v1/genesys`). */

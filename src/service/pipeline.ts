@@ -15,7 +15,14 @@ import {
   toOutboxInput,
   type OutboxPublisherOptions,
 } from '../publish';
-import { Executor, InboxProcessor, Replanner, createOutcomeRecorder } from '../automation';
+import {
+  Executor,
+  InboxProcessor,
+  Replanner,
+  createOutcomeRecorder,
+  type InboxDrainer,
+} from '../automation';
+import { ProcessingThread } from './processing-thread';
 import { accessProbesFor } from './access-probes';
 
 /**
@@ -81,6 +88,13 @@ export interface PipelineOptions {
    * every rules reload.
    */
   scheduleGroupRefreshMs?: number;
+  /**
+   * Process stored events on a worker thread with its own connection to this database (the URL
+   * the store was opened with; `CLOSER_PROCESSING_THREAD`), so a second core plans while this
+   * event loop answers intake and acts. Used only with `background` and the system clock (tests
+   * with a ManualClock process on this thread). Unset: processed on this thread.
+   */
+  processingThread?: { databaseUrl: string; poolSize?: number };
 }
 
 /** The processing side of closer: rules, inbox, timers, actions, audit and Genesys health. */
@@ -97,7 +111,8 @@ export interface Pipeline {
   executor: Executor;
   /** The Genesys client the pipeline acts through (shared: one token, one rate budget). */
   genesys: GenesysClient;
-  inbox: InboxProcessor;
+  /** Runs the inbox: on the processing thread, or on this event loop. */
+  inbox: InboxDrainer;
   scheduler: TimerScheduler;
   /** The audit outbox publisher, when an audit bus is configured. */
   audit: OutboxPublisher | undefined;
@@ -177,7 +192,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // Schedule groups are read again (new ones for the first time) with every reload.
       schedules.track(loaded.config);
       // Quiet conversations get the new rules' timers now, not at their next event.
-      replanner.request();
+      rulesInForceChanged();
     },
     onRejected: (error) => {
       metrics.rulesReloads.inc({ result: 'rejected' });
@@ -194,7 +209,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       ? {}
       : { refreshMs: options.scheduleGroupRefreshMs }),
     onChange: () => {
-      replanner.request();
+      rulesInForceChanged();
     },
   });
   const currentRules = (): LoadedRules => schedules.inForce(rules.current());
@@ -207,24 +222,28 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       audit?.poke();
     },
     ruleOf: (ruleId) => currentRules().config.rules.find((rule) => rule.id === ruleId),
-    onRecorded: (outcome: Outcome) => {
-      metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
-      if (outcome.kind === 'terminated') {
-        // The code only (a closed set): never the free-text eventReason.
-        metrics.endings.inc({ rule: outcome.ruleId, reason: outcome.reasonCode ?? 'unknown' });
-      }
-      if (
-        (outcome.kind === 'messaged' || outcome.kind === 'transferred') &&
-        outcome.reasonCode === 'idle-agent'
-      ) {
-        metrics.agentIdle.inc({
-          rule: outcome.ruleId,
-          action: outcome.kind === 'messaged' ? 'message' : 'transfer',
-        });
-      }
-      options.onOutcome?.(outcome);
+    onRecorded: (outcome) => {
+      countOutcome(outcome);
     },
   });
+  /** Metrics and `onOutcome` of a recorded outcome (recorded here or on the processing thread). */
+  function countOutcome(outcome: Outcome): void {
+    metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
+    if (outcome.kind === 'terminated') {
+      // The code only (a closed set): never the free-text eventReason.
+      metrics.endings.inc({ rule: outcome.ruleId, reason: outcome.reasonCode ?? 'unknown' });
+    }
+    if (
+      (outcome.kind === 'messaged' || outcome.kind === 'transferred') &&
+      outcome.reasonCode === 'idle-agent'
+    ) {
+      metrics.agentIdle.inc({
+        rule: outcome.ruleId,
+        action: outcome.kind === 'messaged' ? 'message' : 'transfer',
+      });
+    }
+    options.onOutcome?.(outcome);
+  }
 
   const executor = new Executor({
     store,
@@ -255,12 +274,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onGiveUp: (timer, reason) => executor.giveUp(timer, reason),
   });
 
-  const inbox = new InboxProcessor({
+  const inline = new InboxProcessor({
     store,
     clock,
     batchSize: INBOX_CHUNK,
     ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
-    executor,
+    handler: executor.events,
     logger,
     onTimersChanged: () => {
       if (background) {
@@ -284,7 +303,49 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
   });
 
-  const replanner = new Replanner({ store, executor, logger });
+  const replanner = new Replanner({ store, planner: executor.events, logger });
+  const thread =
+    background && options.processingThread !== undefined
+      ? new ProcessingThread({
+          data: {
+            databaseUrl: options.processingThread.databaseUrl,
+            ...(options.processingThread.poolSize === undefined
+              ? {}
+              : { poolSize: options.processingThread.poolSize }),
+            rules: currentRules(),
+            batchSize: INBOX_CHUNK,
+            ...(options.claimLeaseMs === undefined ? {} : { leaseMs: options.claimLeaseMs }),
+            audit: audit !== undefined,
+            debug: logger.isDebugEnabled(),
+          },
+          logger,
+          on: {
+            timersChanged: () => {
+              scheduler.poke();
+            },
+            recorded: countOutcome,
+            auditWritten: () => {
+              audit?.poke();
+            },
+            unmatched: (source) => {
+              metrics.unmatchedDeliveries.inc({ source });
+            },
+          },
+          fallback: inline,
+          fallbackReplan: () => {
+            replanner.request();
+          },
+        })
+      : undefined;
+  const inbox: InboxDrainer = thread ?? inline;
+  /** The rules in force changed: quiet conversations are re-planned where events are planned. */
+  function rulesInForceChanged(): void {
+    if (thread === undefined) {
+      replanner.request();
+    } else {
+      thread.rulesChanged(currentRules());
+    }
+  }
   schedules.track(rules.current().config);
 
   const drainSoon = (): void => {
@@ -311,8 +372,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     schedules.start();
     scheduler.start();
     drainSoon();
-    // The rules file may have changed while closer was down.
-    replanner.request();
+    // The rules file may have changed while closer was down (the processing thread re-plans
+    // itself once its store is open).
+    if (thread === undefined) {
+      replanner.request();
+    }
     intervals.push(setInterval(drainSoon, INBOX_SWEEP_INTERVAL_MS));
     intervals.push(
       setInterval(() => {
@@ -382,6 +446,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (waitMs === undefined) {
         await scheduler.stop();
         await inbox.drain();
+        await inbox.stop();
         await audit?.stop();
         await genesysHealth.idle();
         await schedules.idle();
@@ -399,9 +464,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         });
       }
       // Events stored but not processed yet are handled at the next start if the bound comes first.
-      if (!(await withinMs(inbox.drain(), left()))) {
-        await withinMs(inbox.stop(), left());
-      }
+      await withinMs(inbox.drain(), left());
+      await inbox.stop(left());
       await withinMs(audit?.stop() ?? Promise.resolve(), left());
       await withinMs(genesysHealth.idle(), left());
       await withinMs(schedules.idle(), left());

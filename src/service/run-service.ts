@@ -128,6 +128,15 @@ export async function runService(env: NodeJS.ProcessEnv): Promise<number> {
     checkGenesys: true,
     claimLeaseMs: settings.claimLeaseMs,
     firingConcurrency: settings.firingConcurrency,
+    // A private in-memory database cannot be opened a second time: one thread does both.
+    ...(settings.processingThread && !profile.databaseUrl.endsWith(':memory:')
+      ? {
+          processingThread: {
+            databaseUrl: profile.databaseUrl,
+            poolSize: settings.databasePoolSize,
+          },
+        }
+      : {}),
     scheduleGroupRefreshMs: settings.scheduleGroupRefreshMs,
     ...(settings.audit === undefined
       ? {}

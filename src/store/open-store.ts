@@ -15,6 +15,11 @@ export interface OpenStoreOptions {
   durability?: SqliteDurability;
   /** SQLite only: ms to wait for a write lock held by another connection. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * SQLite only: open a second connection of this process to its file (the processing thread's),
+   * taking no process lock and leaving the owner's claims alone. See `SqliteStoreOptions`.
+   */
+  companion?: boolean;
   /** PostgreSQL only: connections of the query pool (`CLOSER_DATABASE_POOL_SIZE`). Default 10. */
   poolSize?: number;
 }

@@ -83,6 +83,12 @@ export interface SqliteStoreOptions extends SqliteDatabaseOptions {
    * commits on the event loop never wait for a checkpoint's fsyncs. Default true; files only.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * A second connection of the process that owns the file (closer's processing thread): it takes
+   * no process lock and leaves the owner's claims and leases alone at open and close, giving back
+   * only its own inbox claims; it starts no background checkpointer. Default false.
+   */
+  companion?: boolean;
 }
 
 /**
@@ -129,9 +135,11 @@ export class SqliteStore implements Store {
   private readonly commits: GroupCommit<StoreChanges, Outcome[]>;
   private readonly claimEndingTx: (claim: EndingClaimInput) => EndingClaim;
   private readonly appendAuditTx: (events: AuditOutboxInput[]) => void;
-  private readonly claimAuditTx: Database.Transaction<
-    (now: number, limit: number, leaseMs: number) => AuditOutboxEntry[]
-  >;
+  private readonly claimAuditTx: (
+    now: number,
+    limit: number,
+    leaseMs: number,
+  ) => AuditOutboxEntry[];
   /**
    * The stored text each state `getConversation` returned was parsed from, so a commit can tell
    * the state it planned from is still the stored one (`ConversationUpdate.planned`) by comparing
@@ -171,15 +179,20 @@ export class SqliteStore implements Store {
       }
       return { inserted, duplicates: events.length - inserted };
     };
-    this.insertEventsTx = db.transaction(insertAll);
-    this.insertBatchesTx = db.transaction((batches: InboxEventInput[][]) => batches.map(insertAll));
+    this.insertEventsTx = writeTransaction(db, insertAll);
+    this.insertBatchesTx = writeTransaction(db, (batches: InboxEventInput[][]) =>
+      batches.map(insertAll),
+    );
     this.eventInserts = new GroupCommit(
       (batches) => this.sync('insertEvents', () => this.insertBatchesTx(batches)),
       (events) => this.sync('insertEvents', () => this.insertEventsTx(events)),
     );
-    const wal = filename !== ':memory:' && (options.backgroundCheckpoints ?? true);
+    const wal =
+      filename !== ':memory:' &&
+      options.companion !== true &&
+      (options.backgroundCheckpoints ?? true);
     this.callsUntilCheckpointer = wal ? CHECKPOINTER_AFTER_CALLS : 0;
-    this.markProcessedTx = db.transaction((seqs: number[], at: number) => {
+    this.markProcessedTx = writeTransaction(db, (seqs: number[], at: number) => {
       for (const seq of seqs) {
         this.statements.markEventProcessed.run(at, seq);
       }
@@ -223,25 +236,25 @@ export class SqliteStore implements Store {
       }
       return recorded;
     };
-    this.commitTx = db.transaction(applyChanges);
+    this.commitTx = writeTransaction(db, applyChanges);
     // Decisions committed in the same event-loop turn (the inbox processor hands several
     // conversations' events over at once) share one transaction, as intake's inserts do.
-    this.commitAllTx = db.transaction((all: StoreChanges[]) => all.map(applyChanges));
+    this.commitAllTx = writeTransaction(db, (all: StoreChanges[]) => all.map(applyChanges));
     this.commits = new GroupCommit(
       (all) => this.sync('commit', () => this.commitAllTx(all)),
       (changes) => this.sync('commit', () => this.commitTx(changes)),
     );
-    this.appendAuditTx = db.transaction((events: AuditOutboxInput[]) => {
+    this.appendAuditTx = writeTransaction(db, (events: AuditOutboxInput[]) => {
       for (const event of events) {
         this.writeAudit(event);
       }
     });
-    this.heartbeatTx = db.transaction((now: number, ttlMs: number) => {
+    this.heartbeatTx = writeTransaction(db, (now: number, ttlMs: number) => {
       this.statements.beat.run(this.claimant, now);
       this.statements.forgetReplicas.run(now - ttlMs);
       return this.statements.countReplicas.get() ?? 1;
     });
-    this.claimAuditTx = db.transaction((now: number, limit: number, leaseMs: number) => {
+    this.claimAuditTx = writeTransaction(db, (now: number, limit: number, leaseMs: number) => {
       const rows = this.statements.pendingAudit(nonNegativeInt(limit)).all();
       const batch = claimablePrefix(rows, this.claimant, now);
       for (const row of batch) {
@@ -249,12 +262,12 @@ export class SqliteStore implements Store {
       }
       return batch.map(auditFromRow);
     });
-    this.markAuditPublishedTx = db.transaction((seqs: number[], at: number) => {
+    this.markAuditPublishedTx = writeTransaction(db, (seqs: number[], at: number) => {
       for (const seq of seqs) {
         this.statements.publishAudit.run(at, seq);
       }
     });
-    this.claimEndingTx = db.transaction((claim: EndingClaimInput): EndingClaim => {
+    this.claimEndingTx = writeTransaction(db, (claim: EndingClaimInput): EndingClaim => {
       const s = this.statements;
       const inserted =
         s.insertEnding.run(claim.conversationId, claim.episode, claim.ruleId, claim.at).changes ===
@@ -289,7 +302,16 @@ export class SqliteStore implements Store {
    */
   static async open(filename: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     // One process per file, checked first: a second process must not even migrate.
-    const lock = filename === ':memory:' ? undefined : acquireProcessLock(filename);
+    if (options.companion === true && filename === ':memory:') {
+      throw new StoreError(
+        'STORE_OPEN_FAILED',
+        'A private in-memory database has no companion connection',
+      );
+    }
+    const lock =
+      filename === ':memory:' || options.companion === true
+        ? undefined
+        : acquireProcessLock(filename);
     let db: Database.Database | undefined;
     try {
       db = openSqliteDatabase(filename, options);
@@ -297,6 +319,9 @@ export class SqliteStore implements Store {
       const report = await migrateSqlite(db, options.clock ?? systemClock, options.logger);
       const store = new SqliteStore(db, filename, options, lock);
       store.lastMigration = report;
+      if (options.companion === true) {
+        return store;
+      }
       // One process owns the file: inbox, outbox and timer claims of an earlier process (one that
       // crashed mid-batch or mid-firing) are void, not left to run out their lease.
       store.statements.releaseEventClaims.run();
@@ -563,7 +588,7 @@ export class SqliteStore implements Store {
   }
 
   claimAuditBatch(now: number, limit: number, leaseMs: number): Promise<AuditOutboxEntry[]> {
-    return this.run('claimAuditBatch', () => this.claimAuditTx.immediate(now, limit, leaseMs));
+    return this.run('claimAuditBatch', () => this.claimAuditTx(now, limit, leaseMs));
   }
 
   markAuditPublished(seqs: number[], at: number): Promise<void> {
@@ -649,8 +674,12 @@ export class SqliteStore implements Store {
     await this.commits.flush();
     if (this.db.open) {
       // Batches claimed and not finished (a shutdown past its bound) are free for the next start.
-      this.statements.releaseEventClaims.run();
-      this.statements.releaseAuditClaims.run();
+      if (this.options.companion === true) {
+        this.statements.releaseOwnEventClaims.run(this.claimant);
+      } else {
+        this.statements.releaseEventClaims.run();
+        this.statements.releaseAuditClaims.run();
+      }
     }
     this.callsUntilCheckpointer = 0;
     const checkpointer = this.checkpointer;
@@ -764,4 +793,18 @@ export class SqliteStore implements Store {
       }
     }
   }
+}
+
+/**
+ * A write transaction that takes SQLite's write lock at BEGIN (IMMEDIATE). With two connections
+ * on the file (the processing thread's companion), a deferred transaction that read first could
+ * not upgrade to a write once the other had committed: SQLite fails it with SQLITE_BUSY at once
+ * instead of waiting `busy_timeout`.
+ */
+function writeTransaction<A extends unknown[], R>(
+  db: Database.Database,
+  fn: (...args: A) => R,
+): (...args: A) => R {
+  const tx = db.transaction(fn);
+  return (...args: A) => tx.immediate(...args);
 }

@@ -138,6 +138,7 @@ export interface SqliteStatements {
   pendingEvents: ByLimit<[], EventRow>;
   claimEvents: ByLimit<{ me: string; now: number; leaseUntil: number }, EventRow>;
   releaseEventClaims: Stmt<[]>;
+  releaseOwnEventClaims: Stmt<[string]>;
   releaseTimerLeases: Stmt<{ now: number }>;
   markEventProcessed: Stmt<[number, number]>;
   pruneEvents: Stmt<[number]>;
@@ -218,6 +219,10 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     releaseEventClaims: prepare<[]>(
       `UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
        WHERE processed_at IS NULL AND claimed_by IS NOT NULL`,
+    ),
+    releaseOwnEventClaims: prepare<[string]>(
+      `UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
+       WHERE processed_at IS NULL AND claimed_by = ?`,
     ),
     releaseTimerLeases: prepare<{ now: number }>(HOT_SQL.releaseTimerLeases),
     markEventProcessed: prepare<[number, number]>(

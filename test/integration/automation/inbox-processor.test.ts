@@ -1,6 +1,6 @@
 import { InboxProcessor } from '../../../src/automation';
 import { sideBySide } from '../../../src/automation/inbox-processor';
-import type { Executor } from '../../../src/automation';
+import type { InboxHandler } from '../../../src/automation';
 import { silentLogger } from '../../../src/observability/logger';
 import { StoreError, type InboxEventInput, type Store } from '../../../src/store';
 import { ManualClock } from '../../../src/timers/clock';
@@ -20,7 +20,7 @@ function webhookEvent(eventId: string): InboxEventInput {
 
 /** An executor that records webhook ids and fails as told. */
 function recordingExecutor(fail: (eventId: string) => Error | undefined): {
-  executor: Executor;
+  executor: InboxHandler;
   seen: string[];
 } {
   const seen: string[] = [];
@@ -31,7 +31,7 @@ function recordingExecutor(fail: (eventId: string) => Error | undefined): {
       return error === undefined ? Promise.resolve(false) : Promise.reject(error);
     },
     handleNotification: () => Promise.resolve(false),
-  } as unknown as Executor;
+  } as unknown as InboxHandler;
   return { executor, seen };
 }
 
@@ -70,19 +70,19 @@ function overlapExecutor(delayMs: number, during: () => void = () => undefined) 
       running -= 1;
       return false;
     },
-  } as unknown as Executor;
+  } as unknown as InboxHandler;
   return { executor, log, seen };
 }
 
 /** An inbox processor on `store` with the injected clock at T0. */
 function processorFor(
   store: Store,
-  executor: Executor,
+  executor: InboxHandler,
   options: { concurrency?: number } = {},
 ): InboxProcessor {
   return new InboxProcessor({
     store,
-    executor,
+    handler: executor,
     logger: silentLogger,
     clock: new ManualClock(T0),
     ...options,
@@ -225,7 +225,7 @@ describe('InboxProcessor', () => {
     });
     const store = { claimEvents: () => claims } as unknown as Store;
     const { executor } = recordingExecutor(() => undefined);
-    const processor = new InboxProcessor({ store, executor, logger: silentLogger });
+    const processor = new InboxProcessor({ store, handler: executor, logger: silentLogger });
     const errors: string[] = [];
     for (let i = 0; i < 1_000; i += 1) {
       processor.drainInBackground((error) => errors.push(error.message));
