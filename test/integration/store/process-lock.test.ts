@@ -62,6 +62,77 @@ describe('SQLite process lock', () => {
   });
 });
 
+/**
+ * The processing thread's companion connection: a second connection of the owning process, so it
+ * takes no lock and must not touch the owner's claims (the owner's open and close release all).
+ */
+describe('SQLite companion connection', () => {
+  let dir: string;
+  let file: string;
+  const now = Date.UTC(2026, 10, 28, 9);
+  const lease = 60_000;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'closer-companion-'));
+    file = join(dir, 'closer.db');
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const event = (eventId: string) => ({
+    source: 'crm',
+    eventId,
+    kind: 'webhook' as const,
+    payload: { type: 'webhook' as const, body: { id: eventId } },
+    receivedAt: now,
+  });
+
+  it('opens while another process holds the lock: it takes none', async () => {
+    const child = await holdLockInChild(`${file}.lock`);
+    try {
+      await expect(openStore(`sqlite:${file}`)).rejects.toMatchObject({ code: 'STORE_LOCKED' });
+      const companion = await openStore(`sqlite:${file}`, { companion: true });
+      await companion.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it("leaves the owner's inbox claims and timer leases alone at open and close", async () => {
+    const owner = await openStore(`sqlite:${file}`);
+    await owner.insertEvents(['e1', 'e2', 'e3', 'e4'].map(event));
+    const ownerClaim = await owner.claimEvents(now, 2, lease);
+    expect(ownerClaim.map((e) => e.eventId)).toEqual(['e1', 'e2']);
+    await owner.upsertTimer(
+      { conversationId: 'c1', ruleId: 'idle', phase: 'close', dueAt: now - 1 },
+      now - 10,
+    );
+    expect(await owner.claimDueTimers(now, 10, lease)).toHaveLength(1);
+
+    const companion = await openStore(`sqlite:${file}`, { companion: true });
+    // The owner's lease survived the companion's open: nothing is due for anyone else.
+    expect(await companion.claimDueTimers(now, 10, lease)).toHaveLength(0);
+    expect((await companion.claimEvents(now, 10, lease)).map((e) => e.eventId)).toEqual([
+      'e3',
+      'e4',
+    ]);
+    await companion.close();
+
+    // The companion gave back its own claims only.
+    const next = await openStore(`sqlite:${file}`, { companion: true });
+    expect((await next.claimEvents(now, 10, lease)).map((e) => e.eventId)).toEqual(['e3', 'e4']);
+    await next.close();
+    await owner.close();
+  });
+
+  it('is refused for a private in-memory database', async () => {
+    await expect(openStore('sqlite::memory:', { companion: true })).rejects.toMatchObject({
+      code: 'STORE_OPEN_FAILED',
+    });
+  });
+});
+
 const driver = require.resolve('better-sqlite3');
 /** Node code taking the lock the way process-lock.ts does: an exclusive transaction on `lock`. */
 const take = (lock: string): string =>
