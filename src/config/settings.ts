@@ -225,7 +225,8 @@ export interface Settings {
   databaseUrl: string;
   /**
    * PostgreSQL only: connections of each replica's query pool (`CLOSER_DATABASE_POOL_SIZE`,
-   * default 10). Conversation locks hold up to as many more, and wake-ups one.
+   * default 10). Conversation locks hold up to as many more, and wake-ups one; the processing
+   * thread (`CLOSER_PROCESSING_THREAD`) opens pools of the same sizes of its own.
    */
   databasePoolSize: number;
   /**

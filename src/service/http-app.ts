@@ -150,6 +150,8 @@ export function createHttpApp(pipeline: Pipeline, options: HttpAppOptions = {}):
         genesys: () => Promise.resolve({ ...pipeline.genesysHealth.report('public') }),
         // Schedules taken from Genesys: which are read, and why one is not (its rules do not count).
         schedules: () => Promise.resolve({ ...pipeline.schedules.report('public') }),
+        // Where stored events are processed: the thread, or the main thread after it failed.
+        processing: () => Promise.resolve({ ...pipeline.processing() }),
         ...(audit === undefined ? {} : { audit: () => auditReport(store, audit, clock, 'public') }),
       },
       checks: {

@@ -22,7 +22,7 @@ import {
   createOutcomeRecorder,
   type InboxDrainer,
 } from '../automation';
-import { ProcessingThread } from './processing-thread';
+import { ProcessingThread, type ProcessingReport } from './processing-thread';
 import { accessProbesFor } from './access-probes';
 
 /**
@@ -118,6 +118,8 @@ export interface Pipeline {
   audit: OutboxPublisher | undefined;
   /** Closer's connection to Genesys as last checked (reported, never gating readiness). */
   genesysHealth: GenesysHealth;
+  /** Where stored events are processed (`/readyz` `reports.processing`). */
+  processing(): ProcessingReport;
   /** Processes stored events soon (after an accepted request), in the background. */
   drainSoon(): void;
   /** Processes every stored event, then fires every due timer (repeats until both are idle). */
@@ -309,6 +311,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       ? new ProcessingThread({
           data: {
             databaseUrl: options.processingThread.databaseUrl,
+            claimant: store.claimant,
             ...(options.processingThread.poolSize === undefined
               ? {}
               : { poolSize: options.processingThread.poolSize }),
@@ -320,6 +323,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           },
           logger,
           on: {
+            rulesApplied: () => {
+              replanner.request();
+            },
             timersChanged: () => {
               scheduler.poke();
             },
@@ -338,7 +344,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         })
       : undefined;
   const inbox: InboxDrainer = thread ?? inline;
-  /** The rules in force changed: quiet conversations are re-planned where events are planned. */
+  /**
+   * The rules in force changed: quiet conversations are re-planned (with the thread, once it
+   * plans under them; re-plans stay here, under the conversation locks timer firings hold).
+   */
   function rulesInForceChanged(): void {
     if (thread === undefined) {
       replanner.request();
@@ -372,11 +381,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     schedules.start();
     scheduler.start();
     drainSoon();
-    // The rules file may have changed while closer was down (the processing thread re-plans
-    // itself once its store is open).
-    if (thread === undefined) {
-      replanner.request();
-    }
+    // The rules file may have changed while closer was down.
+    replanner.request();
     intervals.push(setInterval(drainSoon, INBOX_SWEEP_INTERVAL_MS));
     intervals.push(
       setInterval(() => {
@@ -423,6 +429,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     audit,
     genesysHealth,
     drainSoon,
+    processing: () => thread?.report() ?? { thread: 'off', processingOn: 'main thread' },
     async settle() {
       for (let round = 0; round < 20; round += 1) {
         await schedules.idle();
@@ -465,7 +472,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       // Events stored but not processed yet are handled at the next start if the bound comes first.
       await withinMs(inbox.drain(), left());
-      await inbox.stop(left());
+      await withinMs(inbox.stop(left()), left());
       await withinMs(audit?.stop() ?? Promise.resolve(), left());
       await withinMs(genesysHealth.idle(), left());
       await withinMs(schedules.idle(), left());

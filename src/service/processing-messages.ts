@@ -12,6 +12,8 @@ import type { Outcome } from '../store/store';
 export interface ProcessingWorkerData {
   /** The store's database URL (`sqlite:` files open as a companion connection of this process). */
   databaseUrl: string;
+  /** The main store's `claimant`: the thread's claims are its owner's (heartbeat, close, takeover). */
+  claimant: string;
   /** PostgreSQL only: the processing thread's pool size. */
   poolSize?: number;
   /** The rules in force at start; later ones come as `rules` messages. */
@@ -30,7 +32,7 @@ export interface ProcessingWorkerData {
 export type ToProcessingThread =
   /** Process every pending event; `id` asks for a `drained` answer. */
   | { type: 'drain'; id?: number }
-  /** The rules in force changed (a reload, or schedules read from Genesys). */
+  /** The rules in force changed (a reload, or schedules read from Genesys); answered `rules-applied`. */
   | { type: 'rules'; rules: LoadedRules }
   /** Finish the event in hand (or, with `drain`, every pending one), close the store, exit. */
   | { type: 'stop'; drain: boolean };
@@ -43,6 +45,8 @@ export type FromProcessingThread =
   | { type: 'failed-to-start'; message: string; code?: string }
   /** Answer to a `drain` with an id. */
   | { type: 'drained'; id: number; handled: number; error?: string }
+  /** Events from now on are planned under the rules last sent: the main thread re-plans. */
+  | { type: 'rules-applied' }
   /** Timers were armed or cancelled: the scheduler looks now. */
   | { type: 'timers-changed' }
   /** An outcome was recorded (metrics, `onOutcome`). */

@@ -14,6 +14,8 @@ import type {
 
 /** What the main thread does with what the processing thread reports. */
 export interface ProcessingThreadEvents {
+  /** The thread plans under the rules last sent: re-plan quiet conversations now. */
+  rulesApplied(): void;
   timersChanged(): void;
   recorded(outcome: Outcome): void;
   auditWritten(): void;
@@ -38,6 +40,16 @@ export interface ProcessingThreadOptions {
 
 type Phase = 'starting' | 'ready' | 'gone';
 
+/** Where stored events are processed, for `/readyz` (`reports.processing`). */
+export interface ProcessingReport {
+  /** `off`: not configured (`CLOSER_PROCESSING_THREAD=off`, or a `:memory:` database). */
+  thread: 'off' | 'starting' | 'running' | 'failed' | 'stopped';
+  /** Where events are processed now: the main thread takes over when the thread failed. */
+  processingOn: 'processing thread' | 'main thread';
+  /** Why the thread failed (no secrets: store errors name no credentials). */
+  error?: string;
+}
+
 /**
  * The inbox processor on a worker thread (`processing-worker.ts`), seen from the main thread as
  * an `InboxDrainer`: intake asks it to drain, `settle()` and shutdown wait for it. With 2 cores,
@@ -54,6 +66,8 @@ export class ProcessingThread implements InboxDrainer {
   private readonly exited: Promise<void>;
   /** `stop()` was called: the thread's exit is expected and nothing takes over. */
   private stopping = false;
+  /** Why the thread is gone, when it failed. */
+  private failure: string | undefined;
 
   constructor(private readonly options: ProcessingThreadOptions) {
     this.worker = new Worker(options.script ?? processingWorkerScript(), {
@@ -76,6 +90,19 @@ export class ProcessingThread implements InboxDrainer {
   /** Whether events are processed on the worker thread now (false once it is gone). */
   get onThread(): boolean {
     return this.phase !== 'gone';
+  }
+
+  /** Where stored events are processed now, and why not on the thread if it failed. */
+  report(): ProcessingReport {
+    if (this.phase === 'gone') {
+      return this.stopping && this.failure === undefined
+        ? { thread: 'stopped', processingOn: 'main thread' }
+        : { thread: 'failed', processingOn: 'main thread', error: this.failure ?? 'exited' };
+    }
+    return {
+      thread: this.phase === 'ready' ? 'running' : 'starting',
+      processingOn: 'processing thread',
+    };
   }
 
   drain(): Promise<number> {
@@ -112,7 +139,11 @@ export class ProcessingThread implements InboxDrainer {
     });
   }
 
-  /** The rules in force changed: the thread plans with them and re-plans quiet conversations. */
+  /**
+   * The rules in force changed: the thread plans with them, then (`rules-applied`) the main
+   * thread re-plans quiet conversations, so no event planned under the old rules after the
+   * re-plan can undo it.
+   */
   rulesChanged(rules: LoadedRules): void {
     if (this.phase === 'gone') {
       this.options.fallbackReplan();
@@ -181,6 +212,9 @@ export class ProcessingThread implements InboxDrainer {
         resolve?.(message.handled);
         return;
       }
+      case 'rules-applied':
+        on.rulesApplied();
+        return;
       case 'timers-changed':
         on.timersChanged();
         return;
@@ -211,6 +245,11 @@ export class ProcessingThread implements InboxDrainer {
       return;
     }
     this.phase = 'gone';
+    if (!this.stopping) {
+      this.failure = error === undefined ? what : `${what}: ${error}`;
+    }
+    // Never two processors: a thread that is still running (unreachable) is ended.
+    void this.worker.terminate();
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
     if (this.stopping) {

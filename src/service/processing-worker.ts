@@ -8,7 +8,6 @@ import { deepFreeze, type LoadedRules } from '../rules';
 import { EventPlanner } from '../automation/event-planner';
 import { InboxProcessor } from '../automation/inbox-processor';
 import { createOutcomeRecorder } from '../automation/outcome-recorder';
-import { Replanner } from '../automation/replan-all';
 import type {
   FromProcessingThread,
   ProcessingWorkerData,
@@ -45,6 +44,7 @@ async function start(): Promise<void> {
   const store = await openStore(data.databaseUrl, {
     logger,
     companion: true,
+    claimant: data.claimant,
     ...(data.poolSize === undefined ? {} : { poolSize: data.poolSize }),
   });
   const recorder = createOutcomeRecorder({
@@ -87,8 +87,6 @@ async function start(): Promise<void> {
       }
     },
   });
-  // Re-plans run here, after the rules they plan with arrived, in order with the events.
-  const replanner = new Replanner({ store, planner, logger });
   port.on('message', (message: ToProcessingThread) => {
     switch (message.type) {
       case 'drain':
@@ -96,10 +94,12 @@ async function start(): Promise<void> {
         return;
       case 'rules':
         rules = deepFreeze(message.rules);
-        replanner.request();
+        // The main thread re-plans quiet conversations once events are planned under these
+        // rules here (re-plans take its conversation locks, which timer firings hold).
+        post({ type: 'rules-applied' });
         return;
       case 'stop':
-        void stop(store, processor, replanner, message.drain);
+        void stop(store, processor, message.drain);
         return;
       default: {
         const unreachable: never = message;
@@ -108,8 +108,7 @@ async function start(): Promise<void> {
     }
   });
   post({ type: 'ready' });
-  // The rules file may have changed while closer was down; stored events wait for processing.
-  replanner.request();
+  // Events stored before the thread was ready.
   drain(processor, undefined);
 }
 
@@ -131,14 +130,8 @@ function drain(processor: InboxProcessor, id: number | undefined): void {
   );
 }
 
-async function stop(
-  store: Store,
-  processor: InboxProcessor,
-  replanner: Replanner,
-  drainFirst: boolean,
-): Promise<void> {
+async function stop(store: Store, processor: InboxProcessor, drainFirst: boolean): Promise<void> {
   try {
-    await replanner.stop();
     if (drainFirst) {
       await processor.drain();
     }

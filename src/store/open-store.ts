@@ -20,6 +20,8 @@ export interface OpenStoreOptions {
    * taking no process lock and leaving the owner's claims alone. See `SqliteStoreOptions`.
    */
   companion?: boolean;
+  /** The name on the store's claims (default: a new random one). See `Store.claimant`. */
+  claimant?: string;
   /** PostgreSQL only: connections of the query pool (`CLOSER_DATABASE_POOL_SIZE`). Default 10. */
   poolSize?: number;
 }
@@ -49,6 +51,8 @@ export async function openStore(
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
         ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+        ...(options.claimant === undefined ? {} : { claimant: options.claimant }),
+        ...(options.companion === undefined ? {} : { companion: options.companion }),
       });
     default: {
       const unreachable: never = location;

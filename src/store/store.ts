@@ -232,6 +232,13 @@ export interface StoreChanges {
 }
 
 export interface Store {
+  /**
+   * This instance's name on its inbox, outbox and timer claims. The processing thread's
+   * connection takes its owner's (`claimant` option), so the owner's heartbeat and close cover
+   * its claims, and the owner may take them over at once if the thread dies.
+   */
+  readonly claimant: string;
+
   /** Creates tables / runs pending migrations. Idempotent. */
   migrate(): Promise<void>;
 

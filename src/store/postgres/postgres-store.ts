@@ -64,6 +64,13 @@ export interface PostgresStoreOptions {
    * and wake-ups one more connection.
    */
   poolSize?: number;
+  /** The name on this instance's claims (default: a new random one). See `Store.claimant`. */
+  claimant?: string;
+  /**
+   * The processing thread's pool of the process that owns `claimant`: at close it gives back
+   * only inbox claims (the owner's outbox batches may be publishing). Default false.
+   */
+  companion?: boolean;
 }
 
 /**
@@ -77,12 +84,13 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements Store {
   /** This instance's name on its inbox and outbox claims and its timer notifications. */
-  private readonly claimant = randomUUID();
+  readonly claimant: string;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly locks: ConversationLocks;
   private readonly wake: TimerWakeListener;
   private closed = false;
+  private readonly companion: boolean;
   private readonly eventInserts: GroupCommit<InboxEventInput[], InsertEventsResult>;
 
   private readonly pool: pg.Pool;
@@ -93,6 +101,8 @@ export class PostgresStore implements Store {
   readonly lastMigration: MigrationReport;
 
   private constructor(connection: PostgresConnection, url: string, options: PostgresStoreOptions) {
+    this.claimant = options.claimant ?? randomUUID();
+    this.companion = options.companion ?? false;
     this.pool = connection.pool;
     this.lockPool = connection.lockPool;
     this.serverVersion = connection.version;
@@ -413,11 +423,14 @@ export class PostgresStore implements Store {
     // bound): the other replicas take them now, not when the lease ends. Best effort.
     await this.pool
       .query(
-        `WITH inbox AS (
-           UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
-           WHERE claimed_by = $1 AND processed_at IS NULL)
-         UPDATE audit_outbox SET claimed_by = NULL, claimed_until = NULL
-         WHERE claimed_by = $1 AND state = 'pending'`,
+        this.companion
+          ? `UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
+             WHERE claimed_by = $1 AND processed_at IS NULL`
+          : `WITH inbox AS (
+               UPDATE inbox_events SET claimed_by = NULL, claimed_until = NULL
+               WHERE claimed_by = $1 AND processed_at IS NULL)
+             UPDATE audit_outbox SET claimed_by = NULL, claimed_until = NULL
+             WHERE claimed_by = $1 AND state = 'pending'`,
         [this.claimant],
       )
       .catch((e: unknown) => {

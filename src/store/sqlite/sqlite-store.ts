@@ -51,7 +51,7 @@ import { KeyedMutex } from '../keyed-mutex';
 import { inboxOrderKey } from '../../inbox';
 import { sqliteMigrationDriver } from './sqlite-migration-driver';
 import { GroupCommit } from '../group-commit';
-import { WalCheckpointer } from './wal-checkpointer';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 function migrateSqlite(
   db: Database.Database,
@@ -89,6 +89,8 @@ export interface SqliteStoreOptions extends SqliteDatabaseOptions {
    * only its own inbox claims; it starts no background checkpointer. Default false.
    */
   companion?: boolean;
+  /** The name on this instance's claims (default: a new random one). See `Store.claimant`. */
+  claimant?: string;
 }
 
 /**
@@ -147,7 +149,7 @@ export class SqliteStore implements Store {
    */
   private readonly readTexts = new WeakMap<ConversationState, string>();
   /** This instance's name on its inbox and outbox claims. */
-  private readonly claimant = randomUUID();
+  readonly claimant: string;
   private readonly conversationLocks: KeyedMutex;
   private readonly heartbeatTx: (now: number, ttlMs: number) => number;
   private readonly markAuditPublishedTx: (seqs: number[], at: number) => void;
@@ -163,6 +165,7 @@ export class SqliteStore implements Store {
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.claimant = options.claimant ?? randomUUID();
     this.conversationLocks = conversationLocksOf(filename);
     this.statements = prepareStatements(db);
     const insertAll = (events: InboxEventInput[]): InsertEventsResult => {
@@ -320,6 +323,9 @@ export class SqliteStore implements Store {
       const store = new SqliteStore(db, filename, options, lock);
       store.lastMigration = report;
       if (options.companion === true) {
+        // Checkpoints are the owner's (its background checkpointer): the companion's commits
+        // only run one as the owner's backstop would, far past the default 1000 pages.
+        db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
         return store;
       }
       // One process owns the file: inbox, outbox and timer claims of an earlier process (one that

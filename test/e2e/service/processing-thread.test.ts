@@ -162,6 +162,15 @@ function crmWebhook(type: string, conversationId: string) {
   );
 }
 
+/** The closer's inbox as the processing thread it must be here. */
+function threadOf(closer: Closer): ProcessingThread {
+  const { inbox } = closer;
+  if (!(inbox instanceof ProcessingThread)) {
+    throw new Error('the inbox is not run by a processing thread');
+  }
+  return inbox;
+}
+
 const logged = (r: Running, text: string): boolean => r.logs.some((line) => line.includes(text));
 
 describe('processing on the worker thread (the service default)', () => {
@@ -186,7 +195,11 @@ describe('processing on the worker thread (the service default)', () => {
     await until('the idle timer planned from the events', async () =>
       (await r.store.listTimers(id)).some((t) => t.ruleId === 'idle-customer'),
     );
-    expect((r.closer.inbox as ProcessingThread).onThread).toBe(true);
+    expect(threadOf(r.closer).onThread).toBe(true);
+    const ready = await request(r.url).get('/readyz').expect(200);
+    expect(ready.body).toMatchObject({
+      reports: { processing: { thread: 'running', processingOn: 'processing thread' } },
+    });
 
     // The timer comes due 10 s after the agent's answer; the main thread ends the chat.
     await until(
@@ -278,7 +291,13 @@ describe('processing on the worker thread (the service default)', () => {
     await until('the log line naming the fallback', () =>
       logged(r, 'stored events are processed on the main thread'),
     );
-    expect((r.closer.inbox as ProcessingThread).onThread).toBe(false);
+    expect(threadOf(r.closer).onThread).toBe(false);
+    // Reported, never failing readiness: intake keeps storing, the main thread processes.
+    const ready = await request(r.url).get('/readyz').expect(200);
+    expect(ready.body).toMatchObject({
+      reports: { processing: { thread: 'failed', processingOn: 'main thread' } },
+    });
+    expect(JSON.stringify(ready.body)).toContain('could not open the store');
     const id = await answeredChat(r.sim);
     await until('the idle timer planned on the main thread', async () =>
       (await r.store.listTimers(id)).some((t) => t.ruleId === 'idle-customer'),
@@ -296,7 +315,7 @@ describe('processing on the worker thread (the service default)', () => {
       (await r.store.listTimers(id)).some((t) => t.ruleId === 'idle-customer'),
     );
     await r.closer.stop();
-    const thread = r.closer.inbox as ProcessingThread;
+    const thread = threadOf(r.closer);
     expect(thread.onThread).toBe(false);
     expect(await thread.drain()).toBe(0);
     // No error was logged for an expected exit.

@@ -126,6 +126,24 @@ describe('SQLite companion connection', () => {
     await owner.close();
   });
 
+  it("with the owner's claimant, its claims are the owner's: taken over at once if it dies", async () => {
+    const owner = await openStore(`sqlite:${file}`);
+    await owner.insertEvents(['e1', 'e2'].map(event));
+    const companion = await openStore(`sqlite:${file}`, {
+      companion: true,
+      claimant: owner.claimant,
+    });
+    expect(companion.claimant).toBe(owner.claimant);
+    expect(await companion.claimEvents(now, 10, lease)).toHaveLength(2);
+    // The thread died with its claims: the owner's processor takes them without waiting the lease.
+    expect((await owner.claimEvents(now, 10, lease)).map((e) => e.eventId)).toEqual(['e1', 'e2']);
+    const stranger = await openStore(`sqlite:${file}`, { companion: true });
+    expect(await stranger.claimEvents(now, 10, lease)).toHaveLength(0);
+    await stranger.close();
+    await companion.close();
+    await owner.close();
+  });
+
   it('is refused for a private in-memory database', async () => {
     await expect(openStore('sqlite::memory:', { companion: true })).rejects.toMatchObject({
       code: 'STORE_OPEN_FAILED',
