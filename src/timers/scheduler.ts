@@ -35,6 +35,8 @@ export class TimerScheduler {
   private readonly inFlight = new Set<Timer>();
   /** In-flight timers `stop()` gave back at its bound: a late failure leaves them due now. */
   private readonly givenBack = new WeakSet<Timer>();
+  /** The claimed-but-not-started queue of each round running now (`stop()` gives them back). */
+  private readonly unstarted = new Set<Timer[]>();
 
   constructor(options: TimerSchedulerOptions) {
     const logger = options.logger ?? silentLogger;
@@ -87,6 +89,10 @@ export class TimerScheduler {
   async stop(waitMs: number = this.settings.stopTimeoutMs): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    // Claimed and not started: given back now, not once the round's running handlers (a slow
+    // Genesys) let it get there, which a shutdown's bound may not wait for.
+    const unstarted = [...this.unstarted].flatMap((queue) => queue.splice(0));
+    await Promise.all(unstarted.map((timer) => this.release(timer)));
     const settled = Promise.all([this.loop, this.running]).then(() => true);
     const finished = await withinMs(settled, waitMs);
     if (!finished) {
@@ -124,8 +130,17 @@ export class TimerScheduler {
    * `batchSize` claimed timers wait their turn here; their lease covers the wait.
    */
   private async runBatches(): Promise<number> {
-    const { store, clock, batchSize, leaseMs, concurrency, maxPerRun } = this.settings;
     const waiting: Timer[] = [];
+    this.unstarted.add(waiting);
+    try {
+      return await this.claimAndFire(waiting);
+    } finally {
+      this.unstarted.delete(waiting);
+    }
+  }
+
+  private async claimAndFire(waiting: Timer[]): Promise<number> {
+    const { store, clock, batchSize, leaseMs, concurrency, maxPerRun } = this.settings;
     const running = new Set<Promise<void>>();
     const width = Math.max(1, Math.floor(concurrency));
     let claimed = 0;

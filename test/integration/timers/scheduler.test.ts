@@ -436,5 +436,33 @@ describe('TimerScheduler', () => {
       expect(left.map((t) => t.conversationId).sort()).toEqual([ids[1], ids[2]].sort());
       expect(left.every((t) => t.attempts === 0)).toBe(true);
     });
+
+    it('stop(waitMs) gives the waiting ones back at once, while the running handler still hangs', async () => {
+      // A shutdown's bound may end the process before a slow handler returns: the timers waiting
+      // behind it must not stay leased until then (the thread made this race common).
+      const never = deferred<TimerHandlerResult>();
+      const started = deferred();
+      const ids = [conv(), conv(), conv()];
+      for (const conversationId of ids) {
+        await arm({ conversationId });
+      }
+      const s = scheduler({ concurrency: 1 }, () => {
+        started.resolve();
+        return never.promise;
+      });
+      s.start();
+      await started.promise;
+      await s.stop(1);
+      // Nothing is leased any more: the running one was given back at the bound, the two waiting
+      // ones at once, all without their handler finishing.
+      const left = await store.claimDueTimers(clock.now(), 10, MINUTE);
+      expect(left.map((t) => t.conversationId).sort()).toEqual([...ids].sort());
+      expect(fired.map((t) => t.conversationId)).toEqual([ids[0]]);
+      for (const timer of left) {
+        await store.releaseTimer(timer);
+      }
+      never.resolve({ status: 'retry', reason: 'late' });
+      await flush();
+    });
   });
 });
