@@ -183,9 +183,12 @@ function signedCredentials(
       }
       // A time written otherwise: the signature no longer matches, and the form is refused.
       const written = headers[timestampHeader] ?? '';
-      headers[timestampHeader] =
-        scheme === 'zendesk' ? written.replace('T', ' ') : `${Number(written) / 1000}`;
-      return { path, headers, verdict: BAD_SIGNATURE, label };
+      const seconds = Number(written) / 1000;
+      headers[timestampHeader] = scheme === 'zendesk' ? written.replace('T', ' ') : `${seconds}`;
+      // A time that fell on a whole second is, written in seconds, a valid millisecond time in
+      // January 1970: refused as stale before its signature is checked.
+      const stale = scheme !== 'zendesk' && Number.isInteger(seconds);
+      return { path, headers, verdict: stale ? STALE : BAD_SIGNATURE, label };
     }
     case 'wrong-url':
       return {
