@@ -125,11 +125,8 @@ export const settingsSchema = z
       message: 'must be a whole number of timer firings at once from 1 to 64',
     }),
     CLOSER_PROCESSING_THREAD: optionalText
-      .refine(
-        (value) => value === undefined || value === 'on' || value === 'off',
-        'must be on or off',
-      )
-      .transform((value) => value !== 'off'),
+      .refine((value) => value === undefined || /^(on|off)$/i.test(value), 'must be on or off')
+      .transform((value) => value?.toLowerCase() !== 'off'),
     // Below 5 s a slow Genesys answer would hand work over while it is still going; above an
     // hour a dead replica's work would wait too long.
     CLOSER_CLAIM_LEASE: durationSetting({

@@ -69,3 +69,20 @@ describe('CLOSER_FIRING_CONCURRENCY', () => {
     );
   });
 });
+
+describe('CLOSER_PROCESSING_THREAD', () => {
+  const thread = (value: string | undefined): boolean =>
+    parseSettings(value === undefined ? {} : { CLOSER_PROCESSING_THREAD: value }).processingThread;
+
+  test('defaults to on; on and off are read, empty is unset', () => {
+    expect(thread(undefined)).toBe(true);
+    expect(thread('')).toBe(true);
+    expect(thread('on')).toBe(true);
+    expect(thread(' off ')).toBe(false);
+    expect(thread('OFF')).toBe(false);
+  });
+
+  test.each(['true', 'no', '0', 'maybe'])('refuses %s naming the two values', (value) => {
+    expect(() => thread(value)).toThrow(/CLOSER_PROCESSING_THREAD: must be on or off/);
+  });
+});
