@@ -35,6 +35,24 @@ export const TEST_GENESYS_CLIENT = {
   clientSecret: 'e2e-secret-0123456789',
 } as const;
 
+/**
+ * The `sources` of a rules file for the intakes tests use: EventBridge by API key, the CRM by
+ * Standard Webhooks (the secrets' variables as in TEST_ENV). Ends with a newline.
+ */
+export const TEST_SOURCES_YAML = `sources:
+  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
+  crm: { verify: { scheme: standard-webhooks, secretEnv: CRM_WEBHOOK_SECRET } }
+`;
+
+/** The CRM "ticket closed" event rule, a list item under `rules:`. Ends with a newline. */
+export const CRM_TICKET_RULE_YAML = `  - id: crm-ticket-closed
+    kind: event
+    source: crm
+    pattern: { type: [ticket.closed] }
+    conversationId: $.data.conversationId
+    close: { message: "Your ticket is resolved, so this chat is closing." }
+`;
+
 /** A rules file with a customer-idle rule (20m, warn 2m before) and the CRM ticket rule. */
 export function testRulesYaml(
   overrides: {

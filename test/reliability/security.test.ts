@@ -14,6 +14,7 @@ import {
   until,
   type ServiceProcess,
 } from '../helpers/service-process';
+import { CRM_TICKET_RULE_YAML, TEST_SOURCES_YAML } from '../helpers/closer';
 
 /**
  * Issue 8, part 6: closer's answers are not cached or sniffed, `/metrics` can be closed, and no
@@ -46,23 +47,14 @@ const SCANNED: Record<string, string | Buffer> = {
 const CLIENT_ID = 'security-client';
 
 const RULES = `
-sources:
-  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
-  crm: { verify: { scheme: standard-webhooks, secretEnv: CRM_WEBHOOK_SECRET } }
-  helpdesk: { verify: { scheme: github, secretEnv: HELPDESK_WEBHOOK_SECRET } }
+${TEST_SOURCES_YAML}  helpdesk: { verify: { scheme: github, secretEnv: HELPDESK_WEBHOOK_SECRET } }
 rules:
   - id: idle-chat
     kind: inactivity
     match: { messageType: [webmessaging] }
     idle: { side: customer, after: 20m }
     close: { message: "We closed this chat after 20 minutes without a reply." }
-  - id: crm-ticket-closed
-    kind: event
-    source: crm
-    pattern: { type: [ticket.closed] }
-    conversationId: $.data.conversationId
-    close: { message: "Your ticket is resolved, so this chat is closing." }
-  - id: helpdesk-solved
+${CRM_TICKET_RULE_YAML}  - id: helpdesk-solved
     kind: event
     source: helpdesk
     pattern: { action: [solved] }

@@ -15,6 +15,7 @@ import {
   until,
   type ServiceProcess,
 } from '../helpers/service-process';
+import { CRM_TICKET_RULE_YAML, TEST_SOURCES_YAML } from '../helpers/closer';
 
 /**
  * Issue 8, part 5: SIGTERM under keep-alive load. closer stops accepting, answers in flight go out
@@ -30,22 +31,13 @@ const CRM_SECRET = `whsec_${Buffer.from('crm-shutdown-secret-0123456789').toStri
 const CLIENT = { clientId: 'shutdown-client', clientSecret: 'shutdown-secret-0123456789' };
 
 const RULES = `
-sources:
-  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
-  crm: { verify: { scheme: standard-webhooks, secretEnv: CRM_WEBHOOK_SECRET } }
-rules:
+${TEST_SOURCES_YAML}rules:
   - id: idle-chat
     kind: inactivity
     match: { messageType: [webmessaging] }
     idle: { side: customer, after: 20m }
     close: { message: "We closed this chat after 20 minutes without a reply." }
-  - id: crm-ticket-closed
-    kind: event
-    source: crm
-    pattern: { type: [ticket.closed] }
-    conversationId: $.data.conversationId
-    close: { message: "Your ticket is resolved, so this chat is closing." }
-`;
+${CRM_TICKET_RULE_YAML}`;
 
 /** A started closer and a promise of its exit (code, and when it happened). */
 interface Running {

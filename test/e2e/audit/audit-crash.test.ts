@@ -7,21 +7,13 @@ import { CLOSER_PERMISSIONS } from '../../../src/genesys';
 import { signedWebhook } from '../../helpers/payloads';
 import { startFakeEventBridge, type FakeEventBridge } from '../../helpers/fake-eventbridge';
 import { assertBuilt, killed, startService, until } from '../../helpers/service-process';
+import { CRM_TICKET_RULE_YAML, TEST_SOURCES_YAML } from '../../helpers/closer';
 
 const CRM_SECRET = `whsec_${Buffer.from('crm-secret-crash-test-0123456789').toString('base64')}`;
 
 const RULES = `
-sources:
-  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
-  crm: { verify: { scheme: standard-webhooks, secretEnv: CRM_WEBHOOK_SECRET } }
-rules:
-  - id: crm-ticket-closed
-    kind: event
-    source: crm
-    pattern: { type: [ticket.closed] }
-    conversationId: $.data.conversationId
-    close: { message: "Your ticket is resolved, so this chat is closing." }
-`;
+${TEST_SOURCES_YAML}rules:
+${CRM_TICKET_RULE_YAML}`;
 
 describe('audit outbox across a crash', () => {
   let sim: RunningSimulator | undefined;

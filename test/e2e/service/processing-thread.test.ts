@@ -13,7 +13,12 @@ import { CLOSER_PERMISSIONS, GenesysClient } from '../../../src/genesys';
 import { createLogger } from '../../../src/observability/logger';
 import { createMetrics } from '../../../src/observability';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
-import { TEST_ENV, TEST_GENESYS_CLIENT } from '../../helpers/closer';
+import {
+  TEST_ENV,
+  TEST_GENESYS_CLIENT,
+  CRM_TICKET_RULE_YAML,
+  TEST_SOURCES_YAML,
+} from '../../helpers/closer';
 import { signedWebhook } from '../../helpers/payloads';
 import { assertBuilt, until } from '../../helpers/service-process';
 import { createStoreDatabase, e2eStoreKind } from '../../helpers/test-stores';
@@ -25,22 +30,13 @@ import { createStoreDatabase, e2eStoreKind } from '../../helpers/test-stores';
  */
 
 const rulesYaml = (extraRules = ''): string => `
-sources:
-  eventbridge: { auth: { header: x-api-key, valueEnv: CLOSER_EVENTBRIDGE_KEY } }
-  crm: { verify: { scheme: standard-webhooks, secretEnv: CRM_WEBHOOK_SECRET } }
-rules:
+${TEST_SOURCES_YAML}rules:
   - id: idle-customer
     kind: inactivity
     match: { messageType: [webmessaging] }
     idle: { side: customer, after: 10s }
     close: { message: "Closed after 10 seconds without a reply." }
-  - id: crm-ticket-closed
-    kind: event
-    source: crm
-    pattern: { type: [ticket.closed] }
-    conversationId: $.data.conversationId
-    close: { message: "Your ticket is resolved, so this chat is closing." }
-${extraRules}`;
+${CRM_TICKET_RULE_YAML}${extraRules}`;
 
 interface Running {
   closer: Closer;

@@ -414,8 +414,10 @@ describe('TimerScheduler', () => {
       await flush();
     });
 
-    it('stop(waitMs) gives claimed timers of the interrupted batch back unfired', async () => {
-      const release = deferred<TimerHandlerResult>();
+    /** Three due timers, one handler at a time: resolves once the first one's handler runs. */
+    const firstOfThreeRunning = async (
+      result: Promise<TimerHandlerResult>,
+    ): Promise<{ s: TimerScheduler; ids: string[] }> => {
       const started = deferred();
       const ids = [conv(), conv(), conv()];
       for (const conversationId of ids) {
@@ -423,10 +425,16 @@ describe('TimerScheduler', () => {
       }
       const s = scheduler({ concurrency: 1 }, () => {
         started.resolve();
-        return release.promise;
+        return result;
       });
       s.start();
       await started.promise;
+      return { s, ids };
+    };
+
+    it('stop(waitMs) gives claimed timers of the interrupted batch back unfired', async () => {
+      const release = deferred<TimerHandlerResult>();
+      const { s, ids } = await firstOfThreeRunning(release.promise);
       const stopping = s.stop(60_000);
       release.resolve({ status: 'done' });
       await stopping;
@@ -441,17 +449,7 @@ describe('TimerScheduler', () => {
       // A shutdown's bound may end the process before a slow handler returns: the timers waiting
       // behind it must not stay leased until then (the thread made this race common).
       const never = deferred<TimerHandlerResult>();
-      const started = deferred();
-      const ids = [conv(), conv(), conv()];
-      for (const conversationId of ids) {
-        await arm({ conversationId });
-      }
-      const s = scheduler({ concurrency: 1 }, () => {
-        started.resolve();
-        return never.promise;
-      });
-      s.start();
-      await started.promise;
+      const { s, ids } = await firstOfThreeRunning(never.promise);
       await s.stop(1);
       // Nothing is leased any more: the running one was given back at the bound, the two waiting
       // ones at once, all without their handler finishing.
