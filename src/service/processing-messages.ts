@@ -34,8 +34,8 @@ export type ToProcessingThread =
   | { type: 'drain'; id?: number }
   /** The rules in force changed (a reload, or schedules read from Genesys); answered `rules-applied`. */
   | { type: 'rules'; rules: LoadedRules }
-  /** Finish the event in hand (or, with `drain`, every pending one), close the store, exit. */
-  | { type: 'stop'; drain: boolean };
+  /** Finish the event in hand, close the store, exit (the rest stays stored). */
+  | { type: 'stop' };
 
 /** Processing thread → main thread. */
 export type FromProcessingThread =
@@ -56,6 +56,9 @@ export type FromProcessingThread =
   /** A delivery matched no rule (metric). */
   | { type: 'unmatched'; source: string }
   /** A log line, written by the main thread's logger (one log, one redaction). */
-  | { type: 'log'; level: 'error' | 'warn' | 'info' | 'debug'; message: string; fields?: LogFields }
-  /** The store is closed after a `stop`: the thread exits. */
-  | { type: 'stopped' };
+  | {
+      type: 'log';
+      level: 'error' | 'warn' | 'info' | 'debug';
+      message: string;
+      fields?: LogFields;
+    };

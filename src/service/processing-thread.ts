@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { coerceError } from '../errors';
+import { withinMs } from '../timers/within-ms';
+import { oncePerTurn } from './once-per-turn';
 import type { Logger } from '../observability/logger';
 import type { LoadedRules } from '../rules';
 import type { Outcome } from '../store/store';
@@ -62,7 +64,10 @@ export class ProcessingThread implements InboxDrainer {
   private phase: Phase = 'starting';
   private nextId = 1;
   private readonly waiting = new Map<number, (handled: number) => void>();
-  private nudgeQueued = false;
+  /** Intake asks after every request: one message per turn says the same. */
+  private readonly nudge = oncePerTurn(() => {
+    this.send({ type: 'drain' });
+  });
   private readonly exited: Promise<void>;
   /** `stop()` was called: the thread's exit is expected and nothing takes over. */
   private stopping = false;
@@ -128,15 +133,7 @@ export class ProcessingThread implements InboxDrainer {
       this.options.fallback.drainInBackground(onError);
       return;
     }
-    // Intake asks after every request: one message per turn says the same.
-    if (this.nudgeQueued) {
-      return;
-    }
-    this.nudgeQueued = true;
-    setImmediate(() => {
-      this.nudgeQueued = false;
-      this.send({ type: 'drain' });
-    });
+    this.nudge();
   }
 
   /**
@@ -164,20 +161,10 @@ export class ProcessingThread implements InboxDrainer {
       await this.options.fallback.stop(waitMs);
       return;
     }
-    this.send({ type: 'stop', drain: false });
+    this.send({ type: 'stop' });
     if (waitMs === undefined) {
       await this.exited;
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => {
-        resolve('late');
-      }, waitMs);
-    });
-    const result = await Promise.race([this.exited.then(() => 'exited' as const), bound]);
-    clearTimeout(timer);
-    if (result === 'late') {
+    } else if (!(await withinMs(this.exited, waitMs))) {
       await this.worker.terminate();
     }
   }
@@ -229,8 +216,6 @@ export class ProcessingThread implements InboxDrainer {
         return;
       case 'log':
         logger[message.level](message.message, message.fields);
-        return;
-      case 'stopped':
         return;
       default: {
         const unreachable: never = message;

@@ -13,6 +13,7 @@ import type {
   ProcessingWorkerData,
   ToProcessingThread,
 } from './processing-messages';
+import { oncePerTurn } from './once-per-turn';
 
 /**
  * The processing thread (started by `ProcessingThread`): its own store connection, the inbox
@@ -70,22 +71,16 @@ async function start(): Promise<void> {
     },
   });
   // Timers change with most events: one wake-up per turn is enough for the scheduler.
-  let wakePosted = false;
+  const wakeScheduler = oncePerTurn(() => {
+    post({ type: 'timers-changed' });
+  });
   const processor = new InboxProcessor({
     store,
     handler: planner,
     logger,
     batchSize: data.batchSize,
     ...(data.leaseMs === undefined ? {} : { leaseMs: data.leaseMs }),
-    onTimersChanged: () => {
-      if (!wakePosted) {
-        wakePosted = true;
-        setImmediate(() => {
-          wakePosted = false;
-          post({ type: 'timers-changed' });
-        });
-      }
-    },
+    onTimersChanged: wakeScheduler,
   });
   port.on('message', (message: ToProcessingThread) => {
     switch (message.type) {
@@ -99,7 +94,7 @@ async function start(): Promise<void> {
         post({ type: 'rules-applied' });
         return;
       case 'stop':
-        void stop(store, processor, message.drain);
+        void stop(store, processor);
         return;
       default: {
         const unreachable: never = message;
@@ -130,11 +125,8 @@ function drain(processor: InboxProcessor, id: number | undefined): void {
   );
 }
 
-async function stop(store: Store, processor: InboxProcessor, drainFirst: boolean): Promise<void> {
+async function stop(store: Store, processor: InboxProcessor): Promise<void> {
   try {
-    if (drainFirst) {
-      await processor.drain();
-    }
     await processor.stop();
     await store.close();
   } catch (error: unknown) {
@@ -142,7 +134,6 @@ async function stop(store: Store, processor: InboxProcessor, drainFirst: boolean
       error: coerceError(error).message,
     });
   }
-  post({ type: 'stopped' });
   port.close();
 }
 
