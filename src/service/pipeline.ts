@@ -91,8 +91,9 @@ export interface PipelineOptions {
   /**
    * Process stored events on a worker thread with its own connection to this database (the URL
    * the store was opened with; `CLOSER_PROCESSING_THREAD`), so a second core plans while this
-   * event loop answers intake and acts. Used only with `background` and the system clock (tests
-   * with a ManualClock process on this thread). Unset: processed on this thread.
+   * event loop answers intake and acts. Used only with `background`; the thread runs on the
+   * system clock (tests with a ManualClock run without `background`, on this thread). Unset:
+   * processed on this thread.
    */
   processingThread?: { databaseUrl: string; poolSize?: number };
 }
@@ -228,6 +229,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       countOutcome(outcome);
     },
   });
+  /** A delivery no rule matched (planned here or on the processing thread). */
+  function countUnmatched(source: string): void {
+    metrics.unmatchedDeliveries.inc({ source });
+  }
   /** Metrics and `onOutcome` of a recorded outcome (recorded here or on the processing thread). */
   function countOutcome(outcome: Outcome): void {
     metrics.outcomes.inc({ rule: outcome.ruleId, kind: outcome.kind });
@@ -257,9 +262,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onMessageWithoutEnd: (ruleId) => {
       metrics.closingMessageWithoutEnd.inc({ rule: ruleId });
     },
-    onUnmatched: (source) => {
-      metrics.unmatchedDeliveries.inc({ source });
-    },
+    onUnmatched: countUnmatched,
     ...(options.claimLeaseMs === undefined ? {} : { onDemandRetryMs: options.claimLeaseMs }),
   });
 
@@ -333,9 +336,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             auditWritten: () => {
               audit?.poke();
             },
-            unmatched: (source) => {
-              metrics.unmatchedDeliveries.inc({ source });
-            },
+            unmatched: countUnmatched,
           },
           fallback: inline,
           fallbackReplan: () => {
