@@ -19,16 +19,27 @@ export class ListenError extends CloserError {
   declare readonly code: 'LISTEN_ADDRESS_IN_USE' | 'LISTEN_FAILED';
 }
 
+/** Options of {@link listenHttp}. */
+export interface ListenOptions {
+  /** See {@link REFUSED_CONNECTION_LINGER_MS} (the default); tests shorten it. */
+  refusedLingerMs?: number;
+}
+
 /**
  * Starts an HTTP server for `app` on `host:port` and resolves once it listens, or rejects with a
  * {@link ListenError}. (Express 5's `app.listen` calls its callback on errors too, so the
  * server is created here and `listening` / `error` are told apart.) Requests Node rejects before
  * the app sees them still get a JSON error (see {@link answerClientErrors}).
  */
-export function listenHttp(app: RequestListener, port: number, host: string): Promise<Server> {
+export function listenHttp(
+  app: RequestListener,
+  port: number,
+  host: string,
+  options: ListenOptions = {},
+): Promise<Server> {
   // Node's own Host check answers a bare 400 with no body: closer checks Host itself.
   const server = createServer({ requireHostHeader: false }, refusePri(requireHost(app)));
-  answerClientErrors(server);
+  answerClientErrors(server, options.refusedLingerMs ?? REFUSED_CONNECTION_LINGER_MS);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -99,16 +110,36 @@ function requireHost(app: RequestListener): RequestListener {
 }
 
 /**
+ * How long a connection refused by the HTTP layer is still read after its answer, in ms. A client
+ * still sending its body (oversize headers on a 2 MB POST) then reads the answer instead of a
+ * connection reset; it closes the connection itself once it has it, and one that keeps sending is
+ * cut after this long.
+ */
+export const REFUSED_CONNECTION_LINGER_MS = 5_000;
+
+/**
  * Requests Node rejects before Express sees them (oversize headers, malformed HTTP) still get a
  * JSON error naming the problem, like every other bad input. So does CONNECT, which Node hands
  * to a `connect` listener and otherwise drops without an answer: closer is not a proxy.
+ *
+ * Node's parser reports the same error again for every later chunk of a refused connection's
+ * bytes. Only the first report is answered; the later ones are ignored, so the rest of the
+ * request is read and discarded while the answer reaches the client. (Destroying the socket at
+ * the second report reset the connection under a client still writing, which lost the answer:
+ * found by the fuzz suite.)
  */
-function answerClientErrors(server: Server): void {
+function answerClientErrors(server: Server, lingerMs: number): void {
+  const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (answered.has(socket)) {
+      return;
+    }
     if (!socket.writable) {
       socket.destroy();
       return;
     }
+    answered.add(socket);
+    cutAfter(socket, lingerMs);
     // The parser's reason (`HPE_INVALID_HEADER_TOKEN`, …) says what was malformed.
     const reason = /^HPE_[A-Z_]+$/.test(error.code ?? '') ? { reason: error.code } : {};
     socket.end(
@@ -121,9 +152,23 @@ function answerClientErrors(server: Server): void {
     socket.on('error', () => {
       socket.destroy();
     });
+    // Nothing reads a CONNECT socket's bytes: they are discarded until it ends (or is cut).
+    socket.resume();
+    cutAfter(socket, lingerMs);
     socket.end(
       rawErrorResponse('HTTP_BAD_REQUEST', 'CONNECT is not supported: closer is not a proxy'),
     );
+  });
+}
+
+/** Destroys `socket` if it is still open after `ms` (the timer never keeps the process alive). */
+function cutAfter(socket: Duplex, ms: number): void {
+  const timer = setTimeout(() => {
+    socket.destroy();
+  }, ms);
+  timer.unref();
+  socket.once('close', () => {
+    clearTimeout(timer);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import express from 'express';
 import { HttpDrain, listenHttp } from '../../../src/service/http-server';
 import { rawExchange } from '../../reliability/fuzz/raw-http';
@@ -98,5 +99,68 @@ describe("requests Node's HTTP layer refuses", () => {
     expect(
       await answerTo(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`),
     ).toEqual({ status: 431, code: 'HTTP_HEADERS_TOO_LARGE' });
+  });
+
+  it('reads the rest of a refused request, so a client still sending its body gets the answer', async () => {
+    // Oversize headers, then a 1 MiB body in pieces: Node's parser reports its error again for
+    // every piece. Destroying the socket at the second report reset the connection under the
+    // writer (EPIPE / ECONNRESET) and the 431 was lost (fuzz suite, 2 MB webhook bodies).
+    // Half-open allowed: the client goes on writing after the answer's FIN, as one still
+    // sending its body does (undici stops writing once it has the answer).
+    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    const received: Buffer[] = [];
+    const failures: string[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', (e: NodeJS.ErrnoException) => failures.push(e.code ?? e.message));
+    const closed = new Promise<void>((resolve) => {
+      socket.once('close', () => {
+        resolve();
+      });
+    });
+    const head = `POST /later HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${16 * 65_536}\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`;
+    const write = (bytes: Buffer | string): Promise<void> =>
+      new Promise((resolve) => {
+        socket.write(bytes, (e) => {
+          if (e !== undefined && e !== null) {
+            failures.push((e as NodeJS.ErrnoException).code ?? e.message);
+          }
+          resolve();
+        });
+      });
+    await write(head);
+    for (let piece = 0; piece < 16 && !socket.destroyed; piece += 1) {
+      // A pause between pieces: each reaches the server's parser on its own.
+      await delay(5);
+      await write(Buffer.alloc(65_536, 'o'));
+    }
+    socket.end();
+    await closed;
+    expect(failures).toEqual([]);
+    const answer = Buffer.concat(received).toString('latin1');
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain('"code":"HTTP_HEADERS_TOO_LARGE"');
+  });
+
+  it('cuts a refused connection that keeps sending after the linger', async () => {
+    const app = express();
+    const lingering = await listenHttp(app, 0, '127.0.0.1', { refusedLingerMs: 200 });
+    try {
+      const socket = connect({
+        host: '127.0.0.1',
+        port: (lingering.address() as AddressInfo).port,
+        allowHalfOpen: true,
+      });
+      // The cut resets the connection under the writer.
+      socket.on('error', () => undefined);
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+      // Bounded: 300 pieces 10 ms apart (3 s) at most, far past the 200 ms linger.
+      for (let piece = 0; piece < 300 && !socket.destroyed; piece += 1) {
+        socket.write(Buffer.alloc(1024, 'o'));
+        await delay(10);
+      }
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      await new HttpDrain(lingering).close(100);
+    }
   });
 });
