@@ -95,6 +95,11 @@ export class PostgresStore implements Store {
 
   private readonly pool: pg.Pool;
   private readonly lockPool: pg.Pool;
+  /**
+   * The stored text each state `getConversation` returned was parsed from: a commit planned from
+   * it writes the plan only if the row still holds that text (`ConversationUpdate.planned`).
+   */
+  private readonly readTexts = new WeakMap<ConversationState, string>();
   /** The server's version, checked at open (extra to `Store`; for logs). */
   readonly serverVersion: ServerVersion;
   /** What the migration run at open did (extra to `Store`; for logs and tests). */
@@ -193,8 +198,16 @@ export class PostgresStore implements Store {
     return this.run('pruneEvents', (db) => inbox.pruneEvents(db, before));
   }
 
-  getConversation(conversationId: string): Promise<ConversationState | undefined> {
-    return this.run('getConversation', (db) => conversations.getConversation(db, conversationId));
+  async getConversation(conversationId: string): Promise<ConversationState | undefined> {
+    const text = await this.run('getConversation', (db) =>
+      conversations.getConversationText(db, conversationId),
+    );
+    if (text === undefined) {
+      return undefined;
+    }
+    const state = JSON.parse(text) as ConversationState;
+    this.readTexts.set(state, text);
+    return state;
   }
 
   listConversations(afterId: string, limit: number): Promise<ConversationState[]> {
@@ -259,7 +272,16 @@ export class PostgresStore implements Store {
   commit(changes: StoreChanges): Promise<Outcome[]> {
     return this.transaction('commit', async (client) => {
       if (changes.conversation !== undefined) {
-        await conversations.foldConversation(client, changes.conversation);
+        const { planned } = changes.conversation;
+        const fromText = planned?.from === undefined ? undefined : this.readTexts.get(planned.from);
+        // A plan from a state this store did not read (no text) is folded.
+        const written =
+          planned !== undefined &&
+          (planned.from === undefined || fromText !== undefined) &&
+          (await conversations.writePlannedConversation(client, planned.to, fromText));
+        if (!written) {
+          await conversations.foldConversation(client, changes.conversation);
+        }
       }
       for (const cancel of changes.cancelTimers ?? []) {
         await timers.cancelTimers(client, cancel.conversationId, cancel.ruleId);

@@ -694,7 +694,8 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
         await store.commit({ now: T0, conversation: { conversationId: c, apply: () => base } });
         const read = await store.getConversation(c);
-        const planned = { ...base, updatedAt: T0 + 7 };
+        // Not what the fold would give (episode 1): shows the plan was written, not folded again.
+        const planned = { ...base, updatedAt: T0 + 7, episode: 2 };
         await store.commit({
           now: T0,
           conversation: {
@@ -704,6 +705,51 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
           },
         });
         expect(await store.getConversation(c)).toEqual(planned);
+      });
+
+      it('given a plan for a new conversation another writer stored first, folds into that one', async () => {
+        const c = uid('conv');
+        const read = await store.getConversation(c);
+        expect(read).toBeUndefined();
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: () => ({ conversationId: c, participants: [], updatedAt: T0, episode: 3 }),
+          },
+        });
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, updatedAt: current.updatedAt + 1 },
+            planned: {
+              from: undefined,
+              to: { conversationId: c, participants: [], updatedAt: T0 + 9, episode: 1 },
+            },
+          },
+        });
+        expect(await store.getConversation(c)).toMatchObject({ episode: 3, updatedAt: T0 + 1 });
+      });
+
+      it('two commits planned from one read at once: the second folds into the first', async () => {
+        const c = uid('conv');
+        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        await store.commit({ now: T0, conversation: { conversationId: c, apply: () => base } });
+        const read = await store.getConversation(c);
+        const bump = (current: ConversationState | undefined): ConversationState | undefined =>
+          current && { ...current, updatedAt: current.updatedAt + 1 };
+        const plannedBump = () =>
+          store.commit({
+            now: T0,
+            conversation: {
+              conversationId: c,
+              apply: bump,
+              planned: { from: read, to: { ...base, updatedAt: T0 + 1 } },
+            },
+          });
+        await Promise.all([plannedBump(), plannedBump()]);
+        expect(await store.getConversation(c)).toMatchObject({ updatedAt: T0 + 2 });
       });
 
       it('commits calls made together each on its own: results in order, a refused one alone', async () => {

@@ -4,16 +4,16 @@ import type { ConversationState } from '../../../tracking/conversation-state';
 import { StoreError } from '../../store-error';
 import type { Queryable } from '../transaction';
 
-export async function getConversation(
+/** The stored JSON text of a conversation's state, if it has one. */
+export async function getConversationText(
   db: Queryable,
   conversationId: string,
-): Promise<ConversationState | undefined> {
+): Promise<string | undefined> {
   const result = await db.query<{ state: string }>(
     'SELECT state FROM conversations WHERE id = $1',
     [conversationId],
   );
-  const text = result.rows[0]?.state;
-  return text === undefined ? undefined : (JSON.parse(text) as ConversationState);
+  return result.rows[0]?.state;
 }
 
 export async function listConversations(
@@ -34,6 +34,34 @@ export async function putConversation(db: Queryable, state: ConversationState): 
      ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
     [state.conversationId, JSON.stringify(state), state.updatedAt],
   );
+}
+
+/**
+ * Writes a planned state in one statement, only if the stored one is still the text it was planned
+ * from (`fromText`; `undefined`: there was none): resolves whether it wrote. Under READ COMMITTED
+ * the UPDATE waits for a concurrent writer's row lock and then checks the row it committed, so a
+ * state written in between is never overwritten; the caller folds instead (the row is not
+ * locked then). Written, the row stays locked until the caller's transaction ends, as after
+ * `foldConversation`'s SELECT … FOR UPDATE: one round trip instead of two, and no parse or fold.
+ */
+export async function writePlannedConversation(
+  client: pg.PoolClient,
+  to: ConversationState,
+  fromText: string | undefined,
+): Promise<boolean> {
+  const text = JSON.stringify(to);
+  const result =
+    fromText === undefined
+      ? await client.query(
+          `INSERT INTO conversations (id, state, updated_at) VALUES ($1, $2, $3)
+           ON CONFLICT (id) DO NOTHING`,
+          [to.conversationId, text, to.updatedAt],
+        )
+      : await client.query(
+          'UPDATE conversations SET state = $2, updated_at = $3 WHERE id = $1 AND state = $4',
+          [to.conversationId, text, to.updatedAt, fromText],
+        );
+  return result.rowCount === 1;
 }
 
 /** Folds after which a row still appears from nowhere: something is badly wrong. */
