@@ -54,17 +54,24 @@ export class EventPlanner {
     if (conversationId === undefined) {
       return false;
     }
-    const previous = await store.getConversation(conversationId);
+    // State, timers and endings in one read (one round trip on PostgreSQL).
+    const record = await store.readConversationRecord(conversationId);
+    const previous = record.state;
     const state = applyNotification(previous, notification);
     if (state === undefined) {
       return false;
     }
     // The state is folded again at commit, from what is stored then (a firing may have written).
-    const changes = await planTimers(this.deps, state, {
-      conversationId,
-      apply: (current) => applyNotification(current, notification) ?? current,
-      planned: { from: previous, to: state },
-    });
+    const changes = await planTimers(
+      this.deps,
+      state,
+      {
+        conversationId,
+        apply: (current) => applyNotification(current, notification) ?? current,
+        planned: { from: previous, to: state },
+      },
+      record,
+    );
     // A conversation no rule's `match` selects is recorded once per episode (its first event),
     // so "why didn't it fire?" has an answer without one row per message.
     if (delivery !== undefined && (previous === undefined || previous.episode !== state.episode)) {

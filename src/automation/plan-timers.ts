@@ -1,4 +1,9 @@
-import type { ConversationUpdate, StoreChanges, TimerInput } from '../store/store';
+import type {
+  ConversationRecord,
+  ConversationUpdate,
+  StoreChanges,
+  TimerInput,
+} from '../store/store';
 import type { EventRule } from '../rules';
 import { extractJsonPath } from '../rules';
 import type { ConversationState } from '../tracking/conversation-state';
@@ -8,17 +13,22 @@ import { timerData } from './timer-data';
 
 /**
  * Plans every countdown (inactivity, max-duration) rule's timer for a conversation state (after an event, or new rules):
- * the changes to write with the state in one transaction.
+ * the changes to write with the state in one transaction. `read`: the conversation's timers and
+ * endings already read with its state (`Store.readConversationRecord`); read here otherwise.
  */
 export async function planTimers(
   deps: Pick<ExecutorDeps, 'store' | 'clock' | 'rules'>,
   state: ConversationState,
   conversation: ConversationUpdate,
+  read?: Pick<ConversationRecord, 'timers' | 'endings'>,
 ): Promise<StoreChanges> {
   const { store, clock } = deps;
   const now = clock.now();
-  const existing = await store.listTimers(state.conversationId);
-  const ending = await store.getEnding(state.conversationId, state.episode);
+  const existing = read?.timers ?? (await store.listTimers(state.conversationId));
+  const ending =
+    read === undefined
+      ? await store.getEnding(state.conversationId, state.episode)
+      : read.endings.find((e) => e.episode === state.episode);
   const upsertTimers: TimerInput[] = [];
   const cancelTimers: { conversationId: string; ruleId: string }[] = [];
   const rules = deps.rules().config.rules;

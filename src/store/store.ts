@@ -122,6 +122,16 @@ export interface OutcomeQuery {
  * from closer's side since then; see docs/guarantees.md).
  * `released`: an attempt failed; the next claim (any rule) takes it over, keeping the intent.
  */
+/** What {@link Store.readConversationRecord} returns. */
+export interface ConversationRecord {
+  /** Undefined when nothing is stored for the conversation yet. */
+  state: ConversationState | undefined;
+  /** By rule id in byte order, as `listTimers`. */
+  timers: Timer[];
+  /** Every episode's ending claim, by episode. */
+  endings: Ending[];
+}
+
 export interface Ending {
   conversationId: string;
   episode: number;
@@ -270,6 +280,13 @@ export interface Store {
   pruneEvents(before: number): Promise<number>;
 
   getConversation(conversationId: string): Promise<ConversationState | undefined>;
+  /**
+   * A conversation's state, timers and ending claims together: what planning each event reads,
+   * in one round trip on PostgreSQL (one statement, one snapshot) instead of three. A plan from
+   * its `state` is a `ConversationUpdate.planned.from` the commit can check, as from
+   * `getConversation`.
+   */
+  readConversationRecord(conversationId: string): Promise<ConversationRecord>;
   putConversation(state: ConversationState): Promise<void>;
   /**
    * Stored conversation states in id order, after `afterId` (exclusive; '' from the start), at

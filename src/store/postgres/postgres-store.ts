@@ -11,6 +11,7 @@ import type {
   AuditOutboxEntry,
   AuditOutboxInput,
   AuditOutboxStats,
+  ConversationRecord,
   Ending,
   EndingClaim,
   EndingClaimInput,
@@ -27,6 +28,7 @@ import type {
   UnmatchedDelivery,
 } from '../store';
 import { StoreError } from '../store-error';
+import { endingFromRow, timerFromRow } from '../rows';
 import { GroupCommit } from '../group-commit';
 import { CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE } from './connection-pool';
 import { connectPostgres, type PostgresConnection } from './connect';
@@ -39,6 +41,7 @@ import { withTransaction, type Queryable } from './transaction';
 import * as audit from './sql/audit';
 import * as unmatched from './sql/unmatched';
 import * as conversations from './sql/conversations';
+import { readConversationRows } from './sql/conversation-record';
 import * as endings from './sql/endings';
 import * as inbox from './sql/inbox';
 import * as outcomes from './sql/outcomes';
@@ -202,6 +205,22 @@ export class PostgresStore implements Store {
     const text = await this.run('getConversation', (db) =>
       conversations.getConversationText(db, conversationId),
     );
+    return this.parseState(text);
+  }
+
+  async readConversationRecord(conversationId: string): Promise<ConversationRecord> {
+    const rows = await this.run('readConversationRecord', (db) =>
+      readConversationRows(db, conversationId),
+    );
+    return {
+      state: this.parseState(rows.stateText),
+      timers: rows.timers.map(timerFromRow),
+      endings: rows.endings.map(endingFromRow),
+    };
+  }
+
+  /** Parses a stored state, remembering the text it came from (see `readTexts`). */
+  private parseState(text: string | undefined): ConversationState | undefined {
     if (text === undefined) {
       return undefined;
     }

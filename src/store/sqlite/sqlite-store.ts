@@ -12,6 +12,7 @@ import type {
   AuditOutboxEntry,
   AuditOutboxInput,
   AuditOutboxStats,
+  ConversationRecord,
   Ending,
   EndingClaim,
   EndingClaimInput,
@@ -415,15 +416,26 @@ export class SqliteStore implements Store {
   }
 
   getConversation(conversationId: string): Promise<ConversationState | undefined> {
-    return this.run('getConversation', () => {
-      const text = this.statements.getConversation.get(conversationId);
-      if (text === undefined) {
-        return undefined;
-      }
-      const state = JSON.parse(text) as ConversationState;
-      this.readTexts.set(state, text);
-      return state;
-    });
+    return this.run('getConversation', () => this.readState(conversationId));
+  }
+
+  readConversationRecord(conversationId: string): Promise<ConversationRecord> {
+    return this.run('readConversationRecord', () => ({
+      state: this.readState(conversationId),
+      timers: this.statements.listTimers.all(conversationId).map(timerFromRow),
+      endings: this.statements.listEndings.all(conversationId).map(endingFromRow),
+    }));
+  }
+
+  /** The stored state, remembering the text it was parsed from (see `readTexts`). */
+  private readState(conversationId: string): ConversationState | undefined {
+    const text = this.statements.getConversation.get(conversationId);
+    if (text === undefined) {
+      return undefined;
+    }
+    const state = JSON.parse(text) as ConversationState;
+    this.readTexts.set(state, text);
+    return state;
   }
 
   listConversations(afterId: string, limit: number): Promise<ConversationState[]> {

@@ -52,6 +52,7 @@ export const HOT_SQL = {
     RETURNING seq, source, event_id, kind, payload, received_at`,
   pruneEvents: 'DELETE FROM inbox_events WHERE processed_at IS NOT NULL AND received_at < ?',
   getEnding: `SELECT ${ENDING_COLUMNS} FROM endings WHERE conversation_id = ? AND episode = ?`,
+  listConversationEndings: `SELECT ${ENDING_COLUMNS} FROM endings WHERE conversation_id = ? ORDER BY episode`,
   // In order: the claim stops at the first entry still backing off or claimed by another.
   pendingAudit: `SELECT ${AUDIT_COLUMNS}, claimed_by, claimed_until FROM audit_outbox
     WHERE state = 'pending' ORDER BY seq LIMIT ?`,
@@ -176,6 +177,7 @@ export interface SqliteStatements {
   >;
   insertEnding: Stmt<[string, number, string, number]>;
   getEnding: Stmt<[string, number], EndingRow>;
+  listEndings: Stmt<[string], EndingRow>;
   markEndingMessage: Stmt<[number, string, number]>;
   endEnding: Stmt<[number, string, number]>;
   releaseEnding: Stmt<[string, number]>;
@@ -318,6 +320,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
        VALUES (?, ?, ?, 'claimed', ?) ON CONFLICT (conversation_id, episode) DO NOTHING`,
     ),
     getEnding: prepare<[string, number], EndingRow>(HOT_SQL.getEnding),
+    listEndings: prepare<[string], EndingRow>(HOT_SQL.listConversationEndings),
     markEndingMessage: prepare<[number, string, number]>(
       `UPDATE endings SET message_intent_at = ? WHERE conversation_id = ? AND episode = ?`,
     ),

@@ -258,6 +258,80 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
       });
     });
 
+    describe('readConversationRecord (state, timers and endings in one read)', () => {
+      it('reads nothing stored as no state, no timers, no endings', async () => {
+        expect(await store.readConversationRecord(uid('conv'))).toEqual({
+          state: undefined,
+          timers: [],
+          endings: [],
+        });
+      });
+
+      it('reads what getConversation, listTimers and getEnding read, and only that conversation', async () => {
+        const c = uid('conv');
+        const other = uid('conv');
+        const state: ConversationState = {
+          conversationId: c,
+          participants: [{ id: 'p1', purpose: 'customer', state: 'connected' }],
+          updatedAt: T0,
+          episode: 2,
+        };
+        await store.putConversation(state);
+        await store.putConversation({ ...state, conversationId: other });
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'zeta', phase: 'close', dueAt: T0 + 5, episode: 2 },
+          T0,
+        );
+        await store.upsertTimer(
+          {
+            conversationId: c,
+            ruleId: 'Alpha',
+            phase: 'warn',
+            dueAt: T0 + 9,
+            episode: 2,
+            data: { note: 'x\u0000y' },
+          },
+          T0,
+        );
+        await store.upsertTimer(
+          { conversationId: other, ruleId: 'b', phase: 'close', dueAt: T0 },
+          T0,
+        );
+        await store.claimEnding({ conversationId: c, episode: 2, ruleId: 'zeta', at: T0 + 1 });
+        await store.claimEnding({ conversationId: c, episode: 1, ruleId: 'crm', at: T0 });
+        await store.finishEnding(c, 1, 'ended', T0 + 2);
+        await store.claimEnding({ conversationId: other, episode: 1, ruleId: 'b', at: T0 });
+
+        const record = await store.readConversationRecord(c);
+        expect(record.state).toEqual(state);
+        expect(record.timers).toEqual(await store.listTimers(c));
+        expect(record.timers.map((t) => t.ruleId)).toEqual(['Alpha', 'zeta']);
+        expect(record.endings).toEqual([await store.getEnding(c, 1), await store.getEnding(c, 2)]);
+        expect(record.endings.map((e) => [e.episode, e.state])).toEqual([
+          [1, 'ended'],
+          [2, 'claimed'],
+        ]);
+      });
+
+      it('its state is a plan source the commit can check, as from getConversation', async () => {
+        const c = uid('conv');
+        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        await store.putConversation(base);
+        const { state } = await store.readConversationRecord(c);
+        // Not what the fold gives: shows the plan was written.
+        const planned = { ...base, updatedAt: T0 + 3, episode: 4 };
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, updatedAt: T0 + 3 },
+            planned: { from: state, to: planned },
+          },
+        });
+        expect(await store.getConversation(c)).toEqual(planned);
+      });
+    });
+
     describe('timers', () => {
       const arm = async (
         conversationId: string,

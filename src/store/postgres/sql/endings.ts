@@ -4,7 +4,7 @@ import { endingFromRow } from '../../rows';
 import { StoreError } from '../../store-error';
 import type { Queryable } from '../transaction';
 
-const ENDING_COLUMNS =
+export const ENDING_COLUMNS =
   'conversation_id, episode, rule_id, state, claimed_at, message_intent_at, finished_at';
 
 export async function getEnding(

@@ -5,7 +5,8 @@ import { compareDue } from '../../query-limits';
 import type { Queryable } from '../transaction';
 import { TIMERS_CHANNEL } from '../timer-wake';
 
-const TIMER_COLUMNS = 'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
+export const TIMER_COLUMNS =
+  'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
 
 /**
  * Arms or re-arms: a re-arm keeps `armed_at` (first arming) unless the episode changed, and
