@@ -846,6 +846,43 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect((await store.listTimers(c)).map((t) => t.ruleId)).toEqual(['idle']);
       });
 
+      it('commits made together for several conversations: each call gets its own outcomes', async () => {
+        const ids = ['zz', 'aa', 'mm'].map((suffix) => uid(`conv-${suffix}`));
+        const results = await Promise.all(
+          ids.map((conversationId) =>
+            store.commit({
+              now: T0,
+              conversation: {
+                conversationId,
+                apply: () => ({ conversationId, participants: [], updatedAt: T0, episode: 1 }),
+              },
+              outcomes: [outcome({ conversationId, kind: 'skipped', reason: conversationId })],
+            }),
+          ),
+        );
+        expect(results.map((recorded) => recorded.map((o) => o.conversationId))).toEqual(
+          ids.map((id) => [id]),
+        );
+        for (const id of ids) {
+          expect((await store.getConversation(id))?.conversationId).toBe(id);
+        }
+      });
+
+      it('makes a commit still queued when the store closes', async () => {
+        const c = uid('conv');
+        const queued = store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: () => ({ conversationId: c, participants: [], updatedAt: T0, episode: 7 }),
+          },
+        });
+        await store.close();
+        await expect(queued).resolves.toEqual([]);
+        store = await open();
+        expect((await store.getConversation(c))?.episode).toBe(7);
+      });
+
       it('re-arming a timer into a new episode restarts armedAt', async () => {
         const c = uid('conv');
         await store.upsertTimer(
