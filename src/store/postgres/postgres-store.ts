@@ -42,6 +42,7 @@ import * as audit from './sql/audit';
 import * as unmatched from './sql/unmatched';
 import * as conversations from './sql/conversations';
 import { readConversationRows } from './sql/conversation-record';
+import { writePlannedCommit, type PlannedCommit } from './sql/planned-commit';
 import * as endings from './sql/endings';
 import * as inbox from './sql/inbox';
 import * as outcomes from './sql/outcomes';
@@ -287,17 +288,27 @@ export class PostgresStore implements Store {
     return this.run('recordOutcome', (db) => outcomes.insertOutcome(db, outcome));
   }
 
-  /** One transaction; the conversation row is locked from its read to the commit. */
-  commit(changes: StoreChanges): Promise<Outcome[]> {
+  /**
+   * One transaction; the conversation row is locked from its read (or its planned write) to the
+   * commit. An event's usual commit (a planned state and its timers only) is one statement.
+   */
+  async commit(changes: StoreChanges): Promise<Outcome[]> {
+    const planned = this.plannedCommitOf(changes);
+    if (planned !== undefined) {
+      if (await this.run('commit', (db) => writePlannedCommit(db, planned))) {
+        return [];
+      }
+      // The state changed since it was read: folded below (its plan no longer applies).
+    }
     return this.transaction('commit', async (client) => {
       if (changes.conversation !== undefined) {
-        const { planned } = changes.conversation;
-        const fromText = planned?.from === undefined ? undefined : this.readTexts.get(planned.from);
+        const plan = planned === undefined ? changes.conversation.planned : undefined;
+        const fromText = plan?.from === undefined ? undefined : this.readTexts.get(plan.from);
         // A plan from a state this store did not read (no text) is folded.
         const written =
-          planned !== undefined &&
-          (planned.from === undefined || fromText !== undefined) &&
-          (await conversations.writePlannedConversation(client, planned.to, fromText));
+          plan !== undefined &&
+          (plan.from === undefined || fromText !== undefined) &&
+          (await conversations.writePlannedConversation(client, plan.to, fromText));
         if (!written) {
           await conversations.foldConversation(client, changes.conversation);
         }
@@ -324,6 +335,37 @@ export class PostgresStore implements Store {
       );
       return recorded;
     });
+  }
+
+  /**
+   * `changes` as a {@link PlannedCommit} when it is one: a plan from a state this store read (or
+   * from none), timers armed (one per rule, none due soon enough to wake the other replicas), and
+   * nothing else.
+   */
+  private plannedCommitOf(changes: StoreChanges): PlannedCommit | undefined {
+    const plan = changes.conversation?.planned;
+    if (
+      plan === undefined ||
+      (changes.cancelTimers?.length ?? 0) > 0 ||
+      (changes.outcomes?.length ?? 0) > 0 ||
+      (changes.audit?.length ?? 0) > 0 ||
+      changes.unmatched !== undefined
+    ) {
+      return undefined;
+    }
+    const fromText = plan.from === undefined ? undefined : this.readTexts.get(plan.from);
+    if (plan.from !== undefined && fromText === undefined) {
+      return undefined;
+    }
+    const timers = changes.upsertTimers ?? [];
+    const keys = new Set(timers.map((t) => `${t.conversationId}\u0000${t.ruleId}`));
+    if (
+      keys.size < timers.length ||
+      timers.some((t) => this.wakeFor(t.dueAt, changes.now) !== undefined)
+    ) {
+      return undefined;
+    }
+    return { to: plan.to, fromText, timers, now: changes.now };
   }
 
   listOutcomes(query: OutcomeQuery): Promise<Outcome[]> {

@@ -806,6 +806,99 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect(await store.getConversation(c)).toMatchObject({ episode: 3, updatedAt: T0 + 1 });
       });
 
+      it('a plan with its timers: both written, and neither when the plan is folded', async () => {
+        const c = uid('conv');
+        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        await store.putConversation(base);
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'warn', dueAt: T0 + MINUTE },
+          T0 - 5,
+        );
+        const read = await store.getConversation(c);
+        const arm = (dueAt: number) => [
+          {
+            conversationId: c,
+            ruleId: 'idle',
+            phase: 'close' as const,
+            dueAt,
+            episode: 1,
+            data: { n: dueAt },
+          },
+          {
+            conversationId: c,
+            ruleId: 'max',
+            phase: 'close' as const,
+            dueAt: dueAt + 1,
+            episode: 1,
+          },
+        ];
+        await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, updatedAt: T0 + 1 },
+            planned: {
+              from: read,
+              to: { ...base, updatedAt: T0 + 1, episode: 1, queueId: 'planned' },
+            },
+          },
+          upsertTimers: arm(T0 + 10 * MINUTE),
+        });
+        expect(await store.getConversation(c)).toMatchObject({
+          queueId: 'planned',
+          updatedAt: T0 + 1,
+        });
+        expect(
+          (await store.listTimers(c)).map((t) => [t.ruleId, t.phase, t.dueAt, t.armedAt, t.data]),
+        ).toEqual([
+          // Re-armed: first armed at T0 - 5, kept in the same episode.
+          ['idle', 'close', T0 + 10 * MINUTE, T0 - 5, { n: T0 + 10 * MINUTE }],
+          ['max', 'close', T0 + 10 * MINUTE + 1, T0, undefined],
+        ]);
+        // The same plan again: the stored state moved on, so it is folded, timers written too.
+        await store.commit({
+          now: T0 + 2,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, updatedAt: current.updatedAt + 1 },
+            planned: { from: read, to: { ...base, updatedAt: T0 + 1, queueId: 'stale' } },
+          },
+          upsertTimers: arm(T0 + 20 * MINUTE),
+        });
+        expect(await store.getConversation(c)).toMatchObject({
+          queueId: 'planned',
+          updatedAt: T0 + 2,
+        });
+        expect((await store.listTimers(c)).map((t) => [t.ruleId, t.dueAt])).toEqual([
+          ['idle', T0 + 20 * MINUTE],
+          ['max', T0 + 20 * MINUTE + 1],
+        ]);
+      });
+
+      it('a plan for a new conversation with its timer, when another writer stored it first', async () => {
+        const c = uid('conv');
+        const fresh = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        const planAndArm = (queueId: string) =>
+          store.commit({
+            now: T0,
+            conversation: {
+              conversationId: c,
+              apply: (current) => ({ ...(current ?? fresh), queueId }),
+              planned: { from: undefined, to: { ...fresh, queueId } },
+            },
+            upsertTimers: [
+              { conversationId: c, ruleId: 'idle', phase: 'close', dueAt: T0 + MINUTE },
+            ],
+          });
+        await planAndArm('first');
+        expect(await store.getConversation(c)).toEqual({ ...fresh, queueId: 'first' });
+        await store.putConversation({ ...fresh, episode: 3 });
+        await planAndArm('second');
+        // Folded into the stored episode 3, not the plan's episode 1.
+        expect(await store.getConversation(c)).toEqual({ ...fresh, episode: 3, queueId: 'second' });
+        expect((await store.listTimers(c)).map((t) => t.ruleId)).toEqual(['idle']);
+      });
+
       it('two commits planned from one read at once: the second folds into the first', async () => {
         const c = uid('conv');
         const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };

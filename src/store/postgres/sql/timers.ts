@@ -9,6 +9,16 @@ export const TIMER_COLUMNS =
   'conversation_id, rule_id, phase, due_at, armed_at, attempts, data, episode';
 
 /**
+ * The conflict clause of every timer arming: a re-arm keeps `armed_at` unless the episode
+ * changed, and clears attempts and any lease.
+ */
+export const TIMER_REARM = `ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
+       phase = EXCLUDED.phase, due_at = EXCLUDED.due_at, data = EXCLUDED.data,
+       attempts = 0, lease_until = NULL, leased_by = NULL,
+       armed_at = CASE WHEN timers.episode = EXCLUDED.episode THEN timers.armed_at ELSE EXCLUDED.armed_at END,
+       episode = EXCLUDED.episode`;
+
+/**
  * Arms or re-arms: a re-arm keeps `armed_at` (first arming) unless the episode changed, and
  * clears attempts and any lease. With `wake` (this replica's name), the same statement NOTIFYs the
  * other replicas at commit (see `timer-wake.ts`): one round trip either way.
@@ -21,11 +31,7 @@ export async function upsertTimer(
 ): Promise<void> {
   const upsert = `INSERT INTO timers (conversation_id, rule_id, phase, due_at, armed_at, attempts, lease_until, data, episode)
      VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $7)
-     ON CONFLICT (conversation_id, rule_id) DO UPDATE SET
-       phase = EXCLUDED.phase, due_at = EXCLUDED.due_at, data = EXCLUDED.data,
-       attempts = 0, lease_until = NULL, leased_by = NULL,
-       armed_at = CASE WHEN timers.episode = EXCLUDED.episode THEN timers.armed_at ELSE EXCLUDED.armed_at END,
-       episode = EXCLUDED.episode`;
+     ${TIMER_REARM}`;
   const params = [
     timer.conversationId,
     timer.ruleId,
