@@ -81,9 +81,9 @@ export interface PostgresStoreOptions {
  * The shared `Store`: PostgreSQL 14 or newer, for several closer replicas on one database. The
  * same contract as SQLite (test/integration/store/store-contract.ts); what replicas need on top:
  * timers claimed with FOR UPDATE SKIP LOCKED and leases, inbox and audit batches claimed by store
- * instance with leases, conversation rows folded under row locks, endings and terminated outcomes
- * unique in the database, conversation locks as session advisory locks, timer wake-ups by
- * LISTEN/NOTIFY. Every driver error is a `StoreError` (`STORE_UNAVAILABLE` when the server is
+ * instance with leases, a conversation row written only over the state a plan was read from
+ * (else folded under its row lock), endings and terminated outcomes unique in the database,
+ * conversation locks as session advisory locks, timer wake-ups by LISTEN/NOTIFY. Every driver error is a `StoreError` (`STORE_UNAVAILABLE` when the server is
  * unreachable).
  */
 export class PostgresStore implements Store {
