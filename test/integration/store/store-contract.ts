@@ -312,24 +312,6 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
           [2, 'claimed'],
         ]);
       });
-
-      it('its state is a plan source the commit can check, as from getConversation', async () => {
-        const c = uid('conv');
-        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
-        await store.putConversation(base);
-        const { state } = await store.readConversationRecord(c);
-        // Not what the fold gives: shows the plan was written.
-        const planned = { ...base, updatedAt: T0 + 3, episode: 4 };
-        await store.commit({
-          now: T0,
-          conversation: {
-            conversationId: c,
-            apply: (current) => current && { ...current, updatedAt: T0 + 3 },
-            planned: { from: state, to: planned },
-          },
-        });
-        expect(await store.getConversation(c)).toEqual(planned);
-      });
     });
 
     describe('timers', () => {
@@ -763,23 +745,33 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect(await store.getConversation(c)).toMatchObject({ episode: 5, updatedAt: T0 + 1 });
       });
 
-      it('given a plan from the stored state, writes what was planned', async () => {
-        const c = uid('conv');
-        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
-        await store.commit({ now: T0, conversation: { conversationId: c, apply: () => base } });
-        const read = await store.getConversation(c);
-        // Not what the fold would give (episode 1): shows the plan was written, not folded again.
-        const planned = { ...base, updatedAt: T0 + 7, episode: 2 };
-        await store.commit({
-          now: T0,
-          conversation: {
-            conversationId: c,
-            apply: (current) => current && { ...current, updatedAt: T0 + 7 },
-            planned: { from: read, to: planned },
-          },
-        });
-        expect(await store.getConversation(c)).toEqual(planned);
-      });
+      const reads = [
+        ['getConversation', (c: string) => store.getConversation(c)],
+        [
+          'readConversationRecord',
+          async (c: string) => (await store.readConversationRecord(c)).state,
+        ],
+      ] as const;
+      it.each(reads)(
+        'given a plan from the stored state (read by %s), writes what was planned',
+        async (_how, readState) => {
+          const c = uid('conv');
+          const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+          await store.commit({ now: T0, conversation: { conversationId: c, apply: () => base } });
+          const read = await readState(c);
+          // Not what the fold would give (episode 1): shows the plan was written, not folded again.
+          const planned = { ...base, updatedAt: T0 + 7, episode: 2 };
+          await store.commit({
+            now: T0,
+            conversation: {
+              conversationId: c,
+              apply: (current) => current && { ...current, updatedAt: T0 + 7 },
+              planned: { from: read, to: planned },
+            },
+          });
+          expect(await store.getConversation(c)).toEqual(planned);
+        },
+      );
 
       it('given a plan for a new conversation another writer stored first, folds into that one', async () => {
         const c = uid('conv');
