@@ -115,13 +115,6 @@ export interface OutcomeQuery {
   limit?: number;
 }
 
-/**
- * The one ending of a (conversation, episode): which rule claimed it, and whether the closing
- * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash or a
- * failed attempt the next attempt sends it only if the conversation's own messages show none
- * from closer's side since then; see docs/guarantees.md).
- * `released`: an attempt failed; the next claim (any rule) takes it over, keeping the intent.
- */
 /** What {@link Store.readConversationRecord} returns. */
 export interface ConversationRecord {
   /** Undefined when nothing is stored for the conversation yet. */
@@ -132,6 +125,13 @@ export interface ConversationRecord {
   endings: Ending[];
 }
 
+/**
+ * The one ending of a (conversation, episode): which rule claimed it, and whether the closing
+ * message may have gone out (`messageIntentAt`, written just BEFORE sending: after a crash or a
+ * failed attempt the next attempt sends it only if the conversation's own messages show none
+ * from closer's side since then; see docs/guarantees.md).
+ * `released`: an attempt failed; the next claim (any rule) takes it over, keeping the intent.
+ */
 export interface Ending {
   conversationId: string;
   episode: number;

@@ -19,6 +19,34 @@ function closerTypes(): pg.TypeOverrides {
   return types;
 }
 
+/** The session setting closer's writes rely on, whatever the database's or role's default. */
+const READ_COMMITTED = '-c default_transaction_isolation=read\\ committed';
+
+/**
+ * The connection string and startup `options` to connect with: the URL's own `?options=…`
+ * (taken out of the URL, where it would replace these), then READ COMMITTED. Conversation writes
+ * re-check a row a concurrent writer changed and then fold onto it; under REPEATABLE READ or
+ * SERIALIZABLE the same statement fails with a serialization error instead.
+ */
+function withSessionOptions(url: string): { connectionString: string; options: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not a URL pg can use either: connecting fails with its own error.
+    return { connectionString: url, options: READ_COMMITTED };
+  }
+  const own = parsed.searchParams.get('options');
+  if (own === null) {
+    return { connectionString: url, options: READ_COMMITTED };
+  }
+  parsed.searchParams.delete('options');
+  return {
+    connectionString: parsed.toString(),
+    options: own.trim() === '' ? READ_COMMITTED : `${own} ${READ_COMMITTED}`,
+  };
+}
+
 /** Options of {@link createPool}. */
 export interface PoolOptions {
   /** Connections at most. */
@@ -36,7 +64,7 @@ export interface PoolOptions {
  */
 export function createPool(url: string, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url,
+    ...withSessionOptions(url),
     max: options.max,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     keepAlive: true,

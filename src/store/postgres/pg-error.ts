@@ -45,6 +45,21 @@ function constraintOf(e: unknown): string | undefined {
   return undefined;
 }
 
+/** SQLSTATEs after which the statement or transaction, rolled back, can simply run again. */
+const CONFLICT_STATES = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected: PostgreSQL chose this transaction to break a lock cycle
+]);
+
+/**
+ * Whether a driver error (or a `StoreError` made from one) is a conflict with a concurrent
+ * transaction that rolled this one back: run again, it normally succeeds.
+ */
+export function isTransactionConflict(e: unknown): boolean {
+  const code = e instanceof StoreError ? e.details.pgCode : codeOf(e);
+  return typeof code === 'string' && CONFLICT_STATES.has(code);
+}
+
 /** Whether a driver error means the server is unreachable or went away (not a refused statement). */
 export function isUnavailable(e: unknown): boolean {
   const code = codeOf(e);

@@ -34,7 +34,7 @@ import { CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE } from './connection-pool';
 import { connectPostgres, type PostgresConnection } from './connect';
 import { ConversationLocks } from './conversation-locks';
 import { migratePostgres } from './migrator';
-import { toStoreError } from './pg-error';
+import { isTransactionConflict, toStoreError } from './pg-error';
 import type { ServerVersion } from './server-version';
 import { TimerWakeListener, WAKE_HORIZON_MS, notifyTimers } from './timer-wake';
 import { withTransaction, type Queryable } from './transaction';
@@ -100,8 +100,9 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly lockPool: pg.Pool;
   /**
-   * The stored text each state `getConversation` returned was parsed from: a commit planned from
-   * it writes the plan only if the row still holds that text (`ConversationUpdate.planned`).
+   * The stored text each state `getConversation` or `readConversationRecord` returned was parsed
+   * from: a commit planned from it writes the plan only if the row still holds that text
+   * (`ConversationUpdate.planned`).
    */
   private readonly readTexts = new WeakMap<ConversationState, string>();
   /** The server's version, checked at open (extra to `Store`; for logs). */
@@ -294,12 +295,10 @@ export class PostgresStore implements Store {
    */
   async commit(changes: StoreChanges): Promise<Outcome[]> {
     const planned = this.plannedCommitOf(changes);
-    if (planned !== undefined) {
-      if (await this.run('commit', (db) => writePlannedCommit(db, planned))) {
-        return [];
-      }
-      // The state changed since it was read: folded below (its plan no longer applies).
+    if (planned !== undefined && (await this.wrotePlanned(planned))) {
+      return [];
     }
+    // Not planned, or the state changed since it was read: folded below (its plan no longer applies).
     return this.transaction('commit', async (client) => {
       if (changes.conversation !== undefined) {
         const plan = planned === undefined ? changes.conversation.planned : undefined;
@@ -335,6 +334,22 @@ export class PostgresStore implements Store {
       );
       return recorded;
     });
+  }
+
+  /**
+   * Whether the planned commit's one statement wrote it. A conflict with a concurrent writer (a
+   * deadlock the server broke by rolling the statement back) counts as not written: the caller
+   * folds in a transaction, which runs again after such a conflict.
+   */
+  private async wrotePlanned(planned: PlannedCommit): Promise<boolean> {
+    try {
+      return await this.run('commit', (db) => writePlannedCommit(db, planned));
+    } catch (e: unknown) {
+      if (isTransactionConflict(e)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**

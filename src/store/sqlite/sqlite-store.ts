@@ -154,6 +154,8 @@ export class SqliteStore implements Store {
   private readonly conversationLocks: KeyedMutex;
   private readonly heartbeatTx: (now: number, ttlMs: number) => number;
   private readonly markAuditPublishedTx: (seqs: number[], at: number) => void;
+  /** A conversation's three reads in one read transaction: one snapshot, as on PostgreSQL. */
+  private readonly readRecordTx: (conversationId: string) => ConversationRecord;
   /** Calls served until the background checkpointer starts (never, when 0 at open). */
   private callsUntilCheckpointer: number;
   private checkpointer: WalCheckpointer | undefined;
@@ -196,6 +198,13 @@ export class SqliteStore implements Store {
       options.companion !== true &&
       (options.backgroundCheckpoints ?? true);
     this.callsUntilCheckpointer = wal ? CHECKPOINTER_AFTER_CALLS : 0;
+    // Deferred: a read takes no write lock, only the snapshot the other connection's commits
+    // cannot change until it ends.
+    this.readRecordTx = db.transaction((conversationId: string) => ({
+      state: this.readState(conversationId),
+      timers: this.statements.listTimers.all(conversationId).map(timerFromRow),
+      endings: this.statements.listEndings.all(conversationId).map(endingFromRow),
+    }));
     this.markProcessedTx = writeTransaction(db, (seqs: number[], at: number) => {
       for (const seq of seqs) {
         this.statements.markEventProcessed.run(at, seq);
@@ -420,11 +429,7 @@ export class SqliteStore implements Store {
   }
 
   readConversationRecord(conversationId: string): Promise<ConversationRecord> {
-    return this.run('readConversationRecord', () => ({
-      state: this.readState(conversationId),
-      timers: this.statements.listTimers.all(conversationId).map(timerFromRow),
-      endings: this.statements.listEndings.all(conversationId).map(endingFromRow),
-    }));
+    return this.run('readConversationRecord', () => this.readRecordTx(conversationId));
   }
 
   /** The stored state, remembering the text it was parsed from (see `readTexts`). */
