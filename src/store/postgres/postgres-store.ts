@@ -83,8 +83,8 @@ export interface PostgresStoreOptions {
  * timers claimed with FOR UPDATE SKIP LOCKED and leases, inbox and audit batches claimed by store
  * instance with leases, a conversation row written only over the state a plan was read from
  * (else folded under its row lock), endings and terminated outcomes unique in the database,
- * conversation locks as session advisory locks, timer wake-ups by LISTEN/NOTIFY. Every driver error is a `StoreError` (`STORE_UNAVAILABLE` when the server is
- * unreachable).
+ * conversation locks as session advisory locks, timer wake-ups by LISTEN/NOTIFY. Every driver
+ * error is a `StoreError` (`STORE_UNAVAILABLE` when the server is unreachable).
  */
 export class PostgresStore implements Store {
   /** This instance's name on its inbox and outbox claims and its timer notifications. */
@@ -298,16 +298,14 @@ export class PostgresStore implements Store {
     if (planned !== undefined && (await this.wrotePlanned(planned))) {
       return [];
     }
-    // Not planned, or the state changed since it was read: folded below (its plan no longer applies).
+    // Not that commit (the plan is tried first below), or the state changed since it was read
+    // (folded below: its plan no longer applies).
+    const plan = planned === undefined ? this.checkablePlan(changes) : undefined;
     return this.transaction('commit', async (client) => {
       if (changes.conversation !== undefined) {
-        const plan = planned === undefined ? changes.conversation.planned : undefined;
-        const fromText = plan?.from === undefined ? undefined : this.readTexts.get(plan.from);
-        // A plan from a state this store did not read (no text) is folded.
         const written =
           plan !== undefined &&
-          (plan.from === undefined || fromText !== undefined) &&
-          (await conversations.writePlannedConversation(client, plan.to, fromText));
+          (await writePlannedCommit(client, { ...plan, timers: [], now: changes.now }));
         if (!written) {
           await conversations.foldConversation(client, changes.conversation);
         }
@@ -358,7 +356,7 @@ export class PostgresStore implements Store {
    * nothing else.
    */
   private plannedCommitOf(changes: StoreChanges): PlannedCommit | undefined {
-    const plan = changes.conversation?.planned;
+    const plan = this.checkablePlan(changes);
     if (
       plan === undefined ||
       (changes.cancelTimers?.length ?? 0) > 0 ||
@@ -366,10 +364,6 @@ export class PostgresStore implements Store {
       (changes.audit?.length ?? 0) > 0 ||
       changes.unmatched !== undefined
     ) {
-      return undefined;
-    }
-    const fromText = plan.from === undefined ? undefined : this.readTexts.get(plan.from);
-    if (plan.from !== undefined && fromText === undefined) {
       return undefined;
     }
     const timers = changes.upsertTimers ?? [];
@@ -380,7 +374,24 @@ export class PostgresStore implements Store {
     ) {
       return undefined;
     }
-    return { to: plan.to, fromText, timers, now: changes.now };
+    return { ...plan, timers, now: changes.now };
+  }
+
+  /**
+   * The commit's plan with the stored text it was made from (`fromText` undefined: there was no
+   * row), when this store can check it: not for a plan from a state it did not read (no text),
+   * which is folded.
+   */
+  private checkablePlan(changes: StoreChanges): Pick<PlannedCommit, 'to' | 'fromText'> | undefined {
+    const plan = changes.conversation?.planned;
+    if (plan === undefined) {
+      return undefined;
+    }
+    if (plan.from === undefined) {
+      return { to: plan.to, fromText: undefined };
+    }
+    const fromText = this.readTexts.get(plan.from);
+    return fromText === undefined ? undefined : { to: plan.to, fromText };
   }
 
   listOutcomes(query: OutcomeQuery): Promise<Outcome[]> {

@@ -891,6 +891,34 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
         expect((await store.listTimers(c)).map((t) => t.ruleId)).toEqual(['idle']);
       });
 
+      it('a plan with more to write (a cancel, an outcome) is written as planned too', async () => {
+        const c = uid('conv');
+        const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };
+        await store.putConversation(base);
+        await store.upsertTimer(
+          { conversationId: c, ruleId: 'idle', phase: 'warn', dueAt: T0 + MINUTE },
+          T0,
+        );
+        const read = await store.getConversation(c);
+        const recorded = await store.commit({
+          now: T0,
+          conversation: {
+            conversationId: c,
+            apply: (current) => current && { ...current, updatedAt: T0 + 4 },
+            // Not what the fold gives: shows the plan was written.
+            planned: { from: read, to: { ...base, updatedAt: T0 + 4, queueId: 'planned' } },
+          },
+          cancelTimers: [{ conversationId: c, ruleId: 'idle' }],
+          outcomes: [outcome({ conversationId: c, kind: 'skipped', reason: 'planned' })],
+        });
+        expect(recorded.map((o) => o.reason)).toEqual(['planned']);
+        expect(await store.getConversation(c)).toMatchObject({
+          queueId: 'planned',
+          updatedAt: T0 + 4,
+        });
+        expect(await store.listTimers(c)).toEqual([]);
+      });
+
       it('two commits planned from one read at once: the second folds into the first', async () => {
         const c = uid('conv');
         const base = { conversationId: c, participants: [], updatedAt: T0, episode: 1 };

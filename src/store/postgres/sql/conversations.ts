@@ -36,34 +36,6 @@ export async function putConversation(db: Queryable, state: ConversationState): 
   );
 }
 
-/**
- * Writes a planned state in one statement, only if the stored one is still the text it was planned
- * from (`fromText`; `undefined`: there was none): resolves whether it wrote. Under READ COMMITTED
- * the UPDATE waits for a concurrent writer's row lock and then checks the row it committed, so a
- * state written in between is never overwritten; the caller folds instead (the row is not
- * locked then). Written, the row stays locked until the caller's transaction ends, as after
- * `foldConversation`'s SELECT … FOR UPDATE: one round trip instead of two, and no parse or fold.
- */
-export async function writePlannedConversation(
-  client: pg.PoolClient,
-  to: ConversationState,
-  fromText: string | undefined,
-): Promise<boolean> {
-  const text = JSON.stringify(to);
-  const result =
-    fromText === undefined
-      ? await client.query(
-          `INSERT INTO conversations (id, state, updated_at) VALUES ($1, $2, $3)
-           ON CONFLICT (id) DO NOTHING`,
-          [to.conversationId, text, to.updatedAt],
-        )
-      : await client.query(
-          'UPDATE conversations SET state = $2, updated_at = $3 WHERE id = $1 AND state = $4',
-          [to.conversationId, text, to.updatedAt, fromText],
-        );
-  return result.rowCount === 1;
-}
-
 /** Folds after which a row still appears from nowhere: something is badly wrong. */
 const MAX_FOLD_ATTEMPTS = 3;
 

@@ -47,10 +47,13 @@ const INSERT_PLANNED = `WITH conv AS (
 ), ${armAfter(4)}`;
 
 /**
- * Writes a planned commit in ONE statement (its own transaction): two round trips fewer than
- * BEGIN, the state, the timers and COMMIT, for the commit nearly every event makes. The timers
- * are written only with the state. Resolves false, writing nothing, when the stored state is no
- * longer the one planned from: the caller then commits the usual way, folding the update.
+ * Writes a planned commit in ONE statement (its own transaction on the pool): two round trips
+ * fewer than BEGIN, the state, the timers and COMMIT, for the commit nearly every event makes.
+ * The timers are written only with the state. Resolves false, writing nothing, when the stored
+ * state is no longer the one planned from: the caller then folds the update. Under READ
+ * COMMITTED the UPDATE waits for a concurrent writer's row lock and then checks the row it
+ * committed, so a state written in between is never overwritten. Inside a transaction (a commit
+ * with more to write, its timers none here), the written row stays locked until it ends.
  */
 export async function writePlannedCommit(db: Queryable, commit: PlannedCommit): Promise<boolean> {
   const { to, fromText, timers, now } = commit;
